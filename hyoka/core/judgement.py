@@ -1,0 +1,148 @@
+"""The judgement (◎○△■) of one indicator in one year, SPEC 4.3.
+
+Judgements compare the unrounded ratio with the bands (89.85 % of a 90 % target is
+○, not ◎), take the worst part of an indicator with parts, and give way to an
+evaluator's recorded judgement, which the explanation then mentions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from .model import Indicator, Series, Status
+from .rates import NoRate, exact_rate, quantities
+from .rules import Band, JudgementRule
+from .text import same_text
+from .values import Kind
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A judgement: a band (◎○△), the pending marker (■) or none (―)."""
+
+    symbol: str
+    label: str
+    rank: int | None  # index of the band, 0 = best; None for pending / none
+    basis: str  # ratio | qualitative | zero_target | parts | pending | none | recorded
+    state: str = "judged"  # judged | pending | none
+    ratio: Fraction | None = None
+    computed: Judgement | None = None  # what the rule gave when a recorded judgement overrides it
+    reason: str = ""
+    detail: str = ""  # why none / which part decided
+    parts: tuple[tuple[str, Judgement], ...] = field(default=())
+
+    @property
+    def judged(self) -> bool:
+        """True for ◎○△ (counted in the summary), False for ■ and ―."""
+        return self.rank is not None
+
+    @property
+    def pending(self) -> bool:
+        """True for ■: a figure is still to come (for the indicator or one of its parts)."""
+        return self.state == "pending"
+
+
+def _band_judgement(rule: JudgementRule, rank: int, basis: str, ratio: Fraction | None = None, detail: str = "") -> Judgement:
+    band: Band = rule.bands[rank]
+    return Judgement(band.symbol, band.label, rank, basis, ratio=ratio, detail=detail)
+
+
+def _pending(rule: JudgementRule, detail: str = "") -> Judgement:
+    return Judgement(rule.pending.symbol, rule.pending.label, None, "pending", "pending", detail=detail)
+
+
+def _none(rule: JudgementRule, detail: str) -> Judgement:
+    return Judgement(rule.none.symbol, rule.none.label, None, "none", "none", detail=detail)
+
+
+def rank_for(rule: JudgementRule, ratio_percent: Fraction) -> int:
+    for i, band in enumerate(rule.bands):
+        if band.min is None or ratio_percent >= Fraction(band.min):
+            return i
+    return len(rule.bands) - 1
+
+
+def judge_series(series: Series, year: int, rule: JudgementRule) -> Judgement:
+    value = series.values.get(year)
+    target = series.targets.get(year)
+    if target is None or target.parsed.kind is Kind.EMPTY:
+        return _none(rule, NoRate.NO_TARGET.value)
+    if value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED):
+        return _none(rule, NoRate.NO_VALUE.value)
+    if value.status is Status.PENDING:
+        return _pending(rule, NoRate.PENDING.value)
+    if value.status is Status.UNMEASURABLE:
+        return _none(rule, NoRate.UNMEASURABLE.value)
+    worst = len(rule.bands) - 1
+    if series.qualitative or target.parsed.kind is Kind.TEXT:
+        met = same_text(value.entry.text, target.text)
+        return _band_judgement(rule, 0 if met else worst, "qualitative")
+    q = quantities(series, year)
+    if q.target is None:
+        return _none(rule, NoRate.NO_TARGET.value)
+    if q.actual is None:
+        return _none(rule, NoRate.NO_VALUE.value)
+    ratio, reason = exact_rate(series.effective_formula, q)
+    if ratio is None:
+        if reason is NoRate.NO_BASELINE:
+            return _none(rule, reason.value)
+        # A zero denominator: compare directly (目標０件・実績０件 is met).
+        if series.direction == "lower":
+            met = q.actual <= q.target
+        else:
+            met = q.actual >= q.target
+        return _band_judgement(rule, 0 if met else worst, "zero_target")
+    return _band_judgement(rule, rank_for(rule, ratio), "ratio", ratio=ratio)
+
+
+def judge(indicator: Indicator, year: int, rule: JudgementRule) -> Judgement:
+    """Judge an indicator; a recorded judgement of the evaluator overrides the rule."""
+    if indicator.parts:
+        computed = _combine_parts(indicator, year, rule)
+    else:
+        computed = judge_series(indicator, year, rule)
+    value = indicator.values.get(year)
+    if value is not None and value.judgement:
+        recorded = _recorded(rule, value.judgement)
+        return Judgement(
+            recorded.symbol,
+            recorded.label,
+            recorded.rank,
+            "recorded",
+            recorded.state,
+            ratio=computed.ratio,
+            computed=computed,
+            reason=value.judgement_reason,
+            parts=computed.parts,
+        )
+    return computed
+
+
+def _recorded(rule: JudgementRule, symbol: str) -> Judgement:
+    for i, band in enumerate(rule.bands):
+        if symbol in (band.symbol, band.label):
+            return _band_judgement(rule, i, "recorded")
+    if symbol in (rule.pending.symbol, rule.pending.label):
+        return _pending(rule)
+    return _none(rule, "recorded")
+
+
+def _combine_parts(indicator: Indicator, year: int, rule: JudgementRule) -> Judgement:
+    parts = tuple((p.label or p.id, judge_series(p, year, rule)) for p in indicator.parts)
+    judged = [(label, j) for label, j in parts if j.judged]
+    if any(j.basis == "pending" for _, j in parts):
+        pending = next(label for label, j in parts if j.basis == "pending")
+        return Judgement(rule.pending.symbol, rule.pending.label, None, "parts", "pending", detail=pending, parts=parts)
+    if not judged:
+        none = _none(rule, NoRate.NO_TARGET.value)
+        return Judgement(none.symbol, none.label, None, "parts", "none", detail=none.detail, parts=parts)
+    if rule.parts == "mean":
+        rank = round(sum(j.rank for _, j in judged if j.rank is not None) / len(judged))
+        deciding = judged[0][0]
+    else:
+        pick = max if rule.parts == "worst" else min
+        deciding, decided = pick(judged, key=lambda item: item[1].rank or 0)
+        rank = decided.rank or 0
+    band = rule.bands[rank]
+    return Judgement(band.symbol, band.label, rank, "parts", detail=deciding, parts=parts)

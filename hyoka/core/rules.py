@@ -1,0 +1,464 @@
+"""Rule sets: how rates are rounded, how grades and judgements are decided.
+
+Rules differ between governments and between plans of one government, so they are
+data attached to a plan, validated here with errors that give the JSON path of the
+offending option. Presets reproduce the published Kanagawa reports.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .errors import InputError, ProblemCollector
+
+ROUNDINGS = ("truncate", "half_up", "half_even", "floor", "ceiling")
+AGGREGATES = ("mean", "min", "max", "median", "weighted_mean")
+SOURCES = ("indicators", "grades", "judgements")
+SCOPES = ("own", "descendants")
+PART_MODES = ("each", "mean", "worst")
+PLAN_LEVEL = "plan"
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """How a computed percentage is cut for display and averaging."""
+
+    mode: str = "truncate"
+    decimals: int = 1
+
+
+@dataclass(frozen=True)
+class RateRule:
+    rounding: Rounding = Rounding()
+    cap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    """A grade or judgement band: from *min* (inclusive) up to the next band's min."""
+
+    min: Decimal | None
+    label: str
+    symbol: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.symbol or self.label
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    level: str
+    bands: tuple[Band, ...]
+    source: str = "indicators"
+    scope: str = "own"
+    kinds: tuple[str, ...] = ("kpi",)
+    clamp: tuple[Decimal, Decimal] | None = None
+    aggregate: str = "mean"
+    no_data: str = "データなし"
+    of_level: str | None = None
+    parts: str = "each"
+    count: tuple[str, ...] = ()  # judgement symbols that count as success (source: judgements)
+    rounding: Rounding | None = None  # default: the rate rounding
+
+    @property
+    def is_plan(self) -> bool:
+        return self.level == PLAN_LEVEL
+
+
+@dataclass(frozen=True)
+class Marker:
+    symbol: str
+    label: str
+
+
+@dataclass(frozen=True)
+class JudgementRule:
+    bands: tuple[Band, ...]
+    pending: Marker = Marker("■", "集計中")
+    none: Marker = Marker("―", "指標未設定")
+    parts: str = "worst"
+
+
+@dataclass(frozen=True)
+class SummaryRule:
+    share_rounding: Rounding = Rounding("half_up", 1)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str = ""
+    description: str = ""
+    rate: RateRule = RateRule()
+    grades: tuple[GradeRule, ...] = ()
+    judgement: JudgementRule | None = None
+    summary: SummaryRule = SummaryRule()
+
+    def grade_rule_for(self, level: str) -> GradeRule | None:
+        for g in self.grades:
+            if g.level == level:
+                return g
+        return None
+
+
+SOUSEI_BANDS = [
+    {"min": "90", "label": "順調に進んでいます"},
+    {"min": "75", "label": "概ね順調に進んでいます"},
+    {"min": "60", "label": "やや遅れています"},
+    {"min": None, "label": "遅れています"},
+]
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "kanagawa-sousei": {
+        "name": "神奈川県まち・ひと・しごと創生総合戦略（ＫＰＩ達成率を基にした進捗状況）",
+        "description": (
+            "ＫＰＩ達成率は小数第２位以下を切り捨て。小柱の進捗状況は、達成率を0〜100%の範囲に"
+            "収めた値の平均（達成率のないＫＰＩは除く）で判断する。"
+        ),
+        "rate": {"rounding": "truncate", "decimals": 1, "cap": None},
+        "grades": [
+            {
+                "level": "小柱",
+                "source": "indicators",
+                "scope": "own",
+                "kinds": ["kpi"],
+                "clamp": ["0", "100"],
+                "aggregate": "mean",
+                "parts": "each",
+                "bands": SOUSEI_BANDS,
+                "no_data": "ＫＰＩ未把握",
+            }
+        ],
+    },
+    "kanagawa-dx": {
+        "name": "神奈川ＤＸ計画 点検（成果指標の達成状況）",
+        "description": (
+            "成果指標の実績が目標のとおり又は上回れば達成、目標の８割以上で概ね達成、８割未満で未達成。"
+            "比較は丸めずに行い、複数の指標がある施策は最も低い評価とする。"
+        ),
+        "rate": {"rounding": "half_up", "decimals": 1, "cap": None},
+        "grades": [],
+        "judgement": {
+            "bands": [
+                {"min": "100", "symbol": "◎", "label": "達成"},
+                {"min": "80", "symbol": "○", "label": "概ね達成"},
+                {"min": None, "symbol": "△", "label": "未達成"},
+            ],
+            "pending": {"symbol": "■", "label": "集計中"},
+            "none": {"symbol": "―", "label": "指標未設定"},
+            "parts": "worst",
+        },
+        "summary": {"share_rounding": "half_up", "share_decimals": 1},
+    },
+}
+
+
+def preset_names() -> list[str]:
+    return sorted(PRESETS)
+
+
+def resolve_spec(spec: dict[str, Any], where: str = "rules") -> dict[str, Any]:
+    """A rule object with a preset reference expanded; options beside it override the preset."""
+    if "preset" not in spec:
+        return spec
+    name = spec["preset"]
+    if name not in PRESETS:
+        raise InputError.one(
+            f"{where}.preset",
+            f"プリセット「{name}」はありません（{'、'.join(preset_names())}）",
+            f"unknown preset {name!r}; known: {', '.join(preset_names())}",
+        )
+    merged = copy.deepcopy(PRESETS[name])
+    for key, value in spec.items():
+        if key != "preset":
+            merged[key] = value
+    return merged
+
+
+def parse_rules(spec: Any, where: str = "rules") -> RuleSet:
+    """Validate a rule object (or a preset reference) and build the rule set."""
+    if not isinstance(spec, dict):
+        raise InputError.one(where, "ルールはオブジェクトで指定してください", "rules must be an object")
+    full = resolve_spec(spec, where)
+    c = ProblemCollector()
+    _check_keys(c, full, where, {"name", "description", "rate", "grades", "judgement", "summary"})
+    rate = _rate(c, full.get("rate", {}), f"{where}.rate")
+    grades_spec = full.get("grades", [])
+    grades: list[GradeRule] = []
+    if not isinstance(grades_spec, list):
+        c.add(f"{where}.grades", "grades は配列で指定してください", "grades must be a list")
+    else:
+        for i, g in enumerate(grades_spec):
+            rule = _grade(c, g, f"{where}.grades[{i}]")
+            if rule is not None:
+                grades.append(rule)
+    _check_grade_levels(c, grades, where)
+    judgement = None
+    if full.get("judgement") is not None:
+        judgement = _judgement(c, full["judgement"], f"{where}.judgement")
+    for i, g in enumerate(grades):
+        if g.source == "judgements" and judgement is None:
+            c.add(
+                f"{where}.grades[{i}].source",
+                "judgements を使うには judgement ルールが必要です",
+                "source 'judgements' needs a judgement rule",
+            )
+    summary = _summary(c, full.get("summary", {}), f"{where}.summary")
+    c.raise_if_any()
+    return RuleSet(
+        name=str(full.get("name", "")),
+        description=str(full.get("description", "")),
+        rate=rate,
+        grades=tuple(grades),
+        judgement=judgement,
+        summary=summary,
+    )
+
+
+def _check_keys(c: ProblemCollector, obj: dict[str, Any], where: str, allowed: set[str]) -> None:
+    for key in obj:
+        if key not in allowed:
+            c.add(
+                f"{where}.{key}",
+                f"不明なオプション「{key}」（使えるもの: {', '.join(sorted(allowed))}）",
+                f"unknown option {key!r}; allowed: {', '.join(sorted(allowed))}",
+            )
+
+
+def _decimal(c: ProblemCollector, value: Any, where: str) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, (bool, float)):
+        c.add(where, '数値は文字列または整数で指定してください（例: "90"）', "give numbers as strings or integers", repr(value))
+        return None
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation:
+        c.add(where, "数値ではありません", "not a number", str(value))
+        return None
+    if not d.is_finite():
+        c.add(where, "有限の数値を指定してください", "must be finite", str(value))
+        return None
+    return d
+
+
+def _rounding(c: ProblemCollector, spec: dict[str, Any], where: str, mode_key: str, decimals_key: str, default: Rounding) -> Rounding:
+    mode = spec.get(mode_key, default.mode)
+    if mode not in ROUNDINGS:
+        c.add(
+            f"{where}.{mode_key}",
+            f"丸め方は {', '.join(ROUNDINGS)} のいずれかです",
+            f"rounding must be one of {', '.join(ROUNDINGS)}",
+            str(mode),
+        )
+        mode = default.mode
+    decimals = spec.get(decimals_key, default.decimals)
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
+        c.add(f"{where}.{decimals_key}", "小数桁数は0〜6の整数です", "decimals must be an integer 0-6", str(decimals))
+        decimals = default.decimals
+    return Rounding(mode, decimals)
+
+
+def _rate(c: ProblemCollector, spec: Any, where: str) -> RateRule:
+    if not isinstance(spec, dict):
+        c.add(where, "rate はオブジェクトで指定してください", "rate must be an object")
+        return RateRule()
+    _check_keys(c, spec, where, {"rounding", "decimals", "cap"})
+    rounding = _rounding(c, spec, where, "rounding", "decimals", Rounding())
+    cap = _decimal(c, spec.get("cap"), f"{where}.cap")
+    return RateRule(rounding=rounding, cap=cap)
+
+
+def _bands(c: ProblemCollector, spec: Any, where: str, need_symbol: bool) -> tuple[Band, ...]:
+    if not isinstance(spec, list) or not spec:
+        c.add(where, "bands は1つ以上の区分の配列です", "bands must be a non-empty list")
+        return ()
+    bands: list[Band] = []
+    for i, b in enumerate(spec):
+        w = f"{where}[{i}]"
+        if not isinstance(b, dict):
+            c.add(w, "区分はオブジェクトで指定してください", "a band must be an object")
+            continue
+        _check_keys(c, b, w, {"min", "label", "symbol"})
+        label = b.get("label")
+        if not isinstance(label, str) or not label:
+            c.add(f"{w}.label", "label（区分の名前）が必要です", "label is required")
+            label = ""
+        symbol = b.get("symbol", "")
+        if need_symbol and not symbol:
+            c.add(f"{w}.symbol", "symbol（◎ など）が必要です", "symbol is required")
+        bands.append(Band(_decimal(c, b.get("min"), f"{w}.min"), label, str(symbol or "")))
+    for i, band in enumerate(bands):
+        last = i == len(bands) - 1
+        if band.min is None and not last:
+            c.add(f"{where}[{i}].min", "min を省略できるのは最後の区分だけです", "only the last band may have no min")
+        if last and band.min is not None:
+            c.add(f"{where}[{i}].min", "最後の区分は min: null（それ未満すべて）にしてください", "the last band must have min null")
+        if i > 0 and band.min is not None and bands[i - 1].min is not None and band.min >= bands[i - 1].min:  # type: ignore[operator]
+            c.add(f"{where}[{i}].min", "区分は min の大きい順に並べてください", "bands must be in descending order of min")
+    names = [b.name for b in bands]
+    for i, name in enumerate(names):
+        if name and names.index(name) != i:
+            c.add(f"{where}[{i}]", f"区分「{name}」が重複しています", f"duplicate band {name!r}")
+    return tuple(bands)
+
+
+def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
+    if not isinstance(spec, dict):
+        c.add(where, "評価ルールはオブジェクトで指定してください", "a grade rule must be an object")
+        return None
+    _check_keys(
+        c,
+        spec,
+        where,
+        {
+            "level",
+            "source",
+            "scope",
+            "kinds",
+            "clamp",
+            "aggregate",
+            "bands",
+            "no_data",
+            "of_level",
+            "parts",
+            "count",
+            "rounding",
+            "decimals",
+        },
+    )
+    level = spec.get("level")
+    if not isinstance(level, str) or not level:
+        c.add(f"{where}.level", "level（評価する階層の名前、または plan）が必要です", "level is required")
+        level = ""
+    source = spec.get("source", "indicators")
+    if source not in SOURCES:
+        c.add(
+            f"{where}.source", f"source は {', '.join(SOURCES)} のいずれかです", f"source must be one of {', '.join(SOURCES)}", str(source)
+        )
+    scope = spec.get("scope", "own" if level != PLAN_LEVEL else "descendants")
+    if scope not in SCOPES:
+        c.add(f"{where}.scope", f"scope は {', '.join(SCOPES)} のいずれかです", f"scope must be one of {', '.join(SCOPES)}", str(scope))
+    kinds = spec.get("kinds", ["kpi"])
+    if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+        c.add(f"{where}.kinds", 'kinds は指標の種類の配列です（例: ["kpi"]）', "kinds must be a list of indicator kinds")
+        kinds = ["kpi"]
+    clamp = None
+    if spec.get("clamp") is not None:
+        cl = spec["clamp"]
+        if not isinstance(cl, list) or len(cl) != 2:
+            c.add(f"{where}.clamp", "clamp は [下限, 上限] の2要素です", "clamp must be [low, high]")
+        else:
+            lo, hi = _decimal(c, cl[0], f"{where}.clamp[0]"), _decimal(c, cl[1], f"{where}.clamp[1]")
+            if lo is not None and hi is not None:
+                if lo > hi:
+                    c.add(f"{where}.clamp", "clamp の下限が上限より大きいです", "clamp low is above high")
+                clamp = (lo, hi)
+    aggregate = spec.get("aggregate", "mean")
+    if aggregate not in AGGREGATES:
+        c.add(
+            f"{where}.aggregate",
+            f"aggregate は {', '.join(AGGREGATES)} のいずれかです",
+            f"aggregate must be one of {', '.join(AGGREGATES)}",
+            str(aggregate),
+        )
+    of_level = spec.get("of_level")
+    if source == "grades" and not of_level:
+        c.add(f"{where}.of_level", "source: grades には of_level（集計する階層）が必要です", "source 'grades' needs of_level")
+    parts = spec.get("parts", "each")
+    if parts not in PART_MODES:
+        c.add(
+            f"{where}.parts",
+            f"parts は {', '.join(PART_MODES)} のいずれかです",
+            f"parts must be one of {', '.join(PART_MODES)}",
+            str(parts),
+        )
+    count = spec.get("count", [])
+    if not isinstance(count, list):
+        c.add(f"{where}.count", 'count は判定記号の配列です（例: ["◎", "○"]）', "count must be a list of symbols")
+        count = []
+    if source == "judgements" and not count:
+        c.add(f"{where}.count", "source: judgements には count（達成とみなす記号）が必要です", "source 'judgements' needs count")
+    rounding = None
+    if "rounding" in spec or "decimals" in spec:
+        rounding = _rounding(c, spec, where, "rounding", "decimals", Rounding())
+    no_data = spec.get("no_data", "データなし")
+    if not isinstance(no_data, str) or not no_data:
+        c.add(f"{where}.no_data", "no_data は文字列です", "no_data must be a string")
+        no_data = "データなし"
+    return GradeRule(
+        level=level,
+        bands=_bands(c, spec.get("bands"), f"{where}.bands", need_symbol=False),
+        source=source,
+        scope=scope,
+        kinds=tuple(kinds),
+        clamp=clamp,
+        aggregate=aggregate,
+        no_data=no_data,
+        of_level=of_level,
+        parts=parts,
+        count=tuple(str(x) for x in count),
+        rounding=rounding,
+    )
+
+
+def _check_grade_levels(c: ProblemCollector, grades: list[GradeRule], where: str) -> None:
+    seen: dict[str, int] = {}
+    for i, g in enumerate(grades):
+        if g.level in seen:
+            c.add(
+                f"{where}.grades[{i}].level",
+                f"階層「{g.level}」の評価ルールが重複しています",
+                f"duplicate grade rule for level {g.level!r}",
+            )
+        seen[g.level] = i
+    for i, g in enumerate(grades):
+        if g.source == "grades" and g.of_level and g.of_level not in seen:
+            c.add(
+                f"{where}.grades[{i}].of_level",
+                f"of_level「{g.of_level}」の評価ルールがありません",
+                f"no grade rule for of_level {g.of_level!r}",
+            )
+        elif g.source == "grades" and g.of_level and seen[g.of_level] > i:
+            c.add(
+                f"{where}.grades[{i}].of_level",
+                f"of_level「{g.of_level}」のルールを先に書いてください",
+                f"the rule for {g.of_level!r} must come first",
+            )
+
+
+def _marker(c: ProblemCollector, spec: Any, where: str, default: Marker) -> Marker:
+    if spec is None:
+        return default
+    if not isinstance(spec, dict):
+        c.add(where, "{symbol, label} のオブジェクトで指定してください", "must be {symbol, label}")
+        return default
+    _check_keys(c, spec, where, {"symbol", "label"})
+    return Marker(str(spec.get("symbol", default.symbol)), str(spec.get("label", default.label)))
+
+
+def _judgement(c: ProblemCollector, spec: Any, where: str) -> JudgementRule | None:
+    if not isinstance(spec, dict):
+        c.add(where, "judgement はオブジェクトで指定してください", "judgement must be an object")
+        return None
+    _check_keys(c, spec, where, {"bands", "pending", "none", "parts"})
+    parts = spec.get("parts", "worst")
+    if parts not in ("worst", "best", "mean"):
+        c.add(f"{where}.parts", "parts は worst, best, mean のいずれかです", "parts must be worst, best or mean", str(parts))
+    return JudgementRule(
+        bands=_bands(c, spec.get("bands"), f"{where}.bands", need_symbol=True),
+        pending=_marker(c, spec.get("pending"), f"{where}.pending", Marker("■", "集計中")),
+        none=_marker(c, spec.get("none"), f"{where}.none", Marker("―", "指標未設定")),
+        parts=parts,
+    )
+
+
+def _summary(c: ProblemCollector, spec: Any, where: str) -> SummaryRule:
+    if not isinstance(spec, dict):
+        c.add(where, "summary はオブジェクトで指定してください", "summary must be an object")
+        return SummaryRule()
+    _check_keys(c, spec, where, {"share_rounding", "share_decimals"})
+    return SummaryRule(_rounding(c, spec, where, "share_rounding", "share_decimals", Rounding("half_up", 1)))

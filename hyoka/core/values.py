@@ -1,0 +1,326 @@
+"""Reading values the way people type them and reports print them.
+
+「2,609万人泊」「35 兆 3,716 億円」「21,000 件 以下」「2026 年９月頃把握予定」「―※」 all
+have to become exact numbers with their unit and qualifiers, or a clear status.
+Anything that cannot be understood is an error naming the text; it never becomes 0.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from .errors import InputError
+from .text import compact, has_control_characters, is_dash, nfkc
+from .wareki import era_to_year
+
+MULTIPLIERS: dict[str, int] = {"兆": 12, "億": 8, "万": 4}
+MAX_INTEGER_DIGITS = 30
+MAX_TEXT_LENGTH = 2000
+
+
+class Kind(StrEnum):
+    """What a cell holds."""
+
+    NUMBER = "number"
+    TEXT = "text"  # a qualitative value: 「実施」「運用開始」
+    PENDING = "pending"  # 把握予定 / 集計中 / ※: the figure is not known yet
+    UNMEASURABLE = "unmeasurable"  # ―※ / 測定不能: there will be no figure
+    NO_RESULT = "no_result"  # 実績なし: nothing was achieved (counts as zero)
+    RELATIVE = "relative"  # 策定時実績値以上 / 前年度比5%向上: a target defined by another value
+    EMPTY = "empty"  # blank or ―
+
+
+class Bound(StrEnum):
+    """Target kinds beyond a plain point: 以上, 以下, 超, 未満."""
+
+    MIN = "以上"
+    MAX = "以下"
+    ABOVE = "超"
+    BELOW = "未満"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A cell understood: exact number in base units, the unit, and what was said about it."""
+
+    raw: str
+    kind: Kind
+    number: Decimal | None = None
+    unit: str = ""
+    scale: int = 0  # power of ten applied from 万/億/兆
+    bound: Bound | None = None
+    approx: bool = False
+    per_year: bool = False
+    cumulative: bool = False
+    estimate: bool = False
+    provisional: bool = False  # 概数
+    marks: tuple[str, ...] = ()
+    expected: str | None = None  # "2026-09" or "2026" for a pending value
+    text: str | None = None
+    relative_to: str | None = None  # "baseline" or "previous"
+    relative_change: Decimal | None = None  # percent for 前年度比N%向上
+    labels: tuple[str, ...] = field(default=())
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in (Kind.NUMBER, Kind.NO_RESULT)
+
+    def in_unit(self, unit_scale: int) -> Decimal | None:
+        """The number expressed in a unit that carries *unit_scale* (万人 → 4)."""
+        if self.number is None:
+            return None
+        return self.number.scaleb(-unit_scale)
+
+
+_SUFFIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p + r"$"), name)
+    for p, name in (
+        (r"※\d*", "mark"),
+        (r"\*\d*", "mark"),
+        (r"\((?:見込値?|見込み値?)\)", "estimate"),
+        (r"(?:見込値|見込み)", "estimate"),
+        (r"\(概数※?\d*\)", "provisional"),
+        (r"\(速報値?※?\d*\)", "provisional"),
+        (r"(?:\(累計\)|〔累計〕|【累計】|\[累計\])", "cumulative"),
+        (r"以上", "min"),
+        (r"以下", "max"),
+        (r"未満", "below"),
+        (r"超", "above"),
+        (r"程度", "approx"),
+        (r"/年(?:度)?", "per_year"),
+    )
+)
+_PREFIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile("^" + p), name)
+    for p, name in (
+        (r"(?:約|およそ|概ね)", "approx"),
+        (r"年間", "per_year"),
+        (r"(?:\(累計\)|〔累計〕|【累計】|累計)", "cumulative"),
+    )
+)
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+"
+_AMOUNT = re.compile(rf"^(?P<sign>[+\-▲△])?(?P<groups>(?:(?:{_NUMBER})[兆億万])*(?:{_NUMBER})?)(?P<unit>.*)$")
+_GROUP = re.compile(rf"({_NUMBER})([兆億万]?)")
+_SPACED_DIGITS = re.compile(r"\d[ \t\u3000]+\d")
+_EXPONENT = re.compile(r"^[eE][+\-]?\d")
+_LOOSE_DIGITS = re.compile(r"^[+\-]?[\d,]+(?:\.\d+)?")
+_UNIT = re.compile(r"^[^\d\s().,:;!?\"'<>=+\-*/\\][^\s()<>=;!?\"'\\]{0,9}$")
+_UNIT_DIGIT_AFTER_LETTER = re.compile(r"^[A-Za-z%\u3040-\u30ff\u3400-\u9fff]+\d*$|^[^\d]+$")
+
+_YEAR_MONTH = r"(?P<y>\d{4})年(?:(?P<m>\d{1,2})月)?"
+_ERA_YEAR_MONTH = r"(?P<era>令和|平成|R)(?P<n>\d{1,2}|元)年(?:度)?(?:(?P<em>\d{1,2})月)?"
+_PENDING = re.compile(rf"^(?:※?実績は)?(?:(?:{_YEAR_MONTH}|{_ERA_YEAR_MONTH})(?:度)?(?:頃|ごろ|中に?|末)?)?(?:把握予定|公表予定|判明予定)$")
+_PENDING_WORDS = {"集計中", "未把握", "把握中", "※", "調査中"}
+_UNMEASURABLE = re.compile(r"^(?:[-―—]※\d*|測定不能|測定不可|把握不可|把握不能|算出不能|実績把握不可)$")
+_NO_RESULT = {"実績なし", "実績無し", "なし"}
+_RELATIVE = re.compile(
+    r"^(?P<ref>策定時実績値|計画策定時|策定時|基準値|現状値|前年度|前年)(?:比(?P<pct>\d+(?:\.\d+)?)%)?"
+    r"(?P<dir>以上|以下|向上|増|減|削減)$"
+)
+
+
+def parse_value(text: str | int | Decimal | None, *, where: str = "", qualitative: bool = False) -> Parsed:
+    """Understand one cell.
+
+    For a *qualitative* indicator every statement (「運用開始」「10月から電子申告開始」)
+    is a text value; for a numeric one the same text is an error. Statuses (把握予定,
+    ―※, blank) are understood in both. JSON numbers are accepted as they are.
+    """
+    if text is None:
+        return Parsed(raw="", kind=Kind.EMPTY)
+    if isinstance(text, bool):
+        raise InputError.one(where, "真偽値は値として使えません", "a boolean is not a value", str(text))
+    if isinstance(text, (int, Decimal)):
+        number = Decimal(text)
+        if not number.is_finite():
+            raise _not_understood(where, str(text))
+        return Parsed(raw=str(text), kind=Kind.NUMBER, number=number)
+    if isinstance(text, float):
+        raise InputError.one(
+            where,
+            "小数は文字列で書いてください（2進小数の誤差を避けるため）",
+            "write decimals as strings to keep them exact",
+            repr(text),
+        )
+    raw = str(text)
+    if len(raw) > MAX_TEXT_LENGTH:
+        raise InputError.one(
+            where, f"値が長すぎます（{MAX_TEXT_LENGTH}文字まで）", f"value too long (max {MAX_TEXT_LENGTH})", raw[:40] + "…"
+        )
+    if has_control_characters(raw):
+        raise InputError.one(where, "制御文字が含まれています", "contains control characters", raw[:40])
+    if _SPACED_DIGITS.search(nfkc(raw)):
+        raise InputError.one(where, "数字の間に空白があります", "spaces between digits", raw)
+    s = compact(raw)
+    if s == "" or is_dash(raw):
+        return Parsed(raw=raw, kind=Kind.EMPTY)
+    if s in _PENDING_WORDS:
+        return Parsed(raw=raw, kind=Kind.PENDING)
+    pending = _PENDING.match(s)
+    if pending:
+        return Parsed(raw=raw, kind=Kind.PENDING, expected=_expected(pending))
+    if _UNMEASURABLE.match(s):
+        return Parsed(raw=raw, kind=Kind.UNMEASURABLE)
+    if s in _NO_RESULT:
+        return Parsed(raw=raw, kind=Kind.NO_RESULT, number=Decimal(0))
+    relative = _RELATIVE.match(s)
+    if relative:
+        return _relative(raw, relative)
+    if qualitative:
+        return Parsed(raw=raw, kind=Kind.TEXT, text=raw.strip())
+    return _number(raw, s, where)
+
+
+def _expected(m: re.Match[str]) -> str | None:
+    if m.group("y"):
+        year, month = int(m.group("y")), m.group("m")
+    elif m.group("era"):
+        n = 1 if m.group("n") == "元" else int(m.group("n"))
+        year, month = era_to_year(m.group("era"), n), m.group("em")
+    else:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    if not 1 <= int(month) <= 12:
+        return None
+    return f"{year:04d}-{int(month):02d}"
+
+
+def _relative(raw: str, m: re.Match[str]) -> Parsed:
+    ref = "previous" if m.group("ref") in ("前年度", "前年") else "baseline"
+    direction = m.group("dir")
+    bound = Bound.MAX if direction in ("以下", "減", "削減") else Bound.MIN
+    pct = Decimal(m.group("pct")) if m.group("pct") else None
+    if pct is not None and bound is Bound.MAX:
+        pct = -pct
+    return Parsed(raw=raw, kind=Kind.RELATIVE, bound=bound, relative_to=ref, relative_change=pct)
+
+
+def _number(raw: str, s: str, where: str) -> Parsed:
+    flags: dict[str, object] = {}
+    marks: list[str] = []
+    changed = True
+    while changed and s:
+        changed = False
+        for pattern, name in _SUFFIXES:
+            m = pattern.search(s)
+            if m and m.start() > 0:
+                if name == "mark":
+                    marks.insert(0, m.group(0).replace("*", "※"))
+                else:
+                    flags[name] = True
+                s = s[: m.start()]
+                changed = True
+                break
+    changed = True
+    while changed and s:
+        changed = False
+        for pattern, name in _PREFIXES:
+            m = pattern.match(s)
+            if m and m.end() < len(s):
+                flags[name] = True
+                s = s[m.end() :]
+                changed = True
+                break
+    m = _AMOUNT.match(s)
+    if not m or not m.group("groups"):
+        raise _not_understood(where, raw)
+    groups = m.group("groups")
+    unit = m.group("unit")
+    total = Decimal(0)
+    scale = 0
+    position = 0
+    last_multiplier = 99
+    for g in _GROUP.finditer(groups):
+        if g.start() != position:
+            raise _not_understood(where, raw)
+        position = g.end()
+        digits, multiplier = g.group(1), g.group(2)
+        exponent = MULTIPLIERS.get(multiplier, 0)
+        if exponent >= last_multiplier:
+            raise InputError.one(where, "万・億・兆の順序が正しくありません", "万/億/兆 out of order", raw)
+        last_multiplier = exponent
+        integer_part = digits.split(".")[0].replace(",", "")
+        if len(integer_part) > MAX_INTEGER_DIGITS:
+            raise InputError.one(where, "数値が大きすぎます", "number too large", raw[:40])
+        try:
+            total += Decimal(digits.replace(",", "")).scaleb(exponent)
+        except InvalidOperation:  # pragma: no cover - the regex admits only digits
+            raise _not_understood(where, raw) from None
+        if multiplier:
+            scale = exponent
+    if position != len(groups):
+        raise _not_understood(where, raw)
+    if unit[:1] in (",", "."):
+        raise InputError.one(
+            where,
+            "桁区切りのカンマまたは小数点の位置が正しくありません（例: 1,234.5）",
+            "misplaced thousands separator or decimal point",
+            raw,
+        )
+    if unit and (_EXPONENT.match(unit) or not (_UNIT.match(unit) and _UNIT_DIGIT_AFTER_LETTER.match(unit))):
+        raise InputError.one(
+            where,
+            f"単位「{unit}」を解釈できません",
+            f"unit '{unit}' not understood",
+            raw,
+        )
+    if unit in MULTIPLIERS:
+        raise _not_understood(where, raw)
+    sign = m.group("sign")
+    if sign in ("-", "▲", "△"):
+        total = -total
+    return Parsed(
+        raw=raw,
+        kind=Kind.NUMBER,
+        number=total,
+        unit=unit,
+        scale=scale,
+        bound=_bound(flags),
+        approx=bool(flags.get("approx")),
+        per_year=bool(flags.get("per_year")),
+        cumulative=bool(flags.get("cumulative")),
+        estimate=bool(flags.get("estimate")),
+        provisional=bool(flags.get("provisional")),
+        marks=tuple(marks),
+    )
+
+
+def _bound(flags: dict[str, object]) -> Bound | None:
+    for name, bound in (("min", Bound.MIN), ("max", Bound.MAX), ("above", Bound.ABOVE), ("below", Bound.BELOW)):
+        if flags.get(name):
+            return bound
+    return None
+
+
+def _not_understood(where: str, raw: str) -> InputError:
+    hint = ""
+    if _LOOSE_DIGITS.match(compact(raw)) is None and not re.search(r"\d", compact(raw)):
+        hint = "（数値がありません）"
+    return InputError.one(
+        where,
+        f"数値として解釈できません{hint}。例: 「3,797」「５万人」「35兆3,716億円」「90％以上」「2026年９月頃把握予定」「―※」",
+        "not understood as a number",
+        raw,
+    )
+
+
+def parse_unit(unit: str | None) -> tuple[int, str]:
+    """An indicator's unit split into its multiplier and base unit: 「万人」 → (4, 「人」)."""
+    if not unit:
+        return 0, ""
+    u = compact(unit)
+    for multiplier, exponent in MULTIPLIERS.items():
+        if u.startswith(multiplier) and len(u) > 1:
+            return exponent, u[1:]
+    if u in MULTIPLIERS:
+        return MULTIPLIERS[u], ""
+    return 0, u
+
+
+def with_status_removed(parsed: Parsed) -> Parsed:
+    """The same value without its 見込値/概数 qualifiers (they live in the status)."""
+    return replace(parsed, estimate=False, provisional=False)

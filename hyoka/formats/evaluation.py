@@ -1,0 +1,235 @@
+"""The evaluation as data: the JSON contract of ``hyoka evaluate`` and its table for people.
+
+Every consumer (CLI, API, reports, site) uses this one shape, so the numbers in a
+report are the numbers in the open data.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from ..core.arithmetic import exact_text, fmt_decimal
+from ..core.engine import Evaluation, IndicatorResult, NodeResult
+from ..core.explain import explain_grade, explain_judgement, explain_rate
+from ..core.grades import Grade
+from ..core.judgement import Judgement
+from ..core.rates import Rate
+from ..core.summary import ALL, GradeCounts, JudgementCounts, Summary, summarize
+from ..core.text import clean_line
+
+
+def _d(value: Decimal | None) -> str | None:
+    return None if value is None else fmt_decimal(value)
+
+
+def rate_dict(series: Any, year: int, rate: Rate, ev: Evaluation) -> dict[str, Any]:
+    value = series.values.get(year)
+    target = series.targets.get(year)
+    return {
+        "rate": _d(rate.value),
+        "rate_uncapped": _d(rate.uncapped),
+        "rate_exact": exact_text(rate.exact) if rate.exact is not None else None,
+        "rate_fraction": f"{rate.exact.numerator}/{rate.exact.denominator}" if rate.exact is not None else None,
+        "formula": rate.formula,
+        "no_rate_reason": rate.reason.value if rate.reason else None,
+        "target": clean_line(target.text) if target else None,
+        "actual": clean_line(value.entry.text) if value else None,
+        "status": value.status.value if value else None,
+        "expected": value.expected if value else None,
+        "explanation": explain_rate(series, year, rate, ev.rules),
+    }
+
+
+def judgement_dict(j: Judgement | None) -> dict[str, Any] | None:
+    if j is None:
+        return None
+    out: dict[str, Any] = {"symbol": j.symbol, "label": j.label, "state": j.state, "basis": j.basis}
+    if j.ratio is not None:
+        out["ratio_exact"] = exact_text(j.ratio)
+    if j.computed is not None:
+        out["computed"] = {"symbol": j.computed.symbol, "label": j.computed.label}
+        out["reason"] = j.reason
+    if j.parts:
+        out["parts"] = [{"part": label, "symbol": p.symbol, "label": p.label} for label, p in j.parts]
+    return out
+
+
+def indicator_dict(result: IndicatorResult, ev: Evaluation) -> dict[str, Any]:
+    ind = result.indicator
+    out: dict[str, Any] = {"id": ind.id, "node": ind.node, "kind": ind.kind, "name": ind.name, "unit": ind.unit}
+    sentences = []
+    if result.rate is not None:
+        rd = rate_dict(ind, ev.year, result.rate, ev)
+        explanation = rd.pop("explanation")
+        out |= rd
+        out["rate_explanation"] = explanation
+        sentences.append(explanation)
+    else:
+        out |= {"rate": None, "rate_uncapped": None, "rate_exact": None, "no_rate_reason": "parts"}
+        parts = []
+        for p in result.parts:
+            pd = {"id": p.series.id, "label": p.series.label, "name": p.series.name} | rate_dict(p.series, ev.year, p.rate, ev)
+            parts.append(pd)
+            sentences.append(f"{p.series.label or p.series.id}: {pd['explanation']}")
+        out["parts"] = parts
+    out["judgement"] = judgement_dict(result.judgement)
+    if result.judgement is not None and ev.rules.judgement is not None:
+        sentence = explain_judgement(ind, ev.year, result.judgement, ev.rules.judgement)
+        out["judgement_explanation"] = sentence
+        sentences.append(sentence)
+    out["explanation"] = " ".join(s for s in sentences if s)
+    return out
+
+
+def grade_dict(grade: Grade | None, level: str) -> dict[str, Any] | None:
+    if grade is None:
+        return None
+    return {
+        "grade": {"label": grade.label, "symbol": grade.symbol or None} if grade.band else None,
+        "label": grade.label,
+        "mean": _d(grade.mean),
+        "mean_exact": exact_text(grade.exact) if grade.exact is not None else None,
+        "inputs": len(grade.inputs),
+        "input_values": [{"id": i.source_id, "name": i.name, "value": _d(i.value), "used": _d(i.used)} for i in grade.inputs],
+        "excluded": [{"id": e[0], "name": e[1], "reason": e[2]} for e in grade.excluded],
+        "explanation": explain_grade(grade, level),
+    }
+
+
+def node_dict(result: NodeResult, ev: Evaluation) -> dict[str, Any]:
+    n = result.node
+    out: dict[str, Any] = {"id": n.id, "parent": n.parent, "level": n.level, "number": n.number, "name": n.name}
+    g = grade_dict(result.grade, n.level)
+    if g is None:
+        out |= {"grade": None, "mean": None, "inputs": 0, "explanation": None}
+    else:
+        out |= g
+    return out
+
+
+def _judgement_counts(c: JudgementCounts, s: Summary) -> dict[str, Any]:
+    return {
+        "counts": {sym: c.counts.get(sym, 0) for sym in c.symbols},
+        "checked": c.checked,
+        "pending": c.pending,
+        "none": c.none,
+        "total": c.total,
+        "shares": {k: _d(v) for k, v in c.shares(s.share_rounding).items()},
+        "at_least": {k: _d(v) for k, v in c.at_least(s.share_rounding).items()},
+    }
+
+
+def _grade_counts(c: GradeCounts, s: Summary) -> dict[str, Any]:
+    return {
+        "counts": {label: c.counts.get(label, 0) for label in c.labels},
+        "graded": c.graded,
+        "shares": {k: _d(v) for k, v in c.shares(s.share_rounding).items()},
+    }
+
+
+def summary_dict(s: Summary) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if s.judgements:
+        out["judgements"] = {
+            "overall": _judgement_counts(s.judgements[ALL], s),
+            "by_node": {k: _judgement_counts(v, s) for k, v in s.judgements.items() if k != ALL},
+        }
+    out["grades"] = {
+        level: {
+            "overall": _grade_counts(per[ALL], s),
+            "by_node": {k: _grade_counts(v, s) for k, v in per.items() if k != ALL},
+        }
+        for level, per in s.grades.items()
+    }
+    out["rates"] = {key: {"with_rate": rc.with_rate, "without_rate": dict(sorted(rc.without_rate.items()))} for key, rc in s.rates.items()}
+    out["rates"]["overall"] = out["rates"].pop(ALL)
+    return out
+
+
+def evaluation_dict(ev: Evaluation) -> dict[str, Any]:
+    plan_grade = None
+    if ev.plan_grade is not None:
+        plan_grade = grade_dict(ev.plan_grade, "plan")
+    return {
+        "plan": ev.plan.id,
+        "plan_name": ev.plan.name,
+        "organization": {"name": ev.plan.organization.name, "code": ev.plan.organization.code},
+        "year": ev.year,
+        "rules": {"name": ev.rules.name},
+        "indicators": [indicator_dict(ev.indicators[i.id], ev) for i in ev.plan.indicators],
+        "nodes": [node_dict(ev.nodes[n.id], ev) for n in ev.plan.nodes],
+        "plan_grade": plan_grade,
+        "summary": summary_dict(summarize(ev)),
+    }
+
+
+# --- table for people -------------------------------------------------------------------------
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit(text: str, size: int) -> str:
+    """Cut or pad *text* to *size* terminal columns (full-width characters take two)."""
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > size - (1 if width(text) > size else 0):
+            out.append("…")
+            used += 1
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * max(0, size - used)
+
+
+def _pct(value: str | None) -> str:
+    return "―" if value is None else f"{value}％"
+
+
+def evaluation_table(doc: dict[str, Any]) -> str:
+    lines = [f"{doc['plan_name']}（{doc['organization']['name']}） {doc['year']}年度の評価", ""]
+    head = f"{fit('ID', 12)} {fit('指標', 44)} {fit('目標値', 16)} {fit('実績値', 18)} {fit('達成率', 10)} 判定"
+    lines += [head, "-" * width(head)]
+    for ind in doc["indicators"]:
+        rows = (
+            [(ind["id"], ind["name"], ind)]
+            if ind.get("parts") is None
+            else [
+                (ind["id"], ind["name"], None),
+                *[(f"  {p['label'] or p['id']}", p["name"], p) for p in ind["parts"]],
+            ]
+        )
+        for i, (ident, name, r) in enumerate(rows):
+            j = ind["judgement"]["symbol"] if ind["judgement"] and i == 0 else ""
+            target = (r or {}).get("target") or ""
+            actual = (r or {}).get("actual") or ""
+            if r and r.get("status") == "pending":
+                actual = f"把握予定 {r.get('expected') or ''}".strip()
+            rate = _pct(r.get("rate")) if r else ""
+            if r and r.get("rate_uncapped") and r.get("rate_uncapped") != r.get("rate"):
+                rate += f"({r['rate_uncapped']})"
+            lines.append(f"{fit(ident, 12)} {fit(name, 44)} {fit(target, 16)} {fit(actual, 18)} {fit(rate, 10)} {j}")
+    graded = [n for n in doc["nodes"] if n["explanation"]]
+    if graded:
+        lines += ["", f"{fit('ノード', 12)} {fit('名称', 44)} {fit('平均', 8)} 評価", "-" * 90]
+        for n in graded:
+            lines.append(f"{fit(n['id'], 12)} {fit(n['number'] + ' ' + n['name'], 44)} {fit(_pct(n['mean']), 8)} {n['label']}")
+    if doc["plan_grade"]:
+        pg = doc["plan_grade"]
+        lines += ["", f"計画全体: {pg['label']}（平均 {_pct(pg['mean'])}）", f"  {pg['explanation']}"]
+    summary = doc["summary"]
+    if "judgements" in summary:
+        lines += ["", "判定の集計"]
+        names = {n["id"]: n["name"] for n in doc["nodes"]}
+        blocks = [("合計", summary["judgements"]["overall"])] + [(names.get(k, k), v) for k, v in summary["judgements"]["by_node"].items()]
+        for title, c in blocks:
+            counts = " ".join(f"{sym}{n}（{_pct(c['shares'][sym])}）" for sym, n in c["counts"].items())
+            lines.append(f"  {fit(title, 20)} {counts} 計{c['checked']} 集計中{c['pending']} 指標なし{c['none']}")
+    for level, per in summary["grades"].items():
+        counts = " ".join(f"{label} {n}" for label, n in per["overall"]["counts"].items())
+        lines += ["", f"{level}の評価の集計: {counts}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,787 @@
+"""The `hyoka/1` plan file: one JSON document with a plan, its rules, nodes and indicators.
+
+Loading checks the whole document and reports every problem with its JSON path
+(``indicators[12].values.2024.value``) before anything is built; dumping writes back
+exactly what was loaded, so load → dump → load gives the same plan.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import InputError, ProblemCollector
+from ..core.model import (
+    AGGREGATIONS,
+    DIRECTIONS,
+    FORMULAS,
+    KINDS,
+    NODE_STATUSES,
+    PERIOD_BASES,
+    Baseline,
+    Cycle,
+    Entry,
+    Indicator,
+    Node,
+    NodeTexts,
+    Organization,
+    Plan,
+    Project,
+    Review,
+    Series,
+    Status,
+    Value,
+)
+from ..core.rules import parse_rules
+from ..core.values import Kind, parse_value
+from ..core.wareki import parse_year
+
+FORMAT = "hyoka/1"
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
+EXPECTED_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+CYCLE_STATUSES = ("open", "submitted", "closed", "published")
+MAX_DEPTH = 64
+
+TOP_KEYS = {"format", "plan", "rules", "nodes", "indicators"}
+PLAN_KEYS = {"id", "name", "organization", "period", "levels", "description", "cycles"}
+NODE_KEYS = {
+    "id",
+    "parent",
+    "level",
+    "number",
+    "name",
+    "description",
+    "departments",
+    "tags",
+    "status",
+    "note",
+    "texts",
+    "reviews",
+    "projects",
+    "activities",
+}
+SERIES_KEYS = {"id", "label", "name", "unit", "direction", "formula", "baseline", "targets", "values", "note"}
+INDICATOR_KEYS = SERIES_KEYS | {
+    "node",
+    "kind",
+    "aggregation",
+    "period_basis",
+    "final_target_year",
+    "departments",
+    "footnotes",
+    "added_in",
+    "weight",
+    "parts",
+}
+VALUE_KEYS = {"value", "status", "expected", "note", "judgement", "judgement_reason"}
+TEXT_KEYS = {"results", "issues", "summary", "funding"}
+REVIEW_KEYS = {"grade", "comments", "answer"}
+
+
+def is_extension(key: str) -> bool:
+    """Keys beginning with ``x-`` are kept as they are: room for a government's own fields."""
+    return key.startswith("x-")
+
+
+def load_path(path: str | Path) -> Plan:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise InputError.one(str(p), f"ファイルを読めません: {e.strerror}", f"cannot read file: {e.strerror}") from None
+    return loads(raw, where=str(p))
+
+
+def loads(raw: str | bytes, where: str = "") -> Plan:
+    return plan_from_dict(parse_json(raw, where), where)
+
+
+def parse_json(raw: str | bytes, where: str = "") -> Any:
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InputError.one(where, f"UTF-8 ではありません（{e.start} バイト目）", f"not UTF-8 (byte {e.start})") from None
+    try:
+        return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise InputError.one(
+            f"{where}:{e.lineno}:{e.colno}" if where else f"{e.lineno}:{e.colno}",
+            f"JSON の構文エラー: {e.msg}",
+            f"JSON syntax error: {e.msg}",
+        ) from None
+    except RecursionError:
+        raise InputError.one(where, "JSON の入れ子が深すぎます", "JSON nested too deeply") from None
+    except ValueError as e:
+        raise InputError.one(where, str(e), str(e)) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} は数値として使えません (not a number)")
+
+
+class _Reader:
+    """Walks the document, collecting every problem with its JSON path."""
+
+    def __init__(self, where: str) -> None:
+        self.c = ProblemCollector()
+        self.file = where
+
+    def path(self, p: str) -> str:
+        return f"{self.file}:{p}" if self.file else p
+
+    def add(self, p: str, message: str, message_en: str, text: str | None = None) -> None:
+        self.c.add(self.path(p), message, message_en, text)
+
+    def keys(self, obj: dict[str, Any], p: str, allowed: set[str]) -> dict[str, Any]:
+        extras = {}
+        for key in obj:
+            if is_extension(key):
+                extras[key] = obj[key]
+            elif key not in allowed:
+                self.add(
+                    f"{p}.{key}" if p else key,
+                    f"不明な項目「{key}」（独自の項目は x- で始めてください）",
+                    f"unknown field {key!r} (prefix your own fields with x-)",
+                )
+        return extras
+
+    def obj(self, value: Any, p: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.add(p, "オブジェクトが必要です", "an object is required", _short(value))
+            return None
+        return value
+
+    def str_(self, obj: dict[str, Any], key: str, p: str, *, required: bool = False, default: str = "") -> str:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.add(f"{p}.{key}" if p else key, f"「{key}」が必要です", f"{key!r} is required")
+            return default
+        if not isinstance(value, str):
+            self.add(f"{p}.{key}" if p else key, "文字列が必要です", "a string is required", _short(value))
+            return default
+        return value
+
+    def str_list(self, obj: dict[str, Any], key: str, p: str) -> list[str]:
+        value = obj.get(key, [])
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(f"{p}.{key}", "文字列の配列が必要です", "a list of strings is required", _short(value))
+            return []
+        return list(value)
+
+    def choice(self, obj: dict[str, Any], key: str, p: str, allowed: Any, default: str) -> str:
+        value = obj.get(key, default)
+        if value not in allowed:
+            self.add(
+                f"{p}.{key}",
+                f"「{key}」は {', '.join(allowed)} のいずれかです",
+                f"{key!r} must be one of {', '.join(allowed)}",
+                _short(value),
+            )
+            return default
+        return str(value)
+
+    def year(self, key: Any, p: str) -> int | None:
+        try:
+            return parse_year(key, self.path(p))
+        except InputError as e:
+            self.c.extend(e)
+            return None
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def valid_organization_code(code: str) -> bool:
+    """全国地方公共団体コード: five digits and a check digit (JIS X 0401)."""
+    if not re.fullmatch(r"\d{6}", code):
+        return False
+    total = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2), strict=True))
+    return (11 - total % 11) % 10 == int(code[5])
+
+
+def plan_from_dict(doc: Any, where: str = "") -> Plan:
+    """Validate a `hyoka/1` document and build the plan; every problem is reported at once."""
+    r = _Reader(where)
+    if _depth(doc) > MAX_DEPTH:
+        raise InputError.one(where, "JSON の入れ子が深すぎます", "JSON nested too deeply")
+    top = r.obj(doc, "$")
+    if top is None:
+        r.c.raise_if_any()
+        raise AssertionError  # unreachable: raise_if_any raised
+    extras = r.keys(top, "", TOP_KEYS)
+    if top.get("format") != FORMAT:
+        r.add("format", f'format は "{FORMAT}" です', f"format must be {FORMAT!r}", _short(top.get("format")))
+    plan_obj = r.obj(top.get("plan"), "plan") or {}
+    plan_extras = r.keys(plan_obj, "plan", PLAN_KEYS)
+    plan_id = r.str_(plan_obj, "id", "plan", required=True)
+    if plan_id and not ID_PATTERN.match(plan_id):
+        r.add("plan.id", "id は英数字と _ . - で書いてください", "id: letters, digits, _ . - only", plan_id)
+    name = r.str_(plan_obj, "name", "plan", required=True)
+    org_obj = r.obj(plan_obj.get("organization", {}), "plan.organization") or {}
+    r.keys(org_obj, "plan.organization", {"name", "code"})
+    code = r.str_(org_obj, "code", "plan.organization")
+    if code and not valid_organization_code(code):
+        r.add(
+            "plan.organization.code",
+            "全国地方公共団体コード（6桁、検査数字付き）が正しくありません",
+            "invalid local government code (6 digits with check digit)",
+            code,
+        )
+    organization = Organization(r.str_(org_obj, "name", "plan.organization", required=True), code)
+    period = r.obj(plan_obj.get("period", {}), "plan.period") or {}
+    r.keys(period, "plan.period", {"start", "end"})
+    start = r.year(period.get("start"), "plan.period.start") if "start" in period else None
+    end = r.year(period.get("end"), "plan.period.end") if "end" in period else None
+    if start is None or end is None:
+        r.add("plan.period", "計画期間の start と end が必要です", "period needs start and end")
+    elif start > end:
+        r.add("plan.period", "計画期間の start が end より後です", "period start is after end")
+    levels = r.str_list(plan_obj, "levels", "plan")
+    if not levels:
+        r.add("plan.levels", '階層の名前（例: ["基本目標", "中柱", "小柱"]）が必要です', "levels are required")
+    cycles = _cycles(r, plan_obj.get("cycles", {}))
+    rules_spec = top.get("rules")
+    rules = None
+    if rules_spec is None:
+        r.add("rules", '評価ルール（rules）が必要です（例: {"preset": "kanagawa-sousei"}）', "rules are required")
+    else:
+        try:
+            rules = parse_rules(rules_spec, "rules")
+        except InputError as e:
+            r.c.extend(e, r.file + ":" if r.file else "")
+    nodes = _nodes(r, top.get("nodes", []), levels)
+    node_ids = {n.id for n in nodes}
+    indicators = _indicators(r, top.get("indicators", []), node_ids, rules)
+    r.c.raise_if_any()
+    assert rules is not None and start is not None and end is not None
+    plan = Plan(
+        id=plan_id,
+        name=name,
+        organization=organization,
+        period_start=start,
+        period_end=end,
+        levels=levels,
+        rules=rules,
+        rules_spec=rules_spec,
+        nodes=nodes,
+        indicators=indicators,
+        description=r.str_(plan_obj, "description", "plan"),
+        cycles=cycles,
+        extras={**extras, **{f"plan.{k}": v for k, v in plan_extras.items()}},
+    )
+    return plan
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
+    depth = 0
+    stack = [(value, 1)]
+    while stack:
+        item, d = stack.pop()
+        depth = max(depth, d)
+        if depth >= limit:
+            return depth
+        if isinstance(item, dict):
+            stack.extend((v, d + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, d + 1) for v in item)
+    return depth
+
+
+def _cycles(r: _Reader, spec: Any) -> dict[int, Cycle]:
+    out: dict[int, Cycle] = {}
+    obj = r.obj(spec, "plan.cycles")
+    for key, value in (obj or {}).items():
+        p = f"plan.cycles.{key}"
+        year = r.year(key, p)
+        c = r.obj(value, p)
+        if year is None or c is None:
+            continue
+        r.keys(c, p, {"status", "due"})
+        out[year] = Cycle(r.choice(c, "status", p, CYCLE_STATUSES, "open"), r.str_(c, "due", p))
+    return out
+
+
+def _nodes(r: _Reader, spec: Any, levels: list[str]) -> list[Node]:
+    if not isinstance(spec, list):
+        r.add("nodes", "nodes は配列です", "nodes must be a list")
+        return []
+    nodes: list[Node] = []
+    seen: set[str] = set()
+    for i, item in enumerate(spec):
+        p = f"nodes[{i}]"
+        obj = r.obj(item, p)
+        if obj is None:
+            continue
+        extras = r.keys(obj, p, NODE_KEYS)
+        node_id = r.str_(obj, "id", p, required=True)
+        if node_id in seen:
+            r.add(f"{p}.id", f"id「{node_id}」が重複しています", f"duplicate id {node_id!r}")
+        seen.add(node_id)
+        level = r.str_(obj, "level", p, required=True)
+        if level and levels and level not in levels:
+            r.add(f"{p}.level", f"階層「{level}」は plan.levels にありません", f"level {level!r} is not in plan.levels")
+        parent = obj.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            r.add(f"{p}.parent", "parent は id（文字列）か null です", "parent must be an id or null")
+            parent = None
+        nodes.append(
+            Node(
+                id=node_id,
+                level=level,
+                name=r.str_(obj, "name", p, required=True),
+                parent=parent,
+                number=r.str_(obj, "number", p),
+                description=r.str_(obj, "description", p),
+                departments=r.str_list(obj, "departments", p),
+                tags=r.str_list(obj, "tags", p),
+                status=r.choice(obj, "status", p, NODE_STATUSES, "active"),
+                note=r.str_(obj, "note", p),
+                texts=_texts(r, obj.get("texts", {}), f"{p}.texts"),
+                reviews=_reviews(r, obj.get("reviews", {}), f"{p}.reviews"),
+                projects=_projects(r, obj.get("projects", []), f"{p}.projects"),
+                activities=r.str_list(obj, "activities", p),
+                extras=extras,
+            )
+        )
+    by_id = {n.id: n for n in nodes}
+    for i, n in enumerate(nodes):
+        if n.parent is not None and n.parent not in by_id:
+            r.add(f"nodes[{i}].parent", f"親「{n.parent}」がありません", f"parent {n.parent!r} does not exist")
+    for i, n in enumerate(nodes):
+        seen_chain = {n.id}
+        current = n.parent
+        while current is not None and current in by_id:
+            if current in seen_chain:
+                r.add(f"nodes[{i}].parent", "親子関係が循環しています", "the parent chain is a cycle")
+                break
+            seen_chain.add(current)
+            current = by_id[current].parent
+    return nodes
+
+
+def _texts(r: _Reader, spec: Any, p: str) -> dict[int, NodeTexts]:
+    out: dict[int, NodeTexts] = {}
+    for key, value in (r.obj(spec, p) or {}).items():
+        q = f"{p}.{key}"
+        year = r.year(key, q)
+        obj = r.obj(value, q)
+        if year is None or obj is None:
+            continue
+        r.keys(obj, q, TEXT_KEYS)
+        out[year] = NodeTexts(
+            results=r.str_list(obj, "results", q),
+            issues=r.str_list(obj, "issues", q),
+            summary=r.str_(obj, "summary", q),
+            funding=r.str_list(obj, "funding", q),
+        )
+    return out
+
+
+def _reviews(r: _Reader, spec: Any, p: str) -> dict[int, Review]:
+    out: dict[int, Review] = {}
+    for key, value in (r.obj(spec, p) or {}).items():
+        q = f"{p}.{key}"
+        year = r.year(key, q)
+        obj = r.obj(value, q)
+        if year is None or obj is None:
+            continue
+        r.keys(obj, q, REVIEW_KEYS)
+        out[year] = Review(r.str_(obj, "grade", q), r.str_list(obj, "comments", q), r.str_(obj, "answer", q))
+    return out
+
+
+def _projects(r: _Reader, spec: Any, p: str) -> list[Project]:
+    if not isinstance(spec, list):
+        r.add(p, "projects は配列です", "projects must be a list")
+        return []
+    out = []
+    for i, item in enumerate(spec):
+        q = f"{p}[{i}]"
+        obj = r.obj(item, q)
+        if obj is None:
+            continue
+        r.keys(obj, q, {"name", "departments", "tags"})
+        out.append(Project(r.str_(obj, "name", q, required=True), r.str_list(obj, "departments", q), r.str_list(obj, "tags", q)))
+    return out
+
+
+def _entry(r: _Reader, value: Any, p: str, qualitative: bool) -> Entry | None:
+    if isinstance(value, (dict, list)):
+        r.add(p, "値は文字列か数値です", "a value must be a string or a number", _short(value))
+        return None
+    try:
+        parsed = parse_value(value, where=r.path(p), qualitative=qualitative)
+    except InputError as e:
+        r.c.extend(e)
+        return None
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return Entry(text, parsed)
+
+
+def _series_fields(r: _Reader, obj: dict[str, Any], p: str, parent: Series | None, rules: Any) -> dict[str, Any]:
+    direction = obj.get("direction", parent.direction if parent else "higher")
+    if direction not in DIRECTIONS:
+        r.add(
+            f"{p}.direction",
+            f"direction は {', '.join(DIRECTIONS)} のいずれかです",
+            f"direction must be one of {', '.join(DIRECTIONS)}",
+            _short(direction),
+        )
+        direction = "higher"
+    qualitative = direction == "qualitative"
+    formula = obj.get("formula", parent.formula if parent else None)
+    if formula is not None and formula not in FORMULAS:
+        r.add(
+            f"{p}.formula",
+            f"formula は {', '.join(FORMULAS)} のいずれかです",
+            f"formula must be one of {', '.join(FORMULAS)}",
+            _short(formula),
+        )
+        formula = None
+    baseline = None
+    if "baseline" in obj and obj["baseline"] is not None:
+        b = r.obj(obj["baseline"], f"{p}.baseline")
+        if b is not None:
+            r.keys(b, f"{p}.baseline", {"year", "value", "note"})
+            year = r.year(b["year"], f"{p}.baseline.year") if b.get("year") is not None else None
+            entry = _entry(r, b.get("value"), f"{p}.baseline.value", qualitative)
+            if entry is not None:
+                baseline = Baseline(entry, year, r.str_(b, "note", f"{p}.baseline"))
+    targets: dict[int, Entry] = {}
+    for key, value in (r.obj(obj.get("targets", {}), f"{p}.targets") or {}).items():
+        year = r.year(key, f"{p}.targets.{key}")
+        entry = _entry(r, value, f"{p}.targets.{key}", qualitative)
+        if year is not None and entry is not None:
+            if entry.parsed.kind in (Kind.PENDING, Kind.UNMEASURABLE, Kind.NO_RESULT):
+                r.add(f"{p}.targets.{key}", "目標値として使えない値です", "not usable as a target", entry.text)
+            targets[year] = entry
+    values: dict[int, Value] = {}
+    for key, value in (r.obj(obj.get("values", {}), f"{p}.values") or {}).items():
+        year = r.year(key, f"{p}.values.{key}")
+        v = _value(r, value, f"{p}.values.{key}", qualitative, rules)
+        if year is not None and v is not None:
+            values[year] = v
+    unit = obj.get("unit", parent.unit if parent else "")
+    if not isinstance(unit, str):
+        r.add(f"{p}.unit", "単位は文字列です", "unit must be a string", _short(unit))
+        unit = ""
+    return {
+        "name": r.str_(obj, "name", p, default=parent.name if parent else ""),
+        "unit": unit,
+        "direction": direction,
+        "formula": formula,
+        "baseline": baseline,
+        "targets": targets,
+        "values": values,
+        "note": r.str_(obj, "note", p),
+        "label": r.str_(obj, "label", p),
+    }
+
+
+def _value(r: _Reader, spec: Any, p: str, qualitative: bool, rules: Any) -> Value | None:
+    if not isinstance(spec, dict):
+        spec = {"value": spec}
+        vp = p
+    else:
+        r.keys(spec, p, VALUE_KEYS)
+        vp = f"{p}.value"
+    entry = _entry(r, spec.get("value"), vp, qualitative)
+    if entry is None:
+        return None
+    kind = entry.parsed.kind
+    implied = {
+        Kind.PENDING: Status.PENDING,
+        Kind.UNMEASURABLE: Status.UNMEASURABLE,
+    }.get(kind, Status.ESTIMATE if entry.parsed.estimate or entry.parsed.provisional else None)
+    status_text = spec.get("status")
+    status = implied or Status.CONFIRMED
+    if status_text is not None:
+        try:
+            status = Status(status_text)
+        except ValueError:
+            r.add(f"{p}.status", f"status は {', '.join(s.value for s in Status)} のいずれかです", "unknown status", _short(status_text))
+            return None
+        if implied is not None and implied is not status and not (implied is Status.ESTIMATE and status is Status.CONFIRMED):
+            r.add(f"{p}.status", f"値「{entry.text}」と status「{status.value}」が矛盾しています", "value and status disagree", entry.text)
+        if implied is Status.ESTIMATE and status is Status.CONFIRMED:
+            r.add(
+                f"{p}.status",
+                f"値「{entry.text}」は見込値ですが status が confirmed です",
+                "the value says 見込値 but status is confirmed",
+                entry.text,
+            )
+    if status in (Status.CONFIRMED, Status.ESTIMATE) and kind is Kind.EMPTY and spec.get("judgement") is None and status_text is not None:
+        r.add(vp, "実績値がありません（未把握なら status: pending）", "no value (use status pending if not known yet)")
+    if status is Status.PENDING and kind not in (Kind.PENDING, Kind.EMPTY):
+        r.add(vp, "把握予定の値に数値が書かれています", "a pending value holds a figure", entry.text)
+    expected = spec.get("expected")
+    if expected is not None and (not isinstance(expected, str) or not EXPECTED_PATTERN.match(expected)):
+        r.add(
+            f"{p}.expected",
+            '把握予定時期は "2026-09" または "2026" の形で書いてください',
+            "expected must look like 2026-09 or 2026",
+            _short(expected),
+        )
+        expected = None
+    if entry.parsed.expected and expected and entry.parsed.expected != expected:
+        r.add(
+            f"{p}.expected",
+            f"値の把握予定時期（{entry.parsed.expected}）と expected が違います",
+            "expected disagrees with the value's date",
+            expected,
+        )
+    expected = expected or entry.parsed.expected
+    if expected and status is not Status.PENDING and status is not Status.ESTIMATE:
+        r.add(
+            f"{p}.expected",
+            "expected は把握予定・見込値の値にだけ書けます",
+            "expected only applies to pending or estimate values",
+            expected,
+        )
+    judgement = spec.get("judgement")
+    if judgement is not None:
+        allowed = _judgement_symbols(rules)
+        if not isinstance(judgement, str) or (allowed is not None and judgement not in allowed):
+            shown = "、".join(sorted(allowed)) if allowed else "（judgement ルールがありません）"
+            r.add(f"{p}.judgement", f"判定は {shown} のいずれかです", "unknown judgement symbol", _short(judgement))
+            judgement = None
+    return Value(
+        entry=entry,
+        status=status,
+        expected=expected,
+        note=r.str_(spec, "note", p),
+        judgement=judgement,
+        judgement_reason=r.str_(spec, "judgement_reason", p),
+    )
+
+
+def _judgement_symbols(rules: Any) -> set[str] | None:
+    if rules is None:
+        return None
+    if rules.judgement is None:
+        return set()
+    rule = rules.judgement
+    return {b.symbol for b in rule.bands} | {b.label for b in rule.bands} | {rule.pending.symbol, rule.pending.label}
+
+
+def _indicators(r: _Reader, spec: Any, node_ids: set[str], rules: Any) -> list[Indicator]:
+    if not isinstance(spec, list):
+        r.add("indicators", "indicators は配列です", "indicators must be a list")
+        return []
+    out: list[Indicator] = []
+    seen: set[str] = set()
+    for i, item in enumerate(spec):
+        p = f"indicators[{i}]"
+        obj = r.obj(item, p)
+        if obj is None:
+            continue
+        extras = r.keys(obj, p, INDICATOR_KEYS)
+        ind_id = r.str_(obj, "id", p, required=True)
+        if ind_id in seen:
+            r.add(f"{p}.id", f"id「{ind_id}」が重複しています", f"duplicate id {ind_id!r}")
+        seen.add(ind_id)
+        node = r.str_(obj, "node", p, required=True)
+        if node and node not in node_ids:
+            r.add(f"{p}.node", f"ノード「{node}」がありません", f"node {node!r} does not exist")
+        fields = _series_fields(r, obj, p, None, rules)
+        if not fields["name"]:
+            r.add(f"{p}.name", "「name」が必要です", "'name' is required")
+        weight = obj.get("weight")
+        weight_value = None
+        if weight is not None:
+            try:
+                parsed = parse_value(weight, where=r.path(f"{p}.weight"))
+                weight_value = parsed.number
+            except InputError as e:
+                r.c.extend(e)
+        final = obj.get("final_target_year")
+        indicator = Indicator(
+            id=ind_id,
+            node=node,
+            kind=r.choice(obj, "kind", p, KINDS, "kpi"),
+            aggregation=r.choice(obj, "aggregation", p, AGGREGATIONS, "単年度"),
+            period_basis=r.choice(obj, "period_basis", p, PERIOD_BASES, "fiscal"),
+            final_target_year=r.year(final, f"{p}.final_target_year") if final is not None else None,
+            departments=r.str_list(obj, "departments", p),
+            footnotes=r.str_list(obj, "footnotes", p),
+            added_in=r.str_(obj, "added_in", p),
+            weight=weight_value,
+            extras=extras,
+            **fields,
+        )
+        indicator.parts = _parts(r, obj.get("parts", []), f"{p}.parts", indicator, rules)
+        if indicator.parts and any(v.entry.parsed.kind is not Kind.EMPTY for v in indicator.values.values()):
+            r.add(
+                f"{p}.values",
+                "部分（parts）のある指標の値は各部分に書いてください",
+                "an indicator with parts keeps its values in the parts",
+            )
+        out.append(indicator)
+    return out
+
+
+def _parts(r: _Reader, spec: Any, p: str, parent: Indicator, rules: Any) -> list[Series]:
+    if spec is None:
+        return []
+    if not isinstance(spec, list):
+        r.add(p, "parts は配列です", "parts must be a list")
+        return []
+    parts: list[Series] = []
+    seen: set[str] = set()
+    for i, item in enumerate(spec):
+        q = f"{p}[{i}]"
+        obj = r.obj(item, q)
+        if obj is None:
+            continue
+        r.keys(obj, q, SERIES_KEYS)
+        part_id = r.str_(obj, "id", q, required=True)
+        if part_id in seen:
+            r.add(f"{q}.id", f"部分の id「{part_id}」が重複しています", f"duplicate part id {part_id!r}")
+        seen.add(part_id)
+        fields = _series_fields(r, obj, q, parent, rules)
+        parts.append(Series(id=part_id, **fields))
+    return parts
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v not in ("", None, [], {})}
+
+
+def _entry_out(entry: Entry) -> str:
+    return entry.text
+
+
+def _series_out(s: Series, parent: Series | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if parent is None or s.name != parent.name:
+        out["name"] = s.name
+    if s.label:
+        out["label"] = s.label
+    if parent is None or s.unit != parent.unit:
+        out["unit"] = s.unit
+    if parent is None or s.direction != parent.direction:
+        out["direction"] = s.direction
+    if s.formula and (parent is None or s.formula != parent.formula):
+        out["formula"] = s.formula
+    if s.baseline is not None:
+        out["baseline"] = _drop_empty({"year": s.baseline.year, "value": s.baseline.entry.text, "note": s.baseline.note})
+    out["targets"] = {str(y): _entry_out(e) for y, e in sorted(s.targets.items())}
+    out["values"] = {str(y): _value_out(v) for y, v in sorted(s.values.items())}
+    if s.note:
+        out["note"] = s.note
+    return out
+
+
+def _value_out(v: Value) -> dict[str, Any]:
+    return {"value": v.entry.text} | _drop_empty(
+        {
+            "status": v.status.value,
+            "expected": v.expected,
+            "note": v.note,
+            "judgement": v.judgement,
+            "judgement_reason": v.judgement_reason,
+        }
+    )
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The `hyoka/1` document of *plan*; load(dump(plan)) is the same plan."""
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "plan": _drop_empty(
+            {
+                "id": plan.id,
+                "name": plan.name,
+                "organization": _drop_empty({"name": plan.organization.name, "code": plan.organization.code}),
+                "period": {"start": plan.period_start, "end": plan.period_end},
+                "levels": list(plan.levels),
+                "description": plan.description,
+                "cycles": {str(y): _drop_empty({"status": c.status, "due": c.due}) for y, c in sorted(plan.cycles.items())},
+            }
+        ),
+        "rules": plan.rules_spec,
+        "nodes": [_node_out(n) for n in plan.nodes],
+        "indicators": [_indicator_out(i) for i in plan.indicators],
+    }
+    for key, value in plan.extras.items():
+        if key.startswith("plan."):
+            doc["plan"][key[len("plan.") :]] = value
+        else:
+            doc[key] = value
+    return doc
+
+
+def _node_out(n: Node) -> dict[str, Any]:
+    out = {
+        "id": n.id,
+        "parent": n.parent,
+        "level": n.level,
+        "number": n.number,
+        "name": n.name,
+        "description": n.description,
+        "departments": n.departments,
+        "tags": n.tags,
+        "status": n.status if n.status != "active" else "",
+        "note": n.note,
+        "texts": {
+            str(y): _drop_empty({"results": t.results, "issues": t.issues, "summary": t.summary, "funding": t.funding})
+            for y, t in sorted(n.texts.items())
+        },
+        "reviews": {
+            str(y): _drop_empty({"grade": rv.grade, "comments": rv.comments, "answer": rv.answer}) for y, rv in sorted(n.reviews.items())
+        },
+        "projects": [_drop_empty({"name": pr.name, "departments": pr.departments, "tags": pr.tags}) for pr in n.projects],
+        "activities": n.activities,
+    }
+    result = {"id": n.id, "parent": n.parent} | _drop_empty(out)
+    return result | n.extras
+
+
+def _indicator_out(i: Indicator) -> dict[str, Any]:
+    head = {
+        "id": i.id,
+        "node": i.node,
+        "kind": i.kind,
+        "name": i.name,
+        "unit": i.unit,
+        "aggregation": i.aggregation,
+        "period_basis": i.period_basis,
+    }
+    body = _series_out(i)
+    body.pop("name", None)
+    body.pop("unit", None)
+    extra = _drop_empty(
+        {
+            "final_target_year": i.final_target_year,
+            "departments": i.departments,
+            "footnotes": i.footnotes,
+            "added_in": i.added_in,
+            "weight": str(i.weight) if i.weight is not None else None,
+        }
+    )
+    parts = {"parts": [{"id": p.id, **_series_out(p, i)} for p in i.parts]} if i.parts else {}
+    return head | body | extra | parts | i.extras
+
+
+def dumps(plan: Plan) -> str:
+    return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=1) + "\n"
+
+
+def dump_path(plan: Plan, path: str | Path) -> None:
+    """Write atomically: a reader never sees half a plan file."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(dumps(plan), encoding="utf-8")
+    tmp.replace(target)

@@ -1,0 +1,51 @@
+"""Shared fixtures: the published reference data (../shared/reference) and the sample plans."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hyoka.core.model import Plan
+from hyoka.samples import load_sample
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def reference_dir() -> Path:
+    return Path(os.environ.get("HYOKA_REFERENCE", ROOT.parent / "shared" / "reference"))
+
+
+def load_reference(name: str) -> dict[str, Any]:
+    path = reference_dir() / name
+    if not path.exists():
+        pytest.skip(f"published reference data not available at {path}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def sousei_ref() -> dict[str, Any]:
+    return load_reference("kanagawa_2024.json")
+
+
+@pytest.fixture(scope="session")
+def dx_ref() -> dict[str, Any]:
+    return load_reference("kanagawa_dx_2024.json")
+
+
+@pytest.fixture(scope="session")
+def sousei_plan() -> Plan:
+    return load_sample("kanagawa-sousei-3")
+
+
+@pytest.fixture(scope="session")
+def dx_plan() -> Plan:
+    return load_sample("kanagawa-dx")
+
+
+@pytest.fixture(scope="session")
+def city_plan() -> Plan:
+    return load_sample("hiratsuka-juten")
