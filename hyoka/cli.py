@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .core.checks import check_plan
 from .core.engine import evaluate as run_evaluation
 from .core.errors import HyokaError, InputError
 from .core.model import Plan
@@ -95,6 +96,8 @@ def evaluate(
 def validate(plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル")]) -> None:
     """計画ファイルを検査し、問題をすべて場所付きで表示します。"""
     loaded = resolve_plan(plan)
+    for warning in check_plan(loaded):
+        typer.echo(f"注意: {warning}")
     typer.echo(f"OK: {loaded.name}（ノード {len(loaded.nodes)}、指標 {len(loaded.indicators)}）")
 
 

@@ -122,7 +122,7 @@ _RELATIVE = re.compile(
 )
 
 
-def parse_value(text: str | int | Decimal | None, *, where: str = "", qualitative: bool = False) -> Parsed:
+def parse_value(text: str | int | float | Decimal | None, *, where: str = "", qualitative: bool = False) -> Parsed:
     """Understand one cell.
 
     For a *qualitative* indicator every statement (「運用開始」「10月から電子申告開始」)
@@ -139,12 +139,10 @@ def parse_value(text: str | int | Decimal | None, *, where: str = "", qualitativ
             raise _not_understood(where, str(text))
         return Parsed(raw=str(text), kind=Kind.NUMBER, number=number)
     if isinstance(text, float):
-        raise InputError.one(
-            where,
-            "小数は文字列で書いてください（2進小数の誤差を避けるため）",
-            "write decimals as strings to keep them exact",
-            repr(text),
-        )
+        # A JSON or Excel number: its shortest repr is the decimal the user wrote (0.1, not 0.1000000000000000055…).
+        if text != text or text in (float("inf"), float("-inf")):
+            raise _not_understood(where, repr(text))
+        return Parsed(raw=repr(text), kind=Kind.NUMBER, number=Decimal(repr(text)))
     raw = str(text)
     if len(raw) > MAX_TEXT_LENGTH:
         raise InputError.one(

@@ -257,7 +257,17 @@ def plan_from_dict(doc: Any, where: str = "") -> Plan:
         try:
             rules = parse_rules(rules_spec, "rules")
         except InputError as e:
-            r.c.extend(e, r.file + ":" if r.file else "")
+            for problem in e.problems:
+                r.add(problem.where, problem.message, problem.message_en, problem.text)
+        else:
+            for i, g in enumerate(rules.grades):
+                for key, level in (("level", g.level), ("of_level", g.of_level)):
+                    if level and level != "plan" and levels and level not in levels:
+                        r.add(
+                            f"rules.grades[{i}].{key}",
+                            f"階層「{level}」は plan.levels にありません",
+                            f"level {level!r} is not in plan.levels",
+                        )
     nodes = _nodes(r, top.get("nodes", []), levels)
     node_ids = {n.id for n in nodes}
     indicators = _indicators(r, top.get("indicators", []), node_ids, rules)
