@@ -69,8 +69,18 @@ def resolve_plan(plan: str) -> Plan:
     return load_path(path)
 
 
-def _year(value: str) -> int:
-    return parse_year(value, "--year")
+def _year_with_data(plan: Plan, value: str) -> int:
+    """The year asked for, refused when the plan has neither a target nor a value for it."""
+    year = parse_year(value, "--year")
+    has_data = any(year in s.targets or year in s.values for ind in plan.indicators for s in ind.series())
+    if not has_data:
+        raise InputError.one(
+            "--year",
+            f"{year}年度の目標値・実績値がありません（計画期間 {plan.period_start}〜{plan.period_end}年度）",
+            f"no target or value for {year} (plan period {plan.period_start}-{plan.period_end})",
+            value,
+        )
+    return year
 
 
 @command()
@@ -85,7 +95,7 @@ def evaluate(
     rule_set = None
     if rules is not None:
         rule_set = parse_rules(parse_json(rules.read_bytes(), str(rules)), f"{rules}:rules")
-    doc = evaluation_dict(run_evaluation(loaded, _year(year), rule_set))
+    doc = evaluation_dict(run_evaluation(loaded, _year_with_data(loaded, year), rule_set))
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:

@@ -139,3 +139,47 @@ def test_validate_warns_about_the_typos_of_the_published_report():
     assert len(warnings) == 2
     assert "「100,000 人」: 累計の目標値が前年（900,000 人）より減っています" in warnings[0]  # 未病指標利用者数 2027
     assert "「5,661 件」: 単位「件」が指標の単位「回」と違います" in warnings[1]  # 交通安全教育 2022
+
+
+def _plan_file(tmp_path: Path, change) -> Path:
+    doc = json.loads(sample_path("kanagawa-sousei-3").read_text(encoding="utf-8"))
+    change(doc)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _kpi(doc, ind_id):
+    return next(i for i in doc["indicators"] if i["id"] == ind_id)
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        (
+            lambda d: _kpi(d, "1-1-1-k1")["values"].__setitem__("2024", {"value": "216 ぐらい"}),
+            "indicators[4].values.2024.value: 「216 ぐらい」: 単位「ぐらい」",
+        ),
+        (
+            lambda d: _kpi(d, "1-1-1-k1")["values"].__setitem__("2024", {"value": "二百十六件"}),
+            "indicators[4].values.2024.value: 「二百十六件」: 数値として解釈できません",
+        ),
+        (lambda d: _kpi(d, "1-1-1-k1")["targets"].__setitem__("2024", None), "indicators[4].targets.2024: 目標値がありません"),
+        (lambda d: _kpi(d, "3-2-1-k2").pop("baseline"), "baseline: formula が progress の指標には基準値"),
+        (
+            lambda d: d["rules"].__setitem__("grades", [{"level": "小柱", "bands": [{"min": None, "label": "x"}], "weights": 1}]),
+            "rules.grades[0].weights: 不明なオプション",
+        ),
+        (lambda d: d["nodes"][3].__setitem__("parent", "9-9"), "nodes[3].parent: 親「9-9」がありません"),
+    ],
+)
+def test_error_paths_exit_2_with_the_json_path(tmp_path, change, fragment):
+    path = _plan_file(tmp_path, change)
+    out = hyoka("evaluate", str(path), "--year", "2024")
+    assert out.returncode == 2, out.stdout
+    assert f"{path}:" in out.stderr and fragment in out.stderr, out.stderr
+
+
+def test_a_year_without_data_is_refused():
+    out = hyoka("evaluate", "kanagawa-sousei-3", "--year", "2035")
+    assert out.returncode == 2 and "2035年度の目標値・実績値がありません" in out.stderr

@@ -36,7 +36,7 @@ from ..core.model import (
     Value,
 )
 from ..core.rules import parse_rules
-from ..core.values import Kind, parse_value
+from ..core.values import KNOWN_UNITS, Kind, parse_unit, parse_value
 from ..core.wareki import parse_year
 
 FORMAT = "hyoka/1"
@@ -469,6 +469,9 @@ def _series_fields(r: _Reader, obj: dict[str, Any], p: str, parent: Series | Non
     targets: dict[int, Entry] = {}
     for key, value in (r.obj(obj.get("targets", {}), f"{p}.targets") or {}).items():
         year = r.year(key, f"{p}.targets.{key}")
+        if value is None:
+            r.add(f"{p}.targets.{key}", "目標値がありません（目標がない年は書かないか「―」）", "missing target (omit the year or write ―)")
+            continue
         entry = _entry(r, value, f"{p}.targets.{key}", qualitative)
         if year is not None and entry is not None:
             if entry.parsed.kind in (Kind.PENDING, Kind.UNMEASURABLE, Kind.NO_RESULT):
@@ -484,6 +487,9 @@ def _series_fields(r: _Reader, obj: dict[str, Any], p: str, parent: Series | Non
     if not isinstance(unit, str):
         r.add(f"{p}.unit", "単位は文字列です", "unit must be a string", _short(unit))
         unit = ""
+    _check_units(r, p, unit, targets, values, baseline)
+    if formula == "progress" and baseline is None and targets:
+        r.add(f"{p}.baseline", "formula が progress の指標には基準値（baseline）が必要です", "formula 'progress' needs a baseline")
     return {
         "name": r.str_(obj, "name", p, default=parent.name if parent else ""),
         "unit": unit,
@@ -495,6 +501,24 @@ def _series_fields(r: _Reader, obj: dict[str, Any], p: str, parent: Series | Non
         "note": r.str_(obj, "note", p),
         "label": r.str_(obj, "label", p),
     }
+
+
+def _check_units(r: _Reader, p: str, unit: str, targets: dict[int, Entry], values: dict[int, Value], baseline: Baseline | None) -> None:
+    """A unit word that is neither the indicator's unit nor a known unit is an error (「12 ぐらい」)."""
+    own = parse_unit(unit)[1]
+    entries = [(f"{p}.targets.{y}", e) for y, e in targets.items()]
+    entries += [(f"{p}.values.{y}.value", v.entry) for y, v in values.items()]
+    if baseline is not None:
+        entries.append((f"{p}.baseline.value", baseline.entry))
+    for where, entry in entries:
+        word = entry.parsed.unit
+        if entry.parsed.kind is Kind.NUMBER and word and word != own and word not in KNOWN_UNITS:
+            r.add(
+                where,
+                f"単位「{word}」が指標の単位「{unit}」と違い、既知の単位でもありません",
+                f"unknown unit word {word!r} (indicator unit {unit!r})",
+                entry.text,
+            )
 
 
 def _value(r: _Reader, spec: Any, p: str, qualitative: bool, rules: Any) -> Value | None:
