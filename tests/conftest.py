@@ -16,7 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def reference_dir() -> Path:
-    return Path(os.environ.get("HYOKA_REFERENCE", ROOT.parent / "shared" / "reference"))
+    """../shared/reference beside the project (where developers and CI have it), or $HYOKA_REFERENCE."""
+    if "HYOKA_REFERENCE" in os.environ:
+        return Path(os.environ["HYOKA_REFERENCE"])
+    for candidate in (ROOT.parent / "shared" / "reference", Path("/work/shared/reference")):
+        if candidate.exists():
+            return candidate
+    return ROOT.parent / "shared" / "reference"
 
 
 def load_reference(name: str) -> dict[str, Any]:
