@@ -104,6 +104,8 @@ _PREFIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+"
 _AMOUNT = re.compile(rf"^(?P<sign>[+\-▲△])?(?P<groups>(?:(?:{_NUMBER})[兆億万])*(?:{_NUMBER})?)(?P<unit>.*)$")
 _GROUP = re.compile(rf"({_NUMBER})([兆億万]?)")
+_PLAIN_NUMBER = re.compile(r"^\s*(-?\d{1,30}(?:\.\d+)?)\s*$", re.ASCII)
+_WHITESPACE = re.compile(r"\s+")
 _SPACED_DIGITS = re.compile(r"\d[ \t\u3000]+\d")
 _EXPONENT = re.compile(r"^[eE][+\-]?\d")
 _LOOSE_DIGITS = re.compile(r"^[+\-]?[\d,]+(?:\.\d+)?")
@@ -150,10 +152,14 @@ def parse_value(text: str | int | float | Decimal | None, *, where: str = "", qu
         )
     if has_control_characters(raw):
         raise InputError.one(where, "制御文字が含まれています", "contains control characters", raw[:40])
-    if _SPACED_DIGITS.search(nfkc(raw)):
+    plain = _PLAIN_NUMBER.match(raw)
+    if plain and not qualitative:  # the common case, 「3797」 or 「12.8」, without the general grammar
+        return Parsed(raw=raw, kind=Kind.NUMBER, number=Decimal(plain.group(1)))
+    normal = nfkc(raw)
+    if _SPACED_DIGITS.search(normal):
         raise InputError.one(where, "数字の間に空白があります", "spaces between digits", raw)
-    s = compact(raw)
-    if s == "" or is_dash(raw):
+    s = _WHITESPACE.sub("", normal)
+    if s == "" or is_dash(s):
         return Parsed(raw=raw, kind=Kind.EMPTY)
     if s in _PENDING_WORDS:
         return Parsed(raw=raw, kind=Kind.PENDING)

@@ -1,0 +1,28 @@
+"""The benchmarks keep running (tiny scales here; the figures come from running them by hand)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_evaluate_benchmark_runs_and_checks_itself(tmp_path):
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "evaluate.py"), "--scales", "2"], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    assert "identical at every scale" in out.stdout
+
+
+def test_generator_writes_loadable_plans(tmp_path):
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "-n", "2", "-o", str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    from hyoka.formats.hyoka1 import load_path
+
+    plans = [load_path(p) for p in sorted(tmp_path.glob("*.json"))]
+    assert [p.organization.code for p in plans] == ["010006", "020001"]
+    assert all(len(p.indicators) == 300 for p in plans)
