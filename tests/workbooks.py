@@ -31,7 +31,7 @@ def edit(path: Path, sheet: str, changes: list[tuple[dict[str, Any], str, Any]])
     wb = load_workbook(path)
     ws = wb[sheet]
     for where, header, value in changes:
-        ws.cell(row=find_row(ws, **where), column=column(ws, header), value=value)
+        ws.cell(row=find_row(ws, **where), column=column(ws, header)).value = value  # None clears the cell
     wb.save(path)
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...core.errors import InputError
 from ...core.model import Plan
+from ...core.values import Kind, parse_value
 from ..hyoka1 import plan_to_dict
 from ..origins import Origins
 from .fields import Fields
@@ -180,13 +182,14 @@ def _duplicate(f: Fields, row: RowUpdate, seen: set[tuple[str, str, int]], key: 
 def _merge_value(old: dict[str, Any] | None, fields: dict[str, Any]) -> dict[str, Any] | None:
     """The value after the row: its columns replace the old fields, blanks clear them.
 
-    A figure typed over a 把握予定 (or 測定不能) value makes it a figure: the status and
-    date the sheet still shows from the export are the old ones, not a choice.
+    The status and date the sheet still shows from the export are the old ones, not a
+    choice: when a newly typed value says otherwise (a figure over a 把握予定, a
+    「2026年９月頃把握予定」 over a figure), the value decides.
     """
     value = dict(old or {})
     carried = old is not None and all(fields.get(k) == old.get(k) for k in ("status", "expected") if k in fields)
-    typed = "value" in fields and (fields["value"] or "") != (old or {}).get("value", "")
-    if carried and typed and old is not None and old.get("status") in ("pending", "unmeasurable"):
+    typed = fields.get("value") or ""
+    if carried and old is not None and typed != old.get("value", "") and _contradicts(old.get("status"), typed):
         fields = {k: v for k, v in fields.items() if k not in ("status", "expected")}
         value.pop("status", None)
         value.pop("expected", None)
@@ -198,6 +201,20 @@ def _merge_value(old: dict[str, Any] | None, fields: dict[str, Any]) -> dict[str
     if not any(value.get(k) for k in ("value", "status", "expected", "note", "judgement", "judgement_reason")):
         return None
     return {"value": value.pop("value", "")} | value
+
+
+def _contradicts(status: str | None, text: str) -> bool:
+    """Whether *text* says another status than *status* (見込値 marks, 把握予定 dates, ―※)."""
+    try:
+        parsed = parse_value(text)
+    except InputError:
+        return False  # the plan check reports the text itself
+    implied = {Kind.PENDING: "pending", Kind.UNMEASURABLE: "unmeasurable"}.get(parsed.kind)
+    if implied is None and (parsed.estimate or parsed.provisional):
+        implied = "estimate"
+    if implied is None:
+        return status in ("pending", "unmeasurable")
+    return implied != status
 
 
 def _place(origins: Origins, path: str, row: RowUpdate) -> None:
