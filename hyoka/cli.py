@@ -22,9 +22,10 @@ from .core.errors import HyokaError, InputError
 from .core.model import Plan
 from .core.rules import PRESETS, parse_rules
 from .core.wareki import parse_year
+from .formats.csvpackage.write import write_package
 from .formats.evaluation import evaluation_dict, evaluation_table
 from .formats.hyoka1 import dump_path, dumps, load_path, parse_json
-from .formats.xlsx.importer import import_workbook
+from .formats.importing import import_file
 from .formats.xlsx.write import department_workbook, plan_workbook, save_workbook, template_workbook
 from .samples import sample_names, sample_path
 
@@ -125,17 +126,18 @@ def show_rules(preset: Annotated[str | None, typer.Argument(help="プリセッ�
 class ExportFormat(StrEnum):
     json = "json"
     xlsx = "xlsx"
+    csv = "csv"
 
 
 @command()
 def export(
     plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、またはサンプル計画の名前")],
-    output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="json、xlsx")] = ExportFormat.json,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="出力先（json は省略すると標準出力）")] = None,
+    output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="json、xlsx、csv（データパッケージ）")] = ExportFormat.json,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="出力先（json は省略すると標準出力、csv はフォルダ）")] = None,
     department: Annotated[str | None, typer.Option("--department", help="この担当部局の分だけのブック（xlsx）")] = None,
     year: Annotated[str | None, typer.Option("--year", "-y", help="担当部局用ブックの年度")] = None,
 ) -> None:
-    """計画を JSON（hyoka/1）や Excel ブックに書き出します。"""
+    """計画を JSON（hyoka/1）、Excel ブック、CSV データパッケージに書き出します。"""
     loaded = resolve_plan(plan)
     if (department is None) != (year is None) or (department is not None and output_format is not ExportFormat.xlsx):
         raise InputError.one(
@@ -148,6 +150,9 @@ def export(
             typer.echo(dumps(loaded), nl=False)
             return
         dump_path(loaded, output)
+    elif output_format is ExportFormat.csv:
+        output = output or Path(f"{loaded.id}-csv")
+        write_package(loaded, output)
     else:
         if department is not None and year is not None:
             workbook = department_workbook(loaded, department, _year(year))
@@ -175,18 +180,18 @@ def template(
 
 
 @command("import")
-def import_file(
-    file: Annotated[Path, typer.Argument(help="取り込む .xlsx")],
+def import_command(
+    file: Annotated[Path, typer.Argument(help="取り込む .xlsx、またはデータパッケージ（フォルダか datapackage.json）")],
     into: Annotated[str | None, typer.Option("--into", help="取り込み先の hyoka/1 ファイル（またはサンプル名）")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="変更を表示するだけで書き込まない")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="書き出す hyoka/1 ファイル（省略時は --into）")] = None,
 ) -> None:
-    """ブックを取り込みます。すべて正しいときだけ、変更を一覧してから書き込みます。"""
+    """ブックやデータパッケージを取り込みます。すべて正しいときだけ、変更を一覧してから書き込みます。"""
     target = output or (Path(into) if into is not None and Path(into).is_file() else None)
     if target is None and not dry_run:
         raise InputError.one("--output", "書き出し先（-o、または既存ファイルの --into）が必要です", "give -o or an existing --into file")
     base = resolve_plan(into) if into is not None else None
-    result = import_workbook(file, base, str(file))
+    result = import_file(file, base, str(file))
     for change in result.changes:
         typer.echo(str(change))
     counts = Counter(c.action for c in result.changes)

@@ -16,7 +16,7 @@ from hyoka.core.diff import Action
 from hyoka.core.errors import InputError
 from hyoka.core.model import Status
 from hyoka.formats.hyoka1 import dump_path, load_path, plan_to_dict
-from hyoka.formats.xlsx.importer import import_workbook
+from hyoka.formats.importing import import_file
 from hyoka.formats.xlsx.write import department_workbook, plan_workbook, save_workbook
 
 DEPT = "産業労働局"
@@ -49,7 +49,7 @@ def plan_file(books, tmp_path) -> Path:
 
 def problems(path: Path, plan) -> list[str]:
     with pytest.raises(InputError) as e:
-        import_workbook(path, plan)
+        import_file(path, plan)
     return [str(p) for p in e.value.problems]
 
 
@@ -65,7 +65,7 @@ def test_values_typed_as_people_type_them(dept, sousei_plan):
             ({"指標ID": "1-1-3-k2"}, "状態", "見込値"),
         ],
     )
-    plan = import_workbook(dept, sousei_plan).plan
+    plan = import_file(dept, sousei_plan).plan
     robots = plan.indicator_by_id["1-1-2-k1"].values[2024]
     assert (robots.entry.text, robots.number, robots.status) == ("１，２３４社", Decimal(1234), Status.CONFIRMED)
     pending = plan.indicator_by_id["1-1-3-k1"].values[2024]
@@ -83,7 +83,7 @@ def test_man_units_and_percent_formatted_cells(tmp_path, city_plan):
     ws.append(["s1-t2", None, None, None, 2024, None, None, 0.9])
     ws.cell(ws.max_row, column(ws, "実績値")).number_format = "0%"
     wb.save(path)
-    plan = import_workbook(path, city_plan).plan
+    plan = import_file(path, city_plan).plan
     people = plan.indicator_by_id["s1-t1"].values[2024]
     assert (people.entry.text, people.number) == ("５万人", Decimal(50000))
     share = plan.indicator_by_id["s1-t2"].values[2024]
@@ -100,7 +100,7 @@ def test_department_import_changes_only_its_slice(dept, sousei_plan):
     texts = wb["評価コメント"]
     texts.cell(2, column(texts, "概要"), value="まとめ")
     wb.save(dept)
-    result = import_workbook(dept, sousei_plan)
+    result = import_file(dept, sousei_plan)
     assert result.changes
     mine = {i.id for i in sousei_plan.indicators if DEPT in sousei_plan.departments_of(i)}
     for change in result.changes:
@@ -120,7 +120,7 @@ def test_a_figure_replaces_a_pending_value(dept, sousei_plan):
         if DEPT in sousei_plan.departments_of(i) and 2024 in i.values and i.values[2024].status is Status.PENDING
     )
     edit(dept, "実績値", [({"指標ID": pending}, "実績値", "3,915 件")])
-    result = import_workbook(dept, sousei_plan)
+    result = import_file(dept, sousei_plan)
     value = result.plan.indicator_by_id[pending].values[2024]
     assert (value.status, value.expected, value.number) == (Status.CONFIRMED, None, Decimal(3915))
 
@@ -223,7 +223,7 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(dept, pla
     assert plan_file.read_bytes() == written
     plan = load_path(plan_file)
     assert plan.indicator_by_id["1-1-2-k1"].values[2024].number == 1234
-    assert [c.action for c in import_workbook(dept, plan).changes] == []
+    assert [c.action for c in import_file(dept, plan).changes] == []
 
 
 def test_workbook_of_another_plan_is_refused(full, dx_plan):
@@ -257,5 +257,5 @@ def test_not_an_excel_file(tmp_path, sousei_plan):
 
 def test_changes_are_actions(dept, sousei_plan):
     edit(dept, "実績値", [({"指標ID": "1-1-2-k1"}, "備考", "速報")])
-    (change,) = import_workbook(dept, sousei_plan).changes
+    (change,) = import_file(dept, sousei_plan).changes
     assert (change.action, change.subject, change.field, change.new) == (Action.CHANGED, "value", "備考", "速報")

@@ -10,7 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbooks import column, find_row
 
 from hyoka.formats.hyoka1 import plan_from_dict, plan_to_dict
-from hyoka.formats.xlsx.importer import import_workbook
+from hyoka.formats.importing import import_file
 from hyoka.formats.xlsx.write import department_workbook, plan_workbook, save_workbook, template_workbook
 from hyoka.samples import load_sample
 
@@ -138,7 +138,7 @@ def test_formula_like_text_is_neutralised_and_comes_back(tmp_path, city_plan):
     ws = load_workbook(path)["指標"]
     cell = ws.cell(2, column(ws, "備考"))
     assert cell.data_type == "s" and cell.value == "'" + doc["indicators"][0]["note"]
-    assert plan_to_dict(import_workbook(path, None).plan) == plan_to_dict(plan)
+    assert plan_to_dict(import_file(path, None).plan) == plan_to_dict(plan)
 
 
 def test_template_is_an_empty_workbook_with_the_same_sheets(tmp_path):
@@ -164,7 +164,7 @@ def test_template_filled_in_becomes_a_plan(tmp_path):
     wb["目標値"].append(["s1-k1", None, None, None, "R6", "222人", "策定時", "100人", "0人"])
     wb["実績値"].append(["s1-k1", None, None, None, "令和７年度", None, None, "138人"])
     wb.save(path)
-    plan = import_workbook(path, None).plan
+    plan = import_file(path, None).plan
     ind = plan.indicator_by_id["s1-k1"]
     assert (ind.kind, ind.direction, ind.aggregation) == ("kpi", "lower", "総数")
     assert ind.baseline is not None and ind.baseline.year == 2024 and ind.baseline.entry.number == 222
@@ -177,6 +177,6 @@ def test_round_trip_is_lossless(tmp_path, name):
     plan = load_sample(name)
     path: Path = tmp_path / f"{name}.xlsx"
     save_workbook(plan_workbook(plan), path)
-    back = import_workbook(path, plan)
+    back = import_file(path, plan)
     assert plan_to_dict(back.plan) == plan_to_dict(plan)
     assert back.changes == []

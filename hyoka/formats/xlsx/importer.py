@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...core.diff import Change, diff_plans
 from ...core.errors import InputError
 from ...core.model import Plan
 from ..hyoka1 import plan_from_dict
@@ -31,12 +30,6 @@ class ReadWorkbook:
 
     raw: RawWorkbook
     update: Update | None
-
-
-@dataclass
-class Imported:
-    plan: Plan
-    changes: list[Change]
 
 
 def read_update(path: str | Path, where: str | None = None) -> ReadWorkbook:
@@ -108,11 +101,3 @@ def apply_update(plan: Plan | None, read: ReadWorkbook) -> Plan:
     if problems:
         raise InputError(problems)
     return new
-
-
-def import_workbook(path: str | Path, into: Plan | None, where: str | None = None) -> Imported:
-    """Read, apply and compare: the new plan and what changed (nothing is written here)."""
-    new = apply_update(into, read_update(path, where))
-    if into is None:
-        return Imported(new, [])
-    return Imported(new, diff_plans(into, new))

@@ -8,8 +8,6 @@ rule set as JSON and その他 holds whatever a table cannot hold without loss.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ from ...core.model import Indicator, Node, Plan, Series
 from ...core.wareki import short_wareki
 from ..cells import neutralise
 from ..evaluation import width
+from ..files import write_atomic
 from ..hyoka1 import plan_to_dict
 from .layout import (
     DEPARTMENT_INPUT,
@@ -178,15 +177,7 @@ def template_workbook(start: int, end: int) -> Workbook:
 
 def save_workbook(workbook: Workbook, path: str | Path) -> None:
     """Write atomically: a reader never sees half a workbook."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
-    os.close(fd)
-    try:
-        workbook.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, workbook.save)
 
 
 # --- rows -------------------------------------------------------------------------------------
