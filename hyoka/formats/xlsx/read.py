@@ -8,6 +8,7 @@ remembering ``シート!セル（見出し）`` so that any later problem can na
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.cell_range import CellRange
 
 from ...core.errors import InputError, ProblemCollector
 from ...core.text import compact
@@ -65,68 +66,90 @@ def open_workbook(path: str | Path, where: str | None = None) -> RawWorkbook:
     """Read every sheet of *path*; shape problems are collected, not raised."""
     name = where or Path(path).name
     try:
-        wb = load_workbook(path, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True)
+        merged = _merged_ranges(path, wb)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise InputError.one(name, f"Excel ブック（.xlsx）として読めません: {e}", f"not an .xlsx workbook: {e}") from None
     raw = RawWorkbook(name, {}, {}, ProblemCollector())
-    for ws in wb.worksheets:
-        sheet = SHEETS_BY_NAME.get(ws.title.strip())
-        if sheet is None:
-            known = "、".join(SHEETS_BY_NAME)
-            raw.add(ws.title, f"不明なシート「{ws.title}」（使えるシート: {known}）", f"unknown sheet {ws.title!r}", ws.title)
-            continue
-        if sheet.name == GUIDE_NAME:
-            continue
-        _merged(raw, ws)
-        if sheet is PLAN:
-            raw.plan = _plan_items(raw, ws)
-        else:
-            raw.tables[sheet.name] = _table(raw, ws, sheet)
+    try:
+        for ws in wb.worksheets:
+            sheet = SHEETS_BY_NAME.get(ws.title.strip())
+            if sheet is None:
+                known = "、".join(SHEETS_BY_NAME)
+                raw.add(ws.title, f"不明なシート「{ws.title}」（使えるシート: {known}）", f"unknown sheet {ws.title!r}", ws.title)
+                continue
+            if sheet.name == GUIDE_NAME:
+                continue
+            for cells in merged.get(ws.title, []):
+                _merged(raw, ws.title, cells)
+            rows = [(number, list(row)) for number, row in enumerate(ws.iter_rows(), start=1)]
+            if sheet is PLAN:
+                raw.plan = _plan_items(raw, ws.title, rows)
+            else:
+                raw.tables[sheet.name] = _table(raw, ws.title, sheet, rows)
+    finally:
+        wb.close()
     return raw
 
 
-def _merged(raw: RawWorkbook, ws: Worksheet) -> None:
-    for cells in ws.merged_cells.ranges:
-        where = "見出し行の" if cells.min_row == 1 else ""
-        raw.add(
-            f"{ws.title}!{cells.coord}",
-            f"{where}結合セルは使えません（結合を解除してください）",
-            "merged cells cannot be read (unmerge them)" + (" in the header row" if where else ""),
-        )
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
-def _plan_items(raw: RawWorkbook, ws: Worksheet) -> dict[str, Cell]:
+def _merged_ranges(path: str | Path, wb: Any) -> dict[str, list[str]]:
+    """Merged ranges by sheet title, read from the sheets' XML (streaming reads do not keep them)."""
+    out: dict[str, list[str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        for ws in wb.worksheets:
+            xml = archive.read(ws._worksheet_path)
+            out[ws.title] = [m.decode() for m in _MERGE.findall(xml)]
+    return out
+
+
+def _merged(raw: RawWorkbook, title: str, cells: str) -> None:
+    header = CellRange(cells).min_row == 1
+    raw.add(
+        f"{title}!{cells}",
+        f"{'見出し行の' if header else ''}結合セルは使えません（結合を解除してください）",
+        "merged cells cannot be read (unmerge them)" + (" in the header row" if header else ""),
+    )
+
+
+def _value(row: list[Any], index: int) -> Any:
+    return row[index].value if index < len(row) else None
+
+
+def _plan_items(raw: RawWorkbook, title: str, rows: list[tuple[int, list[Any]]]) -> dict[str, Cell]:
     by_header = {compact(c.header): c for c in PLAN.columns}
     items: dict[str, Cell] = {}
-    for row in ws.iter_rows(min_row=2, max_col=2):
-        label, value = row[0], row[1] if len(row) > 1 else None
-        key_text = _text(raw, label, ws.title, "項目")
+    for number, row in rows[1:]:
+        key_text = _text(raw, _value(row, 0), row[0] if row else None, f"{title}!A{number}（項目）")
         if key_text is None:
-            if value is not None and value.value is not None:
-                raw.add(f"{ws.title}!{label.coordinate}", "項目名がありません", "the item has no name")
+            if _value(row, 1) is not None:
+                raw.add(f"{title}!A{number}", "項目名がありません", "the item has no name")
             continue
         column = by_header.get(compact(key_text))
         if column is None:
-            raw.add(f"{ws.title}!{label.coordinate}", f"不明な項目「{key_text}」", f"unknown item {key_text!r}", key_text)
+            raw.add(f"{title}!A{number}", f"不明な項目「{key_text}」", f"unknown item {key_text!r}", key_text)
             continue
         if column.key in items:
-            raw.add(f"{ws.title}!{label.coordinate}", f"項目「{key_text}」が重複しています", "duplicate item", key_text)
+            raw.add(f"{title}!A{number}", f"項目「{key_text}」が重複しています", "duplicate item", key_text)
             continue
-        place = f"{ws.title}!B{label.row}（{column.header}）"
-        items[column.key] = Cell(_text(raw, value, ws.title, column.header, column) if value is not None else None, place)
+        place = f"{title}!B{number}（{column.header}）"
+        items[column.key] = Cell(_text(raw, _value(row, 1), row[1] if len(row) > 1 else None, place, column), place)
     return items
 
 
-def _table(raw: RawWorkbook, ws: Worksheet, sheet: Sheet) -> Table:
+def _table(raw: RawWorkbook, title: str, sheet: Sheet, rows: list[tuple[int, list[Any]]]) -> Table:
     by_header = {compact(c.header): c for c in sheet.columns}
     table = Table(sheet, [], {})
-    slots: list[tuple[int, Column]] = []
-    header = next(ws.iter_rows(min_row=1, max_row=1), ())
+    slots: list[tuple[int, Column, str]] = []
+    header = rows[0][1] if rows else []
     for index, cell in enumerate(header):
-        text = _text(raw, cell, ws.title, "見出し")
+        letter = get_column_letter(index + 1)
+        text = _text(raw, cell.value, cell, f"{title}!{letter}1（見出し）")
         if text is None:
-            if any(c.value is not None for (c,) in ws.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1)):
-                raw.add(f"{ws.title}!{cell.coordinate}", "見出しのない列に値があります", "a column without a header holds values")
+            if any(_value(row, index) is not None for _, row in rows[1:]):
+                raw.add(f"{title}!{letter}1", "見出しのない列に値があります", "a column without a header holds values")
             continue
         column = by_header.get(compact(text))
         year = _year_header(text) if column is None and sheet.year_columns else None
@@ -134,26 +157,25 @@ def _table(raw: RawWorkbook, ws: Worksheet, sheet: Sheet) -> Table:
             column = Column(f"y{year}", text, "")
             table.years[column.key] = year
         if column is None:
-            raw.add(f"{ws.title}!{cell.coordinate}", f"不明な列「{text}」", f"unknown column {text!r}", text)
+            raw.add(f"{title}!{letter}1", f"不明な列「{text}」", f"unknown column {text!r}", text)
             continue
         if any(c.key == column.key for c in table.columns):
-            raw.add(f"{ws.title}!{cell.coordinate}", f"列「{text}」が重複しています", f"duplicate column {text!r}", text)
+            raw.add(f"{title}!{letter}1", f"列「{text}」が重複しています", f"duplicate column {text!r}", text)
             continue
         table.columns.append(column)
-        slots.append((index, column))
-    for row in ws.iter_rows(min_row=2):
+        slots.append((index, column, letter))
+    for number, row in rows[1:]:
         cells: dict[str, Cell] = {}
-        for index, column in slots:
-            if index >= len(row):
+        for index, column, letter in slots:
+            value = _value(row, index)
+            if value is None:
                 continue
-            xl = row[index]
-            text = _text(raw, xl, ws.title, column.header, column)
+            place = f"{title}!{letter}{number}（{column.header}）"
+            text = _text(raw, value, row[index], place, column)
             if text is not None:
-                cells[column.key] = Cell(text, f"{ws.title}!{xl.coordinate}（{column.header}）")
+                cells[column.key] = Cell(text, place)
         if cells:
-            table.rows.append((row[0].row, cells))
-        elif any(c.value is not None for c in row):
-            raw.add(f"{ws.title} {row[0].row}行目", "見出しのない列にだけ値があります", "values only in columns without a header")
+            table.rows.append((number, cells))
     return table
 
 
@@ -167,12 +189,10 @@ def _year_header(text: str) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def _text(raw: RawWorkbook, cell: XlCell | Any, sheet: str, header: str, column: Column | None = None) -> str | None:
+def _text(raw: RawWorkbook, value: Any, cell: Any, place: str, column: Column | None = None) -> str | None:
     """The text a cell stands for; numbers exactly as typed, dates only where a month is meant."""
-    value = cell.value
     if value is None:
         return None
-    place = f"{sheet}!{cell.coordinate}（{header}）"
     if isinstance(value, str):
         text = restore(value)
         return text if text != "" else None
@@ -180,7 +200,7 @@ def _text(raw: RawWorkbook, cell: XlCell | Any, sheet: str, header: str, column:
         raw.add(place, "TRUE/FALSE は値として使えません", "a boolean is not a value", str(value))
         return None
     if isinstance(value, (int, float)):
-        if "%" in (cell.number_format or ""):
+        if "%" in (getattr(cell, "number_format", "") or ""):
             return number_text(Decimal(number_text(value)) * 100) + "%"
         return number_text(value)
     if isinstance(value, (dt.datetime, dt.date)):
