@@ -7,10 +7,10 @@ full workbook, then times the import (read, build, check, compare) into the same
 
 from __future__ import annotations
 
+import resource
 import sys
 import tempfile
 import time
-import resource
 from pathlib import Path
 from typing import Any
 
