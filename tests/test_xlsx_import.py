@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -63,6 +64,9 @@ def test_values_typed_as_people_type_them(dept, sousei_plan):
             ({"指標ID": "1-1-3-k2"}, "実績値", 0.1),
             ({"指標ID": "1-1-3-k2"}, "年度", "令和６年度"),
             ({"指標ID": "1-1-3-k2"}, "状態", "見込値"),
+            ({"指標ID": "1-3-2-k1"}, "実績値", "160 人（見込値）"),
+            ({"指標ID": "1-3-3-k1"}, "実績値", "―※"),
+            ({"指標ID": "1-2-1-k1"}, "把握予定時期", dt.datetime(2027, 10, 1)),
         ],
     )
     plan = import_file(dept, sousei_plan).plan
@@ -72,6 +76,10 @@ def test_values_typed_as_people_type_them(dept, sousei_plan):
     assert (pending.status, pending.expected, pending.number) == (Status.PENDING, "2026-09", None)
     decimal = plan.indicator_by_id["1-1-3-k2"].values[2024]
     assert (decimal.entry.text, decimal.number, decimal.status) == ("0.1", Decimal("0.1"), Status.ESTIMATE)
+    estimate = plan.indicator_by_id["1-3-2-k1"].values[2024]
+    assert (estimate.status, estimate.number) == (Status.ESTIMATE, Decimal(160))
+    assert plan.indicator_by_id["1-3-3-k1"].values[2024].status is Status.UNMEASURABLE
+    assert plan.indicator_by_id["1-2-1-k1"].values[2024].expected == "2027-10"  # a date typed in Excel
 
 
 def test_man_units_and_percent_formatted_cells(tmp_path, city_plan):
