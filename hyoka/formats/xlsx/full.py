@@ -158,6 +158,12 @@ def _node_of(f: Fields, index: dict[str, int], cells: dict[str, Cell], table: Ta
     return index[cell.text]
 
 
+def _row_year(f: Fields, table: Table, number: int, cells: dict[str, Cell]) -> int | None:
+    if "year" not in cells:
+        f.problem(table.row_place(number), "年度がありません", "no year")
+    return f.year(cells.get("year"))
+
+
 def _projects(f: Fields, table: Table | None, nodes: list[dict[str, Any]], origins: Origins) -> None:
     if table is None:
         return
@@ -186,9 +192,7 @@ def _yearly(
     index = index_of(nodes)
     for number, cells in table.rows:
         i = _node_of(f, index, cells, table, number)
-        year = f.year(cells.get("year"))
-        if "year" not in cells:
-            f.problem(table.row_place(number), "年度がありません", "no year")
+        year = _row_year(f, table, number, cells)
         if i is None or year is None:
             continue
         by_year = nodes[i].setdefault(name, {})
@@ -295,9 +299,7 @@ def _values(f: Fields, table: Table | None, series: dict[tuple[str, str], Any], 
         return
     for number, cells in table.rows:
         found = _series_of(f, table, cells, number, series)
-        year = f.year(cells.get("year"))
-        if "year" not in cells:
-            f.problem(table.row_place(number), "年度がありません", "no year")
+        year = _row_year(f, table, number, cells)
         if found is None or year is None:
             continue
         obj, path = found

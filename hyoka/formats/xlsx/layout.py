@@ -112,6 +112,12 @@ INDICATOR_ID = Column("id", "指標ID", ID_HELP, key_column=True)
 PART_ID = Column("part", "部分ID", "指標の部分（①②、小学校・中学校など）の ID。指標そのものの行は空欄。", key_column=True)
 REF_NAME = Column("name", "指標名", "参照用（取り込みでは使いません）。", reference=True, width=30)
 REF_UNIT = Column("unit", "単位", "参照用（取り込みでは使いません）。", reference=True)
+YEAR_KEY = Column("year", "年度", "2024、令和６年度、R6 のいずれでも可。", kind=YEAR, key_column=True)
+NODE_YEAR = (
+    Column("node", "ノードID", "ノードの ID。", key_column=True),
+    Column("name", "名称", "参照用（取り込みでは使いません）。", reference=True, width=24),
+    YEAR_KEY,
+)
 
 INDICATORS = Sheet(
     "指標",
@@ -166,7 +172,7 @@ VALUES = Sheet(
         PART_ID,
         REF_NAME,
         REF_UNIT,
-        Column("year", "年度", "2024、令和６年度、R6 のいずれでも可。", kind=YEAR, key_column=True),
+        YEAR_KEY,
         Column("target", "目標値", "参照用（その年度の目標値）。", reference=True),
         Column("previous", "前年度実績値", "参照用（前年度の実績値）。", reference=True),
         Column(
@@ -193,9 +199,7 @@ TEXTS = Sheet(
     "評価コメント",
     "一次評価の文章。１行が一つのノードの一年分で、箇条は１行に一つです。",
     (
-        Column("node", "ノードID", "ノードの ID。", key_column=True),
-        Column("name", "名称", "参照用（取り込みでは使いません）。", reference=True, width=24),
-        Column("year", "年度", "2024、令和６年度、R6 のいずれでも可。", kind=YEAR, key_column=True),
+        *NODE_YEAR,
         Column("results", "取組結果", "取組結果の箇条を１行に一つ。", kind=LIST, width=50),
         Column("issues", "課題と方向性", "今後の取組に向けた課題と方向性の箇条を１行に一つ。", kind=LIST, width=50),
         Column("summary", "概要", "まとめの文章。", width=30),
@@ -207,9 +211,7 @@ REVIEWS = Sheet(
     "二次評価",
     "推進会議などの二次評価と担当部局の回答。１行が一つのノードの一年分です。",
     (
-        Column("node", "ノードID", "ノードの ID。", key_column=True),
-        Column("name", "名称", "参照用（取り込みでは使いません）。", reference=True, width=24),
-        Column("year", "年度", "2024、令和６年度、R6 のいずれでも可。", kind=YEAR, key_column=True),
+        *NODE_YEAR,
         Column("grade", "評価", "二次評価の評価。"),
         Column("comments", "意見", "意見を１行に一つ。", kind=LIST, width=50),
         Column("answer", "回答", "担当部局の回答。", width=30),
