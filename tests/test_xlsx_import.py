@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -267,3 +268,19 @@ def test_changes_are_actions(dept, sousei_plan):
     edit(dept, "実績値", [({"指標ID": "1-1-2-k1"}, "備考", "速報")])
     (change,) = import_file(dept, sousei_plan).changes
     assert (change.action, change.subject, change.field, change.new) == (Action.CHANGED, "value", "備考", "速報")
+
+
+def test_xml_bomb_in_a_sheet_is_refused(full, sousei_plan):
+    """An uploaded workbook is untrusted: entity expansion must fail fast with a clear error."""
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        b'<c r="A1" t="inlineStr"><is><t>&c;</t></is></c></row></sheetData></worksheet>'
+    )
+    patched = full.with_name("bomb.xlsx")
+    with zipfile.ZipFile(full) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, bomb if item.filename == "xl/worksheets/sheet7.xml" else source.read(item))
+    (problem,) = problems(patched, sousei_plan)
+    assert problem.startswith("bomb.xlsx: Excel ブック（.xlsx）として読めません")

@@ -27,6 +27,9 @@ from ..cells import number_text, restore
 from .layout import GUIDE_NAME, PLAN, SHEETS_BY_NAME, Column, Sheet
 
 
+MAX_UNPACKED = 512 * 2**20  # a workbook of 10,000 rows unpacks to a few MB
+
+
 @dataclass(frozen=True)
 class Cell:
     text: str | None  # None for an empty cell
@@ -65,31 +68,50 @@ class RawWorkbook:
 def open_workbook(path: str | Path, where: str | None = None) -> RawWorkbook:
     """Read every sheet of *path*; shape problems are collected, not raised."""
     name = where or Path(path).name
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-        merged = _merged_ranges(path, wb)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise InputError.one(name, f"Excel ブック（.xlsx）として読めません: {e}", f"not an .xlsx workbook: {e}") from None
     raw = RawWorkbook(name, {}, {}, ProblemCollector())
     try:
-        for ws in wb.worksheets:
-            sheet = SHEETS_BY_NAME.get(ws.title.strip())
-            if sheet is None:
-                known = "、".join(SHEETS_BY_NAME)
-                raw.add(ws.title, f"不明なシート「{ws.title}」（使えるシート: {known}）", f"unknown sheet {ws.title!r}", ws.title)
-                continue
-            if sheet.name == GUIDE_NAME:
-                continue
-            for cells in merged.get(ws.title, []):
-                _merged(raw, ws.title, cells)
-            rows = [(number, list(row)) for number, row in enumerate(ws.iter_rows(), start=1)]
-            if sheet is PLAN:
-                raw.plan = _plan_items(raw, ws.title, rows)
-            else:
-                raw.tables[sheet.name] = _table(raw, ws.title, sheet, rows)
-    finally:
-        wb.close()
+        _check_size(path, name)
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            _read_sheets(raw, wb, _merged_ranges(path, wb))
+        finally:
+            wb.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as e:
+        raise InputError.one(name, f"Excel ブック（.xlsx）として読めません: {e}", f"not an .xlsx workbook: {e}") from None
     return raw
+
+
+def _read_sheets(raw: RawWorkbook, wb: Any, merged: dict[str, list[str]]) -> None:
+    for ws in wb.worksheets:
+        sheet = SHEETS_BY_NAME.get(ws.title.strip())
+        if sheet is None:
+            known = "、".join(SHEETS_BY_NAME)
+            raw.add(ws.title, f"不明なシート「{ws.title}」（使えるシート: {known}）", f"unknown sheet {ws.title!r}", ws.title)
+            continue
+        if sheet.name == GUIDE_NAME:
+            continue
+        for cells in merged.get(ws.title, []):
+            _merged(raw, ws.title, cells)
+        rows = [(number, list(row)) for number, row in enumerate(ws.iter_rows(), start=1)]
+        if sheet is PLAN:
+            raw.plan = _plan_items(raw, ws.title, rows)
+        else:
+            raw.tables[sheet.name] = _table(raw, ws.title, sheet, rows)
+
+
+def _check_size(path: str | Path, name: str) -> None:
+    """Refuse a workbook that unpacks to more than any plan needs (a zip bomb), before reading it.
+
+    XML bombs inside the parts are defused by openpyxl itself, which uses defusedxml (a dependency).
+    """
+    with zipfile.ZipFile(path) as archive:
+        size = sum(info.file_size for info in archive.infolist())
+    if size > MAX_UNPACKED:
+        raise InputError.one(
+            name,
+            f"ブックが大きすぎます（展開後 {size // 2**20} MiB、上限 {MAX_UNPACKED // 2**20} MiB）",
+            f"workbook too large ({size // 2**20} MiB unpacked, limit {MAX_UNPACKED // 2**20} MiB)",
+        )
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
