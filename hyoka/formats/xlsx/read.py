@@ -26,7 +26,6 @@ from ...core.wareki import parse_year
 from ..cells import number_text, restore
 from .layout import GUIDE_NAME, PLAN, SHEETS_BY_NAME, Column, Sheet
 
-
 MAX_UNPACKED = 512 * 2**20  # a workbook of 10,000 rows unpacks to a few MB
 
 
