@@ -5,8 +5,10 @@ Exit codes (SPEC 5.2): 0 success, 2 bad input (the message names the place), 1 o
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+from collections import Counter
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -15,13 +17,17 @@ from typing import Annotated, Any
 import typer
 
 from .core.checks import check_plan
+from .core.diff import Action
 from .core.engine import evaluate as run_evaluation
 from .core.errors import HyokaError, InputError
 from .core.model import Plan
 from .core.rules import PRESETS, parse_rules
 from .core.wareki import parse_year
+from .formats.csvpackage.write import write_package
 from .formats.evaluation import evaluation_dict, evaluation_table
-from .formats.hyoka1 import load_path, parse_json
+from .formats.hyoka1 import dump_path, dumps, load_path, parse_json
+from .formats.importing import import_file
+from .formats.xlsx.write import department_workbook, plan_workbook, save_workbook, template_workbook
 from .samples import sample_names, sample_path
 
 app = typer.Typer(
@@ -128,6 +134,93 @@ def show_rules(preset: Annotated[str | None, typer.Argument(help="プリセッ�
     if preset not in PRESETS:
         raise InputError.one(preset, f"プリセットがありません（{', '.join(sorted(PRESETS))}）", "unknown preset")
     typer.echo(json.dumps(PRESETS[preset], ensure_ascii=False, indent=1))
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@command()
+def export(
+    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、またはサンプル計画の名前")],
+    output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="json、xlsx、csv（データパッケージ）")] = ExportFormat.json,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="出力先（json は省略すると標準出力、csv はフォルダ）")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="この担当部局の分だけのブック（xlsx）")] = None,
+    year: Annotated[str | None, typer.Option("--year", "-y", help="担当部局用ブックの年度")] = None,
+) -> None:
+    """計画を JSON（hyoka/1）、Excel ブック、CSV データパッケージに書き出します。"""
+    loaded = resolve_plan(plan)
+    if (department is None) != (year is None) or (department is not None and output_format is not ExportFormat.xlsx):
+        raise InputError.one(
+            "--department",
+            "--department と --year は一緒に、--format xlsx で指定してください",
+            "use --department with --year and --format xlsx",
+        )
+    if output_format is ExportFormat.json:
+        if output is None:
+            typer.echo(dumps(loaded), nl=False)
+            return
+        dump_path(loaded, output)
+    elif output_format is ExportFormat.csv:
+        output = output or Path(f"{loaded.id}-csv")
+        write_package(loaded, output)
+    else:
+        if department is not None and year is not None:
+            workbook = department_workbook(loaded, department, _year_with_data(loaded, year))
+        else:
+            workbook = plan_workbook(loaded)
+        output = output or Path(f"{loaded.id}{'-' + department if department else ''}.xlsx")
+        save_workbook(workbook, output)
+    typer.echo(f"書き出しました: {output}", err=True)
+
+
+@command()
+def template(
+    output: Annotated[Path, typer.Option("--output", "-o", help="書き出す .xlsx")],
+    start: Annotated[str | None, typer.Option("--start", help="計画開始年度（省略時は今年度）")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="計画終了年度（省略時は開始の３年後）")] = None,
+) -> None:
+    """新しい計画を入力するための空のブックを書き出します。"""
+    today = dt.date.today()
+    first = parse_year(start, "--start") if start else today.year - (1 if today.month < 4 else 0)
+    last = parse_year(end, "--end") if end else first + 3
+    if last < first:
+        raise InputError.one("--end", "終了年度が開始年度より前です", "end is before start", end)
+    save_workbook(template_workbook(first, last), output)
+    typer.echo(f"書き出しました: {output}", err=True)
+
+
+@command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="取り込む .xlsx、またはデータパッケージ（フォルダか datapackage.json）")],
+    into: Annotated[str | None, typer.Option("--into", help="取り込み先の hyoka/1 ファイル（またはサンプル名）")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="変更を表示するだけで書き込まない")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="書き出す hyoka/1 ファイル（省略時は --into）")] = None,
+) -> None:
+    """ブックやデータパッケージを取り込みます。すべて正しいときだけ、変更を一覧してから書き込みます。"""
+    target = output or (Path(into) if into is not None and Path(into).is_file() else None)
+    if target is None and not dry_run:
+        raise InputError.one("--output", "書き出し先（-o、または既存ファイルの --into）が必要です", "give -o or an existing --into file")
+    base = resolve_plan(into) if into is not None else None
+    result = import_file(file, base, str(file))
+    for change in result.changes:
+        typer.echo(str(change))
+    counts = Counter(c.action for c in result.changes)
+    typer.echo(
+        f"追加 {counts[Action.ADDED]}、変更 {counts[Action.CHANGED]}、削除 {counts[Action.REMOVED]}"
+        f" (added {counts[Action.ADDED]}, changed {counts[Action.CHANGED]}, removed {counts[Action.REMOVED]})"
+    )
+    if dry_run:
+        typer.echo("--dry-run のため書き込みません (dry run: nothing written)")
+        return
+    assert target is not None
+    if base is not None and not result.changes and target == Path(into or ""):
+        typer.echo("変更はありません (no changes)")
+        return
+    dump_path(result.plan, target)
+    typer.echo(f"書き込みました: {target}")
 
 
 def main() -> None:

@@ -1,0 +1,500 @@
+"""Writing a plan into the hyoka workbook: the whole plan, one department's year, or an empty template.
+
+Everything of the `hyoka/1` file goes into a sheet, so that reading the workbook back
+gives the same plan: the table sheets hold what people edit, 評価ルール holds the
+rule set as JSON and その他 holds whatever a table cannot hold without loss.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...core.errors import InputError
+from ...core.model import Indicator, Node, Plan, Series
+from ...core.wareki import short_wareki
+from ..cells import neutralise
+from ..evaluation import width
+from ..files import write_atomic
+from ..hyoka1 import plan_to_dict
+from .layout import (
+    DEPARTMENT_INPUT,
+    EXTRA_TARGETS,
+    EXTRAS,
+    FULL_SHEETS,
+    GUIDE,
+    INDICATORS,
+    KIND_DEPARTMENT,
+    KIND_FULL,
+    NODES,
+    PLAN,
+    PROJECTS,
+    REVIEWS,
+    RULES,
+    TARGETS,
+    TEXTS,
+    VALUES,
+    WORKBOOK_FORMAT,
+    YEAR,
+    Column,
+    Sheet,
+    department_columns,
+)
+
+MAX_WIDTH = 60
+JSON_CHUNK = 30000  # an Excel cell holds at most 32,767 characters
+# A new plan's levels are not known yet, so the template's rules only say how rates are
+# rounded; the planner adds grades for the levels of the plan (docs/rules.md).
+TEMPLATE_RULES = {"rate": {"rounding": "truncate", "decimals": 1, "cap": None}, "grades": []}
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+REFERENCE_FILL = PatternFill("solid", fgColor="F2F2F2")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+UNLOCKED = Protection(locked=False)
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Table:
+    """The rows of one sheet, with the columns they use and the drop-down lists of this plan."""
+
+    sheet: Sheet
+    columns: Sequence[Column]
+    rows: list[Row] = field(default_factory=list)
+    choices: dict[str, Sequence[str]] = field(default_factory=dict)
+
+
+def year_header(year: int) -> str:
+    return f"{short_wareki(year)}({year})"
+
+
+def year_column(year: int) -> Column:
+    return Column(f"y{year}", year_header(year), f"{year}年度の目標値。", width=12)
+
+
+def list_cell(items: Sequence[str]) -> str | None:
+    """Items one per line, or None when a line break could not tell them apart again."""
+    if any(not item or "\n" in item or "\r" in item for item in items):
+        return None
+    return "\n".join(items)
+
+
+class _Extras:
+    """Fields that go to the その他 sheet as JSON, in the order they are met."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+
+    def add(self, target: str, ident: str, key: str, value: Any) -> None:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        for start in range(0, max(len(text), 1), JSON_CHUNK):
+            self.rows.append({"target": EXTRA_TARGETS[target], "id": ident, "field": key, "json": text[start : start + JSON_CHUNK]})
+
+    def lists(self, target: str, ident: str, row: Row, values: dict[str, Sequence[str]]) -> None:
+        """Put each list into *row*, or into その他 when one line per item would lose something."""
+        for key, items in values.items():
+            cell = list_cell(items)
+            if cell is None:
+                self.add(target, ident, key, list(items))
+            row[key] = cell or ""
+
+
+def plan_workbook(plan: Plan) -> Workbook:
+    """The whole plan, for the planning division: reading it back gives the same plan."""
+    extras = _Extras()
+    doc = plan_to_dict(plan)
+    for key, value in doc.items():
+        if key.startswith("x-"):
+            extras.add("document", "", key, value)
+    for key, value in doc["plan"].items():
+        if key == "cycles" or key.startswith("x-"):
+            extras.add("plan", "", key, value)
+    nodes = [_node_row(n, extras) for n in plan.nodes]
+    indicator_rows: list[Row] = []
+    for ind in plan.indicators:
+        indicator_rows += _indicator_rows(ind, extras)
+    years = sorted({*plan.years, *(y for i in plan.indicators for s in i.series() for y in s.targets)})
+    tables = [
+        Table(PLAN, PLAN.columns, _plan_rows(plan, KIND_FULL)),
+        Table(NODES, NODES.columns, nodes, {"level": plan.levels}),
+        Table(PROJECTS, PROJECTS.columns, [r for n in plan.nodes for r in _project_rows(n, extras)]),
+        Table(INDICATORS, INDICATORS.columns, indicator_rows),
+        Table(TARGETS, [*TARGETS.columns, *map(year_column, years)], [_target_row(i, s) for i in plan.indicators for s in _series(i)]),
+        Table(VALUES, VALUES.columns, _value_rows(plan, None), {"judgement": _judgement_symbols(plan)}),
+        Table(TEXTS, TEXTS.columns, [r for n in plan.nodes for r in _text_rows(n, None, extras)]),
+        Table(REVIEWS, REVIEWS.columns, [r for n in plan.nodes for r in _review_rows(n, extras)]),
+        Table(RULES, RULES.columns, _rules_rows(plan.rules_spec)),
+        Table(EXTRAS, EXTRAS.columns, extras.rows),
+    ]
+    return _workbook(tables, department=False)
+
+
+def department_workbook(plan: Plan, department: str, year: int) -> Workbook:
+    """One department's indicators and nodes for one year: only the inputs can be changed."""
+    indicators = [i for i in plan.indicators if department in plan.departments_of(i)]
+    nodes = text_nodes(plan, department)
+    if not indicators and not nodes:
+        known = sorted({d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments})
+        raise InputError.one(
+            "--department",
+            f"担当部局「{department}」の指標もノードもありません（{'、'.join(known)}）",
+            f"department {department!r} has no indicators or nodes",
+            department,
+        )
+    rows = [*_plan_rows(plan, KIND_DEPARTMENT), {"key": "担当部局", "value": department}, {"key": "年度", "value": year}]
+    tables = [
+        Table(PLAN, PLAN.columns, rows),
+        Table(VALUES, department_columns(VALUES), _value_rows(plan, year, indicators)),
+        Table(TEXTS, department_columns(TEXTS), [r for n in nodes for r in _text_rows(n, year, None)]),
+    ]
+    return _workbook(tables, department=True)
+
+
+def text_nodes(plan: Plan, department: str) -> list[Node]:
+    """The department's nodes that take 一次評価 texts: at the levels that have texts, else all."""
+    levels = {n.level for n in plan.nodes if n.texts}
+    return [n for n in plan.nodes if department in plan.node_departments(n.id) and (not levels or n.level in levels)]
+
+
+def template_workbook(start: int, end: int) -> Workbook:
+    """An empty workbook for a new plan, with a column for each year of the period."""
+    filled = {"形式": WORKBOOK_FORMAT, "種類": KIND_FULL, "計画開始年度": start, "計画終了年度": end}
+    rows = [{"key": c.header, "value": filled.get(c.header, "")} for c in PLAN.columns if c.key not in ("department", "year")]
+    years = [year_column(y) for y in range(start, end + 1)]
+    tables = [Table(PLAN, PLAN.columns, rows)]
+    for sheet in FULL_SHEETS[1:]:
+        columns = [*sheet.columns, *years] if sheet.year_columns else sheet.columns
+        tables.append(Table(sheet, columns, _rules_rows(TEMPLATE_RULES) if sheet is RULES else []))
+    return _workbook(tables, department=False)
+
+
+def save_workbook(workbook: Workbook, path: str | Path) -> None:
+    """Write atomically: a reader never sees half a workbook."""
+    write_atomic(path, workbook.save)
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+
+def _plan_rows(plan: Plan, kind: str) -> list[Row]:
+    values = {
+        "形式": WORKBOOK_FORMAT,
+        "種類": kind,
+        "計画ID": plan.id,
+        "計画名": plan.name,
+        "団体名": plan.organization.name,
+        "団体コード": plan.organization.code,
+        "計画開始年度": plan.period_start,
+        "計画終了年度": plan.period_end,
+        "階層": "\n".join(plan.levels),
+        "計画の説明": plan.description,
+    }
+    return [{"key": k, "value": v} for k, v in values.items()]
+
+
+def _node_row(n: Node, extras: _Extras) -> Row:
+    row: Row = {
+        "id": n.id,
+        "parent": n.parent or "",
+        "level": n.level,
+        "number": n.number,
+        "name": n.name,
+        "description": n.description,
+        "status": NODES.column("status").choices[n.status],
+        "note": n.note,
+    }
+    extras.lists("node", n.id, row, {"departments": n.departments, "tags": n.tags, "activities": n.activities})
+    for key, value in n.extras.items():
+        extras.add("node", n.id, key, value)
+    return row
+
+
+def _project_rows(n: Node, extras: _Extras) -> list[Row]:
+    rows = [{"node": n.id, "name": p.name, "departments": list_cell(p.departments), "tags": list_cell(p.tags)} for p in n.projects]
+    if any(r["departments"] is None or r["tags"] is None for r in rows):
+        extras.add("node", n.id, "projects", [{"name": p.name, "departments": p.departments, "tags": p.tags} for p in n.projects])
+        return []
+    return rows
+
+
+def _text_rows(n: Node, year: int | None, extras: _Extras | None) -> list[Row]:
+    """一次評価 rows of a node: every year it has, or one row for *year* (filled or empty)."""
+    texts = n.texts if year is None else {year: n.texts.get(year)}
+    rows = []
+    for y, t in sorted(texts.items()):
+        row: Row = {"node": n.id, "name": n.name, "year": y, "summary": t.summary if t else ""}
+        lists = {"results": t.results if t else [], "issues": t.issues if t else [], "funding": t.funding if t else []}
+        cells = {k: list_cell(v) for k, v in lists.items()}
+        if extras is not None and None in cells.values():
+            extras.add("node", n.id, "texts", _texts_json(n))
+            return []
+        rows.append(row | {k: v or "" for k, v in cells.items()})
+    return rows
+
+
+def _texts_json(n: Node) -> dict[str, Any]:
+    return {
+        str(y): {"results": t.results, "issues": t.issues, "summary": t.summary, "funding": t.funding} for y, t in sorted(n.texts.items())
+    }
+
+
+def _review_rows(n: Node, extras: _Extras) -> list[Row]:
+    rows = []
+    for y, r in sorted(n.reviews.items()):
+        comments = list_cell(r.comments)
+        if comments is None:
+            extras.add("node", n.id, "reviews", _reviews_json(n))
+            return []
+        rows.append({"node": n.id, "name": n.name, "year": y, "grade": r.grade, "comments": comments, "answer": r.answer})
+    return rows
+
+
+def _reviews_json(n: Node) -> dict[str, Any]:
+    return {str(y): {"grade": r.grade, "comments": r.comments, "answer": r.answer} for y, r in sorted(n.reviews.items())}
+
+
+def _series(ind: Indicator) -> list[tuple[str, Series]]:
+    """The indicator's rows: the indicator itself and each part ("" for the indicator)."""
+    return [("", ind), *((p.id, p) for p in ind.parts)]
+
+
+def _indicator_rows(ind: Indicator, extras: _Extras) -> list[Row]:
+    row: Row = {
+        "id": ind.id,
+        "part": "",
+        "label": ind.label,
+        "node": ind.node,
+        "kind": ind.kind,
+        "name": ind.name,
+        "unit": ind.unit,
+        "aggregation": ind.aggregation,
+        "period_basis": ind.period_basis,
+        "direction": ind.direction,
+        "formula": ind.formula or "",
+        "final_target_year": ind.final_target_year,
+        "added_in": ind.added_in,
+        "weight": "" if ind.weight is None else str(ind.weight),
+        "note": ind.note,
+    }
+    extras.lists("indicator", ind.id, row, {"departments": ind.departments, "footnotes": ind.footnotes})
+    for key, value in ind.extras.items():
+        extras.add("indicator", ind.id, key, value)
+    rows = [_labelled(row)]
+    for p in ind.parts:
+        part: Row = {"id": ind.id, "part": p.id, "label": p.label, "name": p.name, "unit": p.unit, "direction": p.direction}
+        rows.append(_labelled(part | {"formula": p.formula or "", "note": p.note}))
+    return rows
+
+
+def _labelled(row: Row) -> Row:
+    """Codes of closed lists shown as their Japanese labels."""
+    for key in ("kind", "aggregation", "period_basis", "direction", "formula"):
+        if row.get(key):
+            row[key] = INDICATORS.column(key).choices[row[key]]
+    return row
+
+
+def _target_row(ind: Indicator, entry: tuple[str, Series]) -> Row:
+    part, s = entry
+    row: Row = {"id": ind.id, "part": part, "name": s.name, "unit": s.unit}
+    if s.baseline is not None:
+        row |= {"baseline_year": s.baseline.year, "baseline": s.baseline.entry.text, "baseline_note": s.baseline.note}
+    return row | {f"y{y}": e.text for y, e in s.targets.items()}
+
+
+def _value_rows(plan: Plan, year: int | None, indicators: Iterable[Indicator] | None = None) -> list[Row]:
+    """Rows of actuals: every value of the plan, or one row per series for *year*."""
+    rows = []
+    for ind in indicators if indicators is not None else plan.indicators:
+        for part, s in _series(ind):
+            years = sorted(s.values) if year is None else [year]
+            if part == "" and ind.parts:  # the indicator itself only holds a recorded judgement
+                years = [y for y in years if y in s.values]
+            for y in years:
+                rows.append(_value_row(ind, part, s, y))
+    return rows
+
+
+def _value_row(ind: Indicator, part: str, s: Series, year: int) -> Row:
+    target = s.targets.get(year)
+    previous = s.values.get(year - 1)
+    row: Row = {
+        "id": ind.id,
+        "part": part,
+        "name": s.name,
+        "unit": s.unit,
+        "year": year,
+        "target": target.text if target else "",
+        "previous": previous.entry.text if previous else "",
+    }
+    v = s.values.get(year)
+    if v is not None:
+        row |= {
+            "value": v.entry.text,
+            "status": VALUES.column("status").choices[v.status.value],
+            "expected": v.expected or "",
+            "note": v.note,
+            "judgement": v.judgement or "",
+            "judgement_reason": v.judgement_reason,
+        }
+    return row
+
+
+def _judgement_symbols(plan: Plan) -> list[str]:
+    rule = plan.rules.judgement
+    return [] if rule is None else [*(b.symbol for b in rule.bands), rule.pending.symbol]
+
+
+def _rules_rows(spec: Any) -> list[Row]:
+    return [{"json": line} for line in json.dumps(spec, ensure_ascii=False, indent=1, default=str).split("\n")]
+
+
+# --- sheets -----------------------------------------------------------------------------------
+
+
+def _workbook(tables: list[Table], *, department: bool) -> Workbook:
+    wb = Workbook()
+    guide = wb.active
+    assert guide is not None
+    guide.title = GUIDE.name
+    _write_guide(guide, tables, department)
+    for table in tables:
+        ws = wb.create_sheet(table.sheet.name)
+        if table.sheet is PLAN:
+            _write_plan(ws, table, department)
+        else:
+            _write_table(ws, table, department)
+    return wb
+
+
+def _write_plan(ws: Worksheet, table: Table, department: bool) -> None:
+    ws.append(["項目", "値"])
+    for row in table.rows:
+        ws.append([row["key"], _cell(row["value"])])
+    _header(ws, 2)
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = MAX_WIDTH
+    for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    kind = DataValidation(type="list", formula1=f'"{KIND_FULL},{KIND_DEPARTMENT}"', allow_blank=False)
+    ws.add_data_validation(kind)
+    kind.add("B3")
+    if department:
+        _protect(ws)
+
+
+def _write_table(ws: Worksheet, table: Table, department: bool) -> None:
+    columns = table.columns
+    ws.append([c.header for c in columns])
+    for row in table.rows:
+        ws.append([_cell(row.get(c.key)) for c in columns])
+    _header(ws, len(columns))
+    inputs = DEPARTMENT_INPUT.get(table.sheet.name, ()) if department else None
+    keys = sum(1 for c in columns if c.key_column)
+    ws.freeze_panes = ws.cell(row=2, column=keys + 1)
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        texts = [str(row.get(column.key) or "") for row in table.rows]
+        widest = max((width(line) for t in texts for line in t.split("\n")), default=0)
+        ws.column_dimensions[letter].width = min(MAX_WIDTH, max(column.width, width(column.header) + 2, widest + 2))
+        editable = not column.reference and (inputs is None or column.key in inputs)
+        wrap = any("\n" in t for t in texts) or widest + 2 > MAX_WIDTH
+        for (cell,) in ws.iter_rows(min_row=2, max_row=len(table.rows) + 1, min_col=index, max_col=index) if table.rows else ():
+            if wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if column.reference:
+                cell.fill = REFERENCE_FILL
+            elif editable:
+                cell.protection = UNLOCKED
+                if inputs is not None:
+                    cell.fill = INPUT_FILL
+        if editable:
+            ws.column_dimensions[letter].protection = UNLOCKED
+            if column.kind != YEAR:
+                ws.column_dimensions[letter].number_format = "@"
+        _validation(ws, letter, table.choices.get(column.key) or list(column.choices.values()))
+    if ws.max_row > 1:
+        ws.auto_filter.ref = ws.dimensions
+    if department:
+        _protect(ws)
+
+
+def _write_guide(ws: Worksheet, tables: list[Table], department: bool) -> None:
+    ws.append([c.header for c in GUIDE.columns])
+    what = "担当部局用（黄色の列だけ入力できます）" if department else "計画全体"
+    ws.append(["全体", "", "", f"hyoka のブック（{WORKBOOK_FORMAT}、{what}）。取り込み: hyoka import このファイル.xlsx --into 計画.json"])
+    for table in tables:
+        inputs = DEPARTMENT_INPUT.get(table.sheet.name, ()) if department else None
+        ws.append([table.sheet.name, "", "", table.sheet.help])
+        for column in table.columns if table.sheet is not PLAN else PLAN.columns:
+            if column.key.startswith("y") and column.key[1:].isdigit():
+                continue
+            ws.append([table.sheet.name, column.header, _input_label(column, inputs), column.help])
+    _header(ws, len(GUIDE.columns))
+    for letter, size in zip("ABCD", (14, 16, 10, 90), strict=True):
+        ws.column_dimensions[letter].width = size
+    for (cell,) in ws.iter_rows(min_row=2, min_col=4, max_col=4):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    _protect(ws)
+
+
+def _input_label(column: Column, inputs: Sequence[str] | None) -> str:
+    if column.reference:
+        return "参照"
+    if inputs is not None and column.key not in inputs:
+        return "変更不可"
+    if column.key_column:
+        return "必須"
+    return "選択" if column.choices else "入力"
+
+
+def _header(ws: Worksheet, count: int) -> None:
+    for cell in ws[1][:count]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _validation(ws: Worksheet, letter: str, labels: Sequence[str]) -> None:
+    """A drop-down of the closed list, when Excel can hold it (no commas, at most 255 characters)."""
+    if not labels or any("," in label or '"' in label for label in labels):
+        return
+    formula = '"' + ",".join(labels) + '"'
+    if len(formula) > 257:
+        return
+    dv = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="選択肢にない値",
+        error="一覧から選んでください。",
+    )
+    ws.add_data_validation(dv)
+    dv.add(f"{letter}2:{letter}1048576")
+
+
+def _protect(ws: Worksheet) -> None:
+    """Locked cells cannot be changed; columns can still be widened and rows filtered."""
+    p = ws.protection
+    p.sheet = True
+    p.formatColumns = False
+    p.formatRows = False
+    p.autoFilter = False
+    p.sort = False
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
