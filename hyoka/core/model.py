@@ -265,12 +265,16 @@ class Plan:
         """An indicator's departments, or its node's, or the nearest ancestor's."""
         if indicator.departments:
             return indicator.departments
-        node_id: str | None = indicator.node
-        while node_id is not None:
-            node = self.node_by_id[node_id]
+        return self.departments_of_node(indicator.node)
+
+    def departments_of_node(self, node_id: str) -> list[str]:
+        """A node's departments, or the nearest ancestor's: who writes its texts (主な取組 under a 小柱)."""
+        current: str | None = node_id
+        while current is not None:
+            node = self.node_by_id[current]
             if node.departments:
                 return node.departments
-            node_id = node.parent
+            current = node.parent
         return []
 
     @property

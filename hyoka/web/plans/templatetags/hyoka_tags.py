@@ -9,8 +9,12 @@ from django import template
 from django.utils.translation import get_language
 
 from ....core.arithmetic import fmt_decimal
+from ....core.grades import Grade
+from ....core.judgement import Judgement
+from ....core.model import Status
 from ....core.text import fullwidth_digits
 from ....core.wareki import to_wareki
+from ..models import ValueStatus
 
 register = template.Library()
 
@@ -48,3 +52,30 @@ def wareki_date(value: str | date | None) -> str:
 @register.filter
 def pct(value: Decimal | None) -> str:
     return "―" if value is None else f"{fmt_decimal(value)}%"
+
+
+@register.filter
+def grade_class(grade: Grade | None) -> str:
+    """g0 (best band) … g3, or gn without a grade: colours follow the band, whatever its label."""
+    if grade is None or grade.band is None:
+        return "gn"
+    return f"g{min(grade.rule.bands.index(grade.band), 3)}"
+
+
+@register.filter
+def judgement_class(judgement: Judgement | None) -> str:
+    if judgement is None:
+        return "jn"
+    if judgement.rank is not None:
+        return f"j{min(judgement.rank, 2)}"
+    return "jp" if judgement.pending else "jn"
+
+
+@register.filter
+def status_label(status: str | Status | None) -> str:
+    return str(ValueStatus(str(status)).label) if status else ""
+
+
+@register.filter
+def get(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
+    return mapping.get(key)
