@@ -59,6 +59,13 @@ def test_indicator_page_has_chart_with_pending_years(client_for: Callable[[str],
     assert chart.count('class="target"') == 4 and chart.count('class="actual"') == 3  # 2024–2027 targets, 2022–2024 actuals
 
 
+def test_english_is_available(client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    c.cookies["django_language"] = "en"
+    page = c.get("/plans/kanagawa-sousei-3/?year=2024").content.decode()
+    assert 'lang="en"' in page and "FY2024" in page and "Plan tree" in page
+
+
 def test_export_is_the_stored_plan(client_for: Callable[[str], Client]) -> None:
     response = client_for("reviewer").get("/plans/hiratsuka-juten/export.json")
     assert json.loads(response.content) == json.loads(json.dumps(plan_to_dict(load_sample("hiratsuka-juten")), ensure_ascii=False))
@@ -98,3 +105,8 @@ def test_upload_of_a_broken_file_names_the_place(client_for: Callable[[str], Cli
     response = client_for("planner").post("/plans/kanagawa-sousei-3/upload/", {"file": f})
     assert response.status_code == 400
     assert "broken.json:indicators[5].values.2024.value" in response.content.decode()
+
+
+def test_japanese_first_whatever_the_browser_asks(client_for: Callable[[str], Client]) -> None:
+    page = client_for("planner").get("/plans/kanagawa-sousei-3/?year=2024", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="ja"' in page and "体系図" in page and "令和６年度" in page
