@@ -223,6 +223,43 @@ def import_command(
     typer.echo(f"書き込みました: {target}")
 
 
+@command()
+def demo(
+    port: Annotated[int, typer.Option("--port", help="待ち受けるポート")] = 8000,
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="デモのデータベースを置くフォルダ")] = Path("var"),
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="準備だけして起動しない")] = False,
+) -> None:
+    """サンプル計画を読み込んだデモ環境を新しく作り、http://127.0.0.1:8000 で起動します。"""
+    from .web.demo import prepare_demo, serve
+
+    database = data_dir / "demo.sqlite3"
+    users = prepare_demo(database)
+    typer.echo(f"デモ用データベース: {database}")
+    typer.echo("デモ用ユーザー（パスワードはこの起動ごとに生成されます）:")
+    for u in users:
+        typer.echo(f"  {u.username:<10} {u.password:<16} {u.role}{f'（{u.department}）' if u.department else ''}")
+    if not no_serve:
+        typer.echo(f"http://127.0.0.1:{port}/ で起動します（終了は Ctrl+C）")
+        serve("127.0.0.1", port)
+
+
+@command()
+def serve(
+    port: Annotated[int, typer.Option("--port", help="待ち受けるポート")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="待ち受けるアドレス")] = "127.0.0.1",
+    database: Annotated[Path | None, typer.Option("--database", help="SQLite ファイル（省略時は設定の HYOKA_DATABASE_URL）")] = None,
+) -> None:
+    """既存のデータベースで Web アプリを起動します（本番は gunicorn hyoka.web.wsgi）。"""
+    from .web.demo import migrate, use_database
+    from .web.demo import serve as run_server
+
+    if database is not None and not database.exists():
+        raise InputError.one(str(database), "データベースファイルがありません", "no such database file")
+    use_database(database)
+    migrate()
+    run_server(host, port)
+
+
 def main() -> None:
     app()
 

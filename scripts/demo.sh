@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Sets up hyoka and runs the main job on the sample plans.
+# Sets up hyoka and runs the demo: the sample plans in a fresh database, served on
+# http://127.0.0.1:8000 with one user per role (their passwords are printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-for plan in kanagawa-sousei-3 kanagawa-dx hiratsuka-juten; do
-  .venv/bin/hyoka evaluate "$plan" --year 2024
-done
+exec .venv/bin/hyoka demo "$@"

@@ -598,6 +598,19 @@ def _value(r: _Reader, spec: Any, p: str, qualitative: bool, rules: Any) -> Valu
     )
 
 
+def value_from_dict(spec: Any, where: str = "", *, qualitative: bool = False, rules: Any = None) -> Value:
+    """One year's value written as in a plan file (``{"value": "...", "status": ...}``), checked the same way.
+
+    Forms and uploads enter values one at a time; they must accept and refuse exactly
+    what a plan file would, with the problems named at *where*.
+    """
+    r = _Reader("")
+    value = _value(r, spec, where, qualitative, rules)
+    r.c.raise_if_any()
+    assert value is not None  # _value returns None only after adding a problem
+    return value
+
+
 def _judgement_symbols(rules: Any) -> set[str] | None:
     if rules is None:
         return None

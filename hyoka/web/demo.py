@@ -1,0 +1,91 @@
+"""`hyoka demo` and `hyoka serve`: a working installation from nothing, and serving one.
+
+The demo is what a visitor sees first, so it is the real thing: the three sample
+plans in a fresh SQLite file, one user per role with a random password printed once,
+and FY2025 of the Kanagawa strategy opened so that departments have work waiting.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+DEMO_PLAN = "kanagawa-sousei-3"
+DEMO_YEAR = 2025
+DEMO_DUE = "2026-05-29"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    department: str
+    password: str
+
+
+DEMO_ACCOUNTS = (
+    ("admin", "admin", ""),
+    ("planner", "planner", ""),
+    ("sangyo", "department", "産業労働局"),
+    ("fukushi", "department", "福祉子どもみらい局"),
+    ("council", "reviewer", ""),
+)
+
+
+def use_database(database: Path | None) -> None:
+    """Point the settings at a SQLite file (before Django starts); None keeps the configured database."""
+    if database is not None:
+        os.environ["HYOKA_DATABASE_URL"] = f"sqlite:///{database.resolve()}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyoka.web.settings")
+    import django
+
+    django.setup()
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def prepare_demo(database: Path) -> list[DemoUser]:
+    """A fresh demo database: migrated, the sample plans loaded, a year opened and the demo users."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("HYOKA_DATA_DIR", str(database.parent.resolve()))
+    for leftover in (database, database.with_name(database.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+    use_database(database)
+    migrate()
+    from ..samples import load_sample, sample_names
+    from .accounts.models import Department, Role, User
+    from .history.models import ChangeKind
+    from .history.record import record
+    from .plans import models as m
+    from .plans.convert import store_plan, touch
+
+    for name in sample_names():
+        store_plan(load_sample(name))
+    users = []
+    for username, role, department in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(9)
+        dept = Department.objects.get_or_create(name=department)[0] if department else None
+        admin = role == Role.ADMIN
+        User.objects.create_user(username, password=password, role=role, department=dept, is_staff=admin, is_superuser=admin)
+        users.append(DemoUser(username, role, department, password))
+    plan = m.Plan.objects.get(key=DEMO_PLAN)
+    m.Cycle.objects.create(plan=plan, year=DEMO_YEAR, status=m.CycleStatus.OPEN, due=DEMO_DUE)
+    planner = User.objects.get(username="planner")
+    record(plan, planner, ChangeKind.CYCLE, f"{DEMO_YEAR}年度 評価サイクル", new=f"受付中 {DEMO_DUE}", year=DEMO_YEAR)
+    touch(plan)
+    return users
+
+
+def serve(host: str, port: int) -> None:
+    """Django's own server: right for a laptop; production runs gunicorn behind a TLS proxy (README)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from the finders too
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "hyoka.web.plans"
+    label = "plans"
+    verbose_name = "計画"

@@ -1,0 +1,211 @@
+"""Writing values, texts and reviews: checked by the core's rules, saved with their history.
+
+Forms and uploads both come through here, so a value typed in the browser and a value
+in an uploaded file are accepted or refused alike, and each change is logged with who,
+when, old, new and why in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ...core.errors import InputError
+from ...core.model import Series as CoreSeries
+from ...core.model import Status
+from ...core.model import Value as CoreValue
+from ...core.values import Kind
+from ...formats.hyoka1 import value_from_dict
+from ..accounts.models import User
+from ..history.models import ChangeKind
+from ..history.record import record
+from . import models as m
+from .convert import core_plan, touch
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    """A value as a person entered it: the text, the status chosen, the expected month, a note."""
+
+    text: str
+    status: str = Status.CONFIRMED.value
+    expected: str = ""
+    note: str = ""
+
+    def spec(self) -> dict[str, Any]:
+        """The `hyoka/1` value object; 確定 is left to the text, so 「2026年９月頃把握予定」 is pending."""
+        spec: dict[str, Any] = {"value": self.text}
+        if self.status != Status.CONFIRMED.value:
+            spec["status"] = self.status
+        if self.expected:
+            spec["expected"] = self.expected
+        if self.note:
+            spec["note"] = self.note
+        return spec
+
+
+def series_place(indicator_key: str, part: str, year: int) -> str:
+    """Where a value lives, written as its path in the plan file."""
+    return f"indicators[{indicator_key}]" + (f".parts[{part}]" if part else "") + f".values.{year}"
+
+
+def core_series(series: m.Series) -> CoreSeries:
+    core = core_plan(series.indicator.plan)
+    indicator = core.indicator_by_id[series.indicator.key]
+    if not series.part:
+        return indicator
+    return next(p for p in indicator.parts if p.id == series.part)
+
+
+def check_value(series: m.Series, year: int, entered: ValueInput) -> CoreValue:
+    """The value as the core understands it; InputError (with the place) if it cannot be understood."""
+    core = core_plan(series.indicator.plan)
+    return value_from_dict(
+        entered.spec(),
+        series_place(series.indicator.key, series.part, year),
+        qualitative=core_series(series).qualitative,
+        rules=core.rules,
+    )
+
+
+def shown(text: str, status: str, expected: str | None) -> str:
+    """A value as the history prints it: 「55,260人（確定）」, 「（把握予定 2026-09）」."""
+    label = m.ValueStatus(status).label
+    extra = f" {expected}" if expected else ""
+    return f"{text}（{label}{extra}）" if text else f"（{label}{extra}）"
+
+
+def value_shown(row: m.Value | None) -> str:
+    return "" if row is None else shown(row.text, row.status, row.expected)
+
+
+def series_subject(series: m.Series, year: int) -> str:
+    part = f"（{series.label or series.part}）" if series.part else ""
+    return f"{series.indicator.key}{part} {year}年度 実績値"
+
+
+@transaction.atomic
+def save_value(series: m.Series, year: int, entered: ValueInput, user: User | None, why: str = "", *, mark_changed: bool = True) -> bool:
+    """Store one value (a blank 確定 removes it); False when nothing changed.
+
+    A batch (an upload) passes ``mark_changed=False`` and marks the plan changed once at the end.
+    """
+    plan = series.indicator.plan
+    checked = check_value(series, year, entered)
+    row = m.Value.objects.select_for_update().filter(series=series, year=year).first()
+    old = value_shown(row)
+    old_note = row.note if row else ""
+    blank = checked.entry.parsed.kind is Kind.EMPTY and checked.status is Status.CONFIRMED
+    if blank:
+        new = ""
+    else:
+        new_row = row or m.Value(series=series, year=year)
+        new_row.text = checked.entry.text
+        new_row.status = checked.status.value
+        new_row.expected = checked.expected or ""
+        new_row.note = checked.note
+        new = value_shown(new_row)
+    if old == new and (blank or old_note == checked.note):
+        return False
+    if old and not why.strip():
+        raise InputError.one(
+            series_place(series.indicator.key, series.part, year) + ".why",
+            _("入力済みの値を変えるときは変更理由を書いてください"),
+            "give a reason when changing a value that was entered",
+        )
+    if blank:
+        if row is not None:
+            row.delete()
+    else:
+        new_row.updated_by = user
+        new_row.save()
+    record(
+        plan,
+        user,
+        ChangeKind.VALUE,
+        series_subject(series, year),
+        old=old,
+        new=new,
+        why=why,
+        indicator_key=series.indicator.key,
+        node_key=series.indicator.node.key,
+        year=year,
+    )
+    if mark_changed:
+        touch(plan)
+    return True
+
+
+def lines(text: str) -> list[str]:
+    """One bullet per line of a text box; blank lines are not bullets."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@transaction.atomic
+def save_texts(node: m.Node, year: int, results: list[str], issues: list[str], user: User | None, why: str = "") -> bool:
+    row = m.NodeText.objects.select_for_update().filter(node=node, year=year).first() or m.NodeText(node=node, year=year)
+    changes = [
+        (_("取組結果"), row.results, results),
+        (_("課題と方向性"), row.issues, issues),
+    ]
+    changed = [(label, old, new) for label, old, new in changes if old != new]
+    if not changed:
+        return False
+    row.results, row.issues = results, issues
+    row.save()
+    for label, old, new in changed:
+        record(
+            node.plan,
+            user,
+            ChangeKind.TEXT,
+            f"{node.number} {node.name} {year}年度 {label}",
+            old="\n".join(old),
+            new="\n".join(new),
+            why=why,
+            node_key=node.key,
+            year=year,
+        )
+    touch(node.plan)
+    return True
+
+
+@transaction.atomic
+def save_review(
+    node: m.Node, year: int, user: User, *, grade: str | None = None, comments: list[str] | None = None, answer: str | None = None
+) -> bool:
+    """二次評価 (grade and comments, by the council) or the department's answer to it."""
+    row = m.Review.objects.select_for_update().filter(node=node, year=year).first() or m.Review(node=node, year=year)
+    before = (row.grade, list(row.comments), row.answer)
+    if grade is not None:
+        row.grade = grade
+    if comments is not None:
+        row.comments = comments
+    if answer is not None:
+        row.answer = answer
+    after = (row.grade, list(row.comments), row.answer)
+    if before == after:
+        return False
+    row.save()
+    kind = ChangeKind.ANSWER if answer is not None else ChangeKind.REVIEW
+    label = _("所管の対応") if answer is not None else _("二次評価")
+
+    def as_text(state: tuple[str, list[str], str]) -> str:
+        if answer is not None:
+            return state[2]
+        return "\n".join([state[0], *state[1]]).strip()
+
+    record(
+        node.plan,
+        user,
+        kind,
+        f"{node.number} {node.name} {year}年度 {label}",
+        old=as_text(before),
+        new=as_text(after),
+        node_key=node.key,
+        year=year,
+    )
+    touch(node.plan)
+    return True

@@ -1,0 +1,224 @@
+"""A plan as rows: what the `hyoka/1` file holds, one table per thing people edit.
+
+Values, targets and texts are rows of their own because departments edit them one at
+a time and each edit keeps its history; what nobody edits in the browser (projects,
+footnotes, ``x-`` extension fields) stays as JSON so that nothing is lost on the way
+from a file to the database and back. Every figure is computed by the core from these
+rows (see ``convert.core_plan``); nothing here knows how a rate is made.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def new_revision() -> str:
+    return uuid.uuid4().hex
+
+
+class Plan(models.Model):
+    key = models.CharField(_("ID"), max_length=100, unique=True)
+    name = models.CharField(_("計画名"), max_length=500)
+    organization_name = models.CharField(_("団体名"), max_length=200)
+    organization_code = models.CharField(_("全国地方公共団体コード"), max_length=6, blank=True)
+    period_start = models.PositiveSmallIntegerField(_("計画期間（開始）"))
+    period_end = models.PositiveSmallIntegerField(_("計画期間（終了）"))
+    levels = models.JSONField(_("階層"), default=list)
+    description = models.TextField(_("説明"), blank=True)
+    extras = models.JSONField(default=dict, blank=True)
+    # Renewed in the transaction of every change, so a computed plan can be reused until then
+    # (a new token rather than a counter: a re-imported plan may get a deleted plan's id).
+    revision = models.CharField(max_length=32, default=new_revision)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("計画")
+        verbose_name_plural = _("計画")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.period_start, self.period_end + 1))
+
+
+class RuleSetVersion(models.Model):
+    """The plan's rule set; a new version per change, the newest one applies."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rule_versions")
+    version = models.PositiveIntegerField()
+    spec = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "-version"]
+        constraints = [models.UniqueConstraint(fields=["plan", "version"], name="unique_rule_version")]
+
+
+class CycleStatus(models.TextChoices):
+    OPEN = "open", _("受付中")
+    SUBMITTED = "submitted", _("提出済み")
+    CLOSED = "closed", _("締切")
+    PUBLISHED = "published", _("公表済み")
+
+
+class Cycle(models.Model):
+    """The evaluation of one fiscal year of a plan, opened and closed by the planner."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cycles")
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    status = models.CharField(_("状態"), max_length=20, choices=CycleStatus.choices, default=CycleStatus.OPEN)
+    due = models.CharField(_("提出期限"), max_length=10, blank=True)  # ISO date as in hyoka/1
+
+    class Meta:
+        ordering = ["plan", "-year"]
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="unique_cycle_year")]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CycleStatus.OPEN
+
+
+class Node(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
+    key = models.CharField(max_length=100)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    position = models.PositiveIntegerField()
+    level = models.CharField(_("階層"), max_length=100)
+    number = models.CharField(_("番号"), max_length=50, blank=True)
+    name = models.TextField(_("名称"))
+    description = models.TextField(_("説明"), blank=True)
+    departments = models.JSONField(_("担当"), default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, default="active")
+    note = models.TextField(blank=True)
+    projects = models.JSONField(default=list, blank=True)
+    activities = models.JSONField(default=list, blank=True)
+    extras = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="unique_node_key")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}".strip()
+
+
+class NodeText(models.Model):
+    """一次評価 texts of a node for a year: 取組結果 and 課題と方向性, one bullet per item."""
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="texts")
+    year = models.PositiveSmallIntegerField(db_index=True)
+    results = models.JSONField(default=list, blank=True)
+    issues = models.JSONField(default=list, blank=True)
+    summary = models.TextField(blank=True)
+    funding = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["node", "year"]
+        constraints = [models.UniqueConstraint(fields=["node", "year"], name="unique_node_text_year")]
+
+
+class Review(models.Model):
+    """二次評価 of the council for a node and year, and the department's answer."""
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="reviews")
+    year = models.PositiveSmallIntegerField(db_index=True)
+    grade = models.CharField(max_length=100, blank=True)
+    comments = models.JSONField(default=list, blank=True)
+    answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["node", "year"]
+        constraints = [models.UniqueConstraint(fields=["node", "year"], name="unique_review_year")]
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="indicators")
+    key = models.CharField(max_length=100)
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30, default="kpi")
+    aggregation = models.CharField(max_length=30, default="単年度")
+    period_basis = models.CharField(max_length=20, default="fiscal")
+    final_target_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    departments = models.JSONField(default=list, blank=True)
+    footnotes = models.JSONField(default=list, blank=True)
+    added_in = models.CharField(max_length=200, blank=True)
+    weight = models.CharField(max_length=50, blank=True)
+    extras = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="unique_indicator_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Series(models.Model):
+    """What carries targets and values: the indicator itself (part "") or one of its parts ①②."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="series")
+    part = models.CharField(max_length=100, blank=True)
+    position = models.PositiveIntegerField()
+    label = models.CharField(max_length=100, blank=True)
+    name = models.TextField()
+    unit = models.CharField(max_length=50, blank=True)
+    direction = models.CharField(max_length=20, default="higher")
+    formula = models.CharField(max_length=30, blank=True)
+    baseline_value = models.CharField(max_length=2000, null=True, blank=True)  # None: no baseline at all
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_note = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["indicator", "position"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "part"], name="unique_series_part")]
+
+    @property
+    def is_part(self) -> bool:
+        return self.part != ""
+
+
+class Target(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(db_index=True)
+    text = models.CharField(max_length=2000)
+
+    class Meta:
+        ordering = ["series", "year"]
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="unique_target_year")]
+
+
+class ValueStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("確定")
+    ESTIMATE = "estimate", _("見込値")
+    PENDING = "pending", _("把握予定")
+    UNMEASURABLE = "unmeasurable", _("測定不能")
+
+
+class Value(models.Model):
+    """One year's actual as the department typed it; the core parses it every time it computes."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField(db_index=True)
+    text = models.CharField(max_length=2000, blank=True)
+    status = models.CharField(max_length=20, choices=ValueStatus.choices, default=ValueStatus.CONFIRMED)
+    expected = models.CharField(max_length=7, blank=True)  # "2026-09": when a pending figure will be known
+    note = models.TextField(blank=True)
+    judgement = models.CharField(max_length=20, blank=True)
+    judgement_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["series", "year"]
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="unique_value_year")]

@@ -1,0 +1,104 @@
+"""What every plan page needs: the plan, the year shown, and the computed evaluation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from ....core.engine import Evaluation, IndicatorResult, NodeResult
+from ....core.errors import InputError
+from ....core.model import Node as CoreNode
+from ....core.model import Plan as CorePlan
+from ....core.wareki import parse_year
+from .. import models as m
+from ..convert import core_plan, evaluation
+
+
+def get_plan(key: str) -> m.Plan:
+    return get_object_or_404(m.Plan, key=key)
+
+
+def default_year(plan: m.Plan) -> int:
+    """The open cycle's year, else the newest cycle's, else the first year of the plan."""
+    cycles = list(plan.cycles.all())
+    open_years = [c.year for c in cycles if c.is_open]
+    if open_years:
+        return max(open_years)
+    if cycles:
+        return max(c.year for c in cycles)
+    return plan.period_start
+
+
+def chosen_year(request: HttpRequest, plan: m.Plan) -> int:
+    """?year= in any form people write it (2025, 令和7年度, R7); anything else shows the default year."""
+    raw = request.GET.get("year", "")
+    if raw:
+        try:
+            return parse_year(raw, "year")
+        except InputError:
+            pass
+    return default_year(plan)
+
+
+def plan_years(plan: m.Plan) -> list[int]:
+    return sorted({*plan.years, *(c.year for c in plan.cycles.all())})
+
+
+@dataclass
+class NodeRow:
+    """A node of the tree with its grade and the counts a reader scans for."""
+
+    node: CoreNode
+    depth: int
+    result: NodeResult
+    indicators: int = 0
+    rated: int = 0
+    pending: int = 0
+    judgements: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def judgement_counts(self) -> list[tuple[str, int]]:
+        """For templates, which would read ``judgements.items`` as the count of a symbol 「items」."""
+        return sorted(self.judgements.items())
+
+
+def _count(row: NodeRow, results: list[IndicatorResult]) -> None:
+    for r in results:
+        row.indicators += 1
+        rates = [rate for _label, _s, rate in r.rates]
+        if any(rate.value is not None for rate in rates):
+            row.rated += 1
+        if any(rate.reason is not None and rate.reason.value == "pending" for rate in rates):
+            row.pending += 1
+        if r.judgement is not None:
+            row.judgements[r.judgement.symbol] += 1
+
+
+def tree_rows(core: CorePlan, ev: Evaluation, *, under: str | None = None) -> list[NodeRow]:
+    """Depth-first rows of the plan (or of the subtree below *under*), each with its own indicators counted."""
+    rows: list[NodeRow] = []
+    stack = [(n, 0) for n in reversed(core.children.get(under, []))]
+    while stack:
+        node, depth = stack.pop()
+        row = NodeRow(node, depth, ev.nodes[node.id])
+        _count(row, ev.indicators_under(node.id, scope="own"))
+        rows.append(row)
+        stack.extend((child, depth + 1) for child in reversed(core.children.get(node.id, [])))
+    return rows
+
+
+def plan_context(plan: m.Plan, year: int, **extra: Any) -> dict[str, Any]:
+    core = core_plan(plan)
+    cycle = next((c for c in plan.cycles.all() if c.year == year), None)
+    return {
+        "plan": plan,
+        "core": core,
+        "year": year,
+        "years": plan_years(plan),
+        "cycle": cycle,
+        "ev": evaluation(plan, year),
+    } | extra

@@ -1,0 +1,100 @@
+"""The council's page: per 基本目標 the computed grades, the 二次評価 and the department's answer."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ....core.errors import InputError
+from ....core.explain import explain_grade
+from ....core.model import Plan as CorePlan
+from ....core.wareki import parse_year
+from ...accounts import access
+from .. import models as m
+from ..convert import core_plan
+from ..entry import lines, save_review
+from .common import chosen_year, get_plan, plan_context
+
+DEFAULT_REVIEW_GRADES = ("順調", "概ね順調", "やや遅れ", "遅れ")
+
+
+def review_grades(core: CorePlan) -> list[str]:
+    """The council grades with the plan's own four levels when its rules have them (SPEC 2.4)."""
+    for rule in core.rules.grades:
+        if not rule.is_plan and len(rule.bands) == 4:
+            return [b.label for b in rule.bands]
+    return list(DEFAULT_REVIEW_GRADES)
+
+
+def council(request: HttpRequest, plan_key: str) -> HttpResponse:
+    plan = get_plan(plan_key)
+    year = chosen_year(request, plan)
+    ctx = plan_context(plan, year)
+    core, ev = ctx["core"], ctx["ev"]
+    goals = []
+    for top in core.roots:
+        grades: Counter[str] = Counter()
+        for n in core.descendants(top.id):
+            g = ev.nodes[n.id].grade
+            if g is not None:
+                grades[g.label] += 1
+        own = ev.nodes[top.id].grade
+        goals.append(
+            {
+                "node": top,
+                "grade": own,
+                "grade_explanation": explain_grade(own, top.level) if own else "",
+                "grades": grades.most_common(),
+                "targets": [ev.indicators[i.id] for i in core.indicators_of.get(top.id, [])],
+                "review": top.reviews.get(year),
+                "comments_text": "\n".join(top.reviews[year].comments) if year in top.reviews else "",
+                "may_review": access.may_review(request.user, top),
+                "may_answer": access.may_answer(request.user, core, top),
+            }
+        )
+    ctx |= {"goals": goals, "review_grades": review_grades(core)}
+    return render(request, "plans/council.html", ctx)
+
+
+def _node_for_review(request: HttpRequest, plan_key: str, node_key: str) -> tuple[m.Plan, m.Node, int]:
+    plan = get_plan(plan_key)
+    node = get_object_or_404(m.Node.objects.select_related("plan"), plan=plan, key=node_key)
+    try:
+        year = parse_year(request.POST.get("year", ""), "year")
+    except InputError:
+        raise Http404 from None
+    return plan, node, year
+
+
+def _back(plan: m.Plan, node_key: str, year: int) -> HttpResponse:
+    return redirect(reverse("council", args=[plan.key]) + f"?year={year}#goal-{node_key}")
+
+
+@require_POST
+def review_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
+    plan, node, year = _node_for_review(request, plan_key, node_key)
+    core = core_plan(plan)
+    access.require(access.may_review(request.user, core.node_by_id[node_key]))
+    grade = request.POST.get("grade", "")
+    if grade not in review_grades(core):
+        messages.error(request, _("二次評価の評価区分を選んでください。"))
+        return _back(plan, node_key, year)
+    changed = save_review(node, year, request.user, grade=grade, comments=lines(request.POST.get("comments", "")))
+    messages.success(request, _("二次評価を保存しました。") if changed else _("変更はありません。"))
+    return _back(plan, node_key, year)
+
+
+@require_POST
+def answer_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
+    plan, node, year = _node_for_review(request, plan_key, node_key)
+    core = core_plan(plan)
+    access.require(access.may_answer(request.user, core, core.node_by_id[node_key]))
+    changed = save_review(node, year, request.user, answer=request.POST.get("answer", "").strip())
+    messages.success(request, _("対応を保存しました。") if changed else _("変更はありません。"))
+    return _back(plan, node_key, year)

@@ -1,0 +1,137 @@
+"""Forms for entering values and 一次評価 texts, and the live rate preview beside them."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ....core.errors import InputError
+from ....core.explain import explain_judgement, explain_rate
+from ....core.judgement import judge
+from ....core.rates import rate_of
+from ....core.wareki import parse_year
+from ...accounts import access
+from .. import models as m
+from ..convert import core_plan, evaluation
+from ..entry import ValueInput, check_value, core_series, lines, save_texts, save_value
+from .common import chosen_year, get_plan, plan_context
+
+
+def _year(raw: str) -> int:
+    try:
+        return parse_year(raw, "year")
+    except InputError:
+        raise Http404 from None
+
+
+def _series(plan: m.Plan, indicator_key: str, part: str) -> m.Series:
+    return get_object_or_404(
+        m.Series.objects.select_related("indicator__plan", "indicator__node"),
+        indicator__plan=plan,
+        indicator__key=indicator_key,
+        part=part,
+    )
+
+
+def _entered(data: dict[str, str]) -> ValueInput:
+    status = data.get("status", m.ValueStatus.CONFIRMED)
+    if status not in m.ValueStatus.values:
+        status = m.ValueStatus.CONFIRMED
+    return ValueInput(
+        text=data.get("value", ""), status=status, expected=data.get("expected", "").strip(), note=data.get("note", "").strip()
+    )
+
+
+@require_POST
+def value_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
+    plan = get_plan(plan_key)
+    series = _series(plan, indicator_key, request.POST.get("part", ""))
+    year = _year(request.POST.get("year", ""))
+    core = core_plan(plan)
+    access.require(access.may_enter(request.user, plan, year, core.departments_of(core.indicator_by_id[indicator_key])))
+    target = reverse("indicator", args=[plan.key, indicator_key]) + f"?year={year}#entry-{series.part or 'main'}"
+    try:
+        changed = save_value(series, year, _entered(request.POST), request.user, request.POST.get("why", "").strip())
+    except InputError as e:
+        for problem in e.problems:
+            messages.error(request, str(problem))
+        return redirect(target)
+    if changed:
+        ev = evaluation(series.indicator.plan, year)  # the plan as just saved (its new revision)
+        shown = core_series(series)
+        rate = next(r for _l, s, r in ev.indicators[indicator_key].rates if s.id == shown.id)
+        messages.success(request, _("保存しました。") + explain_rate(shown, year, rate, ev.rules))
+    else:
+        messages.info(request, _("変更はありません。"))
+    return redirect(target)
+
+
+@require_GET
+def preview(request: HttpRequest, plan_key: str, indicator_key: str) -> JsonResponse:
+    """The rate (and judgement) the value being typed would give, computed by the core; nothing is saved."""
+    plan = get_plan(plan_key)
+    series = _series(plan, indicator_key, request.GET.get("part", ""))
+    year = _year(request.GET.get("year", ""))
+    core = core_plan(plan)
+    try:
+        value = check_value(series, year, _entered(request.GET))
+    except InputError as e:
+        return JsonResponse({"ok": False, "problems": [p.message for p in e.problems]})
+    indicator = copy.deepcopy(core.indicator_by_id[indicator_key])
+    target = next((p for p in indicator.parts if p.id == series.part), indicator)
+    target.values[year] = value
+    rate = rate_of(target, year, core.rules.rate)
+    out: dict[str, object] = {
+        "ok": True,
+        "rate": None if rate.value is None else f"{rate.value:f}",
+        "explanation": explain_rate(target, year, rate, core.rules),
+        "status": value.status.value,
+    }
+    if core.rules.judgement is not None:
+        j = judge(indicator, year, core.rules.judgement)
+        out["judgement"] = {
+            "symbol": j.symbol,
+            "label": j.label,
+            "explanation": explain_judgement(indicator, year, j, core.rules.judgement),
+        }
+    return JsonResponse(out)
+
+
+def text_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
+    plan = get_plan(plan_key)
+    node = get_object_or_404(m.Node.objects.select_related("plan"), plan=plan, key=node_key)
+    year = _year(request.POST.get("year", "")) if request.method == "POST" else chosen_year(request, plan)
+    core = core_plan(plan)
+    access.require(access.may_enter(request.user, plan, year, core.node_departments(node_key)))
+    if request.method == "POST":
+        changed = save_texts(
+            node,
+            year,
+            lines(request.POST.get("results", "")),
+            lines(request.POST.get("issues", "")),
+            request.user,
+            request.POST.get("why", "").strip(),
+        )
+        messages.success(request, _("保存しました。") if changed else _("変更はありません。"))
+        top = core.ancestors(node_key)
+        shown = next((n for n in reversed(top) if n.departments), core.node_by_id[node_key])
+        return redirect(reverse("node", args=[plan.key, shown.id]) + f"?year={year}#texts-{node_key}")
+    texts = core.node_by_id[node_key].texts.get(year)
+    previous = max((y for y in core.node_by_id[node_key].texts if y < year), default=None)
+    ctx = plan_context(
+        plan,
+        year,
+        node=core.node_by_id[node_key],
+        ancestors=core.ancestors(node_key),
+        results="\n".join(texts.results) if texts else "",
+        issues="\n".join(texts.issues) if texts else "",
+        previous_year=previous,
+        previous=core.node_by_id[node_key].texts.get(previous) if previous else None,
+    )
+    return render(request, "plans/text_edit.html", ctx)

@@ -1,0 +1,244 @@
+"""Pages for reading: plan list, 体系図, node, indicator, year summary, change history, export."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from ....core.explain import explain_grade, explain_judgement, explain_rate
+from ....core.model import Indicator as CoreIndicator
+from ....core.summary import ALL, summarize
+from ....formats.hyoka1 import plan_to_dict
+from ...accounts import access
+from ...history.models import Change
+from .. import models as m
+from ..charts import series_chart
+from ..convert import core_plan, evaluation
+from .common import chosen_year, get_plan, plan_context, tree_rows
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    plans = []
+    for plan in m.Plan.objects.prefetch_related("cycles"):
+        core = core_plan(plan)
+        plans.append(
+            {
+                "plan": plan,
+                "cycles": sorted(plan.cycles.all(), key=lambda c: -c.year),
+                "nodes": len(core.nodes),
+                "indicators": len(core.indicators),
+                "levels": " → ".join(core.levels),
+            }
+        )
+    return render(request, "plans/home.html", {"plans": plans})
+
+
+def tree(request: HttpRequest, plan_key: str) -> HttpResponse:
+    plan = get_plan(plan_key)
+    year = chosen_year(request, plan)
+    ctx = plan_context(plan, year)
+    ctx["rows"] = tree_rows(ctx["core"], ctx["ev"])
+    ctx["graded_levels"] = [g.level for g in ctx["ev"].rules.grades if not g.is_plan]
+    return render(request, "plans/tree.html", ctx)
+
+
+def _indicator_rows(ctx: dict[str, Any], indicators: list[CoreIndicator]) -> list[dict[str, Any]]:
+    """One row per series (an indicator, or each of its parts) for the year shown."""
+    ev = ctx["ev"]
+    rows = []
+    for ind in indicators:
+        result = ev.indicators[ind.id]
+        for i, (label, series, rate) in enumerate(result.rates):
+            value = series.values.get(ev.year)
+            rows.append(
+                {
+                    "indicator": ind,
+                    "label": label,
+                    "series": series,
+                    "target": series.targets.get(ev.year),
+                    "value": value,
+                    "rate": rate,
+                    "explanation": explain_rate(series, ev.year, rate, ev.rules),
+                    "judgement": result.judgement if i == 0 else None,
+                    "first": i == 0,
+                    "span": len(result.rates),
+                }
+            )
+    return rows
+
+
+def node(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
+    plan = get_plan(plan_key)
+    year = chosen_year(request, plan)
+    ctx = plan_context(plan, year)
+    core = ctx["core"]
+    n = core.node_by_id.get(node_key)
+    if n is None:
+        raise Http404
+    ev = ctx["ev"]
+    grade = ev.nodes[n.id].grade
+    # 一次評価 texts are written on the node or on its initiatives right below (主な取組 under a 小柱).
+    text_nodes = [x for x in [n, *core.children.get(n.id, [])] if x.texts or (x.level == core.levels[-1] and not core.children.get(x.id))]
+    user = request.user
+    ctx |= {
+        "node": n,
+        "ancestors": core.ancestors(n.id),
+        "departments": core.node_departments(n.id),
+        "grade": grade,
+        "grade_explanation": explain_grade(grade, n.level) if grade else "",
+        "rows": _indicator_rows(ctx, core.indicators_of.get(n.id, [])),
+        "children": tree_rows(core, ev, under=n.id),
+        "text_nodes": [
+            {
+                "node": x,
+                "texts": x.texts.get(year),
+                "editable": access.may_enter(user, plan, year, core.node_departments(x.id)),
+            }
+            for x in text_nodes
+        ],
+        "review": n.reviews.get(year),
+        "may_review": access.may_review(user, n),
+        "may_answer": access.may_answer(user, core, n),
+    }
+    return render(request, "plans/node.html", ctx)
+
+
+def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
+    plan = get_plan(plan_key)
+    year = chosen_year(request, plan)
+    ctx = plan_context(plan, year)
+    core = ctx["core"]
+    ind = core.indicator_by_id.get(indicator_key)
+    if ind is None:
+        raise Http404
+    years = ctx["years"]
+    history_years = sorted({*years, *(y for s in ind.series() for y in s.values)})
+    evaluations = {y: evaluation(plan, y) for y in history_years}
+    rules = ctx["ev"].rules
+    series_blocks = []
+    for label, series, _rate in ctx["ev"].indicators[ind.id].rates:
+        history = []
+        for y in history_years:
+            rate = next(r for lab, _s, r in evaluations[y].indicators[ind.id].rates if lab == label)
+            history.append(
+                {
+                    "year": y,
+                    "target": series.targets.get(y),
+                    "value": series.values.get(y),
+                    "rate": rate,
+                    "explanation": explain_rate(series, y, rate, rules),
+                }
+            )
+        chart = series_chart(
+            series,
+            years,
+            title=f"{ind.name}{f'（{label}）' if label else ''}: {_('目標値と実績値の推移')}",
+            pending_word=_("把握予定"),
+            target_word=_("目標値"),
+            actual_word=_("実績値"),
+        )
+        series_blocks.append(
+            {
+                "label": label,
+                "series": series,
+                "part": series.id if series is not ind else "",
+                "chart": mark_safe(chart),  # built from escaped parts in charts.series_chart
+                "history": history,
+                "current": series.values.get(year),
+            }
+        )
+    judgement = ctx["ev"].indicators[ind.id].judgement
+    departments = core.departments_of(ind)
+    ctx |= {
+        "indicator": ind,
+        "node": core.node_by_id[ind.node],
+        "ancestors": [*core.ancestors(ind.node), core.node_by_id[ind.node]],
+        "departments": departments,
+        "blocks": series_blocks,
+        "judgement": judgement,
+        "judgement_explanation": explain_judgement(ind, year, judgement, rules.judgement) if judgement and rules.judgement else "",
+        "editable": access.may_enter(request.user, plan, year, departments),
+        "changes": Change.objects.filter(plan=plan, indicator_key=ind.id).select_related("user")[:200],
+        "status_choices": m.ValueStatus.choices,
+    }
+    return render(request, "plans/indicator.html", ctx)
+
+
+def summary(request: HttpRequest, plan_key: str) -> HttpResponse:
+    plan = get_plan(plan_key)
+    year = chosen_year(request, plan)
+    ctx = plan_context(plan, year)
+    ev = ctx["ev"]
+    s = summarize(ev)
+    core = ctx["core"]
+    names = {n.id: f"{n.number} {n.name}" for n in core.roots}
+    judgement_blocks = []
+    if s.judgements:
+        for key in [*names, ALL]:
+            c = s.judgements[key]
+            judgement_blocks.append(
+                {
+                    "name": names.get(key, _("合計")),
+                    "total": key == ALL,
+                    "cells": [(sym, c.counts.get(sym, 0), c.shares(s.share_rounding)[sym]) for sym in c.symbols],
+                    "at_least": c.at_least(s.share_rounding),
+                    "checked": c.checked,
+                    "pending": c.pending,
+                    "none": c.none,
+                }
+            )
+    grade_blocks = []
+    for level, per in s.grades.items():
+        rows = []
+        for key in [*names, ALL]:
+            c = per[key]
+            shares = c.shares(s.share_rounding)
+            rows.append(
+                {
+                    "name": names.get(key, _("合計")),
+                    "total": key == ALL,
+                    "cells": [(label, c.counts.get(label, 0), shares.get(label)) for label in c.labels],
+                    "graded": c.graded,
+                }
+            )
+        grade_blocks.append({"level": level, "labels": per[ALL].labels, "rows": rows})
+    rate_rows = [
+        (names.get(k, _("合計")), rc.with_rate, sum(rc.without_rate.values()))
+        for k, rc in [*((k, s.rates[k]) for k in names), (ALL, s.rates[ALL])]
+    ]
+    symbols = [b.symbol for b in ev.rules.judgement.bands] if ev.rules.judgement else []
+    ctx |= {
+        "judgement_blocks": judgement_blocks,
+        "symbols": symbols,
+        "labels": {b.symbol: b.label for b in ev.rules.judgement.bands} if ev.rules.judgement else {},
+        "pending_symbol": ev.rules.judgement.pending.symbol if ev.rules.judgement else "",
+        "grade_blocks": grade_blocks,
+        "rate_rows": rate_rows,
+        "plan_grade": ev.plan_grade,
+        "plan_grade_explanation": explain_grade(ev.plan_grade, "plan") if ev.plan_grade else "",
+    }
+    return render(request, "plans/summary.html", ctx)
+
+
+def history(request: HttpRequest, plan_key: str) -> HttpResponse:
+    plan = get_plan(plan_key)
+    year = chosen_year(request, plan)
+    changes = Change.objects.filter(plan=plan).select_related("user")
+    kind = request.GET.get("kind", "")
+    if kind:
+        changes = changes.filter(kind=kind)
+    return render(request, "plans/history.html", plan_context(plan, year, changes=changes[:500], kind=kind))
+
+
+def export(request: HttpRequest, plan_key: str) -> HttpResponse:
+    """The stored plan as a `hyoka/1` file, checked by the core on the way out."""
+    plan = get_plan(plan_key)
+    doc = plan_to_dict(core_plan(plan))
+    response = HttpResponse(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.key}.json"'
+    return response

@@ -1,0 +1,94 @@
+"""Upload → preview of every change → apply all of it or nothing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ....core.errors import InputError
+from ...accounts import access
+from .. import models as m
+from ..convert import core_plan, touch
+from ..entry import save_value
+from ..upload import ProposedValue, read_changes
+from .common import chosen_year, get_plan, plan_context
+
+SESSION_KEY = "hyoka-upload"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _allowed(request: HttpRequest, plan: m.Plan, change: ProposedValue) -> bool:
+    core = core_plan(plan)
+    return access.may_enter(request.user, plan, change.year, core.departments_of(core.indicator_by_id[change.indicator]))
+
+
+def _may_upload(request: HttpRequest) -> bool:
+    return access.may_manage(request.user) or request.user.is_department
+
+
+def upload(request: HttpRequest, plan_key: str) -> HttpResponse:
+    """GET: the form. POST: read the file and show what would change (nothing is saved yet)."""
+    plan = get_plan(plan_key)
+    access.require(_may_upload(request))
+    ctx = plan_context(plan, chosen_year(request, plan))
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        if f is None or f.size > MAX_UPLOAD_BYTES:
+            messages.error(request, _("ファイルを選んでください（20MBまで）。"))
+            return redirect("upload", plan.key)
+        try:
+            changes = read_changes(plan, f.name, f.read())
+        except InputError as e:
+            ctx["problems"] = e.problems
+            return render(request, "plans/upload.html", ctx, status=400)
+        rows = [(c, _allowed(request, plan, c)) for c in changes]
+        request.session[SESSION_KEY] = {
+            "plan": plan.key,
+            "revision": plan.revision,
+            "filename": f.name,
+            "changes": [c.as_session() for c in changes],
+        }
+        ctx |= {"rows": rows, "filename": f.name, "forbidden": sum(1 for _c, ok in rows if not ok)}
+    return render(request, "plans/upload.html", ctx)
+
+
+@require_POST
+def upload_apply(request: HttpRequest, plan_key: str) -> HttpResponse:
+    """Apply the previewed changes in one transaction, each with its history; refused if the plan moved on."""
+    plan = get_plan(plan_key)
+    access.require(_may_upload(request))
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending["plan"] != plan.key:
+        messages.error(request, _("取込むファイルがありません。もう一度アップロードしてください。"))
+        return redirect("upload", plan.key)
+    if pending["revision"] != plan.revision:
+        messages.error(request, _("プレビューの後に計画が変更されました。もう一度アップロードしてください。"))
+        return redirect("upload", plan.key)
+    changes = [ProposedValue(**c) for c in pending["changes"]]
+    if not all(_allowed(request, plan, c) for c in changes):
+        raise PermissionDenied
+    why = _("ファイル取込み: %(name)s") % {"name": pending["filename"]}
+    reason = request.POST.get("why", "").strip()
+    if reason:
+        why += f"（{reason}）"
+    try:
+        with transaction.atomic():
+            for c in changes:
+                series = m.Series.objects.select_related("indicator__plan", "indicator__node").get(
+                    indicator__plan=plan, indicator__key=c.indicator, part=c.part
+                )
+                save_value(series, c.year, c.entered(), request.user, why, mark_changed=False)
+            touch(plan)
+    except InputError as e:
+        for problem in e.problems:
+            messages.error(request, str(problem))
+        return redirect("upload", plan.key)
+    del request.session[SESSION_KEY]
+    messages.success(request, _("%(n)d 件の変更を取り込みました。") % {"n": len(changes)})
+    return redirect(reverse("history", args=[plan.key]))

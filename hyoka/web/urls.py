@@ -1,0 +1,40 @@
+"""URL map: every page needs a login (LoginRequiredMiddleware) except login and language choice."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from django.views.i18n import set_language
+
+from .accounts.views import LoginView
+from .plans.views import council, entry, pages, upload
+from .workflow import views as workflow
+
+plan = "plans/<str:plan_key>/"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path(plan, pages.tree, name="tree"),
+    path(plan + "nodes/<str:node_key>/", pages.node, name="node"),
+    path(plan + "nodes/<str:node_key>/texts/", entry.text_edit, name="text_edit"),
+    path(plan + "nodes/<str:node_key>/review/", council.review_edit, name="review_edit"),
+    path(plan + "nodes/<str:node_key>/answer/", council.answer_edit, name="answer_edit"),
+    path(plan + "indicators/<str:indicator_key>/", pages.indicator, name="indicator"),
+    path(plan + "indicators/<str:indicator_key>/value/", entry.value_edit, name="value_edit"),
+    path(plan + "indicators/<str:indicator_key>/preview/", entry.preview, name="preview"),
+    path(plan + "summary/", pages.summary, name="summary"),
+    path(plan + "council/", council.council, name="council"),
+    path(plan + "history/", pages.history, name="history"),
+    path(plan + "export.json", pages.export, name="export"),
+    path(plan + "inbox/", workflow.inbox, name="inbox"),
+    path(plan + "submit/", workflow.submit, name="submit"),
+    path(plan + "submissions/<int:submission_id>/decide/", workflow.decide, name="decide"),
+    path(plan + "cycles/open/", workflow.cycle_open, name="cycle_open"),
+    path(plan + "cycles/close/", workflow.cycle_close, name="cycle_close"),
+    path(plan + "upload/", upload.upload, name="upload"),
+    path(plan + "upload/apply/", upload.upload_apply, name="upload_apply"),
+    path("admin/", admin.site.urls),
+]

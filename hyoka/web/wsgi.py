@@ -1,0 +1,8 @@
+"""WSGI entry point for gunicorn: ``gunicorn hyoka.web.wsgi`` behind a TLS proxy in production."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyoka.web.settings")
+application = get_wsgi_application()

@@ -1,0 +1,63 @@
+"""Web fixtures: the three sample plans and one user per role, stored once per test session.
+
+Each test runs in a transaction that is rolled back, so the stored plans are shared
+cheaply; browser tests (live server, real commits) run after all others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from hyoka.samples import load_sample, sample_names
+from hyoka.web.accounts.models import Department, Role, User
+from hyoka.web.plans.convert import store_plan
+
+SAMPLES = tuple(sample_names())
+PASSWORD = "correct-horse-battery-9"
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    department: str | None = None
+
+
+ACCOUNTS = {
+    "admin": Account("admin", Role.ADMIN),
+    "planner": Account("planner", Role.PLANNER),
+    "sangyo": Account("sangyo", Role.DEPARTMENT, "産業労働局"),
+    "fukushi": Account("fukushi", Role.DEPARTMENT, "福祉子どもみらい局"),
+    "reviewer": Account("reviewer", Role.REVIEWER),
+}
+
+
+def create_accounts() -> None:
+    for a in ACCOUNTS.values():
+        dept = Department.objects.get_or_create(name=a.department)[0] if a.department else None
+        User.objects.create_user(
+            a.username, password=PASSWORD, role=a.role, department=dept, is_superuser=a.role == Role.ADMIN, is_staff=a.role == Role.ADMIN
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for name in SAMPLES:
+            store_plan(load_sample(name))
+        create_accounts()
+
+
+@pytest.fixture
+def client_for(db):
+    """A logged-in test client for one of ACCOUNTS."""
+
+    def make(name: str) -> Client:
+        c = Client()
+        c.force_login(User.objects.get(username=name))
+        return c
+
+    return make

@@ -1,0 +1,161 @@
+"""Entering values and texts, the yearly workflow and the history, through the real views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from hyoka.core.engine import evaluate
+from hyoka.web.history.models import Change
+from hyoka.web.plans import models as m
+from hyoka.web.plans.convert import core_plan, evaluation, touch
+from hyoka.web.workflow.models import Submission, SubmissionStatus
+
+PLAN = "kanagawa-sousei-3"
+YEAR = 2025
+URL = f"/plans/{PLAN}"
+
+
+@pytest.fixture
+def plan(db: None) -> m.Plan:
+    p = m.Plan.objects.get(key=PLAN)
+    m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
+    touch(p)
+    return p
+
+
+def _value(plan: m.Plan, indicator: str, year: int = YEAR) -> m.Value | None:
+    return m.Value.objects.filter(series__indicator__plan=plan, series__indicator__key=indicator, series__part="", year=year).first()
+
+
+def _post_value(c: Client, indicator: str, **data: object) -> object:
+    return c.post(f"{URL}/indicators/{indicator}/value/", {"year": YEAR, "status": "confirmed", **data}, follow=True)
+
+
+def test_full_width_value_is_stored_as_typed_and_rated_by_the_core(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    response = _post_value(client_for("sangyo"), "1-3-1-k1", value="５０．０％")
+    row = _value(plan, "1-3-1-k1")
+    assert row is not None and row.text == "５０．０％" and row.status == "confirmed"
+    plan.refresh_from_db()
+    rate = evaluation(plan, YEAR).indicators["1-3-1-k1"].rate
+    assert str(rate.value) == "98.0"  # 50.0 / 51.0 truncated to one decimal (seed 000's rule)
+    assert "98.0%" in response.content.decode()  # shown at once after saving
+
+
+def test_pending_value_keeps_its_expected_month(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    _post_value(client_for("sangyo"), "1-3-1-k2", value="", status="pending", expected="2026-09")
+    row = _value(plan, "1-3-1-k2")
+    assert row is not None and (row.status, row.expected, row.text) == ("pending", "2026-09", "")
+    plan.refresh_from_db()
+    assert evaluation(plan, YEAR).indicators["1-3-1-k2"].rate.reason.value == "pending"
+
+
+def test_a_typed_pending_sentence_sets_the_status(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    _post_value(client_for("sangyo"), "1-3-1-k2", value="2026年９月頃把握予定")
+    row = _value(plan, "1-3-1-k2")
+    assert row is not None and (row.status, row.expected) == ("pending", "2026-09")
+
+
+def test_what_cannot_be_understood_is_refused_with_its_place(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    response = _post_value(client_for("sangyo"), "1-3-1-k1", value="たくさん")
+    assert _value(plan, "1-3-1-k1") is None
+    assert "indicators[1-3-1-k1].values.2025.value" in response.content.decode()
+
+
+def test_changing_a_value_needs_a_reason_and_keeps_the_history(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("sangyo")
+    _post_value(c, "1-3-1-k1", value="50.0%")
+    _post_value(c, "1-3-1-k1", value="50.5%")
+    assert _value(plan, "1-3-1-k1").text == "50.0%"  # refused: no reason given
+    _post_value(c, "1-3-1-k1", value="50.5%", why="確定値に更新")
+    changes = list(Change.objects.filter(plan=plan, indicator_key="1-3-1-k1").order_by("at", "id"))
+    assert [(ch.old, ch.new, ch.why, ch.user.username) for ch in changes] == [
+        ("", "50.0%（確定）", "", "sangyo"),
+        ("50.0%（確定）", "50.5%（確定）", "確定値に更新", "sangyo"),
+    ]
+    page = c.get(f"{URL}/indicators/1-3-1-k1/?year={YEAR}").content.decode()
+    assert "確定値に更新" in page and "50.0%（確定）" in page
+
+
+def test_preview_runs_the_core_without_saving(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("sangyo")
+    data = c.get(f"{URL}/indicators/1-3-1-k1/preview/", {"year": YEAR, "value": "５０．０％", "status": "confirmed"}).json()
+    assert data["ok"] and data["rate"] == "98.0" and "÷" in data["explanation"]
+    bad = c.get(f"{URL}/indicators/1-3-1-k1/preview/", {"year": YEAR, "value": "たくさん"}).json()
+    assert not bad["ok"] and bad["problems"]
+    assert _value(plan, "1-3-1-k1") is None
+
+
+def test_texts_are_saved_as_bullets_with_history(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("sangyo")
+    c.post(f"{URL}/nodes/1-3-1-1/texts/", {"year": YEAR, "results": "相談件数が増加\n\n就職決定者を支援", "issues": "若年層への周知"})
+    plan.refresh_from_db()
+    texts = core_plan(plan).node_by_id["1-3-1-1"].texts[YEAR]
+    assert texts.results == ["相談件数が増加", "就職決定者を支援"] and texts.issues == ["若年層への周知"]
+    assert Change.objects.filter(plan=plan, node_key="1-3-1-1", kind="text").count() == 2
+
+
+def test_submit_locks_the_department_until_returned(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    dept, planner = client_for("sangyo"), client_for("planner")
+    assert _post_value(dept, "1-3-1-k1", value="50.0%").status_code == 200
+    dept.post(f"{URL}/submit/", {"year": YEAR})
+    sub = Submission.objects.get(plan=plan, year=YEAR, department__name="産業労働局")
+    assert sub.status == SubmissionStatus.SUBMITTED
+    assert dept.post(f"{URL}/indicators/1-3-1-k3/value/", {"year": YEAR, "value": "2.7%"}).status_code == 403
+    planner.post(f"{URL}/submissions/{sub.pk}/decide/", {"action": "return"})
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.SUBMITTED  # a return needs a comment
+    planner.post(f"{URL}/submissions/{sub.pk}/decide/", {"action": "return", "comment": "k3 も入力してください"})
+    sub.refresh_from_db()
+    assert (sub.status, sub.comment) == (SubmissionStatus.RETURNED, "k3 も入力してください")
+    assert dept.post(f"{URL}/indicators/1-3-1-k3/value/", {"year": YEAR, "value": "2.7%"}).status_code == 302
+    dept.post(f"{URL}/submit/", {"year": YEAR})
+    planner.post(f"{URL}/submissions/{sub.pk}/decide/", {"action": "accept"})
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.ACCEPTED
+    assert dept.post(f"{URL}/indicators/1-3-1-k3/value/", {"year": YEAR, "value": "2.8%", "why": "x"}).status_code == 403
+
+
+def test_grade_on_the_tree_follows_the_entered_values(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("sangyo")
+    before = c.get(f"{URL}/?year={YEAR}").content.decode()
+    _post_value(c, "1-3-1-k1", value="50.0%")
+    _post_value(c, "1-3-1-k3", value="1.3%")
+    plan.refresh_from_db()
+    expected = evaluate(core_plan(plan), YEAR).nodes["1-3-1"].grade
+    assert expected is not None and expected.label == "やや遅れています"  # mean of 98.0 and 50.0 = 74.0
+    after = c.get(f"{URL}/?year={YEAR}").content.decode()
+    row = after.split('id="node-1-3-1"')[1].split("</li>")[0]
+    assert expected.label in row and "74.0%" in row
+    assert "やや遅れています" not in before.split('id="node-1-3-1"')[1].split("</li>")[0]
+
+
+def test_council_review_and_department_answer(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    client_for("reviewer").post(
+        f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": "雇用は堅調\n人材確保が課題"}
+    )
+    client_for("sangyo").post(f"{URL}/nodes/1/answer/", {"year": YEAR, "answer": "人材確保の支援を強化します"})
+    plan.refresh_from_db()
+    review = core_plan(plan).node_by_id["1"].reviews[YEAR]
+    assert (review.grade, review.comments, review.answer) == (
+        "概ね順調に進んでいます",
+        ["雇用は堅調", "人材確保が課題"],
+        "人材確保の支援を強化します",
+    )
+    page = client_for("reviewer").get(f"{URL}/council/?year={YEAR}").content.decode()
+    assert "人材確保の支援を強化します" in page
+    bad = client_for("reviewer").post(f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "最高", "comments": ""}, follow=True)
+    assert "評価区分" in bad.content.decode()
+
+
+def test_inbox_lists_what_is_still_to_enter(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("sangyo")
+    page = c.get(f"{URL}/inbox/?year={YEAR}").content.decode()
+    assert "1-3-1-k1" in page and "令和８年５月２９日" in page
+    assert "3-2-1-k1" not in page  # another department's indicator
+    _post_value(c, "1-3-1-k1", value="50.0%")
+    work = c.get(f"{URL}/inbox/?year={YEAR}").context["work"]
+    states = {v["indicator"].id: v["state"] for v in work["values"]}
+    assert states["1-3-1-k1"] == "confirmed" and states["1-3-1-k2"] == "missing"

@@ -1,0 +1,112 @@
+"""Every page renders for every sample plan and shows the core's figures."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from hyoka.formats.hyoka1 import plan_to_dict
+from hyoka.samples import load_sample, sample_names
+from hyoka.web.history.models import Change
+from hyoka.web.plans import models as m
+from hyoka.web.plans.convert import core_plan
+
+
+@pytest.mark.parametrize("name", sample_names())
+def test_every_page_of_a_plan_renders(name: str, client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    core = load_sample(name)
+    ind = core.indicators[0]
+    for path in [
+        "/",
+        f"/plans/{name}/",
+        f"/plans/{name}/nodes/{core.nodes[0].id}/",
+        f"/plans/{name}/indicators/{ind.id}/",
+        f"/plans/{name}/summary/",
+        f"/plans/{name}/council/",
+        f"/plans/{name}/history/",
+        f"/plans/{name}/inbox/",
+        f"/plans/{name}/upload/",
+        f"/plans/{name}/nodes/{core.nodes[-1].id}/texts/",
+    ]:
+        response = c.get(path)
+        assert response.status_code == 200, path
+
+
+def test_dx_summary_matches_seed_001(client_for: Callable[[str], Client]) -> None:
+    page = client_for("reviewer").get("/plans/kanagawa-dx/summary/?year=2024")
+    total = next(b for b in page.context["judgement_blocks"] if b["total"])
+    assert [(s, n, str(share)) for s, n, share in total["cells"]] == [("◎", 126, "74.6"), ("○", 15, "8.9"), ("△", 28, "16.6")]
+    assert (total["checked"], total["pending"]) == (169, 10)
+    assert str(total["at_least"]["○"]) == "83.4"
+
+
+def test_tree_shows_the_published_statuses_of_seed_000(client_for: Callable[[str], Client]) -> None:
+    page = client_for("reviewer").get("/plans/kanagawa-sousei-3/?year=2024")
+    rows = {r.node.id: r for r in page.context["rows"]}
+    assert rows["1-3-1"].result.grade.label == "順調に進んでいます" and str(rows["1-3-1"].result.grade.mean) == "98.4"
+    assert "令和６年度" in page.content.decode()
+
+
+def test_indicator_page_has_chart_with_pending_years(client_for: Callable[[str], Client]) -> None:
+    page = client_for("planner").get("/plans/kanagawa-sousei-3/indicators/1-t1/?year=2024").content.decode()
+    assert '<svg class="chart"' in page and "把握予定" in page
+    chart = client_for("planner").get("/plans/kanagawa-sousei-3/indicators/1-3-1-k1/?year=2024").content.decode()
+    assert chart.count('class="target"') == 4 and chart.count('class="actual"') == 3  # 2024–2027 targets, 2022–2024 actuals
+
+
+def test_english_is_available(client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    c.cookies["django_language"] = "en"
+    page = c.get("/plans/kanagawa-sousei-3/?year=2024").content.decode()
+    assert 'lang="en"' in page and "FY2024" in page and "Plan tree" in page
+
+
+def test_export_is_the_stored_plan(client_for: Callable[[str], Client]) -> None:
+    response = client_for("reviewer").get("/plans/hiratsuka-juten/export.json")
+    assert json.loads(response.content) == json.loads(json.dumps(plan_to_dict(load_sample("hiratsuka-juten")), ensure_ascii=False))
+
+
+def test_upload_previews_then_applies_all_changes(client_for: Callable[[str], Client]) -> None:
+    plan = m.Plan.objects.get(key="kanagawa-sousei-3")
+    doc = plan_to_dict(core_plan(plan))
+    by_id = {i["id"]: i for i in doc["indicators"]}
+    by_id["1-3-1-k1"]["values"]["2024"]["value"] = "49.9%"  # changed
+    by_id["1-3-1-k2"]["values"]["2025"] = {"value": "81.0%", "status": "estimate"}  # added
+    del by_id["1-3-1-k3"]["values"]["2022"]  # removed
+    c = client_for("planner")
+    f = io.BytesIO(json.dumps(doc, ensure_ascii=False).encode())
+    f.name = "kanagawa-sousei-3.json"
+    preview = c.post("/plans/kanagawa-sousei-3/upload/", {"file": f})
+    rows = [(ch.indicator, ch.year, ch.kind, ch.old, ch.new) for ch, ok in preview.context["rows"]]
+    assert rows == [
+        ("1-3-1-k1", 2024, "changed", "49.6%（確定）", "49.9%（確定）"),
+        ("1-3-1-k2", 2025, "added", "", "81.0%（見込値）"),
+        ("1-3-1-k3", 2022, "removed", "2.20%（確定）", ""),
+    ]
+    assert not Change.objects.filter(plan=plan).exists()  # nothing applied yet
+    c.post("/plans/kanagawa-sousei-3/upload/apply/", {"why": "年次更新"})
+    plan.refresh_from_db()
+    values = {i.id: i.values for i in core_plan(plan).indicators}
+    assert values["1-3-1-k1"][2024].entry.text == "49.9%" and 2025 in values["1-3-1-k2"] and 2022 not in values["1-3-1-k3"]
+    assert Change.objects.filter(plan=plan, why__contains="年次更新").count() == 3
+
+
+def test_upload_of_a_broken_file_names_the_place(client_for: Callable[[str], Client]) -> None:
+    plan = m.Plan.objects.get(key="kanagawa-sousei-3")
+    doc = plan_to_dict(core_plan(plan))
+    doc["indicators"][5]["values"]["2024"] = {"value": "たくさん"}
+    f = io.BytesIO(json.dumps(doc, ensure_ascii=False).encode())
+    f.name = "broken.json"
+    response = client_for("planner").post("/plans/kanagawa-sousei-3/upload/", {"file": f})
+    assert response.status_code == 400
+    assert "broken.json:indicators[5].values.2024.value" in response.content.decode()
+
+
+def test_japanese_first_whatever_the_browser_asks(client_for: Callable[[str], Client]) -> None:
+    page = client_for("planner").get("/plans/kanagawa-sousei-3/?year=2024", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="ja"' in page and "体系図" in page and "令和６年度" in page

@@ -1,0 +1,31 @@
+"""hyoka/1 → database → hyoka/1 loses nothing, for every sample plan."""
+
+from __future__ import annotations
+
+import pytest
+
+from hyoka.formats.hyoka1 import plan_to_dict
+from hyoka.samples import load_sample, sample_names
+from hyoka.web.plans import models as m
+from hyoka.web.plans.convert import core_plan, store_plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sample_names())
+def test_sample_survives_the_database(name: str) -> None:
+    expected = plan_to_dict(load_sample(name))
+    first = plan_to_dict(core_plan(m.Plan.objects.get(key=name)))
+    assert first == expected
+    store_plan(core_plan(m.Plan.objects.get(key=name)), replace=True)
+    second = plan_to_dict(core_plan(m.Plan.objects.get(key=name)))
+    assert second == first
+
+
+@pytest.mark.django_db
+def test_storing_twice_without_replace_is_refused() -> None:
+    from hyoka.core.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        store_plan(load_sample("hiratsuka-juten"))
+    assert "plan.id=hiratsuka-juten" in str(e.value)
+    assert m.Plan.objects.filter(key="hiratsuka-juten").count() == 1
