@@ -284,3 +284,16 @@ def test_xml_bomb_in_a_sheet_is_refused(full, sousei_plan):
             target.writestr(item, bomb if item.filename == "xl/worksheets/sheet7.xml" else source.read(item))
     (problem,) = problems(patched, sousei_plan)
     assert problem.startswith("bomb.xlsx: Excel ブック（.xlsx）として読めません")
+
+
+def test_a_row_of_another_year_is_refused(dept, sousei_plan):
+    edit(dept, "実績値", [({"指標ID": "1-1-2-k1"}, "年度", "R5")])
+    row = find_row(load_workbook(dept)["実績値"], 指標ID="1-1-2-k1")
+    (problem,) = problems(dept, sousei_plan)
+    assert problem.startswith(f"dept.xlsx:実績値!E{row}（年度）: 「R5」: このブックは2024年度の分です")
+
+
+def test_export_json_to_stdout_is_the_plan_file():
+    result = CliRunner().invoke(app, ["export", "hiratsuka-juten"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith('{\n "format": "hyoka/1"')
