@@ -284,3 +284,34 @@ def test_xml_bomb_in_a_sheet_is_refused(full, sousei_plan):
             target.writestr(item, bomb if item.filename == "xl/worksheets/sheet7.xml" else source.read(item))
     (problem,) = problems(patched, sousei_plan)
     assert problem.startswith("bomb.xlsx: Excel ブック（.xlsx）として読めません")
+
+
+def test_a_row_of_another_year_is_refused(dept, sousei_plan):
+    edit(dept, "実績値", [({"指標ID": "1-1-2-k1"}, "年度", "R5")])
+    row = find_row(load_workbook(dept)["実績値"], 指標ID="1-1-2-k1")
+    (problem,) = problems(dept, sousei_plan)
+    assert problem.startswith(f"dept.xlsx:実績値!E{row}（年度）: 「R5」: このブックは2024年度の分です")
+
+
+def test_export_json_to_stdout_is_the_plan_file():
+    result = CliRunner().invoke(app, ["export", "hiratsuka-juten"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith('{\n "format": "hyoka/1"')
+
+
+def test_a_new_date_replaces_the_date_shown_from_the_export(dept, sousei_plan):
+    pending = sousei_plan.indicator_by_id["1-2-1-k1"].values[2024]
+    assert (pending.status, pending.expected) == (Status.PENDING, "2027-09")
+    edit(dept, "実績値", [({"指標ID": "1-2-1-k1"}, "実績値", "2026年９月頃把握予定")])
+    value = import_file(dept, sousei_plan).plan.indicator_by_id["1-2-1-k1"].values[2024]
+    assert (value.status, value.expected) == (Status.PENDING, "2026-09")
+
+
+def test_the_typed_value_wins_over_the_status_shown_from_the_export_every_time(dept, plan_file):
+    edit(dept, "実績値", [({"指標ID": "1-2-1-k1"}, "実績値", "2026年９月頃把握予定"), ({"指標ID": "1-1-2-k1"}, "実績値", "―※")])
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(dept), "--into", str(plan_file)]).exit_code == 0
+    again = runner.invoke(app, ["import", str(dept), "--into", str(plan_file)])
+    assert again.exit_code == 0 and "変更はありません" in again.output, again.output
+    plan = load_path(plan_file)
+    assert plan.indicator_by_id["1-1-2-k1"].values[2024].status is Status.UNMEASURABLE

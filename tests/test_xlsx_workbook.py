@@ -161,6 +161,7 @@ def test_template_filled_in_becomes_a_plan(tmp_path):
         items[key].value = value
     wb["体系"].append(["s1", None, "施策", "1", "子育て"])
     wb["指標"].append(["s1-k1", None, None, "s1", "KPI", "待機児童数", "人", "総数", "年度", "低いほど良い"])
+    wb["目標値"]["I1"] = "2026"  # a year column may also be headed 2024 or 令和６年度
     wb["目標値"].append(["s1-k1", None, None, None, "R6", "222人", "策定時", "100人", "0人"])
     wb["実績値"].append(["s1-k1", None, None, None, "令和７年度", None, None, "138人"])
     wb.save(path)

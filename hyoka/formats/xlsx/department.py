@@ -182,39 +182,39 @@ def _duplicate(f: Fields, row: RowUpdate, seen: set[tuple[str, str, int]], key: 
 def _merge_value(old: dict[str, Any] | None, fields: dict[str, Any]) -> dict[str, Any] | None:
     """The value after the row: its columns replace the old fields, blanks clear them.
 
-    The status and date the sheet still shows from the export are the old ones, not a
-    choice: when a newly typed value says otherwise (a figure over a 把握予定, a
-    「2026年９月頃把握予定」 over a figure), the value decides.
+    The 状態 and 把握予定時期 cells still show what the export wrote; when the typed value
+    says otherwise (a figure over a 把握予定, 「2026年９月頃把握予定」 over a figure, a
+    （見込値） mark), the value decides, so that importing the same sheet again gives the same.
     """
     value = dict(old or {})
-    carried = old is not None and all(fields.get(k) == old.get(k) for k in ("status", "expected") if k in fields)
-    typed = fields.get("value") or ""
-    if carried and old is not None and typed != old.get("value", "") and _contradicts(old.get("status"), typed):
-        fields = {k: v for k, v in fields.items() if k not in ("status", "expected")}
-        value.pop("status", None)
-        value.pop("expected", None)
     for key, new in fields.items():
         if new in (None, ""):
             value.pop(key, None)
         else:
             value[key] = new
+    if _contradicts(value):
+        value.pop("status", None)
+        value.pop("expected", None)
     if not any(value.get(k) for k in ("value", "status", "expected", "note", "judgement", "judgement_reason")):
         return None
     return {"value": value.pop("value", "")} | value
 
 
-def _contradicts(status: str | None, text: str) -> bool:
-    """Whether *text* says another status than *status* (見込値 marks, 把握予定 dates, ―※)."""
+def _contradicts(value: dict[str, Any]) -> bool:
+    """Whether the text of *value* says another status or date than its fields (見込値, 把握予定 dates, ―※)."""
     try:
-        parsed = parse_value(text)
+        parsed = parse_value(value.get("value", ""))
     except InputError:
         return False  # the plan check reports the text itself
+    status = value.get("status")
     implied = {Kind.PENDING: "pending", Kind.UNMEASURABLE: "unmeasurable"}.get(parsed.kind)
     if implied is None and (parsed.estimate or parsed.provisional):
         implied = "estimate"
     if implied is None:
-        return status in ("pending", "unmeasurable")
-    return implied != status
+        return parsed.kind is not Kind.EMPTY and status in ("pending", "unmeasurable")
+    if implied == "estimate" and status == "estimate":
+        return False
+    return implied != status or (parsed.expected is not None and parsed.expected != value.get("expected"))
 
 
 def _place(origins: Origins, path: str, row: RowUpdate) -> None:
