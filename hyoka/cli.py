@@ -21,6 +21,7 @@ from .core.rules import PRESETS, parse_rules
 from .core.wareki import parse_year
 from .formats.evaluation import evaluation_dict, evaluation_table
 from .formats.hyoka1 import load_path, parse_json
+from .reports import FORMATS, format_of, write_report
 from .samples import sample_names, sample_path
 
 app = typer.Typer(
@@ -89,6 +90,19 @@ def evaluate(
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
         typer.echo(evaluation_table(doc), nl=False)
+
+
+@command()
+def report(
+    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、またはサンプル計画の名前")],
+    year: Annotated[str, typer.Option("--year", "-y", help="評価する年度（2024、令和6年度、R6）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help=f"出力ファイル（拡張子で形式を選ぶ: {', '.join(FORMATS)}）")],
+) -> None:
+    """評価報告書（HTML・PDF・Word・Excel）を書き出します。"""
+    format_of(output)  # a wrong suffix is reported before the plan is even read
+    loaded = resolve_plan(plan)
+    size = write_report(loaded, _year(year), output)
+    typer.echo(f"{output}（{size:,} バイト）")
 
 
 @command()

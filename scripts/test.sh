@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-.venv/bin/ruff check hyoka tests tools
-.venv/bin/ruff format --check hyoka tests tools
+.venv/bin/ruff check hyoka tests tools bench
+.venv/bin/ruff format --check hyoka tests tools bench
 .venv/bin/python -m pytest -q "$@"
