@@ -116,7 +116,7 @@ def _small_plan(**rules: Any) -> dict[str, Any]:
                 "kind": "kpi",
                 "name": "件数 & 割合",
                 "unit": "件",
-                "targets": {"2024": "10件"},
+                "targets": {"2024": "10件", "2025": "20件"},
                 "values": {"2024": {"value": "3件"}},
             }
         ],
@@ -147,7 +147,8 @@ def test_a_plan_with_one_level_and_its_own_rules():
     plan = plan_from_dict(_small_plan(**rules))
     report = build_report(plan, 2024)
     kpi = next(b for s in report.sections for b in s.blocks if isinstance(b, Table) and b.css == "kpi")
-    assert [c.text for c in kpi.body[2]] == ["達成率", "30％", ""]  # 3 ÷ 10, no decimals; no target in 2025
+    assert [c.text for c in kpi.body[1]] == ["実績値", "3件", "―"]  # 2025 is after the report year
+    assert [c.text for c in kpi.body[2]] == ["達成率", "30％", "―"]  # 3 ÷ 10, no decimals
     assert kpi.body[2][1].number == Decimal("30") and kpi.body[2][1].number_format == '#,##0"%"'
     statuses = [b.text for s in report.sections for b in s.blocks if getattr(b, "css", "") == "status"]
     assert statuses == ["要改善"]

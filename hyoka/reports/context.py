@@ -105,8 +105,8 @@ class Context:
         return self._earlier[year][indicator_id]
 
     def _columns(self) -> list[int]:
-        """The years of the KPI tables: from the earliest figure to the end of the period."""
-        years = {self.plan.period_start, self.plan.period_end, self.year}
+        """The years of the KPI tables: from the earliest figure to the last target (seed 000: 2022–2027)."""
+        years = {self.year}
         for ind in self.plan.indicators:
             if ind.kind != "kpi":
                 continue
@@ -128,6 +128,16 @@ class Context:
             return held.most_common(1)[0][0]
         texts = Counter(n.level for n in self.plan.nodes if self.year in n.texts)
         return texts.most_common(1)[0][0] if texts else None
+
+    @property
+    def tree_level(self) -> str | None:
+        """The deepest level a 体系図 shows: the graded one, else the one above the KPIs' nodes."""
+        levels = self.plan.levels
+        unit = self.unit_level
+        if unit is None or unit not in levels or self.rules.grade_rule_for(unit) is not None:
+            return unit
+        index = levels.index(unit)
+        return levels[index - 1] if index > 0 else unit
 
     def depth(self, node: Node) -> int:
         levels = self.plan.levels

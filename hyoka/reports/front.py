@@ -36,13 +36,8 @@ def overview_section(ctx: Context) -> Section:
     if plan.description:
         section.add(Paragraph(plan.description, css="lead"))
     section.add(Heading("計画の体系図", 2))
-    graded = {g.level for g in ctx.rules.grades}
-    stop = ctx.unit_level if ctx.unit_level in graded else None
-    if stop is None and ctx.unit_level in plan.levels:
-        index = plan.levels.index(ctx.unit_level)
-        stop = plan.levels[index - 1] if index > 0 else ctx.unit_level
     for root in plan.roots:
-        whole = tree(ctx, root, stop)
+        whole = tree(ctx, root, ctx.tree_level)
         grade = ctx.grade_of(root)
         section.add(Paragraph(ctx.title(root) + (f"（{grade['label']}）" if grade else ""), css="label"), whole)
     return section

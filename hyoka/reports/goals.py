@@ -122,15 +122,16 @@ def unit_blocks(ctx: Context, node: Node, level: int) -> list[Block]:
 
 def goal_section(ctx: Context, top: Node) -> Section:
     title = ctx.title(top)
-    section = Section(title, f"goal-{top.id}", sheet=(top.number or top.id))
+    sheet = top.number if len(top.number) > 2 else top.name[:20]
+    section = Section(title, f"goal-{top.id}", sheet=sheet)
     if top.description:
         section.add(Paragraph("ねらい", css="label"), Paragraph(top.description, css="lead"))
     unit = ctx.unit_level
     grade = ctx.grade_of(top)
     if grade is not None and top.level != unit:
         section.add(Paragraph(f"{top.level}の評価: {grade['label']}", css="status"), Paragraph(grade["explanation"], css="note"))
-    if ctx.plan.children.get(top.id):
-        section.add(tree(ctx, top, unit))
+    if ctx.plan.children.get(top.id) and ctx.tree_level != top.level:
+        section.add(tree(ctx, top, ctx.tree_level))
     above = [top, *(n for n in ctx.plan.descendants(top.id) if unit is None or ctx.depth(n) < ctx.plan.levels.index(unit))]
     targets = [i for n in above for i in ctx.plan.indicators_of.get(n.id, []) if i.kind == "numeric_target"]
     if targets:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ..core.model import Node
 from . import charts
 from .context import NO_RATE_WORDS, Context, number_format, pct_text
 from .document import Block, Cell, Chart, Heading, Paragraph, Section, Table
@@ -25,9 +26,18 @@ def _share(value: str | None) -> Cell:
     return Cell(pct_text(value), number, number_format(number, "%"), css="num")
 
 
+def short_name(node: Node) -> str:
+    """A top-level node as a row header: its name when short (くらしのデジタル化), else its number."""
+    return node.name if len(node.name) <= 12 or not node.number else node.number
+
+
 def _rows(ctx: Context, block: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    names = {n.id: n.name for n in ctx.plan.roots}
+    names = {n.id: short_name(n) for n in ctx.plan.roots}
     return [*((names.get(k, k), v) for k, v in block["by_node"].items()), ("合計", block["overall"])]
+
+
+def _widths(columns: int) -> tuple[int, ...]:
+    return (3, *(1 for _ in range(columns - 1)))
 
 
 def judgement_blocks(ctx: Context) -> list[Block]:
@@ -76,7 +86,7 @@ def judgement_blocks(ctx: Context) -> list[Block]:
     return [
         Heading("指標の判定の集計", 2),
         Paragraph(text, css="lead"),
-        Table("指標の判定の集計（件数と割合）", head, tuple(body), css="summary"),
+        Table("指標の判定の集計（件数と割合）", head, tuple(body), css="summary", widths=_widths(len(body[0]))),
         Chart("指標の判定の分布（全体）", chart, text, css="distribution"),
     ]
 
@@ -111,7 +121,7 @@ def grade_blocks(ctx: Context) -> list[Block]:
         blocks += [
             Heading(f"{level}の評価の集計", 2),
             Paragraph(text, css="lead"),
-            Table(f"{level}の評価の集計（件数と割合）", head, tuple(body), css="summary"),
+            Table(f"{level}の評価の集計（件数と割合）", head, tuple(body), css="summary", widths=_widths(len(body[0]))),
             Chart(f"{level}の評価の分布", chart, text, css="distribution"),
         ]
     plan_grade = ctx.doc.get("plan_grade")
@@ -128,7 +138,7 @@ def rate_blocks(ctx: Context) -> list[Block]:
     rates = ctx.doc["summary"]["rates"]
     reasons = sorted({r for v in rates.values() for r in v["without_rate"]}, key=list(NO_RATE_WORDS).index)
     head = ((Cell("区分"), Cell("達成率あり", css="num"), *(Cell(NO_RATE_WORDS[r], css="num") for r in reasons)),)
-    names = {n.id: n.name for n in ctx.plan.roots}
+    names = {n.id: short_name(n) for n in ctx.plan.roots}
     keys = [k for k in rates if k != "overall"] + ["overall"]
     body = tuple(
         (
@@ -138,7 +148,8 @@ def rate_blocks(ctx: Context) -> list[Block]:
         )
         for k in keys
     )
-    return [Heading("達成率の算出状況", 2), Table("達成率を算出した指標（区分を含む）の数と、算出しない理由", head, body, css="summary")]
+    table = Table("達成率を算出した指標（区分を含む）の数と、算出しない理由", head, body, css="summary", widths=_widths(len(head[0])))
+    return [Heading("達成率の算出状況", 2), table]
 
 
 def summary_section(ctx: Context) -> Section:
