@@ -28,6 +28,7 @@ from .formats.evaluation import evaluation_dict, evaluation_table
 from .formats.hyoka1 import dump_path, dumps, load_path, parse_json
 from .formats.importing import import_file
 from .formats.xlsx.write import department_workbook, plan_workbook, save_workbook, template_workbook
+from .reports import FORMATS, format_of, write_report
 from .samples import sample_names, sample_path
 
 app = typer.Typer(
@@ -76,10 +77,10 @@ def resolve_plan(plan: str) -> Plan:
 
 
 def _year_with_data(plan: Plan, value: str) -> int:
-    """The year asked for, refused when the plan has neither a target nor a value for it."""
+    """The year asked for, refused when it is outside the plan period and the plan has no figure for it."""
     year = parse_year(value, "--year")
-    has_data = any(year in s.targets or year in s.values for ind in plan.indicators for s in ind.series())
-    if not has_data:
+    in_period = plan.period_start <= year <= plan.period_end
+    if not in_period and not any(year in s.targets or year in s.values for ind in plan.indicators for s in ind.series()):
         raise InputError.one(
             "--year",
             f"{year}年度の目標値・実績値がありません（計画期間 {plan.period_start}〜{plan.period_end}年度）",
@@ -106,6 +107,19 @@ def evaluate(
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
         typer.echo(evaluation_table(doc), nl=False)
+
+
+@command()
+def report(
+    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、またはサンプル計画の名前")],
+    year: Annotated[str, typer.Option("--year", "-y", help="評価する年度（2024、令和6年度、R6）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help=f"出力ファイル（拡張子で形式を選ぶ: {', '.join(FORMATS)}）")],
+) -> None:
+    """評価報告書（HTML・PDF・Word・Excel）を書き出します。"""
+    format_of(output)  # a wrong suffix is reported before the plan is even read
+    loaded = resolve_plan(plan)
+    size = write_report(loaded, _year_with_data(loaded, year), output)
+    typer.echo(f"{output}（{size:,} バイト）")
 
 
 @command()

@@ -3,7 +3,7 @@
 # poppler for checking PDFs). Installs only what is missing; needs root or sudo.
 set -euo pipefail
 
-PACKAGES=(python3-venv fonts-noto-cjk poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+PACKAGES=(python3-venv fonts-noto-cjk poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,52 @@
+"""Time of each report format for the Kanagawa FY2024 report (seed 000's plan).
+
+Targets on the reference machine (2 cores): HTML ≤ 1 s, DOCX ≤ 3 s, XLSX ≤ 2 s, PDF ≤ 15 s.
+Each figure is the best of --repeat runs of render_report (content built from the
+evaluation, then laid out), after one warm-up run that loads the libraries.
+
+    .venv/bin/python bench/report.py [--plan kanagawa-sousei-3] [--year 2024] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Sized
+
+from hyoka.core.engine import evaluate
+from hyoka.reports import render_report
+from hyoka.reports.content import build_report
+from hyoka.samples import load_sample
+
+TARGETS = {"html": 1.0, "docx": 3.0, "xlsx": 2.0, "pdf": 15.0}
+
+
+def best_of(repeat: int, run: Callable[[], Sized]) -> tuple[float, int]:
+    times, size = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        size = len(run())
+        times.append(time.perf_counter() - start)
+    return min(times), size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plan", default="kanagawa-sousei-3")
+    parser.add_argument("--year", type=int, default=2024)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    plan = load_sample(args.plan)
+    for fmt in TARGETS:  # warm-up: imports, fonts, templates
+        render_report(plan, args.year, fmt)
+    seconds, _ = best_of(args.repeat, lambda: build_report(plan, args.year, evaluate(plan, args.year)).sections)
+    print(f"{args.plan} {args.year}: content (evaluation and report model) {seconds:.2f} s")
+    print(f"{'format':6} {'seconds':>8} {'target':>7} {'ratio':>6} {'bytes':>10}")
+    for fmt, target in TARGETS.items():
+        seconds, size = best_of(args.repeat, lambda fmt=fmt: render_report(plan, args.year, fmt))
+        verdict = "ok" if seconds <= target else "SLOW"
+        print(f"{fmt:6} {seconds:8.2f} {target:7.1f} {seconds / target:6.2f} {size:10,} {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""How the published reports mark indicators and values in their tables.
+
+Seed 000 writes 〔累計〕〔総数〕《暦年》 after an indicator's name, 「2026 年９月頃
+把握予定」 in the cell of a pending value and (見込値) under an estimate. The report,
+the workbook and the public site print the same marks, so they are made here once.
+"""
+
+from __future__ import annotations
+
+from .model import Indicator, Status, Value
+from .text import clean_line, fullwidth_digits
+
+EMPTY_CELL = "―"
+
+# What seed 000's 凡例 says each aggregation means; printed for the marks a plan uses.
+AGGREGATION_WORDS = {
+    "単年度": "当該年度１年間における数値（表示のない指標は単年度）",
+    "累計": "計画期間以前も含め、単年度の数値を合計した数値",
+    "計画期間中の累計": "計画期間中の単年度の数値を合計した数値",
+    "総数": "当該年度の特定時点における数値（時点更新により対象から外れた場合は数から除く）",
+}
+CALENDAR_WORDS = "「暦年」で調査している統計などは《暦年》と表示しています（表示のない指標は年度で集計）。"
+
+
+def indicator_marks(indicator: Indicator) -> str:
+    """「〔累計〕《暦年》」: the aggregation (unless 単年度) and the calendar-year basis."""
+    marks = ""
+    if indicator.aggregation != "単年度":
+        marks += f"〔{indicator.aggregation}〕"
+    if indicator.period_basis == "calendar":
+        marks += "《暦年》"
+    return marks
+
+
+def marked_name(indicator: Indicator) -> str:
+    return f"{indicator.name}{indicator_marks(indicator)}"
+
+
+def pending_text(expected: str | None) -> str:
+    """「2026 年９月頃把握予定」 from "2026-09"; 「2026 年度中に把握予定」 from "2026"."""
+    if not expected:
+        return "把握予定"
+    if "-" in expected:
+        year, month = expected.split("-")
+        return f"{int(year)} 年{fullwidth_digits(str(int(month)))}月頃把握予定"
+    return f"{int(expected)} 年度中に把握予定"
+
+
+def value_text(value: Value | None) -> str:
+    """The text of an actual's cell as the reports print it."""
+    if value is None:
+        return EMPTY_CELL
+    if value.status is Status.PENDING:
+        return pending_text(value.expected)
+    text = clean_line(value.entry.text) or EMPTY_CELL
+    if value.status is Status.ESTIMATE:
+        return f"{text} (見込値)"
+    return text

@@ -1,0 +1,190 @@
+"""Charts as SVG written by hand: no JavaScript, vector in the PDF, readable by a screen reader.
+
+Each chart has a title, axis labels and a data label on every mark, and a <desc>
+that says the same in words. Coordinates are computed with exact fractions and
+written with one decimal, like every other number in hyoka.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from html import escape
+
+from ..core.arithmetic import round_fraction
+from ..core.rules import Rounding
+
+FONT = "'Noto Sans CJK JP', 'IPAexGothic', sans-serif"
+ACTUAL = "#1f5fa8"
+ESTIMATE = "#8fb1dc"
+TARGET = "#c8501e"
+AXIS = "#444444"
+GRID = "#d9d9d9"
+_PX = Rounding("half_up", 1)
+
+
+def _px(value: Fraction | int) -> str:
+    return format(round_fraction(Fraction(value), _PX).normalize(), "f")
+
+
+def grouped(value: Decimal) -> str:
+    """「353,716」「81」「12.5」: a data label (the number as entered, with separators)."""
+    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    whole, _, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    return f"{sign}{int(whole):,}" + (f".{frac}" if frac else "")
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    actual: Decimal | None = None
+    estimate: bool = False
+    target: Decimal | None = None
+
+
+def _nice_step(span: Fraction) -> Fraction:
+    """A 1-2-5 step that cuts *span* into two to five intervals (few labels: each is a PDF text)."""
+    if span <= 0:
+        return Fraction(1)
+    exponent = (Decimal(span.numerator) / Decimal(span.denominator)).adjusted() - 1
+    base = Fraction(10) ** exponent
+    for multiple in (1, 2, 5, 10, 20, 50, 100):
+        step = base * multiple
+        if span / step <= 5:
+            return step
+    return base * 100
+
+
+def _scale(values: list[Fraction]) -> tuple[Fraction, Fraction, Fraction]:
+    low = min([Fraction(0), *values])
+    high = max([Fraction(0), *values])
+    if high == low:
+        high = low + 1
+    step = _nice_step(high - low)
+    low = math.floor(low / step) * step
+    high = math.ceil(high / step) * step
+    return Fraction(low), Fraction(high), step
+
+
+def _open(chart_id: str, width: int, height: int, title: str, description: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" font-family="{FONT}" font-size="9">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(description)}</desc>',
+        label(width // 2, 13, _short(title, 34), size=10, attrs=' font-weight="bold"'),
+    ]
+
+
+def text_width(text: str, size: int | Fraction) -> Fraction:
+    """The width of *text* in Noto Sans CJK JP: full-width characters 1 em, others about 0.55 em."""
+    ems = sum(Fraction(1) if unicodedata.east_asian_width(ch) in "WFA" else Fraction(11, 20) for ch in text)
+    return ems * size
+
+
+def label(x: Fraction | int, y: Fraction | int, text: str, anchor: str = "middle", size: int = 9, attrs: str = "") -> str:
+    """A <text> placed from its start: WeasyPrint draws each middle- or end-anchored text
+    as a separate PDF form, which makes the PDF slow to write and to read."""
+    shift = text_width(text, size) / (2 if anchor == "middle" else 1) if anchor in ("middle", "end") else Fraction(0)
+    size_attr = f' font-size="{size}"' if size != 9 else ""
+    return f'<text x="{_px(Fraction(x) - shift)}" y="{_px(y)}"{size_attr}{attrs}>{escape(text)}</text>'
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: list[Point]) -> str:
+    """Actuals as bars (estimates lighter), targets as a dashed line with markers."""
+    width, height = 340, 200
+    left, right, top, bottom = 52, 12, 40, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    numbers = [Fraction(v) for p in points for v in (p.actual, p.target) if v is not None]
+    low, high, step = _scale(numbers)
+
+    def y(v: Decimal | Fraction) -> Fraction:
+        return top + plot_h - (Fraction(v) - low) / (high - low) * plot_h
+
+    slot = Fraction(plot_w, max(1, len(points)))
+    out = _open(chart_id, width, height, title, _series_words(title, unit, points))
+    out.append(_legend(left, 26))
+    tick = low
+    while tick <= high:
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{_px(y(tick))}" y2="{_px(y(tick))}" stroke="{GRID}" stroke-width="0.5"/>')
+        out.append(label(left - 4, y(tick) + 3, grouped(Decimal(tick.numerator) / Decimal(tick.denominator)), "end"))
+        tick += step
+    zero = y(0)
+    targets: list[tuple[Fraction, Fraction, Decimal]] = []
+    for i, p in enumerate(points):
+        cx = left + slot * i + slot / 2
+        out.append(label(cx, height - bottom + 12, str(p.year)))
+        if p.actual is not None:
+            bar_w = slot * Fraction(11, 20)
+            top_y, bar_h = min(y(p.actual), zero), abs(y(p.actual) - zero)
+            fill = ESTIMATE if p.estimate else ACTUAL
+            out.append(f'<rect x="{_px(cx - bar_w / 2)}" y="{_px(top_y)}" width="{_px(bar_w)}" height="{_px(bar_h)}" fill="{fill}"/>')
+            text = grouped(p.actual) + ("(見込)" if p.estimate else "")
+            out.append(label(cx, top_y - 3, text, attrs=f' fill="{ACTUAL}"'))
+        if p.target is not None:
+            targets.append((cx, y(p.target), p.target))
+    if len(targets) > 1:
+        path = " ".join(f"{_px(x)},{_px(ty)}" for x, ty, _v in targets)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="4 2"/>')
+    for x, ty, v in targets:
+        out.append(f'<circle cx="{_px(x)}" cy="{_px(ty)}" r="2.5" fill="{TARGET}"/>')
+        out.append(label(x, ty + 11, grouped(v), attrs=f' fill="{TARGET}"'))
+    out.append(f'<line x1="{left}" x2="{width - right}" y1="{_px(zero)}" y2="{_px(zero)}" stroke="{AXIS}" stroke-width="0.8"/>')
+    out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="{AXIS}" stroke-width="0.8"/>')
+    out.append(label(left + plot_w // 2, height - 6, f"（{year_axis}）"))
+    out.append(f'<text x="6" y="{top - 4}">（{escape(unit or "値")}）</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _legend(x: int, y: int) -> str:
+    return (
+        f'<g font-size="8"><rect x="{x}" y="{y - 7}" width="9" height="7" fill="{ACTUAL}"/>'
+        f'<text x="{x + 12}" y="{y}">実績値</text>'
+        f'<rect x="{x + 48}" y="{y - 7}" width="9" height="7" fill="{ESTIMATE}"/>'
+        f'<text x="{x + 60}" y="{y}">見込値</text>'
+        f'<line x1="{x + 96}" x2="{x + 112}" y1="{y - 3}" y2="{y - 3}" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="4 2"/>'
+        f'<text x="{x + 115}" y="{y}">目標値</text></g>'
+    )
+
+
+def _series_words(title: str, unit: str, points: list[Point]) -> str:
+    parts = []
+    for p in points:
+        said = []
+        if p.actual is not None:
+            said.append(f"実績{'（見込）' if p.estimate else ''} {grouped(p.actual)}{unit}")
+        if p.target is not None:
+            said.append(f"目標 {grouped(p.target)}{unit}")
+        if said:
+            parts.append(f"{p.year}年: {'、'.join(said)}")
+    return f"{title}の推移。" + "。".join(parts) + "。"
+
+
+def distribution_chart(chart_id: str, title: str, rows: list[tuple[str, int, str]]) -> str:
+    """Horizontal bars: (label, count, share text) for each grade or judgement."""
+    label_w, bar_max, row_h = 150, 220, 20
+    width = label_w + bar_max + 80
+    height = 30 + row_h * len(rows) + 10
+    most = max([1, *(count for _l, count, _s in rows)])
+    words = "、".join(f"{name} {count}件{f'（{share}）' if share else ''}" for name, count, share in rows)
+    out = _open(chart_id, width, height, title, f"{title}: {words}。")
+    for i, (name, count, share) in enumerate(rows):
+        top = 26 + row_h * i
+        bar = Fraction(bar_max * count, most)
+        out.append(label(label_w - 6, top + 12, _short(name, 16), "end"))
+        out.append(f'<rect x="{label_w}" y="{top + 3}" width="{_px(bar)}" height="{row_h - 6}" fill="{ACTUAL}"/>')
+        text = f"{count}件" + (f"（{share}）" if share else "")
+        out.append(f'<text x="{_px(label_w + bar + 4)}" y="{top + 12}">{escape(text)}</text>')
+    out.append(f'<line x1="{label_w}" x2="{label_w}" y1="24" y2="{height - 8}" stroke="{AXIS}" stroke-width="0.8"/>')
+    out.append("</svg>")
+    return "\n".join(out)

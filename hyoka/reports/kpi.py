@@ -1,0 +1,146 @@
+"""The KPI table of seed 000 and the chart of each indicator's series.
+
+Years are columns; each indicator has a 目標値, a 実績値 and a 達成率 row (and a 判定
+row when the rule set judges). A pending value shows when it will be known, an
+estimate is marked (見込値), later years show ―, and an indicator with parts
+(小/中, 男性/女性) shows each part on its own line of the cell.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.model import Indicator, Series
+from ..core.notation import EMPTY_CELL, marked_name, value_text
+from ..core.text import clean_line
+from . import charts
+from .context import Context, entry_number, number_format, rate_cell, rate_cell_text
+from .document import Block, Cell, Chart, Paragraph, Table
+
+KIND_HEADS = {"kpi": "ＫＰＩ（重要業績評価指標）", "numeric_target": "数値目標"}
+
+
+def _joined(series: list[Series], texts: list[str]) -> str:
+    if len(series) == 1:
+        return texts[0]
+    return "\n".join(f"{s.label or s.id}：{t}" for s, t in zip(series, texts, strict=True) if t)
+
+
+def _target_cell(ind: Indicator, year: int) -> Cell:
+    series = ind.series()
+    entries = [s.targets.get(year) for s in series]
+    if all(e is None for e in entries):
+        return Cell("", css="num")
+    texts = [clean_line(e.text) if e is not None else "" for e in entries]
+    number = entry_number(series[0], entries[0]) if len(series) == 1 else None
+    if number is None:
+        return Cell(_joined(series, texts), css="num")
+    return Cell(_joined(series, texts), number, number_format(number, series[0].unit), css="num")
+
+
+def _actual_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
+    if year > ctx.year:
+        return Cell(EMPTY_CELL, css="num")
+    series = ind.series()
+    values = [s.values.get(year) for s in series]
+    texts = [value_text(v) for v in values]
+    pending = any(v is not None and v.status.value == "pending" for v in values)
+    css = "num pending" if pending else "num"
+    number = None
+    if len(series) == 1 and values[0] is not None and values[0].number is not None:
+        number = entry_number(series[0], values[0].entry)
+    if number is None:
+        return Cell(_joined(series, texts), css=css)
+    return Cell(_joined(series, texts), number, number_format(number, series[0].unit), css=css)
+
+
+def _rates(record: dict[str, Any]) -> list[dict[str, Any]]:
+    return record["parts"] if record.get("parts") else [record]
+
+
+def _rate_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
+    if not any(year in s.targets for s in ind.series()):
+        return Cell("", css="num")
+    record = ctx.indicator_in(year, ind.id)
+    if record is None:
+        return Cell(EMPTY_CELL, css="num")
+    rates = _rates(record)
+    if len(rates) == 1:
+        return rate_cell(rates[0])
+    return Cell(_joined(ind.series(), [rate_cell_text(r) for r in rates]), css="num")
+
+
+def judgement_text(record: dict[str, Any]) -> str:
+    j = record.get("judgement")
+    return f"{j['symbol']} {j['label']}" if j else ""
+
+
+def kpi_table(ctx: Context, indicators: list[Indicator], caption: str) -> Table:
+    kind = indicators[0].kind if indicators else "kpi"
+    years = ctx.columns
+    head = ((Cell(KIND_HEADS.get(kind, "指標"), colspan=2), *(Cell(str(y), css="num") for y in years)),)
+    judged = ctx.rules.judgement is not None
+    body: list[tuple[Cell, ...]] = []
+    for ind in indicators:
+        name = marked_name(ind) + (f"\n【{ind.added_in}】" if ind.added_in else "")
+        rows = 4 if judged else 3
+        body.append((Cell(name, rowspan=rows, css="name"), Cell("目標値", css="kind"), *(_target_cell(ind, y) for y in years)))
+        body.append((Cell("実績値", css="kind"), *(_actual_cell(ctx, ind, y) for y in years)))
+        body.append((Cell("達成率", css="kind"), *(_rate_cell(ctx, ind, y) for y in years)))
+        if judged:
+            record = ctx.indicators[ind.id]
+            body.append((Cell("判定", css="kind"), *(Cell(judgement_text(record) if y == ctx.year else "", css="mark") for y in years)))
+    widths = (26, 7, *(8 for _ in years))
+    return Table(caption, head, tuple(body), css="kpi", widths=widths)
+
+
+def footnotes(ctx: Context, indicators: list[Indicator]) -> list[str]:
+    """The notes under a KPI table: the indicator's footnotes and the notes of shown values."""
+    notes: list[str] = []
+    for ind in indicators:
+        found = list(ind.footnotes) + ([ind.note] if ind.note else [])
+        for s in ind.series():
+            for year, value in sorted(s.values.items()):
+                if year <= ctx.year and value.note and value.status.value != "pending":
+                    found.append(f"{year} 年度の実績値: {clean_line(value.note)}")
+        for note in found:
+            line = f"{ind.name}: {clean_line(note)}"
+            if line not in notes:
+                notes.append(line)
+    return notes
+
+
+def series_points(ctx: Context, series: Series, years: list[int]) -> list[charts.Point]:
+    points = []
+    for year in years:
+        value = series.values.get(year) if year <= ctx.year else None
+        actual = entry_number(series, value.entry) if value is not None and value.number is not None else None
+        target = entry_number(series, series.targets.get(year))
+        points.append(charts.Point(year, actual, value is not None and value.status.value == "estimate", target))
+    return points
+
+
+def series_charts(ctx: Context, ind: Indicator, years: list[int] | None = None, css: str = "series") -> list[Chart]:
+    """One chart per series that has a number to draw (a part gets its own chart)."""
+    years = years or ctx.columns
+    out = []
+    axis = "年" if ind.period_basis == "calendar" else "年度"
+    for s in ind.series():
+        title = ind.name if s is ind else f"{ind.name}（{s.label or s.id}）"
+        points = series_points(ctx, s, years)
+        if not any(p.actual is not None or p.target is not None for p in points):
+            continue
+        chart_id = f"chart-{ind.id}-{s.id}" if s is not ind else f"chart-{ind.id}"
+        svg = charts.series_chart(chart_id, title, s.unit, axis, points)
+        out.append(Chart(title, svg, f"{title}の目標値と実績値の推移", css=css))
+    return out
+
+
+def explanations(ctx: Context, indicators: list[Indicator]) -> list[Block]:
+    """The sentence behind each judgement, as the open data gives it."""
+    out: list[Block] = []
+    for ind in indicators:
+        sentence = ctx.indicators[ind.id].get("judgement_explanation")
+        if sentence:
+            out.append(Paragraph(f"{ind.name}: {sentence}", css="note"))
+    return out

@@ -1,0 +1,67 @@
+"""The list of every indicator with its figures and judgement (seed 001's 別紙).
+
+For an indicator judged in the worst band (△ 未達成) the list prints why, from the
+node's 課題と方向性 texts of the year: that is where departments explain a shortfall.
+"""
+
+from __future__ import annotations
+
+from ..core.model import Indicator
+from ..core.notation import value_text
+from ..core.text import clean_line
+from .context import Context, rate_cell
+from .document import Cell, Section, Table
+from .kpi import judgement_text
+
+
+def _shortfall(ctx: Context, ind: Indicator) -> str:
+    rule = ctx.rules.judgement
+    judgement = ctx.indicators[ind.id].get("judgement")
+    if rule is None or judgement is None or judgement["symbol"] != rule.bands[-1].symbol:
+        return ""
+    texts = ctx.plan.node_by_id[ind.node].texts.get(ctx.year)
+    return "\n".join(clean_line(t) for t in texts.issues) if texts else ""
+
+
+def _figures(ctx: Context, ind: Indicator) -> list[tuple[str, list[Cell]]]:
+    """Name, target, actual and rate of each series: a part gets a row of its own."""
+    record = ctx.indicators[ind.id]
+    records = record["parts"] if record.get("parts") else [record]
+    out = []
+    for series, r in zip(ind.series(), records, strict=True):
+        name = ind.name if series is ind else f"{ind.name}（{series.label or series.id}）"
+        cells = [Cell(r.get("target") or "―", css="num"), Cell(value_text(series.values.get(ctx.year)), css="num"), rate_cell(r)]
+        out.append((name, cells))
+    return out
+
+
+def listing_section(ctx: Context) -> Section:
+    section = Section("指標一覧", "indicators", sheet="指標一覧")
+    judged = ctx.rules.judgement is not None
+    unit = ctx.unit_level
+    graded = unit is not None and ctx.rules.grade_rule_for(unit) is not None
+    head = [Cell("番号"), Cell("施策・事業" if judged else "区分"), Cell("指標"), Cell(f"{ctx.year} 目標値", css="num")]
+    head += [Cell(f"{ctx.year} 実績値", css="num"), Cell("達成率", css="num")]
+    if judged:
+        head += [Cell("判定"), Cell("未達成の理由と今後の方向性")]
+    if graded:
+        head.append(Cell(f"{unit}の評価"))
+    body = []
+    for ind in ctx.plan.indicators:
+        node = ctx.plan.node_by_id[ind.node]
+        record = ctx.indicators[ind.id]
+        figures = _figures(ctx, ind)
+        span = len(figures)
+        row = [Cell(node.number or node.id, rowspan=span), Cell(node.name, rowspan=span)]
+        tail = []
+        if judged:
+            tail += [Cell(judgement_text(record), rowspan=span, css="mark"), Cell(_shortfall(ctx, ind), rowspan=span, css="text")]
+        if graded:
+            owner = next((n for n in [node, *ctx.plan.ancestors(node.id)[::-1]] if n.level == unit), None)
+            grade = ctx.grade_of(owner) if owner is not None else None
+            tail.append(Cell(grade["label"] if grade else "", rowspan=span))
+        for i, (name, cells) in enumerate(figures):
+            body.append(tuple([*(row if i == 0 else []), Cell(name, css="name"), *cells, *(tail if i == 0 else [])]))
+    widths = (6, 16, 24, 10, 10, 8) + ((7, 19) if judged else ()) + ((12,) if graded else ())
+    section.add(Table(f"指標一覧（{ctx.year} 年度）", (tuple(head),), tuple(body), css="list", widths=widths))
+    return section

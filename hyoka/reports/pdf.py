@@ -1,0 +1,22 @@
+"""The report as PDF: the HTML page laid out by WeasyPrint with its print styles.
+
+A4 pages, Noto Sans CJK JP from Debian's fonts-noto-cjk (embedded and subset),
+running headers and page numbers from @page rules, table headers repeated on
+every page a table spans.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from weasyprint import HTML
+
+from .document import Report
+from .html import render_html
+
+
+def render_pdf(report: Report) -> bytes:
+    # WeasyPrint logs every CSS property it does not know at WARNING; the
+    # stylesheet is ours and tested, so only errors are worth a reader's time.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return HTML(string=render_html(report)).write_pdf()

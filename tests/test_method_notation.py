@@ -1,0 +1,105 @@
+"""The rule set in words (hyoka.core.method), the table marks (hyoka.core.notation) and the SVG charts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from xml.etree import ElementTree
+
+from hyoka.core.method import describe_rules
+from hyoka.core.notation import indicator_marks, pending_text, value_text
+from hyoka.core.rules import parse_rules
+from hyoka.reports.charts import Point, distribution_chart, grouped, series_chart
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_seed_000_criteria_from_the_sousei_preset(sousei_plan):
+    method = describe_rules(sousei_plan.rules, {"ratio", "progress"})
+    (table,) = method.tables
+    assert table.head == ("評価の区分", "判断基準")
+    assert [(r.label, r.condition) for r in table.rows] == [
+        ("順調に進んでいます", "小柱のＫＰＩ達成率の平均が 90% 以上"),
+        ("概ね順調に進んでいます", "小柱のＫＰＩ達成率の平均が 75% 以上 90% 未満"),
+        ("やや遅れています", "小柱のＫＰＩ達成率の平均が 60% 以上 75% 未満"),
+        ("遅れています", "小柱のＫＰＩ達成率の平均が 60% 未満"),
+    ]
+    assert any("0〜100% の範囲" in n for n in table.notes)
+    assert any("ＫＰＩ未把握" in n for n in table.notes)
+    assert "達成率は小数第2位以下を切り捨てして表示します。" in method.rate
+    assert not any("目標値 ÷ 実績値" in s for s in method.rate)  # inverse_ratio is not used
+
+
+def test_seed_001_criteria_from_the_dx_preset(dx_plan):
+    method = describe_rules(dx_plan.rules)
+    (table,) = method.tables
+    assert [(r.symbol, r.label, r.condition) for r in table.rows] == [
+        ("◎", "達成", "実績値の目標値に対する割合が 100% 以上"),
+        ("○", "概ね達成", "実績値の目標値に対する割合が 80% 以上 100% 未満"),
+        ("△", "未達成", "実績値の目標値に対する割合が 80% 未満"),
+        ("■", "集計中", "実績値が集計中（把握予定）"),
+        ("―", "指標未設定", "成果指標または目標値が設定されていない"),
+    ]
+    assert any("最も低い判定" in n for n in table.notes)
+
+
+def test_any_rule_set_is_described():
+    rules = parse_rules(
+        {
+            "rate": {"rounding": "half_up", "decimals": 0, "cap": "120"},
+            "judgement": {"bands": [{"min": "100", "symbol": "A", "label": "達成"}, {"min": None, "symbol": "B", "label": "未達"}]},
+            "grades": [
+                {
+                    "level": "施策",
+                    "source": "judgements",
+                    "count": ["A"],
+                    "bands": [{"min": "50", "label": "良"}, {"min": None, "label": "不良"}],
+                },
+                {"level": "plan", "source": "grades", "of_level": "施策", "aggregate": "min", "bands": [{"min": None, "label": "全体"}]},
+            ],
+        }
+    )
+    method = describe_rules(rules)
+    assert "達成率は 120% を上限として表示・集計し、上限を超える場合は丸めた値を括弧内に示します。" in method.rate
+    assert "達成率は小数第1位を四捨五入して表示します。" in method.rate
+    conditions = [r.condition for t in method.tables for r in t.rows]
+    assert "施策の判定済みの指標のうち A の割合が 50% 以上" in conditions
+    assert "計画全体に属する施策の評価の値の最小値が すべて" in conditions
+    assert [t.title for t in method.tables] == ["施策の評価の区分", "計画全体の評価の区分", "指標の判定の区分"]
+
+
+def test_marks_and_cells(sousei_plan):
+    by_id = sousei_plan.indicator_by_id
+    assert indicator_marks(by_id["1-1-1-k1"]) == "〔累計〕"
+    assert indicator_marks(by_id["4-3-3-k5"]) == "〔計画期間中の累計〕"
+    assert indicator_marks(by_id["4-t1"]) == "《暦年》"
+    assert pending_text("2026-09") == "2026 年９月頃把握予定"
+    assert pending_text("2026-11") == "2026 年１１月頃把握予定"
+    assert pending_text("2026") == "2026 年度中に把握予定"
+    assert value_text(by_id["1-2-1-k1"].values[2024]) == "2027 年９月頃把握予定"
+    assert value_text(by_id["3-3-1-k1"].values[2024]) == "5,357 人 (見込値)"
+    assert value_text(by_id["3-3-3-k1"].values[2024]) == "―※"
+    assert value_text(None) == "―"
+
+
+def test_series_chart_is_accessible_svg_with_data_labels():
+    points = [
+        Point(2022, Decimal("132")),
+        Point(2023, Decimal("-5.5")),
+        Point(2024, Decimal("216"), True, Decimal("200")),
+        Point(2025, None, False, Decimal("225")),
+    ]
+    root = ElementTree.fromstring(series_chart("c1", "事業化件数 <累計>", "件", "年度", points))
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "c1-t c1-d"
+    assert root.find(f"{SVG}title").text == "事業化件数 <累計>"
+    desc = root.find(f"{SVG}desc").text
+    assert "2024年: 実績（見込） 216件、目標 200件" in desc and "2023年: 実績 -5.5件" in desc
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"132", "-5.5", "216(見込)", "200", "225", "（年度）", "（件）", "2022", "2025"} <= set(texts)
+    assert len(list(root.iter(f"{SVG}rect"))) == 3 + 2  # three bars and the two legend boxes
+
+
+def test_distribution_chart_and_labels():
+    root = ElementTree.fromstring(distribution_chart("d", "分布", [("◎ 達成", 126, "74.6％"), ("△ 未達成", 0, "")]))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "126件（74.6％）" in texts and "0件" in texts
+    assert grouped(Decimal("353716")) == "353,716" and grouped(Decimal("12.50")) == "12.50" and grouped(Decimal("-1000")) == "-1,000"
