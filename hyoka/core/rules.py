@@ -165,7 +165,7 @@ def resolve_spec(spec: dict[str, Any], where: str = "rules") -> dict[str, Any]:
     if "preset" not in spec:
         return spec
     name = spec["preset"]
-    if name not in PRESETS:
+    if not isinstance(name, str) or name not in PRESETS:
         raise InputError.one(
             f"{where}.preset",
             f"プリセット「{name}」はありません（{'、'.join(preset_names())}）",
@@ -247,7 +247,7 @@ def _decimal(c: ProblemCollector, value: Any, where: str) -> Decimal | None:
 
 def _rounding(c: ProblemCollector, spec: dict[str, Any], where: str, mode_key: str, decimals_key: str, default: Rounding) -> Rounding:
     mode = spec.get(mode_key, default.mode)
-    if mode not in ROUNDINGS:
+    if not isinstance(mode, str) or mode not in ROUNDINGS:
         c.add(
             f"{where}.{mode_key}",
             f"丸め方は {', '.join(ROUNDINGS)} のいずれかです",
@@ -335,12 +335,12 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
         c.add(f"{where}.level", "level（評価する階層の名前、または plan）が必要です", "level is required")
         level = ""
     source = spec.get("source", "indicators")
-    if source not in SOURCES:
+    if not isinstance(source, str) or source not in SOURCES:
         c.add(
             f"{where}.source", f"source は {', '.join(SOURCES)} のいずれかです", f"source must be one of {', '.join(SOURCES)}", str(source)
         )
     scope = spec.get("scope", "own" if level != PLAN_LEVEL else "descendants")
-    if scope not in SCOPES:
+    if not isinstance(scope, str) or scope not in SCOPES:
         c.add(f"{where}.scope", f"scope は {', '.join(SCOPES)} のいずれかです", f"scope must be one of {', '.join(SCOPES)}", str(scope))
     kinds = spec.get("kinds", ["kpi"])
     if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
@@ -358,7 +358,7 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
                     c.add(f"{where}.clamp", "clamp の下限が上限より大きいです", "clamp low is above high")
                 clamp = (lo, hi)
     aggregate = spec.get("aggregate", "mean")
-    if aggregate not in AGGREGATES:
+    if not isinstance(aggregate, str) or aggregate not in AGGREGATES:
         c.add(
             f"{where}.aggregate",
             f"aggregate は {', '.join(AGGREGATES)} のいずれかです",
@@ -366,10 +366,13 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
             str(aggregate),
         )
     of_level = spec.get("of_level")
+    if of_level is not None and not isinstance(of_level, str):
+        c.add(f"{where}.of_level", "of_level は階層の名前（文字列）です", "of_level must be a level name", str(of_level))
+        of_level = None
     if source == "grades" and not of_level:
         c.add(f"{where}.of_level", "source: grades には of_level（集計する階層）が必要です", "source 'grades' needs of_level")
     parts = spec.get("parts", "each")
-    if parts not in PART_MODES:
+    if not isinstance(parts, str) or parts not in PART_MODES:
         c.add(
             f"{where}.parts",
             f"parts は {', '.join(PART_MODES)} のいずれかです",
@@ -446,7 +449,7 @@ def _judgement(c: ProblemCollector, spec: Any, where: str) -> JudgementRule | No
         return None
     _check_keys(c, spec, where, {"bands", "pending", "none", "parts"})
     parts = spec.get("parts", "worst")
-    if parts not in ("worst", "best", "mean"):
+    if not isinstance(parts, str) or parts not in ("worst", "best", "mean"):
         c.add(f"{where}.parts", "parts は worst, best, mean のいずれかです", "parts must be worst, best or mean", str(parts))
     return JudgementRule(
         bands=_bands(c, spec.get("bands"), f"{where}.bands", need_symbol=True),

@@ -177,7 +177,7 @@ class _Reader:
 
     def choice(self, obj: dict[str, Any], key: str, p: str, allowed: Any, default: str) -> str:
         value = obj.get(key, default)
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             self.add(
                 f"{p}.{key}",
                 f"「{key}」は {', '.join(allowed)} のいずれかです",
@@ -439,7 +439,7 @@ def _entry(r: _Reader, value: Any, p: str, qualitative: bool) -> Entry | None:
 
 def _series_fields(r: _Reader, obj: dict[str, Any], p: str, parent: Series | None, rules: Any) -> dict[str, Any]:
     direction = obj.get("direction", parent.direction if parent else "higher")
-    if direction not in DIRECTIONS:
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
         r.add(
             f"{p}.direction",
             f"direction は {', '.join(DIRECTIONS)} のいずれかです",
@@ -449,7 +449,7 @@ def _series_fields(r: _Reader, obj: dict[str, Any], p: str, parent: Series | Non
         direction = "higher"
     qualitative = direction == "qualitative"
     formula = obj.get("formula", parent.formula if parent else None)
-    if formula is not None and formula not in FORMULAS:
+    if formula is not None and (not isinstance(formula, str) or formula not in FORMULAS):
         r.add(
             f"{p}.formula",
             f"formula は {', '.join(FORMULAS)} のいずれかです",

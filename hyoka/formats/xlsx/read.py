@@ -72,7 +72,9 @@ def open_workbook(path: str | Path, where: str | None = None) -> RawWorkbook:
         _check_size(path, name)
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
-            _read_sheets(raw, wb, _merged_ranges(path, wb))
+            merged, formulas = _merged_ranges(path, wb)
+            _refuse_formulas(raw, formulas)
+            _read_sheets(raw, wb, merged)
         finally:
             wb.close()
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as e:
@@ -113,17 +115,27 @@ def _check_size(path: str | Path, name: str) -> None:
         )
 
 
+_FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*\br="([A-Z]{1,3}[0-9]+)"[^>]*>\s*<(?:\w+:)?f\b')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
-def _merged_ranges(path: str | Path, wb: Any) -> dict[str, list[str]]:
-    """Merged ranges by sheet title, read from the sheets' XML (streaming reads do not keep them)."""
-    out: dict[str, list[str]] = {}
+def _merged_ranges(path: str | Path, wb: Any) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Merged ranges and formula cells by sheet title, from the sheets' XML (streaming reads keep neither)."""
+    merged: dict[str, list[str]] = {}
+    formulas: dict[str, list[str]] = {}
     with zipfile.ZipFile(path) as archive:
         for ws in wb.worksheets:
             xml = archive.read(ws._worksheet_path)
-            out[ws.title] = [m.decode() for m in _MERGE.findall(xml)]
-    return out
+            merged[ws.title] = [m.decode() for m in _MERGE.findall(xml)]
+            formulas[ws.title] = [m.decode() for m in _FORMULA.findall(xml)]
+    return merged, formulas
+
+
+def _refuse_formulas(raw: RawWorkbook, formulas: dict[str, list[str]]) -> None:
+    """A formula is not a value: 「=HYPERLINK(…)」 or 「=A1*2」 must be typed as the value it stands for."""
+    for title, refs in formulas.items():
+        for ref in refs:
+            raw.add(f"{title}!{ref}", "数式は使えません（値を直接入力してください）", "formulas are not accepted; type the value")
 
 
 def _merged(raw: RawWorkbook, title: str, cells: str) -> None:
