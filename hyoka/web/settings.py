@@ -92,8 +92,8 @@ if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "hyoka.sqlite3"}}
-# Engineers run test suites side by side on one PostgreSQL server: ours is test_hyoka_web.
-DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_hyoka_web" if DATABASES["default"]["ENGINE"].endswith("postgresql") else None
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # test_<name>: each database URL tests in its own database
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{DATABASES['default']['NAME']}"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
