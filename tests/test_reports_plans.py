@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 
 from hyoka import plan_from_dict
-from hyoka.core.model import Plan
+from hyoka.core.model import Plan, Review
 from hyoka.reports import build_report, render_report
 from hyoka.reports.document import Table
 from hyoka.samples import sample_path
@@ -201,3 +201,19 @@ def test_every_sample_renders_html_with_valid_charts():
                     root = ElementTree.fromstring(svg)
                     assert root.find("{http://www.w3.org/2000/svg}title").text
                     assert Decimal(root.get("width")) > 0
+
+
+def test_the_councils_review_is_printed_when_present(sousei_plan):
+    plan = copy.deepcopy(sousei_plan)
+    goal = plan.node_by_id["2"]
+    goal.reviews[2024] = Review(
+        grade="Ｂ（概ね順調）", comments=["観光の回復は<順調>だが、県西地域の人口は減少が続く。"], answer="県西地域の施策を強化する。"
+    )
+    report = build_report(plan, 2024)
+    section = next(s for s in report.sections if s.anchor == "goal-2")
+    texts = [getattr(b, "text", "") for b in section.blocks] + [i for b in section.blocks for i in getattr(b, "items", ())]
+    assert "二次評価" in texts and "評価: Ｂ（概ね順調）" in texts and "担当課の対応: 県西地域の施策を強化する。" in texts
+    html = render_report(plan, 2024, "html").decode("utf-8")
+    assert "観光の回復は&lt;順調&gt;だが" in html
+    others = [s for s in report.sections if s.anchor.startswith("goal-") and s.anchor != "goal-2"]
+    assert all("二次評価" not in [getattr(b, "text", "") for b in s.blocks] for s in others)

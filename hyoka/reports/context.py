@@ -15,6 +15,7 @@ from typing import Any
 from ..core.engine import Evaluation, evaluate
 from ..core.model import Indicator, Node, Plan
 from ..core.rates import number_in_base
+from ..core.rules import RuleSet
 from ..core.wareki import to_wareki
 from ..formats.evaluation import evaluation_dict, indicator_dict
 from .document import Cell
@@ -90,7 +91,7 @@ class Context:
         self.unit_level = self._unit_level()
 
     @property
-    def rules(self) -> Any:
+    def rules(self) -> RuleSet:
         return self.evaluation.rules
 
     def indicator_in(self, year: int, indicator_id: str) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.model import Indicator, Series
+from ..core.model import Indicator, Series, Status
 from ..core.notation import EMPTY_CELL, marked_name, value_text
 from ..core.text import clean_line
 from . import charts
@@ -44,7 +44,7 @@ def _actual_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
     series = ind.series()
     values = [s.values.get(year) for s in series]
     texts = [value_text(v) for v in values]
-    pending = any(v is not None and v.status.value == "pending" for v in values)
+    pending = any(v is not None and v.status is Status.PENDING for v in values)
     css = "num pending" if pending else "num"
     number = None
     if len(series) == 1 and values[0] is not None and values[0].number is not None:
@@ -101,7 +101,7 @@ def footnotes(ctx: Context, indicators: list[Indicator]) -> list[str]:
         found = list(ind.footnotes) + ([ind.note] if ind.note else [])
         for s in ind.series():
             for year, value in sorted(s.values.items()):
-                if year <= ctx.year and value.note and value.status.value != "pending":
+                if year <= ctx.year and value.note and value.status is not Status.PENDING:
                     found.append(f"{year} 年度の実績値: {clean_line(value.note)}")
         for note in found:
             line = f"{ind.name}: {clean_line(note)}"
@@ -116,7 +116,7 @@ def series_points(ctx: Context, series: Series, years: list[int]) -> list[charts
         value = series.values.get(year) if year <= ctx.year else None
         actual = entry_number(series, value.entry) if value is not None and value.number is not None else None
         target = entry_number(series, series.targets.get(year))
-        points.append(charts.Point(year, actual, value is not None and value.status.value == "estimate", target))
+        points.append(charts.Point(year, actual, value is not None and value.status is Status.ESTIMATE, target))
     return points
 
 
