@@ -28,29 +28,40 @@ def tree(ctx: Context, root: Node, stop_level: str | None) -> Tree:
     return Tree(tuple(items), title="体系図")
 
 
+def _per_series(ind: Indicator, texts: list[str]) -> str:
+    """One line per part (「男性：82.26 年」), or the plain text of an indicator without parts."""
+    if not ind.parts:
+        return texts[0]
+    return "\n".join(f"{s.label or s.id}：{t}" for s, t in zip(ind.parts, texts, strict=True) if t)
+
+
 def _numeric_targets(ctx: Context, indicators: list[Indicator]) -> list[Block]:
     year = ctx.year
     rated = any(ctx.indicators[i.id].get("rate") is not None for i in indicators)
-    head = [Cell("数値目標"), Cell(f"{year} 実績値", css="num"), Cell("目標値", css="num")]
+    based = any(s.baseline is not None for i in indicators for s in i.series())
+    head = [Cell("数値目標"), *([Cell("基準値", css="num")] if based else []), Cell(f"{year} 実績値", css="num"), Cell("目標値", css="num")]
     if rated:
         head.append(Cell(f"{year} 達成率", css="num"))
     body = []
     blocks: list[Block] = []
     for ind in indicators:
-        final = ind.final_target_year or max((y for s in ind.series() for y in s.targets), default=ctx.plan.period_end)
-        actual = "\n".join(
-            f"{s.label}：{value_text(s.values.get(year))}" if s is not ind else value_text(s.values.get(year)) for s in ind.series()
-        )
-        target = "\n".join(
-            (f"{s.label}：" if s is not ind else "") + clean_line(s.targets[final].text) for s in ind.series() if final in s.targets
-        )
-        row = [Cell(marked_name(ind), css="name"), Cell(actual, css="num"), Cell(f"{target}（{final}）" if target else "―", css="num")]
+        series = ind.series()
+        final = ind.final_target_year or max((y for s in series for y in s.targets), default=ctx.plan.period_end)
+        target = _per_series(ind, [clean_line(s.targets[final].text) if final in s.targets else "" for s in series])
+        row = [Cell(marked_name(ind), css="name")]
+        if based:
+            baselines = [s.baseline for s in series]
+            texts = [f"{clean_line(b.entry.text)}（{b.year or b.note}）" if b is not None else "" for b in baselines]
+            row.append(Cell(_per_series(ind, texts) or "―", css="num"))
+        row.append(Cell(_per_series(ind, [value_text(s.values.get(year)) for s in series]), css="num"))
+        row.append(Cell(f"{target}（{final}）" if target else "―", css="num"))
         if rated:
             row.append(rate_cell(ctx.indicators[ind.id]))
         body.append(tuple(row))
         last = max([*ctx.columns, final])
         blocks.extend(series_charts(ctx, ind, list(range(ctx.columns[0], last + 1))))
-    table = Table(f"数値目標と {year} 年度までの実績値", (tuple(head),), tuple(body), css="targets", widths=(40, 20, 20, 12)[: len(head)])
+    widths = (40, *((16,) if based else ()), 18, 18, *((10,) if rated else ()))
+    table = Table(f"数値目標と {year} 年度までの実績値", (tuple(head),), tuple(body), css="targets", widths=widths)
     return [table, *blocks]
 
 
@@ -100,7 +111,11 @@ def unit_blocks(ctx: Context, node: Node, level: int) -> list[Block]:
     for child in ctx.plan.descendants(node.id):
         texts.extend(_texts(ctx, child, own=False))
     if texts:
-        blocks.append(Paragraph(f"【{ctx.year} 年度の取組結果と今後の課題と方向性】", css="label"))
+        reported = any(ctx.year in n.texts for n in [node, *ctx.plan.descendants(node.id)])
+        levels = ctx.plan.levels
+        below = levels[levels.index(node.level) + 1] if node.level in levels[:-1] else "取組"
+        label = f"【{ctx.year} 年度の取組結果と今後の課題と方向性】" if reported else f"【{below}】"
+        blocks.append(Paragraph(label, css="label"))
         blocks.extend(texts)
     indicators = ctx.indicators_under(node)
     if indicators:
