@@ -24,6 +24,7 @@ TARGET = "#c8501e"
 AXIS = "#444444"
 GRID = "#d9d9d9"
 _PX = Rounding("half_up", 1)
+TITLE_LINE = 12
 
 
 def _px(value: Fraction | int) -> str:
@@ -71,13 +72,24 @@ def _scale(values: list[Fraction]) -> tuple[Fraction, Fraction, Fraction]:
     return Fraction(low), Fraction(high), step
 
 
-def _open(chart_id: str, width: int, height: int, title: str, description: str) -> list[str]:
+def wrap(text: str, width: int, size: int) -> list[str]:
+    """*text* in lines no wider than *width*: a chart title is wrapped, never cut."""
+    lines, line = [], ""
+    for ch in text:
+        if line and text_width(line + ch, size) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line] if line else lines
+
+
+def _open(chart_id: str, width: int, height: int, titles: list[str], title: str, description: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" font-family="{FONT}" font-size="9">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(description)}</desc>',
-        label(width // 2, 13, _short(title, 34), size=10, attrs=' font-weight="bold"'),
+        *(label(width // 2, 13 + TITLE_LINE * i, line, size=10, attrs=' font-weight="bold"') for i, line in enumerate(titles)),
     ]
 
 
@@ -95,14 +107,12 @@ def label(x: Fraction | int, y: Fraction | int, text: str, anchor: str = "middle
     return f'<text x="{_px(Fraction(x) - shift)}" y="{_px(y)}"{size_attr}{attrs}>{escape(text)}</text>'
 
 
-def _short(text: str, size: int) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
 def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: list[Point]) -> str:
     """Actuals as bars (estimates lighter), targets as a dashed line with markers."""
-    width, height = 340, 200
-    left, right, top, bottom = 52, 12, 40, 34
+    titles = wrap(title, 320, 10)
+    shift = TITLE_LINE * (len(titles) - 1)
+    width, height = 340, 200 + shift
+    left, right, top, bottom = 52, 12, 40 + shift, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     numbers = [Fraction(v) for p in points for v in (p.actual, p.target) if v is not None]
     low, high, step = _scale(numbers)
@@ -111,8 +121,8 @@ def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: l
         return top + plot_h - (Fraction(v) - low) / (high - low) * plot_h
 
     slot = Fraction(plot_w, max(1, len(points)))
-    out = _open(chart_id, width, height, title, _series_words(title, unit, points))
-    out.append(_legend(left, 26))
+    out = _open(chart_id, width, height, titles, title, _series_words(title, unit, points))
+    out.append(_legend(left, 26 + shift))
     tick = low
     while tick <= high:
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{_px(y(tick))}" y2="{_px(y(tick))}" stroke="{GRID}" stroke-width="0.5"/>')
@@ -172,19 +182,22 @@ def _series_words(title: str, unit: str, points: list[Point]) -> str:
 
 def distribution_chart(chart_id: str, title: str, rows: list[tuple[str, int, str]]) -> str:
     """Horizontal bars: (label, count, share text) for each grade or judgement."""
-    label_w, bar_max, row_h = 150, 220, 20
+    label_w = 12 + math.ceil(max([Fraction(60), *(text_width(name, 9) for name, _c, _s in rows)]))
+    bar_max, row_h = 220, 20
     width = label_w + bar_max + 80
-    height = 30 + row_h * len(rows) + 10
+    titles = wrap(title, width - 20, 10)
+    shift = TITLE_LINE * (len(titles) - 1)
+    height = 30 + shift + row_h * len(rows) + 10
     most = max([1, *(count for _l, count, _s in rows)])
     words = "、".join(f"{name} {count}件{f'（{share}）' if share else ''}" for name, count, share in rows)
-    out = _open(chart_id, width, height, title, f"{title}: {words}。")
+    out = _open(chart_id, width, height, titles, title, f"{title}: {words}。")
     for i, (name, count, share) in enumerate(rows):
-        top = 26 + row_h * i
+        top = 26 + shift + row_h * i
         bar = Fraction(bar_max * count, most)
-        out.append(label(label_w - 6, top + 12, _short(name, 16), "end"))
+        out.append(label(label_w - 6, top + 12, name, "end"))
         out.append(f'<rect x="{label_w}" y="{top + 3}" width="{_px(bar)}" height="{row_h - 6}" fill="{ACTUAL}"/>')
         text = f"{count}件" + (f"（{share}）" if share else "")
         out.append(f'<text x="{_px(label_w + bar + 4)}" y="{top + 12}">{escape(text)}</text>')
-    out.append(f'<line x1="{label_w}" x2="{label_w}" y1="24" y2="{height - 8}" stroke="{AXIS}" stroke-width="0.8"/>')
+    out.append(f'<line x1="{label_w}" x2="{label_w}" y1="{24 + shift}" y2="{height - 8}" stroke="{AXIS}" stroke-width="0.8"/>')
     out.append("</svg>")
     return "\n".join(out)

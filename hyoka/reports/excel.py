@@ -56,6 +56,8 @@ def _table(ws: Worksheet, row: int, table: Table) -> int:
             target.alignment = WRAP_RIGHT
         else:
             target.alignment = WRAP
+            if cell.css == "group":
+                target.font = Font(bold=True)
         if cell.rowspan > 1 or cell.colspan > 1:
             merges.append((row + r, 1 + c, row + r + cell.rowspan - 1, c + cell.colspan))
         last = max(last, row + r + cell.rowspan - 1)

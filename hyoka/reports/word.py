@@ -129,6 +129,8 @@ def _table(doc: Any, table: Table) -> None:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         elif cell.css in ("mark", "kind"):
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif cell.css == "group":
+            run.bold = True
     for r, c, cell, _head in placed:
         if cell.rowspan > 1 or cell.colspan > 1:
             _span(cells, r, c, cell.rowspan, cell.colspan)
