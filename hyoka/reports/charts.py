@@ -49,14 +49,14 @@ class Point:
 
 
 def _nice_step(span: Fraction) -> Fraction:
-    """A 1-2-5 step that cuts *span* into two to five intervals (few labels: each is a PDF text)."""
+    """A 1-2-5 step that cuts *span* into two to four intervals (few labels: each is a PDF text)."""
     if span <= 0:
         return Fraction(1)
     exponent = (Decimal(span.numerator) / Decimal(span.denominator)).adjusted() - 1
     base = Fraction(10) ** exponent
     for multiple in (1, 2, 5, 10, 20, 50, 100):
         step = base * multiple
-        if span / step <= 5:
+        if span / step <= 4:
             return step
     return base * 100
 

@@ -89,11 +89,10 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart drawn as SVG; *description* is its text alternative."""
+    """A chart drawn as SVG, which carries its own <title> and <desc> for screen readers."""
 
     title: str
     svg: str
-    description: str
     css: str = ""  # series | distribution
 
 
