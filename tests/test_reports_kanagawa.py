@@ -225,3 +225,10 @@ def test_kpi_tables_follow_seed_000(sousei_report):
     assert body[0] == ["未病産業関連商品の事業化件数〔累計〕", "目標値", "", "", "200 件", "225 件", "250 件", "275 件"]
     assert body[1] == ["実績値", "132 件", "178 件", "216 件", "―", "―", "―"]
     assert body[2] == ["達成率", "", "", "108.0％", "―", "―", "―"]
+
+
+def test_word_charts_have_alternative_text(sousei_docx, sousei_plan):
+    described = [shape._inline.docPr.get("descr") for shape in sousei_docx.inline_shapes]
+    targets = [i.name for i in sousei_plan.indicators if i.kind == "numeric_target"]
+    assert set(targets) <= {d.split("（")[0] for d in described} | set(described)
+    assert "小柱の評価の分布" in described

@@ -174,7 +174,8 @@ def _charts(doc: Any, charts: list[Chart]) -> None:
     for chart in shown:
         png = cairosvg.svg2png(bytestring=chart.svg.encode("utf-8"), scale=1.5)
         width = Cm(8.6) if "series" in chart.css.split() else Cm(12)
-        p.add_run().add_picture(io.BytesIO(png), width=width)
+        picture = p.add_run().add_picture(io.BytesIO(png), width=width)
+        picture._inline.docPr.set("descr", chart.title)  # the alternative text Word reads aloud
 
 
 def render_docx(report: Report) -> bytes:
