@@ -222,3 +222,15 @@ def test_the_councils_review_is_printed_when_present(sousei_plan):
     assert "観光の回復は&lt;順調&gt;だが" in html
     others = [s for s in report.sections if s.anchor.startswith("goal-") and s.anchor != "goal-2"]
     assert all("二次評価" not in [getattr(b, "text", "") for b in s.blocks] for s in others)
+
+
+def test_a_later_year_shows_each_years_rate_from_its_own_evaluation():
+    doc = json.loads(sample_path("kanagawa-sousei-3").read_text(encoding="utf-8"))
+    kpi = next(i for i in doc["indicators"] if i["id"] == "1-1-1-k1")
+    kpi["values"]["2025"] = {"value": "240 件", "status": "confirmed"}
+    plan = plan_from_dict(doc)
+    report = build_report(plan, 2025)
+    table = next(b for s in report.sections for b in s.blocks if isinstance(b, Table) and b.css == "kpi")
+    assert [c.text for c in table.head[0]][1:] == ["2022", "2023", "2024", "2025", "2026", "2027"]
+    assert [c.text for c in table.body[1]] == ["実績値", "132 件", "178 件", "216 件", "240 件", "―", "―"]
+    assert [c.text for c in table.body[2]] == ["達成率", "", "", "108.0％", "106.6％", "―", "―"]  # 240 / 225, truncated
