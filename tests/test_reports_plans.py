@@ -234,3 +234,15 @@ def test_a_later_year_shows_each_years_rate_from_its_own_evaluation():
     assert [c.text for c in table.head[0]][1:] == ["2022", "2023", "2024", "2025", "2026", "2027"]
     assert [c.text for c in table.body[1]] == ["実績値", "132 件", "178 件", "216 件", "240 件", "―", "―"]
     assert [c.text for c in table.body[2]] == ["達成率", "", "", "108.0％", "106.6％", "―", "―"]  # 240 / 225, truncated
+
+
+def test_kpis_held_above_the_graded_level_get_their_table(sousei_plan):
+    plan = copy.deepcopy(sousei_plan)
+    moved = plan.indicator_by_id["1-1-1-k1"]
+    moved.node = "1-1"  # a KPI of the 中柱, above the graded 小柱
+    plan.reindex()
+    report = build_report(plan, 2024)
+    tables = [b for b in report.sections[3].blocks if isinstance(b, Table) and b.css == "kpi"]
+    assert tables[0].caption == "（1） 成長産業の創出・育成、産業の集積 の指標"
+    assert tables[0].body[0][0].text == "未病産業関連商品の事業化件数〔累計〕"
+    assert all(row[0].text != "未病産業関連商品の事業化件数〔累計〕" for t in tables[1:] for row in t.body)

@@ -135,6 +135,15 @@ def unit_blocks(ctx: Context, node: Node, level: int) -> list[Block]:
     return blocks
 
 
+def _held_above(ctx: Context, node: Node) -> list[Block]:
+    """KPIs held by a node above the graded level (its 数値目標 are in the goal's table)."""
+    held = [i for i in ctx.plan.indicators_of.get(node.id, []) if i.kind != "numeric_target"]
+    if not held:
+        return []
+    notes = [Paragraph(f"※ {n}", css="note") for n in footnotes(ctx, held)]
+    return [kpi_table(ctx, held, f"{ctx.title(node)} の指標"), *notes, *explanations(ctx, held)]
+
+
 def goal_section(ctx: Context, top: Node) -> Section:
     title = ctx.title(top)
     sheet = top.number if len(top.number) > 2 else top.name[:20]
@@ -153,6 +162,8 @@ def goal_section(ctx: Context, top: Node) -> Section:
         section.add(Heading(f"数値目標と {year_label(ctx.year)}までの実績値", 2, anchor=f"targets-{top.id}"))
         section.add(*_numeric_targets(ctx, targets))
     section.add(*_review(ctx, top))
+    if top.level != unit:
+        section.add(*_held_above(ctx, top))
     if top.level == unit:
         section.add(*unit_blocks(ctx, top, 2)[1:])
         return section
@@ -161,5 +172,5 @@ def goal_section(ctx: Context, top: Node) -> Section:
         if node.level == unit:
             section.add(*unit_blocks(ctx, node, level))
         elif unit is not None and ctx.depth(node) < ctx.plan.levels.index(unit):
-            section.add(Heading(ctx.title(node), level, anchor=f"node-{node.id}"))
+            section.add(Heading(ctx.title(node), level, anchor=f"node-{node.id}"), *_held_above(ctx, node))
     return section
