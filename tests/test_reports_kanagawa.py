@@ -24,7 +24,7 @@ from hyoka.core.model import Plan
 from hyoka.core.notation import marked_name
 from hyoka.formats.evaluation import evaluation_dict
 from hyoka.reports import build_report, render_report
-from hyoka.reports.document import Report, Table
+from hyoka.reports.document import Chart, Report, Table
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "reports"
@@ -232,3 +232,12 @@ def test_word_charts_have_alternative_text(sousei_docx, sousei_plan):
     targets = [i.name for i in sousei_plan.indicators if i.kind == "numeric_target"]
     assert set(targets) <= {d.split("（")[0] for d in described} | set(described)
     assert "小柱の評価の分布" in described
+
+
+def test_pdf_charts_are_vector_with_their_labels(pdf_text, sousei_report):
+    charts = [b for s in sousei_report.sections for b in s.blocks if isinstance(b, Chart)]
+    series = [c for c in charts if "series" in c.css.split()]
+    assert len(series) > 100  # every KPI and 数値目標 with a number to draw
+    # the axis label of each chart is text in the PDF (drawn as vectors, not a picture)
+    assert pdf_text.count("（年度）") + pdf_text.count("（年）") >= len(series)
+    assert "小柱の評価の分布" in pdf_text

@@ -121,7 +121,7 @@ def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: l
         return top + plot_h - (Fraction(v) - low) / (high - low) * plot_h
 
     slot = Fraction(plot_w, max(1, len(points)))
-    out = _open(chart_id, width, height, titles, title, _series_words(title, unit, points))
+    out = _open(chart_id, width, height, titles, title, series_words(title, unit, points))
     out.append(_legend(left, 26 + shift))
     tick = low
     while tick <= high:
@@ -170,7 +170,8 @@ def _legend(x: int, y: int) -> str:
     )
 
 
-def _series_words(title: str, unit: str, points: list[Point]) -> str:
+def series_words(title: str, unit: str, points: list[Point]) -> str:
+    """What a series chart shows, in words: its <desc> and its alternative text."""
     parts = []
     for p in points:
         said = []
@@ -183,6 +184,12 @@ def _series_words(title: str, unit: str, points: list[Point]) -> str:
     return f"{title}の推移。" + "。".join(parts) + "。"
 
 
+def distribution_words(title: str, rows: list[tuple[str, int, str]]) -> str:
+    """What a distribution chart shows, in words: its <desc> and its alternative text."""
+    words = "、".join(f"{name} {count}件{f'（{share}）' if share else ''}" for name, count, share in rows)
+    return f"{title}: {words}。"
+
+
 def distribution_chart(chart_id: str, title: str, rows: list[tuple[str, int, str]]) -> str:
     """Horizontal bars: (label, count, share text) for each grade or judgement."""
     label_w = 12 + math.ceil(max([Fraction(60), *(text_width(name, 9) for name, _c, _s in rows)]))
@@ -192,8 +199,7 @@ def distribution_chart(chart_id: str, title: str, rows: list[tuple[str, int, str
     shift = TITLE_LINE * (len(titles) - 1)
     height = 30 + shift + row_h * len(rows) + 10
     most = max([1, *(count for _l, count, _s in rows)])
-    words = "、".join(f"{name} {count}件{f'（{share}）' if share else ''}" for name, count, share in rows)
-    out = _open(chart_id, width, height, titles, title, f"{title}: {words}。")
+    out = _open(chart_id, width, height, titles, title, distribution_words(title, rows))
     for i, (name, count, share) in enumerate(rows):
         top = 26 + shift + row_h * i
         bar = Fraction(bar_max * count, most)

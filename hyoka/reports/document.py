@@ -89,10 +89,11 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart drawn as SVG, which carries its own <title> and <desc> for screen readers."""
+    """A chart drawn as SVG; *description* says in words what it shows (its alternative text)."""
 
     title: str
     svg: str
+    description: str
     css: str = ""  # series | distribution
 
 

@@ -132,7 +132,7 @@ def series_charts(ctx: Context, ind: Indicator, years: list[int] | None = None, 
             continue
         chart_id = f"chart-{ind.id}-{s.id}" if s is not ind else f"chart-{ind.id}"
         svg = charts.series_chart(chart_id, title, s.unit, axis, points)
-        out.append(Chart(title, svg, css=css))
+        out.append(Chart(title, svg, charts.series_words(title, s.unit, points), css=css))
     return out
 
 
