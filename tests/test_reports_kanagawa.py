@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from decimal import Decimal
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -241,3 +242,18 @@ def test_pdf_charts_are_vector_with_their_labels(pdf_text, sousei_report):
     # the axis label of each chart is text in the PDF (drawn as vectors, not a picture)
     assert pdf_text.count("（年度）") + pdf_text.count("（年）") >= len(series)
     assert "小柱の評価の分布" in pdf_text
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+
+def test_html_is_one_self_contained_page_with_every_kpi_and_rate(sousei_plan, sousei_doc, artifacts):
+    html = render_report(sousei_plan, 2024, "html").decode("utf-8")
+    (artifacts / "kanagawa-sousei-3-2024.html").write_text(html, encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="ja">' in html
+    assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+    for ind in sousei_plan.indicators:
+        assert escape(marked_name(ind), quote=False) in html, ind.id
+    for rate in printed_rates(sousei_doc):
+        assert f">{rate}<" in html or f"：{rate}" in html, rate
+    assert html.count('<img src="data:image/svg+xml;base64,') > 100
