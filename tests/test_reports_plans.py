@@ -37,8 +37,14 @@ def test_dx_summary_shows_seed_001s_counts_and_shares(dx_plan):
 
 
 @pytest.fixture(scope="module")
-def dx_files(dx_plan, tmp_path_factory) -> dict[str, bytes]:
-    return {fmt: render_report(dx_plan, 2024, fmt) for fmt in ("html", "docx", "xlsx")}
+def dx_files(dx_plan) -> dict[str, bytes]:
+    """Rendered once, and kept under artifacts/reports/ for people to look at."""
+    files = {fmt: render_report(dx_plan, 2024, fmt) for fmt in ("html", "docx", "xlsx")}
+    folder = Path(__file__).resolve().parent.parent / "artifacts" / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    for fmt, data in files.items():
+        (folder / f"kanagawa-dx-2024.{fmt}").write_bytes(data)
+    return files
 
 
 def test_dx_summary_in_html_word_and_excel(dx_files):
