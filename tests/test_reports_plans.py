@@ -252,3 +252,16 @@ def test_kpis_held_above_the_graded_level_get_their_table(sousei_plan):
     assert tables[0].caption == "（1） 成長産業の創出・育成、産業の集積 の指標"
     assert tables[0].body[0][0].text == "未病産業関連商品の事業化件数〔累計〕"
     assert all(row[0].text != "未病産業関連商品の事業化件数〔累計〕" for t in tables[1:] for row in t.body)
+
+
+def test_indicators_of_every_kind_at_the_graded_level_are_shown_once():
+    doc = _small_plan()
+    doc["indicators"].append(
+        {"id": "a-t", "node": "a", "kind": "numeric_target", "name": "満足度", "unit": "%", "targets": {"2025": "80%"}}
+    )
+    report = build_report(plan_from_dict(doc), 2024)
+    section = report.sections[3]
+    tables = [b for b in section.blocks if isinstance(b, Table)]
+    assert [t.css for t in tables] == ["kpi"]
+    assert tables[0].head[0][0].text == "指標"  # a KPI and a 数値目標 together
+    assert [row[0].text for row in tables[0].body if row[0].rowspan > 1] == ["件数 & 割合", "満足度"]

@@ -144,9 +144,9 @@ class Context:
         levels = self.plan.levels
         return levels.index(node.level) if node.level in levels else len(levels)
 
-    def indicators_under(self, node: Node, kinds: tuple[str, ...] = ("kpi",)) -> list[Indicator]:
+    def indicators_under(self, node: Node) -> list[Indicator]:
         nodes = [node, *self.plan.descendants(node.id)]
-        return [i for n in nodes for i in self.plan.indicators_of.get(n.id, []) if i.kind in kinds]
+        return [i for n in nodes for i in self.plan.indicators_of.get(n.id, [])]
 
     def grade_of(self, node: Node) -> dict[str, Any] | None:
         doc = self.nodes[node.id]

@@ -12,7 +12,7 @@ from ..core.notation import marked_name, value_text
 from ..core.text import clean_line
 from .context import Context, rate_cell, year_label
 from .document import Block, Bullets, Cell, Heading, Paragraph, Section, Table, Tree, TreeItem
-from .kpi import KIND_HEADS, explanations, footnotes, kpi_table, series_charts
+from .kpi import explanations, footnotes, kpi_table, series_charts
 
 
 def tree(ctx: Context, root: Node, stop_level: str | None) -> Tree:
@@ -119,9 +119,8 @@ def unit_blocks(ctx: Context, node: Node, level: int) -> list[Block]:
         blocks.extend(texts)
     indicators = ctx.indicators_under(node)
     if indicators:
-        blocks.append(
-            Paragraph("【ＫＰＩ進捗状況】" if indicators[0].kind == "kpi" else f"【{KIND_HEADS.get(indicators[0].kind)}】", css="label")
-        )
+        kpis_only = all(i.kind == "kpi" for i in indicators)
+        blocks.append(Paragraph("【ＫＰＩ進捗状況】" if kpis_only else "【指標の進捗状況】", css="label"))
         blocks.append(kpi_table(ctx, indicators, f"{ctx.title(node)} の指標"))
         blocks.extend(Paragraph(f"※ {n}", css="note") for n in footnotes(ctx, indicators))
         blocks.extend(explanations(ctx, indicators))
@@ -156,7 +155,7 @@ def goal_section(ctx: Context, top: Node) -> Section:
         section.add(Paragraph(f"{top.level}の評価: {grade['label']}", css="status"), Paragraph(grade["explanation"], css="note"))
     if ctx.plan.children.get(top.id) and ctx.tree_level != top.level:
         section.add(tree(ctx, top, ctx.tree_level))
-    above = [top, *(n for n in ctx.plan.descendants(top.id) if unit is None or ctx.depth(n) < ctx.plan.levels.index(unit))]
+    above = [n for n in [top, *ctx.plan.descendants(top.id)] if unit is None or ctx.depth(n) < ctx.plan.levels.index(unit)]
     targets = [i for n in above for i in ctx.plan.indicators_of.get(n.id, []) if i.kind == "numeric_target"]
     if targets:
         section.add(Heading(f"数値目標と {year_label(ctx.year)}までの実績値", 2, anchor=f"targets-{top.id}"))

@@ -76,9 +76,10 @@ def judgement_text(record: dict[str, Any]) -> str:
 
 
 def kpi_table(ctx: Context, indicators: list[Indicator], caption: str) -> Table:
-    kind = indicators[0].kind if indicators else "kpi"
+    kinds = {i.kind for i in indicators}
+    name = KIND_HEADS.get(kinds.pop(), "指標") if len(kinds) == 1 else "指標"
     years = ctx.columns
-    head = ((Cell(KIND_HEADS.get(kind, "指標"), colspan=2), *(Cell(str(y), css="num") for y in years)),)
+    head = ((Cell(name, colspan=2), *(Cell(str(y), css="num") for y in years)),)
     judged = ctx.rules.judgement is not None
     body: list[tuple[Cell, ...]] = []
     for ind in indicators:
