@@ -257,3 +257,9 @@ def test_html_is_one_self_contained_page_with_every_kpi_and_rate(sousei_plan, so
     for rate in printed_rates(sousei_doc):
         assert f">{rate}<" in html or f"：{rate}" in html, rate
     assert html.count('<img src="data:image/svg+xml;base64,') > 100
+
+
+def test_excel_estimates_stay_numbers_with_their_mark(sousei_xlsx):
+    ws = sousei_xlsx["基本目標３"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == 5357]
+    assert len(cells) == 1 and cells[0].number_format == '#,##0"人 (見込値)"'

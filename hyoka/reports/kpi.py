@@ -51,7 +51,9 @@ def _actual_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
         number = entry_number(series[0], values[0].entry)
     if number is None:
         return Cell(_joined(series, texts), css=css)
-    return Cell(_joined(series, texts), number, number_format(number, series[0].unit), css=css)
+    # an estimate stays a number in Excel; its format prints the mark after the unit
+    unit = series[0].unit + (" (見込値)" if values[0] is not None and values[0].status is Status.ESTIMATE else "")
+    return Cell(_joined(series, texts), number, number_format(number, unit), css=css)
 
 
 def _rates(record: dict[str, Any]) -> list[dict[str, Any]]:
