@@ -53,7 +53,7 @@ def listing_section(ctx: Context) -> Section:
             body.append((Cell(ctx.title(root), colspan=len(head), css="group"),))
         for ind in indicators:
             body.extend(_rows(ctx, ind, judged, unit if graded else None))
-    widths = (6, 16, 24, 10, 10, 8) + ((7, 19) if judged else ()) + ((12,) if graded else ())
+    widths = (5, 14, 22, 9, 9, 7) + ((9, 25) if judged else ()) + ((12,) if graded else ())
     section.add(Table(f"指標一覧（{ctx.year} 年度）", (tuple(head),), tuple(body), css="list", widths=widths))
     return section
 
