@@ -263,3 +263,15 @@ def test_excel_estimates_stay_numbers_with_their_mark(sousei_xlsx):
     ws = sousei_xlsx["基本目標３"]
     cells = [c for row in ws.iter_rows() for c in row if c.value == 5357]
     assert len(cells) == 1 and cells[0].number_format == '#,##0"人 (見込値)"'
+
+
+def test_pdf_text_stays_inside_the_page_margins(sousei_pdf):
+    """No table or chart is wider than the text block: every word lies between the side margins."""
+    out = subprocess.run(["pdftotext", "-bbox", str(sousei_pdf), "-"], check=True, capture_output=True, text=True).stdout
+    margin = 14 / 25.4 * 72 - 1  # the 14 mm side margins of report.css, less a point
+    words = 0
+    for width, body in re.findall(r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>', out, re.S):
+        for x1, x2 in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', body):
+            words += 1
+            assert margin <= float(x1) and float(x2) <= float(width) - margin, (x1, x2)
+    assert words > 10000
