@@ -11,6 +11,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import docx
 import openpyxl
@@ -200,8 +201,6 @@ def test_a_broken_plan_file_exits_2_naming_the_place(tmp_path: Path):
 
 
 def test_every_sample_renders_html_with_valid_charts():
-    from xml.etree import ElementTree
-
     for name in ("kanagawa-sousei-3", "kanagawa-dx", "hiratsuka-juten"):
         plan: Plan = plan_from_dict(json.loads(sample_path(name).read_text(encoding="utf-8")))
         report = build_report(plan, 2024)
