@@ -103,3 +103,14 @@ def test_distribution_chart_and_labels():
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "126件（74.6％）" in texts and "0件" in texts
     assert grouped(Decimal("353716")) == "353,716" and grouped(Decimal("12.50")) == "12.50" and grouped(Decimal("-1000")) == "-1,000"
+
+
+def test_long_titles_are_wrapped_not_cut():
+    title = "県の支援を受けて開発された医薬品、再生医療等製品、医療機器の薬事申請等の届出件数"
+    root = ElementTree.fromstring(series_chart("w", title, "件", "年度", [Point(2024, Decimal(32), False, Decimal(31))]))
+    lines = [t.text for t in root.iter(f"{SVG}text") if t.get("font-weight") == "bold"]
+    assert len(lines) == 2 and "".join(lines) == title
+    assert int(root.get("height")) == 212  # the plot moved down by one title line
+    long_label = "目標を大きく上回って順調に進んでいます"
+    root = ElementTree.fromstring(distribution_chart("x", "分布", [(long_label, 3, "")]))
+    assert long_label in [t.text for t in root.iter(f"{SVG}text")]

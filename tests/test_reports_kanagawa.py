@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from decimal import Decimal
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from hyoka.core.model import Plan
 from hyoka.core.notation import marked_name
 from hyoka.formats.evaluation import evaluation_dict
 from hyoka.reports import build_report, render_report
-from hyoka.reports.document import Report, Table
+from hyoka.reports.document import Chart, Report, Table
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "reports"
@@ -225,3 +226,52 @@ def test_kpi_tables_follow_seed_000(sousei_report):
     assert body[0] == ["未病産業関連商品の事業化件数〔累計〕", "目標値", "", "", "200 件", "225 件", "250 件", "275 件"]
     assert body[1] == ["実績値", "132 件", "178 件", "216 件", "―", "―", "―"]
     assert body[2] == ["達成率", "", "", "108.0％", "―", "―", "―"]
+
+
+def test_word_charts_have_alternative_text(sousei_docx, sousei_plan):
+    described = [shape._inline.docPr.get("descr") for shape in sousei_docx.inline_shapes]
+    targets = [i.name for i in sousei_plan.indicators if i.kind == "numeric_target"]
+    assert set(targets) <= {d.split("（")[0] for d in described} | set(described)
+    assert "小柱の評価の分布" in described
+
+
+def test_pdf_charts_are_vector_with_their_labels(pdf_text, sousei_report):
+    charts = [b for s in sousei_report.sections for b in s.blocks if isinstance(b, Chart)]
+    series = [c for c in charts if "series" in c.css.split()]
+    assert len(series) > 100  # every KPI and 数値目標 with a number to draw
+    # the axis label of each chart is text in the PDF (drawn as vectors, not a picture)
+    assert pdf_text.count("（年度）") + pdf_text.count("（年）") >= len(series)
+    assert "小柱の評価の分布" in pdf_text
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+
+def test_html_is_one_self_contained_page_with_every_kpi_and_rate(sousei_plan, sousei_doc, artifacts):
+    html = render_report(sousei_plan, 2024, "html").decode("utf-8")
+    (artifacts / "kanagawa-sousei-3-2024.html").write_text(html, encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="ja">' in html
+    assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+    for ind in sousei_plan.indicators:
+        assert escape(marked_name(ind), quote=False) in html, ind.id
+    for rate in printed_rates(sousei_doc):
+        assert f">{rate}<" in html or f"：{rate}" in html, rate
+    assert html.count('<img src="data:image/svg+xml;base64,') > 100
+
+
+def test_excel_estimates_stay_numbers_with_their_mark(sousei_xlsx):
+    ws = sousei_xlsx["基本目標３"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == 5357]
+    assert len(cells) == 1 and cells[0].number_format == '#,##0"人 (見込値)"'
+
+
+def test_pdf_text_stays_inside_the_page_margins(sousei_pdf):
+    """No table or chart is wider than the text block: every word lies between the side margins."""
+    out = subprocess.run(["pdftotext", "-bbox", str(sousei_pdf), "-"], check=True, capture_output=True, text=True).stdout
+    margin = 14 / 25.4 * 72 - 1  # the 14 mm side margins of report.css, less a point
+    words = 0
+    for width, body in re.findall(r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>', out, re.S):
+        for x1, x2 in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', body):
+            words += 1
+            assert margin <= float(x1) and float(x2) <= float(width) - margin, (x1, x2)
+    assert words > 10000

@@ -11,13 +11,14 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import docx
 import openpyxl
 import pytest
 
 from hyoka import plan_from_dict
-from hyoka.core.model import Plan
+from hyoka.core.model import Plan, Review
 from hyoka.reports import build_report, render_report
 from hyoka.reports.document import Table
 from hyoka.samples import sample_path
@@ -37,8 +38,14 @@ def test_dx_summary_shows_seed_001s_counts_and_shares(dx_plan):
 
 
 @pytest.fixture(scope="module")
-def dx_files(dx_plan, tmp_path_factory) -> dict[str, bytes]:
-    return {fmt: render_report(dx_plan, 2024, fmt) for fmt in ("html", "docx", "xlsx")}
+def dx_files(dx_plan) -> dict[str, bytes]:
+    """Rendered once, and kept under artifacts/reports/ for people to look at."""
+    files = {fmt: render_report(dx_plan, 2024, fmt) for fmt in ("html", "docx", "xlsx")}
+    folder = Path(__file__).resolve().parent.parent / "artifacts" / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    for fmt, data in files.items():
+        (folder / f"kanagawa-dx-2024.{fmt}").write_bytes(data)
+    return files
 
 
 def test_dx_summary_in_html_word_and_excel(dx_files):
@@ -86,6 +93,11 @@ def test_city_plan_without_values(city_plan):
     assert "達成率は 100% を上限として表示・集計し" in html  # the cap of its rule set, in words
     assert "施策に属する施策の評価値" not in html
     assert "重点戦略に属する施策の評価の値の平均が 100% 以上" in html
+    targets = next(b for b in report.sections[3].blocks if isinstance(b, Table) and b.css == "targets")
+    assert [c.text for c in targets.head[0]] == ["数値目標", "基準値", "2024 実績値", "目標値"]
+    assert [c.text for c in targets.body[0]] == ["保育所等の待機児童数", "６人（策定時実績値）", "―", "0 人（2031）"]
+    labels = [b.text for b in report.sections[3].blocks if getattr(b, "css", "") == "label"]
+    assert "【具体的な取組】" in labels and not any("取組結果" in label for label in labels)  # plans, not results, in 2024
 
 
 def _small_plan(**rules: Any) -> dict[str, Any]:
@@ -189,8 +201,6 @@ def test_a_broken_plan_file_exits_2_naming_the_place(tmp_path: Path):
 
 
 def test_every_sample_renders_html_with_valid_charts():
-    from xml.etree import ElementTree
-
     for name in ("kanagawa-sousei-3", "kanagawa-dx", "hiratsuka-juten"):
         plan: Plan = plan_from_dict(json.loads(sample_path(name).read_text(encoding="utf-8")))
         report = build_report(plan, 2024)
@@ -201,3 +211,56 @@ def test_every_sample_renders_html_with_valid_charts():
                     root = ElementTree.fromstring(svg)
                     assert root.find("{http://www.w3.org/2000/svg}title").text
                     assert Decimal(root.get("width")) > 0
+
+
+def test_the_councils_review_is_printed_when_present(sousei_plan):
+    plan = copy.deepcopy(sousei_plan)
+    goal = plan.node_by_id["2"]
+    goal.reviews[2024] = Review(
+        grade="Ｂ（概ね順調）", comments=["観光の回復は<順調>だが、県西地域の人口は減少が続く。"], answer="県西地域の施策を強化する。"
+    )
+    report = build_report(plan, 2024)
+    section = next(s for s in report.sections if s.anchor == "goal-2")
+    texts = [getattr(b, "text", "") for b in section.blocks] + [i for b in section.blocks for i in getattr(b, "items", ())]
+    assert "二次評価" in texts and "評価: Ｂ（概ね順調）" in texts and "担当課の対応: 県西地域の施策を強化する。" in texts
+    html = render_report(plan, 2024, "html").decode("utf-8")
+    assert "観光の回復は&lt;順調&gt;だが" in html
+    others = [s for s in report.sections if s.anchor.startswith("goal-") and s.anchor != "goal-2"]
+    assert all("二次評価" not in [getattr(b, "text", "") for b in s.blocks] for s in others)
+
+
+def test_a_later_year_shows_each_years_rate_from_its_own_evaluation():
+    doc = json.loads(sample_path("kanagawa-sousei-3").read_text(encoding="utf-8"))
+    kpi = next(i for i in doc["indicators"] if i["id"] == "1-1-1-k1")
+    kpi["values"]["2025"] = {"value": "240 件", "status": "confirmed"}
+    plan = plan_from_dict(doc)
+    report = build_report(plan, 2025)
+    table = next(b for s in report.sections for b in s.blocks if isinstance(b, Table) and b.css == "kpi")
+    assert [c.text for c in table.head[0]][1:] == ["2022", "2023", "2024", "2025", "2026", "2027"]
+    assert [c.text for c in table.body[1]] == ["実績値", "132 件", "178 件", "216 件", "240 件", "―", "―"]
+    assert [c.text for c in table.body[2]] == ["達成率", "", "", "108.0％", "106.6％", "―", "―"]  # 240 / 225, truncated
+
+
+def test_kpis_held_above_the_graded_level_get_their_table(sousei_plan):
+    plan = copy.deepcopy(sousei_plan)
+    moved = plan.indicator_by_id["1-1-1-k1"]
+    moved.node = "1-1"  # a KPI of the 中柱, above the graded 小柱
+    plan.reindex()
+    report = build_report(plan, 2024)
+    tables = [b for b in report.sections[3].blocks if isinstance(b, Table) and b.css == "kpi"]
+    assert tables[0].caption == "（1） 成長産業の創出・育成、産業の集積 の指標"
+    assert tables[0].body[0][0].text == "未病産業関連商品の事業化件数〔累計〕"
+    assert all(row[0].text != "未病産業関連商品の事業化件数〔累計〕" for t in tables[1:] for row in t.body)
+
+
+def test_indicators_of_every_kind_at_the_graded_level_are_shown_once():
+    doc = _small_plan()
+    doc["indicators"].append(
+        {"id": "a-t", "node": "a", "kind": "numeric_target", "name": "満足度", "unit": "%", "targets": {"2025": "80%"}}
+    )
+    report = build_report(plan_from_dict(doc), 2024)
+    section = report.sections[3]
+    tables = [b for b in section.blocks if isinstance(b, Table)]
+    assert [t.css for t in tables] == ["kpi"]
+    assert tables[0].head[0][0].text == "指標"  # a KPI and a 数値目標 together
+    assert [row[0].text for row in tables[0].body if row[0].rowspan > 1] == ["件数 & 割合", "満足度"]

@@ -15,6 +15,7 @@ from .arithmetic import fmt_decimal, round_fraction, rounding_words
 from .grades import Grade
 from .judgement import Judgement
 from .model import Series, Status
+from .notation import expected_when
 from .rates import NoRate, Rate
 from .rules import Band, GradeRule, JudgementRule, Rounding, RuleSet
 from .text import clean_line
@@ -88,10 +89,8 @@ def _no_rate(series: Series, year: int, rate: Rate) -> str:
 def _expected_words(expected: str | None) -> str:
     if not expected:
         return ""
-    if "-" in expected:
-        y, m = expected.split("-")
-        return f"{int(y)}年{int(m)}月頃に"
-    return f"{int(expected)}年度中に"
+    year, month = expected_when(expected)
+    return f"{year}年度中に" if month is None else f"{year}年{month}月頃に"
 
 
 def band_range_words(bands: tuple[Band, ...], index: int) -> str:

@@ -36,14 +36,20 @@ def marked_name(indicator: Indicator) -> str:
     return f"{indicator.name}{indicator_marks(indicator)}"
 
 
+def expected_when(expected: str) -> tuple[int, int | None]:
+    """The year and month of a pending value's "2026-09" (or just the year of "2026")."""
+    year, _, month = expected.partition("-")
+    return int(year), int(month) if month else None
+
+
 def pending_text(expected: str | None) -> str:
     """「2026 年９月頃把握予定」 from "2026-09"; 「2026 年度中に把握予定」 from "2026"."""
     if not expected:
         return "把握予定"
-    if "-" in expected:
-        year, month = expected.split("-")
-        return f"{int(year)} 年{fullwidth_digits(str(int(month)))}月頃把握予定"
-    return f"{int(expected)} 年度中に把握予定"
+    year, month = expected_when(expected)
+    if month is None:
+        return f"{year} 年度中に把握予定"
+    return f"{year} 年{fullwidth_digits(str(month))}月頃把握予定"
 
 
 def value_text(value: Value | None) -> str:

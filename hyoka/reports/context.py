@@ -15,6 +15,7 @@ from typing import Any
 from ..core.engine import Evaluation, evaluate
 from ..core.model import Indicator, Node, Plan
 from ..core.rates import number_in_base
+from ..core.rules import RuleSet
 from ..core.wareki import to_wareki
 from ..formats.evaluation import evaluation_dict, indicator_dict
 from .document import Cell
@@ -90,7 +91,7 @@ class Context:
         self.unit_level = self._unit_level()
 
     @property
-    def rules(self) -> Any:
+    def rules(self) -> RuleSet:
         return self.evaluation.rules
 
     def indicator_in(self, year: int, indicator_id: str) -> dict[str, Any] | None:
@@ -143,9 +144,9 @@ class Context:
         levels = self.plan.levels
         return levels.index(node.level) if node.level in levels else len(levels)
 
-    def indicators_under(self, node: Node, kinds: tuple[str, ...] = ("kpi",)) -> list[Indicator]:
+    def indicators_under(self, node: Node) -> list[Indicator]:
         nodes = [node, *self.plan.descendants(node.id)]
-        return [i for n in nodes for i in self.plan.indicators_of.get(n.id, []) if i.kind in kinds]
+        return [i for n in nodes for i in self.plan.indicators_of.get(n.id, [])]
 
     def grade_of(self, node: Node) -> dict[str, Any] | None:
         doc = self.nodes[node.id]

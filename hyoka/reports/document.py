@@ -89,7 +89,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart drawn as SVG; *description* is its text alternative."""
+    """A chart drawn as SVG; *description* says in words what it shows (its alternative text)."""
 
     title: str
     svg: str
@@ -122,10 +122,13 @@ class Report:
     running_header: str
     sections: list[Section] = field(default_factory=list)
 
-    def contents(self, depth: int = 2) -> list[Heading]:
-        """Every heading with an anchor down to *depth*, sections included, in order."""
-        out: list[Heading] = []
-        for section in self.sections:
-            out.append(Heading(section.title, 1, section.anchor))
-            out.extend(b for b in section.blocks if isinstance(b, Heading) and b.level <= depth and b.anchor)
+    def contents(self, most: int = 80) -> list[Heading]:
+        """The headings with an anchor, down to level 3 when that makes at most *most* lines, else 2."""
+        for depth in (3, 2):
+            out: list[Heading] = []
+            for section in self.sections:
+                out.append(Heading(section.title, 1, section.anchor))
+                out.extend(b for b in section.blocks if isinstance(b, Heading) and b.level <= depth and b.anchor)
+            if len(out) <= most:
+                break
         return out

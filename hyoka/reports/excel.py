@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .document import Bullets, Chart, Heading, Paragraph, Report, Table, Tree
+from .document import Block, Bullets, Chart, Heading, Paragraph, Report, Table, Tree
 
 _THIN = Side(style="thin", color="777777")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -56,6 +56,8 @@ def _table(ws: Worksheet, row: int, table: Table) -> int:
             target.alignment = WRAP_RIGHT
         else:
             target.alignment = WRAP
+            if cell.css == "group":
+                target.font = Font(bold=True)
         if cell.rowspan > 1 or cell.colspan > 1:
             merges.append((row + r, 1 + c, row + r + cell.rowspan - 1, c + cell.colspan))
         last = max(last, row + r + cell.rowspan - 1)
@@ -64,7 +66,7 @@ def _table(ws: Worksheet, row: int, table: Table) -> int:
     return last + 2
 
 
-def _sheet(ws: Worksheet, blocks: list, title: str) -> None:
+def _sheet(ws: Worksheet, blocks: list[Block], title: str) -> None:
     ws.cell(1, 1, title).font = Font(bold=True, size=HEADING_SIZES[1])
     row = 3
     for block in blocks:

@@ -12,7 +12,7 @@ from ..core.notation import marked_name, value_text
 from ..core.text import clean_line
 from .context import Context, rate_cell, year_label
 from .document import Block, Bullets, Cell, Heading, Paragraph, Section, Table, Tree, TreeItem
-from .kpi import KIND_HEADS, explanations, footnotes, kpi_table, series_charts
+from .kpi import explanations, footnotes, kpi_table, series_charts
 
 
 def tree(ctx: Context, root: Node, stop_level: str | None) -> Tree:
@@ -28,29 +28,40 @@ def tree(ctx: Context, root: Node, stop_level: str | None) -> Tree:
     return Tree(tuple(items), title="体系図")
 
 
+def _per_series(ind: Indicator, texts: list[str]) -> str:
+    """One line per part (「男性：82.26 年」), or the plain text of an indicator without parts."""
+    if not ind.parts:
+        return texts[0]
+    return "\n".join(f"{s.label or s.id}：{t}" for s, t in zip(ind.parts, texts, strict=True) if t)
+
+
 def _numeric_targets(ctx: Context, indicators: list[Indicator]) -> list[Block]:
     year = ctx.year
     rated = any(ctx.indicators[i.id].get("rate") is not None for i in indicators)
-    head = [Cell("数値目標"), Cell(f"{year} 実績値", css="num"), Cell("目標値", css="num")]
+    based = any(s.baseline is not None for i in indicators for s in i.series())
+    head = [Cell("数値目標"), *([Cell("基準値", css="num")] if based else []), Cell(f"{year} 実績値", css="num"), Cell("目標値", css="num")]
     if rated:
         head.append(Cell(f"{year} 達成率", css="num"))
     body = []
     blocks: list[Block] = []
     for ind in indicators:
-        final = ind.final_target_year or max((y for s in ind.series() for y in s.targets), default=ctx.plan.period_end)
-        actual = "\n".join(
-            f"{s.label}：{value_text(s.values.get(year))}" if s is not ind else value_text(s.values.get(year)) for s in ind.series()
-        )
-        target = "\n".join(
-            (f"{s.label}：" if s is not ind else "") + clean_line(s.targets[final].text) for s in ind.series() if final in s.targets
-        )
-        row = [Cell(marked_name(ind), css="name"), Cell(actual, css="num"), Cell(f"{target}（{final}）" if target else "―", css="num")]
+        series = ind.series()
+        final = ind.final_target_year or max((y for s in series for y in s.targets), default=ctx.plan.period_end)
+        target = _per_series(ind, [clean_line(s.targets[final].text) if final in s.targets else "" for s in series])
+        row = [Cell(marked_name(ind), css="name")]
+        if based:
+            baselines = [s.baseline for s in series]
+            texts = [f"{clean_line(b.entry.text)}（{b.year or b.note}）" if b is not None else "" for b in baselines]
+            row.append(Cell(_per_series(ind, texts) or "―", css="num"))
+        row.append(Cell(_per_series(ind, [value_text(s.values.get(year)) for s in series]), css="num"))
+        row.append(Cell(f"{target}（{final}）" if target else "―", css="num"))
         if rated:
             row.append(rate_cell(ctx.indicators[ind.id]))
         body.append(tuple(row))
         last = max([*ctx.columns, final])
         blocks.extend(series_charts(ctx, ind, list(range(ctx.columns[0], last + 1))))
-    table = Table(f"数値目標と {year} 年度までの実績値", (tuple(head),), tuple(body), css="targets", widths=(40, 20, 20, 12)[: len(head)])
+    widths = (40, *((16,) if based else ()), 18, 18, *((10,) if rated else ()))
+    table = Table(f"数値目標と {year} 年度までの実績値", (tuple(head),), tuple(body), css="targets", widths=widths)
     return [table, *blocks]
 
 
@@ -100,13 +111,16 @@ def unit_blocks(ctx: Context, node: Node, level: int) -> list[Block]:
     for child in ctx.plan.descendants(node.id):
         texts.extend(_texts(ctx, child, own=False))
     if texts:
-        blocks.append(Paragraph(f"【{ctx.year} 年度の取組結果と今後の課題と方向性】", css="label"))
+        reported = any(ctx.year in n.texts for n in [node, *ctx.plan.descendants(node.id)])
+        levels = ctx.plan.levels
+        below = levels[levels.index(node.level) + 1] if node.level in levels[:-1] else "取組"
+        label = f"【{ctx.year} 年度の取組結果と今後の課題と方向性】" if reported else f"【{below}】"
+        blocks.append(Paragraph(label, css="label"))
         blocks.extend(texts)
     indicators = ctx.indicators_under(node)
     if indicators:
-        blocks.append(
-            Paragraph("【ＫＰＩ進捗状況】" if indicators[0].kind == "kpi" else f"【{KIND_HEADS.get(indicators[0].kind)}】", css="label")
-        )
+        kpis_only = all(i.kind == "kpi" for i in indicators)
+        blocks.append(Paragraph("【ＫＰＩ進捗状況】" if kpis_only else "【指標の進捗状況】", css="label"))
         blocks.append(kpi_table(ctx, indicators, f"{ctx.title(node)} の指標"))
         blocks.extend(Paragraph(f"※ {n}", css="note") for n in footnotes(ctx, indicators))
         blocks.extend(explanations(ctx, indicators))
@@ -118,6 +132,15 @@ def unit_blocks(ctx: Context, node: Node, level: int) -> list[Block]:
         blocks.append(Paragraph(grade["label"], css="status"))
         blocks.append(Paragraph(grade["explanation"], css="note"))
     return blocks
+
+
+def _held_above(ctx: Context, node: Node) -> list[Block]:
+    """KPIs held by a node above the graded level (its 数値目標 are in the goal's table)."""
+    held = [i for i in ctx.plan.indicators_of.get(node.id, []) if i.kind != "numeric_target"]
+    if not held:
+        return []
+    notes = [Paragraph(f"※ {n}", css="note") for n in footnotes(ctx, held)]
+    return [kpi_table(ctx, held, f"{ctx.title(node)} の指標"), *notes, *explanations(ctx, held)]
 
 
 def goal_section(ctx: Context, top: Node) -> Section:
@@ -132,12 +155,14 @@ def goal_section(ctx: Context, top: Node) -> Section:
         section.add(Paragraph(f"{top.level}の評価: {grade['label']}", css="status"), Paragraph(grade["explanation"], css="note"))
     if ctx.plan.children.get(top.id) and ctx.tree_level != top.level:
         section.add(tree(ctx, top, ctx.tree_level))
-    above = [top, *(n for n in ctx.plan.descendants(top.id) if unit is None or ctx.depth(n) < ctx.plan.levels.index(unit))]
+    above = [n for n in [top, *ctx.plan.descendants(top.id)] if unit is None or ctx.depth(n) < ctx.plan.levels.index(unit)]
     targets = [i for n in above for i in ctx.plan.indicators_of.get(n.id, []) if i.kind == "numeric_target"]
     if targets:
         section.add(Heading(f"数値目標と {year_label(ctx.year)}までの実績値", 2, anchor=f"targets-{top.id}"))
         section.add(*_numeric_targets(ctx, targets))
     section.add(*_review(ctx, top))
+    if top.level != unit:
+        section.add(*_held_above(ctx, top))
     if top.level == unit:
         section.add(*unit_blocks(ctx, top, 2)[1:])
         return section
@@ -146,5 +171,5 @@ def goal_section(ctx: Context, top: Node) -> Section:
         if node.level == unit:
             section.add(*unit_blocks(ctx, node, level))
         elif unit is not None and ctx.depth(node) < ctx.plan.levels.index(unit):
-            section.add(Heading(ctx.title(node), level, anchor=f"node-{node.id}"))
+            section.add(Heading(ctx.title(node), level, anchor=f"node-{node.id}"), *_held_above(ctx, node))
     return section

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 from collections.abc import Iterable
 from importlib import resources
@@ -35,6 +36,10 @@ def css_string(text: str) -> str:
     return "".join(out)
 
 
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def _kind(block: Block) -> str:
     return type(block).__name__
 
@@ -47,7 +52,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=False,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(row_groups=row_groups, css_string=css_string, kind=_kind)
+    env.filters.update(row_groups=row_groups, css_string=css_string, kind=_kind, data_uri=data_uri)
     return env
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.model import Indicator, Series
+from ..core.model import Indicator, Series, Status
 from ..core.notation import EMPTY_CELL, marked_name, value_text
 from ..core.text import clean_line
 from . import charts
@@ -44,14 +44,16 @@ def _actual_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
     series = ind.series()
     values = [s.values.get(year) for s in series]
     texts = [value_text(v) for v in values]
-    pending = any(v is not None and v.status.value == "pending" for v in values)
+    pending = any(v is not None and v.status is Status.PENDING for v in values)
     css = "num pending" if pending else "num"
     number = None
     if len(series) == 1 and values[0] is not None and values[0].number is not None:
         number = entry_number(series[0], values[0].entry)
     if number is None:
         return Cell(_joined(series, texts), css=css)
-    return Cell(_joined(series, texts), number, number_format(number, series[0].unit), css=css)
+    # an estimate stays a number in Excel; its format prints the mark after the unit
+    unit = series[0].unit + (" (見込値)" if values[0] is not None and values[0].status is Status.ESTIMATE else "")
+    return Cell(_joined(series, texts), number, number_format(number, unit), css=css)
 
 
 def _rates(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -76,9 +78,10 @@ def judgement_text(record: dict[str, Any]) -> str:
 
 
 def kpi_table(ctx: Context, indicators: list[Indicator], caption: str) -> Table:
-    kind = indicators[0].kind if indicators else "kpi"
+    kinds = {i.kind for i in indicators}
+    name = KIND_HEADS.get(kinds.pop(), "指標") if len(kinds) == 1 else "指標"
     years = ctx.columns
-    head = ((Cell(KIND_HEADS.get(kind, "指標"), colspan=2), *(Cell(str(y), css="num") for y in years)),)
+    head = ((Cell(name, colspan=2), *(Cell(str(y), css="num") for y in years)),)
     judged = ctx.rules.judgement is not None
     body: list[tuple[Cell, ...]] = []
     for ind in indicators:
@@ -101,7 +104,7 @@ def footnotes(ctx: Context, indicators: list[Indicator]) -> list[str]:
         found = list(ind.footnotes) + ([ind.note] if ind.note else [])
         for s in ind.series():
             for year, value in sorted(s.values.items()):
-                if year <= ctx.year and value.note and value.status.value != "pending":
+                if year <= ctx.year and value.note and value.status is not Status.PENDING:
                     found.append(f"{year} 年度の実績値: {clean_line(value.note)}")
         for note in found:
             line = f"{ind.name}: {clean_line(note)}"
@@ -116,7 +119,7 @@ def series_points(ctx: Context, series: Series, years: list[int]) -> list[charts
         value = series.values.get(year) if year <= ctx.year else None
         actual = entry_number(series, value.entry) if value is not None and value.number is not None else None
         target = entry_number(series, series.targets.get(year))
-        points.append(charts.Point(year, actual, value is not None and value.status.value == "estimate", target))
+        points.append(charts.Point(year, actual, value is not None and value.status is Status.ESTIMATE, target))
     return points
 
 
@@ -132,7 +135,7 @@ def series_charts(ctx: Context, ind: Indicator, years: list[int] | None = None, 
             continue
         chart_id = f"chart-{ind.id}-{s.id}" if s is not ind else f"chart-{ind.id}"
         svg = charts.series_chart(chart_id, title, s.unit, axis, points)
-        out.append(Chart(title, svg, f"{title}の目標値と実績値の推移", css=css))
+        out.append(Chart(title, svg, charts.series_words(title, s.unit, points), css=css))
     return out
 
 

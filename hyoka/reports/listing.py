@@ -6,7 +6,7 @@ node's 課題と方向性 texts of the year: that is where departments explain a
 
 from __future__ import annotations
 
-from ..core.model import Indicator
+from ..core.model import Indicator, Node
 from ..core.notation import value_text
 from ..core.text import clean_line
 from .context import Context, rate_cell
@@ -46,22 +46,40 @@ def listing_section(ctx: Context) -> Section:
         head += [Cell("判定"), Cell("未達成の理由と今後の方向性")]
     if graded:
         head.append(Cell(f"{unit}の評価"))
-    body = []
-    for ind in ctx.plan.indicators:
-        node = ctx.plan.node_by_id[ind.node]
-        record = ctx.indicators[ind.id]
-        figures = _figures(ctx, ind)
-        span = len(figures)
-        row = [Cell(node.number or node.id, rowspan=span), Cell(node.name, rowspan=span)]
-        tail = []
-        if judged:
-            tail += [Cell(judgement_text(record), rowspan=span, css="mark"), Cell(_shortfall(ctx, ind), rowspan=span, css="text")]
-        if graded:
-            owner = next((n for n in [node, *ctx.plan.ancestors(node.id)[::-1]] if n.level == unit), None)
-            grade = ctx.grade_of(owner) if owner is not None else None
-            tail.append(Cell(grade["label"] if grade else "", rowspan=span))
-        for i, (name, cells) in enumerate(figures):
-            body.append(tuple([*(row if i == 0 else []), Cell(name, css="name"), *cells, *(tail if i == 0 else [])]))
-    widths = (6, 16, 24, 10, 10, 8) + ((7, 19) if judged else ()) + ((12,) if graded else ())
+    body: list[tuple[Cell, ...]] = []
+    for root in ctx.plan.roots:
+        indicators = [i for n in [root, *ctx.plan.descendants(root.id)] for i in ctx.plan.indicators_of.get(n.id, [])]
+        if indicators:
+            body.append((Cell(ctx.title(root), colspan=len(head), css="group"),))
+        for ind in indicators:
+            body.extend(_rows(ctx, ind, judged, unit if graded else None))
+    widths = (5, 14, 22, 9, 9, 7) + ((9, 25) if judged else ()) + ((12,) if graded else ())
     section.add(Table(f"指標一覧（{ctx.year} 年度）", (tuple(head),), tuple(body), css="list", widths=widths))
     return section
+
+
+def number_path(ctx: Context, node: Node) -> str:
+    """「（1）①」: the numbers from below the top-level node down to *node*, without repeats (「1」「1-1」 → 「1-1」)."""
+    chain = [*ctx.plan.ancestors(node.id)[1:], node]
+    numbers = [n.number for n in chain if n.number]
+    return "".join(n for i, n in enumerate(numbers) if i + 1 == len(numbers) or not numbers[i + 1].startswith(n))
+
+
+def _rows(ctx: Context, ind: Indicator, judged: bool, graded_level: str | None) -> list[tuple[Cell, ...]]:
+    """An indicator's rows of the list: one per part, the shared cells spanning them."""
+    node = ctx.plan.node_by_id[ind.node]
+    record = ctx.indicators[ind.id]
+    figures = _figures(ctx, ind)
+    span = len(figures)
+    row = [Cell(number_path(ctx, node), rowspan=span), Cell(node.name, rowspan=span)]
+    tail = []
+    if judged:
+        tail += [Cell(judgement_text(record), rowspan=span, css="mark"), Cell(_shortfall(ctx, ind), rowspan=span, css="text")]
+    if graded_level is not None:
+        owner = next((n for n in [node, *ctx.plan.ancestors(node.id)[::-1]] if n.level == graded_level), None)
+        grade = ctx.grade_of(owner) if owner is not None else None
+        tail.append(Cell(grade["label"] if grade else "", rowspan=span))
+    return [
+        tuple([*(row if i == 0 else []), Cell(name, css="name"), *cells, *(tail if i == 0 else [])])
+        for i, (name, cells) in enumerate(figures)
+    ]

@@ -87,7 +87,7 @@ def judgement_blocks(ctx: Context) -> list[Block]:
         Heading("指標の判定の集計", 2),
         Paragraph(text, css="lead"),
         Table("指標の判定の集計（件数と割合）", head, tuple(body), css="summary", widths=_widths(len(body[0]))),
-        Chart("指標の判定の分布（全体）", chart, text, css="distribution"),
+        Chart("指標の判定の分布（全体）", chart, charts.distribution_words("指標の判定の分布（全体）", rows), css="distribution"),
     ]
 
 
@@ -122,7 +122,7 @@ def grade_blocks(ctx: Context) -> list[Block]:
             Heading(f"{level}の評価の集計", 2),
             Paragraph(text, css="lead"),
             Table(f"{level}の評価の集計（件数と割合）", head, tuple(body), css="summary", widths=_widths(len(body[0]))),
-            Chart(f"{level}の評価の分布", chart, text, css="distribution"),
+            Chart(f"{level}の評価の分布", chart, charts.distribution_words(f"{level}の評価の分布", rows), css="distribution"),
         ]
     plan_grade = ctx.doc.get("plan_grade")
     if plan_grade:

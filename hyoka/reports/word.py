@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 
 from .document import Bullets, Chart, Heading, Paragraph, Report, Table, Tree
 
@@ -89,19 +90,34 @@ def _repeat_header(row: Any) -> None:
     row._tr.get_or_add_trPr().append(flag)
 
 
+def _span(cells: list[list[Any]], r: int, c: int, rowspan: int, colspan: int) -> None:
+    """Merge a block of the grid as Word stores it: gridSpan across, vMerge down.
+
+    python-docx's ``merge`` does the same through generic XPath and took a third of
+    the time of a Word file with a few hundred KPI tables.
+    """
+    for i in range(rowspan):
+        lead = cells[r + i][c]
+        if colspan > 1:
+            lead.grid_span = colspan
+            for covered in cells[r + i][c + 1 : c + colspan]:
+                covered.getparent().remove(covered)
+        if rowspan > 1:
+            lead.vMerge = "restart" if i == 0 else "continue"
+
+
 def _table(doc: Any, table: Table) -> None:
     _styled(doc, table.caption, "Caption")
     placed = table.placed()
     rows = max((r + cell.rowspan for r, _c, cell, _h in placed), default=0)
     grid = doc.add_table(rows=rows, cols=table.columns)
-    grid.style = "Table Grid"
+    grid._tbl.tblPr.style = "TableGrid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    cells = [row.cells for row in grid.rows]
+    cells = [list(row._tr.tc_lst) for row in grid.rows]
     for row in grid.rows[: len(table.head)]:
         _repeat_header(row)
-    merges = []
     for r, c, cell, head in placed:
-        target = cells[r][c]
+        target = _Cell(cells[r][c], grid)
         paragraph = target.paragraphs[0]
         run = paragraph.add_run(cell.text)
         run.font.size = Pt(7.5)
@@ -113,10 +129,11 @@ def _table(doc: Any, table: Table) -> None:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         elif cell.css in ("mark", "kind"):
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif cell.css == "group":
+            run.bold = True
+    for r, c, cell, _head in placed:
         if cell.rowspan > 1 or cell.colspan > 1:
-            merges.append((target, cells[r + cell.rowspan - 1][c + cell.colspan - 1]))
-    for first, last in merges:
-        first.merge(last)
+            _span(cells, r, c, cell.rowspan, cell.colspan)
     if table.widths:
         grid.autofit = False
         total = sum(table.widths)
@@ -157,7 +174,8 @@ def _charts(doc: Any, charts: list[Chart]) -> None:
     for chart in shown:
         png = cairosvg.svg2png(bytestring=chart.svg.encode("utf-8"), scale=1.5)
         width = Cm(8.6) if "series" in chart.css.split() else Cm(12)
-        p.add_run().add_picture(io.BytesIO(png), width=width)
+        picture = p.add_run().add_picture(io.BytesIO(png), width=width)
+        picture._inline.docPr.set("descr", chart.title)  # the alternative text Word reads aloud
 
 
 def render_docx(report: Report) -> bytes:
