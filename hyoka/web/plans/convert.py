@@ -9,6 +9,7 @@ by construction, which the round-trip tests check on every sample plan.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -21,9 +22,7 @@ from ...formats.hyoka1 import FORMAT, plan_from_dict
 from ..accounts.models import Department
 from . import models as m
 
-_CACHE_SIZE = 32
-_plans: dict[tuple[int, str], CorePlan] = {}
-_evaluations: dict[tuple[int, str, int], Evaluation] = {}
+_CACHE_SIZE = 16
 
 
 def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
@@ -157,32 +156,47 @@ def review_doc(rv: m.Review) -> dict[str, Any]:
     return _drop_empty({"grade": rv.grade, "comments": rv.comments, "answer": rv.answer})
 
 
+@dataclass
+class _Computed:
+    """A stored plan as the core sees it, and its evaluations, for one revision of the plan.
+
+    Kept together so that every page sees one set of core objects (an evaluation's series
+    *are* the plan's series), and dropped together when the plan changes.
+    """
+
+    plan: CorePlan
+    evaluations: dict[int, Evaluation] = field(default_factory=dict)
+
+
+_cache: dict[tuple[int, str], _Computed] = {}
+
+
+def _computed(plan: m.Plan) -> _Computed:
+    key = (plan.pk, plan.revision)
+    found = _cache.get(key)
+    if found is None:
+        found = _Computed(plan_from_dict(document(plan), where=plan.key))
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = found
+    return found
+
+
 def core_plan(plan: m.Plan) -> CorePlan:
     """The plan as the core knows it; shared between requests until the plan's revision changes.
 
     Callers must treat the result as read-only (copy what they want to change).
     """
-    key = (plan.pk, plan.revision)
-    found = _plans.get(key)
-    if found is None:
-        found = plan_from_dict(document(plan), where=plan.key)
-        _remember(_plans, key, found)
-    return found
+    return _computed(plan).plan
 
 
 def evaluation(plan: m.Plan, year: int) -> Evaluation:
-    key = (plan.pk, plan.revision, year)
-    found = _evaluations.get(key)
+    """``evaluate`` of the stored plan, computed once per revision and year; its ``.plan`` is ``core_plan(plan)``."""
+    computed = _computed(plan)
+    found = computed.evaluations.get(year)
     if found is None:
-        found = evaluate(core_plan(plan), year)
-        _remember(_evaluations, key, found)
+        found = computed.evaluations[year] = evaluate(computed.plan, year)
     return found
-
-
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(cache) >= _CACHE_SIZE:
-        cache.pop(next(iter(cache)))
-    cache[key] = value
 
 
 def touch(plan: m.Plan) -> None:

@@ -15,7 +15,7 @@ from ....core.model import Node as CoreNode
 from ....core.model import Plan as CorePlan
 from ....core.wareki import parse_year
 from .. import models as m
-from ..convert import core_plan, evaluation
+from ..convert import evaluation
 
 
 def get_plan(key: str) -> m.Plan:
@@ -92,13 +92,13 @@ def tree_rows(core: CorePlan, ev: Evaluation, *, under: str | None = None) -> li
 
 
 def plan_context(plan: m.Plan, year: int, **extra: Any) -> dict[str, Any]:
-    core = core_plan(plan)
+    ev = evaluation(plan, year)
     cycle = next((c for c in plan.cycles.all() if c.year == year), None)
     return {
         "plan": plan,
-        "core": core,
+        "core": ev.plan,  # the very objects the evaluation refers to
         "year": year,
         "years": plan_years(plan),
         "cycle": cycle,
-        "ev": evaluation(plan, year),
+        "ev": ev,
     } | extra
