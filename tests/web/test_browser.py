@@ -45,9 +45,9 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, *, full_page: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def login(page: Page, base: str, username: str, password: str) -> None:
@@ -140,7 +140,9 @@ def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password
     assert grade is not None and grade.label == "順調に進んでいます" and str(grade.mean) == "99.0"  # (98.0 + 100) / 2
     after = tree_row(page, base, "1-3-1")
     assert grade.label in after and "99.0%" in after and after != before
-    shot(page, "08-tree")
+    page.locator("#node-1-3").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -160)")
+    shot(page, "08-tree", full_page=False)
     page.goto(f"{base}/plans/kanagawa-dx/summary/?year=2024")
     shot(page, "09-summary")
     logout(page)

@@ -110,3 +110,22 @@ def test_upload_of_a_broken_file_names_the_place(client_for: Callable[[str], Cli
 def test_japanese_first_whatever_the_browser_asks(client_for: Callable[[str], Client]) -> None:
     page = client_for("planner").get("/plans/kanagawa-sousei-3/?year=2024", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="ja"' in page and "体系図" in page and "令和６年度" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/plans/kanagawa-dx/",
+        "/plans/kanagawa-dx/nodes/kurashi/",
+        "/plans/kanagawa-sousei-3/indicators/3-3-2-k1/",
+        "/plans/kanagawa-sousei-3/inbox/",
+        "/plans/kanagawa-sousei-3/council/",
+    ],
+)
+def test_pages_do_not_query_per_node(path: str, client_for: Callable[[str], Client], django_assert_max_num_queries) -> None:
+    """Reading a whole plan costs one query per table, however many nodes it has."""
+    c = client_for("planner")
+    plan = m.Plan.objects.get(key=path.split("/")[2])
+    m.Plan.objects.filter(pk=plan.pk).update(revision="cold")  # nothing cached: the plan is read from the tables
+    with django_assert_max_num_queries(20):
+        assert c.get(path).status_code == 200

@@ -79,3 +79,10 @@ def status_label(status: str | Status | None) -> str:
 @register.filter
 def get(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
     return mapping.get(key)
+
+
+@register.filter
+def short_number(node: object) -> str:
+    """「基本目標１」 → 「１」 where the level is shown beside it anyway (「基本目標 １」, not twice)."""
+    number, level = getattr(node, "number", ""), getattr(node, "level", "")
+    return number[len(level) :].strip() if level and number.startswith(level) else number

@@ -59,6 +59,7 @@ class NodeRow:
     rated: int = 0
     pending: int = 0
     judgements: Counter[str] = field(default_factory=Counter)
+    leaf: bool = False  # an initiative without indicators: hidden in the tree until asked for
 
     @property
     def judgement_counts(self) -> list[tuple[str, int]]:
@@ -86,6 +87,7 @@ def tree_rows(core: CorePlan, ev: Evaluation, *, under: str | None = None) -> li
         node, depth = stack.pop()
         row = NodeRow(node, depth, ev.nodes[node.id])
         _count(row, ev.indicators_under(node.id, scope="own"))
+        row.leaf = depth > 0 and not core.children.get(node.id) and row.indicators == 0
         rows.append(row)
         stack.extend((child, depth + 1) for child in reversed(core.children.get(node.id, [])))
     return rows
