@@ -33,16 +33,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-# The ORM is used from the test while Playwright's event loop runs in this thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # The ORM is used from the test while Playwright's event loop runs in this thread.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield b
         b.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def shot(page: Page, name: str, *, full_page: bool = True) -> None:
