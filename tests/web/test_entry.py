@@ -159,3 +159,9 @@ def test_inbox_lists_what_is_still_to_enter(plan: m.Plan, client_for: Callable[[
     work = c.get(f"{URL}/inbox/?year={YEAR}").context["work"]
     states = {v["indicator"].id: v["state"] for v in work["values"]}
     assert states["1-3-1-k1"] == "confirmed" and states["1-3-1-k2"] == "missing"
+
+
+def test_a_due_date_that_is_not_a_date_is_refused(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    page = client_for("planner").post(f"{URL}/cycles/open/", {"year": 2026, "due": "来年の春"}, follow=True)
+    assert "提出期限は日付" in page.content.decode()
+    assert not m.Cycle.objects.filter(plan=plan, year=2026).exists()

@@ -16,9 +16,12 @@ from django.db import transaction
 
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError
+from ...core.model import Cycle, NodeTexts, Organization, Project, Review
+from ...core.model import Node as CoreNode
 from ...core.model import Plan as CorePlan
 from ...core.model import Series as CoreSeries
-from ...formats.hyoka1 import FORMAT, plan_from_dict
+from ...core.rules import parse_rules
+from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict
 from ..accounts.models import Department
 from . import models as m
 
@@ -52,7 +55,7 @@ def document(plan: m.Plan) -> dict[str, Any]:
     values: dict[int, list[m.Value]] = defaultdict(list)
     for v in m.Value.objects.filter(series__indicator__plan=plan):
         values[v.series_id].append(v)
-    rules = m.RuleSetVersion.objects.filter(plan=plan).order_by("-version").first()
+    spec = m.RuleSetVersion.objects.filter(plan=plan).order_by("-version").values_list("spec", flat=True)[0]
 
     def series_doc(s: m.Series) -> dict[str, Any]:
         out: dict[str, Any] = {"name": s.name, "unit": s.unit, "direction": s.direction}
@@ -92,47 +95,41 @@ def document(plan: m.Plan) -> dict[str, Any]:
             | i.extras
         )
 
-    def node_doc(n: m.Node) -> dict[str, Any]:
-        body = _drop_empty(
-            {
-                "level": n.level,
-                "number": n.number,
-                "name": n.name,
-                "description": n.description,
-                "departments": n.departments,
-                "tags": n.tags,
-                "status": n.status if n.status != "active" else "",
-                "note": n.note,
-                "texts": _years(texts[n.pk], text_doc),
-                "reviews": _years(reviews[n.pk], review_doc),
-                "projects": n.projects,
-                "activities": n.activities,
-            }
+    def core_node(n: m.Node) -> CoreNode:
+        return CoreNode(
+            id=n.key,
+            level=n.level,
+            name=n.name,
+            parent=n.parent.key if n.parent else None,
+            number=n.number,
+            description=n.description,
+            departments=n.departments,
+            tags=n.tags,
+            status=n.status,
+            note=n.note,
+            texts={t.year: NodeTexts(t.results, t.issues, t.summary, t.funding) for t in texts[n.pk]},
+            reviews={r.year: Review(r.grade, r.comments, r.answer) for r in reviews[n.pk]},
+            projects=[Project(p["name"], p.get("departments", []), p.get("tags", [])) for p in n.projects],
+            activities=n.activities,
+            extras=n.extras,
         )
-        return {"id": n.key, "parent": n.parent.key if n.parent else None} | body | n.extras
 
-    doc: dict[str, Any] = {
-        "format": FORMAT,
-        "plan": _drop_empty(
-            {
-                "id": plan.key,
-                "name": plan.name,
-                "organization": _drop_empty({"name": plan.organization_name, "code": plan.organization_code}),
-                "period": {"start": plan.period_start, "end": plan.period_end},
-                "levels": list(plan.levels),
-                "description": plan.description,
-                "cycles": _years(plan.cycles.all(), lambda c: _drop_empty({"status": c.status, "due": c.due})),
-            }
-        ),
-        "rules": rules.spec if rules else None,
-        "nodes": [node_doc(n) for n in nodes],
-        "indicators": [indicator_doc(i) for i in indicators],
-    }
-    for key, value in plan.extras.items():
-        if key.startswith("plan."):
-            doc["plan"][key[len("plan.") :]] = value
-        else:
-            doc[key] = value
+    head = CorePlan(
+        id=plan.key,
+        name=plan.name,
+        organization=Organization(plan.organization_name, plan.organization_code),
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        levels=list(plan.levels),
+        rules=parse_rules(spec, f"{plan.key}:rules"),
+        rules_spec=spec,
+        description=plan.description,
+        cycles={c.year: Cycle(c.status, c.due) for c in plan.cycles.all()},
+        extras=plan.extras,
+    )
+    doc = plan_to_dict(head)
+    doc["nodes"] = [node_to_dict(core_node(n)) for n in nodes]
+    doc["indicators"] = [indicator_doc(i) for i in indicators]
     return doc
 
 
@@ -146,14 +143,6 @@ def value_doc(v: m.Value) -> dict[str, Any]:
             "judgement_reason": v.judgement_reason,
         }
     )
-
-
-def text_doc(t: m.NodeText) -> dict[str, Any]:
-    return _drop_empty({"results": t.results, "issues": t.issues, "summary": t.summary, "funding": t.funding})
-
-
-def review_doc(rv: m.Review) -> dict[str, Any]:
-    return _drop_empty({"grade": rv.grade, "comments": rv.comments, "answer": rv.answer})
 
 
 @dataclass

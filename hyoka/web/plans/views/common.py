@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from ....core.engine import Evaluation, IndicatorResult, NodeResult
@@ -31,6 +31,14 @@ def default_year(plan: m.Plan) -> int:
     if cycles:
         return max(c.year for c in cycles)
     return plan.period_start
+
+
+def year_or_404(raw: str) -> int:
+    """The year a form posts; a year nobody could have chosen is no page."""
+    try:
+        return parse_year(raw, "year")
+    except InputError:
+        raise Http404 from None
 
 
 def chosen_year(request: HttpRequest, plan: m.Plan) -> int:
