@@ -25,6 +25,7 @@ urlpatterns = [
     path(plan + "indicators/<str:indicator_key>/", pages.indicator, name="indicator"),
     path(plan + "indicators/<str:indicator_key>/value/", entry.value_edit, name="value_edit"),
     path(plan + "indicators/<str:indicator_key>/preview/", entry.preview, name="preview"),
+    path(plan + "indicators/<str:indicator_key>/target/", entry.target_edit, name="target_edit"),
     path(plan + "summary/", pages.summary, name="summary"),
     path(plan + "council/", council.council, name="council"),
     path(plan + "history/", pages.history, name="history"),

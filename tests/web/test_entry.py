@@ -165,3 +165,16 @@ def test_a_due_date_that_is_not_a_date_is_refused(plan: m.Plan, client_for: Call
     page = client_for("planner").post(f"{URL}/cycles/open/", {"year": 2026, "due": "来年の春"}, follow=True)
     assert "提出期限は日付" in page.content.decode()
     assert not m.Cycle.objects.filter(plan=plan, year=2026).exists()
+
+
+def test_planner_revises_a_target_with_a_reason_and_the_core_checks_it(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    url = f"{URL}/indicators/1-3-1-k1/target/"
+    assert "変更理由" in c.post(url, {"target_year": YEAR, "target": "52.0％"}, follow=True).content.decode()
+    bad = c.post(url, {"target_year": YEAR, "target": "実行中", "why": "改定"}, follow=True).content.decode()
+    assert "indicators[1-3-1-k1].targets.2025" in bad and "数値として解釈できません" in bad
+    c.post(url, {"target_year": YEAR, "target": "52.0％", "why": "令和７年３月改定"})
+    plan.refresh_from_db()
+    assert core_plan(plan).indicator_by_id["1-3-1-k1"].targets[YEAR].text == "52.0％"
+    change = Change.objects.get(plan=plan, kind="target")
+    assert (change.old, change.new, change.why) == ("51.0％", "52.0％", "令和７年３月改定")

@@ -95,6 +95,11 @@ ENDPOINTS = [
         ),
     ),
     Endpoint(
+        "target",
+        MANAGERS,
+        lambda c, p: c.post(f"/plans/{p.key}/indicators/{OWN_INDICATOR}/target/", {"target_year": YEAR, "target": "52.0％", "why": "改定"}),
+    ),
+    Endpoint(
         "texts",
         MANAGERS | {"sangyo"},
         lambda c, p: c.post(f"/plans/{p.key}/nodes/1-3-1-1/texts/", {"year": YEAR, "results": "成果", "issues": "課題"}),
@@ -148,9 +153,11 @@ def open_cycle(db: None) -> m.Plan:
     return plan
 
 
-def _state(plan: m.Plan) -> tuple[int, int, int, int, int, int]:
+def _state(plan: m.Plan) -> tuple[int, int, int, int, int, int, int]:
     return (
         Change.objects.filter(plan=plan).count(),
+        m.Target.objects.filter(series__indicator__plan=plan).count()
+        + sum(len(t) for t in m.Target.objects.filter(series__indicator__plan=plan).values_list("text", flat=True)),
         m.Value.objects.filter(series__indicator__plan=plan).count(),
         m.Cycle.objects.filter(plan=plan, status=m.CycleStatus.OPEN).count(),
         Submission.objects.filter(plan=plan).exclude(status=SubmissionStatus.SUBMITTED).count(),

@@ -13,17 +13,17 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ...core.errors import InputError
+from ...core.errors import InputError, Problem
 from ...core.model import Series as CoreSeries
 from ...core.model import Status
 from ...core.model import Value as CoreValue
 from ...core.values import Kind
-from ...formats.hyoka1 import value_from_dict
+from ...formats.hyoka1 import plan_from_dict, value_from_dict
 from ..accounts.models import User
 from ..history.models import ChangeKind
 from ..history.record import record
 from . import models as m
-from .convert import core_plan, touch
+from .convert import core_plan, document, touch
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,59 @@ def save_value(series: m.Series, year: int, entered: ValueInput, user: User | No
     )
     if mark_changed:
         touch(plan)
+    return True
+
+
+def target_place(series: m.Series, year: int) -> str:
+    return f"indicators[{series.indicator.key}]" + (f".parts[{series.part}]" if series.part else "") + f".targets.{year}"
+
+
+def _document_with_target(series: m.Series, year: int, text: str) -> dict[str, Any]:
+    doc = document(series.indicator.plan)
+    indicator = next(i for i in doc["indicators"] if i["id"] == series.indicator.key)
+    holder = next(p for p in indicator["parts"] if p["id"] == series.part) if series.part else indicator
+    if text:
+        holder["targets"][str(year)] = text
+    else:
+        holder["targets"].pop(str(year), None)
+    return doc
+
+
+@transaction.atomic
+def save_target(series: m.Series, year: int, text: str, user: User | None, why: str) -> bool:
+    """Change a target (a plan revision): the whole plan is checked by the core first, and a reason is required."""
+    plan = series.indicator.plan
+    text = text.strip()
+    row = m.Target.objects.select_for_update().filter(series=series, year=year).first()
+    old = row.text if row else ""
+    if old == text:
+        return False
+    if not why.strip():
+        raise InputError.one(
+            target_place(series, year) + ".why", _("目標値を変えるときは変更理由を書いてください"), "give a reason for changing a target"
+        )
+    try:
+        plan_from_dict(_document_with_target(series, year, text))
+    except InputError as e:  # the stored plan was valid, so every problem is this target's
+        raise InputError([Problem(target_place(series, year), p.message, p.message_en, p.text) for p in e.problems]) from None
+    if text:
+        m.Target.objects.update_or_create(series=series, year=year, defaults={"text": text})
+    elif row is not None:
+        row.delete()
+    part = f"（{series.label or series.part}）" if series.part else ""
+    record(
+        plan,
+        user,
+        ChangeKind.TARGET,
+        f"{series.indicator.key}{part} {year}年度 目標値",
+        old=old,
+        new=text,
+        why=why,
+        indicator_key=series.indicator.key,
+        node_key=series.indicator.node.key,
+        year=year,
+    )
+    touch(plan)
     return True
 
 

@@ -18,7 +18,7 @@ from ....core.rates import rate_of
 from ...accounts import access
 from .. import models as m
 from ..convert import core_plan, evaluation
-from ..entry import ValueInput, check_value, core_series, lines, save_texts, save_value
+from ..entry import ValueInput, check_value, core_series, lines, save_target, save_texts, save_value
 from .common import chosen_year, get_plan, plan_context, year_or_404
 
 
@@ -62,6 +62,24 @@ def value_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpR
     else:
         messages.info(request, _("変更はありません。"))
     return redirect(target)
+
+
+@require_POST
+def target_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
+    """Planners revise a target (SPEC 2: 【改定版】); the change is kept with its reason."""
+    plan = get_plan(plan_key)
+    access.require(access.may_manage(request.user))
+    series = _series(plan, indicator_key, request.POST.get("part", ""))
+    year = year_or_404(request.POST.get("target_year", ""))
+    shown = year_or_404(request.POST.get("year", "")) if request.POST.get("year") else year
+    try:
+        changed = save_target(series, year, request.POST.get("target", ""), request.user, request.POST.get("why", ""))
+    except InputError as e:
+        for problem in e.problems:
+            messages.error(request, str(problem))
+    else:
+        messages.success(request, _("目標値を変更しました。") if changed else _("変更はありません。"))
+    return redirect(reverse("indicator", args=[plan.key, indicator_key]) + f"?year={shown}#entry-{series.part or 'main'}")
 
 
 @require_GET

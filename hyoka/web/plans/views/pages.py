@@ -163,6 +163,7 @@ def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpRe
         "judgement": judgement,
         "judgement_explanation": explain_judgement(ind, year, judgement, rules.judgement) if judgement and rules.judgement else "",
         "editable": access.may_enter(request.user, plan, year, departments),
+        "may_manage": access.may_manage(request.user),
         "changes": Change.objects.filter(plan=plan, indicator_key=ind.id).select_related("user")[:200],
         "status_choices": m.ValueStatus.choices,
     }
