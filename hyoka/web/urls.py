@@ -7,7 +7,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from .accounts.views import LoginView
-from .plans.views import council, entry, pages, upload
+from .plans.views import council, entry, pages, rules, upload
 from .workflow import views as workflow
 
 plan = "plans/<str:plan_key>/"
@@ -29,6 +29,7 @@ urlpatterns = [
     path(plan + "summary/", pages.summary, name="summary"),
     path(plan + "council/", council.council, name="council"),
     path(plan + "history/", pages.history, name="history"),
+    path(plan + "rules/", rules.rules, name="rules"),
     path(plan + "export.json", pages.export, name="export"),
     path(plan + "inbox/", workflow.inbox, name="inbox"),
     path(plan + "submit/", workflow.submit, name="submit"),

@@ -178,3 +178,17 @@ def test_planner_revises_a_target_with_a_reason_and_the_core_checks_it(plan: m.P
     assert core_plan(plan).indicator_by_id["1-3-1-k1"].targets[YEAR].text == "52.0％"
     change = Change.objects.get(plan=plan, kind="target")
     assert (change.old, change.new, change.why) == ("51.0％", "52.0％", "令和７年３月改定")
+
+
+def test_rules_are_revised_as_a_new_version_that_the_core_checks(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    bad = c.post(f"{URL}/rules/", {"spec": '{"preset": "kanagawa-sousei", "rate": {"rounding": "sometimes"}}', "why": "x"})
+    assert bad.status_code == 400 and "rules.rate" in bad.content.decode()
+    spec = '{"preset": "kanagawa-sousei", "rate": {"rounding": "half_up", "decimals": 1}}'
+    c.post(f"{URL}/rules/", {"spec": spec, "why": "四捨五入に変更"})
+    plan.refresh_from_db()
+    assert m.RuleSetVersion.objects.filter(plan=plan).count() == 2
+    assert evaluation(plan, 2024).rules.rate.rounding.mode == "half_up"
+    assert Change.objects.get(plan=plan, kind="rules").why == "四捨五入に変更"
+    page = c.get(f"{URL}/rules/").content.decode()
+    assert "小数第2位を四捨五入" in page and "90% 以上" in page

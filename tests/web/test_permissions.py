@@ -100,6 +100,11 @@ ENDPOINTS = [
         lambda c, p: c.post(f"/plans/{p.key}/indicators/{OWN_INDICATOR}/target/", {"target_year": YEAR, "target": "52.0％", "why": "改定"}),
     ),
     Endpoint(
+        "rules",
+        MANAGERS,
+        lambda c, p: c.post(f"/plans/{p.key}/rules/", {"spec": '{"preset": "kanagawa-sousei", "name": "改定"}', "why": "改定"}),
+    ),
+    Endpoint(
         "texts",
         MANAGERS | {"sangyo"},
         lambda c, p: c.post(f"/plans/{p.key}/nodes/1-3-1-1/texts/", {"year": YEAR, "results": "成果", "issues": "課題"}),
@@ -153,7 +158,7 @@ def open_cycle(db: None) -> m.Plan:
     return plan
 
 
-def _state(plan: m.Plan) -> tuple[int, int, int, int, int, int, int]:
+def _state(plan: m.Plan) -> tuple[int, ...]:
     return (
         Change.objects.filter(plan=plan).count(),
         m.Target.objects.filter(series__indicator__plan=plan).count()
@@ -163,6 +168,7 @@ def _state(plan: m.Plan) -> tuple[int, int, int, int, int, int, int]:
         Submission.objects.filter(plan=plan).exclude(status=SubmissionStatus.SUBMITTED).count(),
         User.objects.count(),
         Department.objects.count(),
+        m.RuleSetVersion.objects.filter(plan=plan).count(),
     )
 
 
