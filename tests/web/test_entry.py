@@ -192,3 +192,21 @@ def test_rules_are_revised_as_a_new_version_that_the_core_checks(plan: m.Plan, c
     assert Change.objects.get(plan=plan, kind="rules").why == "四捨五入に変更"
     page = c.get(f"{URL}/rules/").content.decode()
     assert "小数第2位を四捨五入" in page and "90% 以上" in page
+
+
+def test_each_part_of_an_indicator_takes_its_own_value(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    c.post(f"{URL}/indicators/3-3-2-k1/value/", {"year": YEAR, "part": "elementary", "value": "９３．５％", "status": "confirmed"})
+    plan.refresh_from_db()
+    result = evaluation(plan, YEAR).indicators["3-3-2-k1"]
+    rates = {label: str(r.value) for label, _s, r in result.rates}
+    assert rates == {"小": "100.5", "中": "None"}  # 93.5 / 93.0, truncated; the other part has no value yet
+
+
+def test_planner_sees_every_department_and_its_open_work(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    client_for("sangyo").post(f"{URL}/submit/", {"year": YEAR})
+    page = client_for("planner").get(f"{URL}/inbox/?year={YEAR}")
+    rows = {o["department"]: o for o in page.context["overview"]}
+    assert set(rows) >= {"産業労働局", "福祉子どもみらい局", "政策局"}
+    assert rows["産業労働局"]["submission"].status == "submitted" and rows["政策局"]["submission"] is None
+    assert rows["産業労働局"]["work"]["missing_values"] == 11

@@ -63,13 +63,22 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
         department = request.GET.get("department") or (names[0] if names else "")
     else:
         raise Http404
-    submission = Submission.objects.filter(plan=plan, year=year, department__name=department).first()
+    submissions = {
+        s.department.name: s
+        for s in Submission.objects.filter(plan=plan, year=year).select_related("department", "submitted_by", "decided_by")
+    }
+    submission = submissions.get(department)
+    overview = []
+    if access.may_manage(user):
+        for name in names:
+            work = department_work(core, name, year)
+            overview.append({"department": name, "work": work, "submission": submissions.get(name)})
     ctx |= {
         "department": department,
         "departments": names,
         "work": department_work(core, department, year) if department in names else None,
         "submission": submission,
-        "submissions": Submission.objects.filter(plan=plan, year=year).select_related("department", "submitted_by", "decided_by"),
+        "overview": overview,
         "may_submit": user.is_department and access.may_enter(user, plan, year, [department]),
         "may_manage": access.may_manage(user),
     }

@@ -92,7 +92,7 @@ def node(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
         "grade": grade,
         "grade_explanation": explain_grade(grade, n.level) if grade else "",
         "rows": _indicator_rows(ctx, core.indicators_of.get(n.id, [])),
-        "children": tree_rows(core, ev, under=n.id),
+        "children": [r for r in tree_rows(core, ev, under=n.id) if not r.leaf],  # leaves are shown with their texts
         "text_nodes": [
             {
                 "node": x,
