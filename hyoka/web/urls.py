@@ -14,6 +14,7 @@ plan = "plans/<str:plan_key>/"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("plans/import/", pages.import_plan, name="import_plan"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -129,3 +129,26 @@ def test_pages_do_not_query_per_node(path: str, client_for: Callable[[str], Clie
     m.Plan.objects.filter(pk=plan.pk).update(revision="cold")  # nothing cached: the plan is read from the tables
     with django_assert_max_num_queries(20):
         assert c.get(path).status_code == 200
+
+
+def test_planner_imports_a_new_plan_and_a_broken_one_changes_nothing(client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    doc = plan_to_dict(load_sample("hiratsuka-juten"))
+    doc["plan"]["id"] = "hiratsuka-copy"
+    f = io.BytesIO(json.dumps(doc, ensure_ascii=False).encode())
+    f.name = "copy.json"
+    c.post("/plans/import/", {"file": f})
+    assert plan_to_dict(core_plan(m.Plan.objects.get(key="hiratsuka-copy"))) == json.loads(json.dumps(doc, ensure_ascii=False))
+    doc["plan"]["id"] = "broken"
+    doc["indicators"][0]["targets"]["2027"] = "たくさん"
+    f = io.BytesIO(json.dumps(doc, ensure_ascii=False).encode())
+    f.name = "broken.json"
+    page = c.post("/plans/import/", {"file": f}, follow=True).content.decode()
+    assert "broken.json:indicators[0].targets.2027" in page and not m.Plan.objects.filter(key="broken").exists()
+
+
+def test_importing_over_a_stored_plan_is_refused(client_for: Callable[[str], Client]) -> None:
+    f = io.BytesIO(json.dumps(plan_to_dict(load_sample("hiratsuka-juten")), ensure_ascii=False).encode())
+    f.name = "again.json"
+    page = client_for("planner").post("/plans/import/", {"file": f}, follow=True).content.decode()
+    assert "同じ ID の計画がすでに登録されています" in page

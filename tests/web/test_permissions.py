@@ -40,6 +40,14 @@ def _upload_file(plan: m.Plan, indicator: str) -> io.BytesIO:
     return f
 
 
+def _new_plan_file(plan: m.Plan) -> io.BytesIO:
+    doc = plan_to_dict(core_plan(plan))
+    doc["plan"]["id"] = "imported-copy"
+    f = io.BytesIO(json.dumps(doc, ensure_ascii=False).encode())
+    f.name = "imported-copy.json"
+    return f
+
+
 def _apply(indicator: str) -> Callable[[Client, m.Plan], object]:
     def run(c: Client, plan: m.Plan) -> object:
         # The preview is made by the planner in the same session shape; apply is what is checked.
@@ -139,6 +147,7 @@ ENDPOINTS = [
             {"username": "new-user", "password1": "a-Long-pass-4321", "password2": "a-Long-pass-4321", "role": "department"},
         ),
     ),
+    Endpoint("import_plan", MANAGERS, lambda c, p: c.post("/plans/import/", {"file": _new_plan_file(p)})),
     Endpoint("admin_departments", frozenset({"admin"}), lambda c, p: c.post("/admin/accounts/department/add/", {"name": "新しい局"})),
 ]
 
@@ -169,6 +178,7 @@ def _state(plan: m.Plan) -> tuple[int, ...]:
         User.objects.count(),
         Department.objects.count(),
         m.RuleSetVersion.objects.filter(plan=plan).count(),
+        m.Plan.objects.count(),
     )
 
 

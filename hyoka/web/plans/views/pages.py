@@ -5,21 +5,46 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from ....core.errors import InputError
 from ....core.explain import explain_grade, explain_judgement, explain_rate
 from ....core.model import Indicator as CoreIndicator
 from ....core.summary import ALL, summarize
-from ....formats.hyoka1 import plan_to_dict
+from ....formats.hyoka1 import loads, plan_to_dict
 from ...accounts import access
-from ...history.models import Change
+from ...history.models import Change, ChangeKind
+from ...history.record import record
 from .. import models as m
 from ..charts import series_chart
-from ..convert import core_plan, evaluation
+from ..convert import core_plan, evaluation, store_plan
 from .common import chosen_year, get_plan, plan_context, tree_rows
+from .upload import MAX_UPLOAD_BYTES
+
+
+@require_POST
+def import_plan(request: HttpRequest) -> HttpResponse:
+    """A new plan from a `hyoka/1` file (all or nothing). A stored plan is never replaced here: its
+    history would go with it; changes to it come through the upload preview instead."""
+    access.require(access.may_manage(request.user))
+    f = request.FILES.get("file")
+    if f is None or f.size > MAX_UPLOAD_BYTES:
+        messages.error(request, _("ファイルを選んでください（20MBまで）。"))
+        return redirect("home")
+    try:
+        row = store_plan(loads(f.read(), where=f.name))
+    except InputError as e:
+        for problem in e.problems[:20]:
+            messages.error(request, str(problem))
+        return redirect("home")
+    record(row, request.user, ChangeKind.IMPORT, f"{row.name} 取込み", new=f.name)
+    messages.success(request, _("計画を取り込みました。"))
+    return redirect("tree", row.key)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "levels": " → ".join(core.levels),
             }
         )
-    return render(request, "plans/home.html", {"plans": plans})
+    return render(request, "plans/home.html", {"plans": plans, "may_manage": access.may_manage(request.user)})
 
 
 def tree(request: HttpRequest, plan_key: str) -> HttpResponse:
