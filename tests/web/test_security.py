@@ -78,3 +78,13 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     env |= {"HYOKA_ENV": "production", "HYOKA_ALLOWED_HOSTS": "x.example", "HYOKA_DATA_DIR": str(tmp_path)}
     result = subprocess.run([sys.executable, "-m", "hyoka.web", "check"], env=env, capture_output=True, text=True, check=False)
     assert result.returncode != 0 and "HYOKA_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_allow_scripts_only_from_hyoka(password: str) -> None:
+    c = Client()
+    c.force_login(User.objects.get(username="planner"))
+    response = c.get("/plans/kanagawa-sousei-3/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    assert "<script>" not in response.content.decode()  # no inline script, so the policy costs nothing
