@@ -152,3 +152,14 @@ def test_importing_over_a_stored_plan_is_refused(client_for: Callable[[str], Cli
     f.name = "again.json"
     page = client_for("planner").post("/plans/import/", {"file": f}, follow=True).content.decode()
     assert "同じ ID の計画がすでに登録されています" in page
+
+
+def test_history_can_be_narrowed_to_a_kind_and_a_year(client_for: Callable[[str], Client]) -> None:
+    plan = m.Plan.objects.get(key="kanagawa-sousei-3")
+    from hyoka.web.history.record import record
+
+    record(plan, None, "value", "a 2024", new="1", year=2024)
+    record(plan, None, "cycle", "b 2025", new="open", year=2025)
+    c = client_for("reviewer")
+    assert [ch.subject for ch in c.get("/plans/kanagawa-sousei-3/history/?kind=cycle").context["changes"]] == ["b 2025"]
+    assert [ch.subject for ch in c.get("/plans/kanagawa-sousei-3/history/?year=2024&only_year=1").context["changes"]] == ["a 2024"]

@@ -41,3 +41,10 @@ def test_an_evaluation_refers_to_the_plan_pages_are_given() -> None:
         evaluation(other, 2024)
     assert evaluation(plan, 2024).plan is core_plan(plan)
     assert evaluation(plan, 2025).plan is core_plan(plan)
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration() -> None:
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -256,9 +256,13 @@ def history(request: HttpRequest, plan_key: str) -> HttpResponse:
     year = chosen_year(request, plan)
     changes = Change.objects.filter(plan=plan).select_related("user")
     kind = request.GET.get("kind", "")
-    if kind:
+    if kind in ChangeKind.values:
         changes = changes.filter(kind=kind)
-    return render(request, "plans/history.html", plan_context(plan, year, changes=changes[:500], kind=kind))
+    only_year = request.GET.get("only_year") == "1"
+    if only_year:
+        changes = changes.filter(year=year)
+    ctx = plan_context(plan, year, changes=changes[:500], kind=kind, kinds=ChangeKind.choices, only_year=only_year)
+    return render(request, "plans/history.html", ctx)
 
 
 def export(request: HttpRequest, plan_key: str) -> HttpResponse:
