@@ -210,3 +210,10 @@ def test_planner_sees_every_department_and_its_open_work(plan: m.Plan, client_fo
     assert set(rows) >= {"産業労働局", "福祉子どもみらい局", "政策局"}
     assert rows["産業労働局"]["submission"].status == "submitted" and rows["政策局"]["submission"] is None
     assert rows["産業労働局"]["work"]["missing_values"] == 11
+
+
+def test_a_department_without_work_in_a_plan_cannot_submit_to_it(db: None, client_for: Callable[[str], Client]) -> None:
+    hiratsuka = m.Plan.objects.get(key="hiratsuka-juten")  # its FY2024 cycle is open; 産業労働局 is not in it
+    assert m.Cycle.objects.get(plan=hiratsuka, year=2024).is_open
+    assert client_for("sangyo").post("/plans/hiratsuka-juten/submit/", {"year": 2024}).status_code == 403
+    assert not Submission.objects.filter(plan=hiratsuka).exists()

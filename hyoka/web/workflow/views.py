@@ -19,9 +19,14 @@ from ..accounts import access
 from ..history.models import ChangeKind
 from ..history.record import record
 from ..plans import models as m
-from ..plans.convert import touch
+from ..plans.convert import core_plan, touch
 from ..plans.views.common import chosen_year, get_plan, plan_context, year_or_404
 from .models import Submission, SubmissionStatus
+
+
+def plan_departments(core: CorePlan) -> list[str]:
+    """Every department named in the plan: the ones that have something to enter and submit."""
+    return sorted({d for n in core.nodes for d in n.departments} | {d for i in core.indicators for d in i.departments})
 
 
 def department_work(core: CorePlan, department: str, year: int) -> dict[str, Any]:
@@ -55,7 +60,7 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
-    names = sorted({d for n in core.nodes for d in n.departments} | {d for i in core.indicators for d in i.departments})
+    names = plan_departments(core)
     user = request.user
     if user.is_department:
         department = user.department.name
@@ -79,7 +84,7 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
         "work": department_work(core, department, year) if department in names else None,
         "submission": submission,
         "overview": overview,
-        "may_submit": user.is_department and access.may_enter(user, plan, year, [department]),
+        "may_submit": user.is_department and department in names and access.may_enter(user, plan, year, [department]),
         "may_manage": access.may_manage(user),
     }
     return render(request, "workflow/inbox.html", ctx)
@@ -91,7 +96,11 @@ def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     year = year_or_404(request.POST.get("year", ""))
     user = request.user
-    access.require(user.is_department and access.may_enter(user, plan, year, [user.department.name]))
+    access.require(
+        user.is_department
+        and user.department.name in plan_departments(core_plan(plan))
+        and access.may_enter(user, plan, year, [user.department.name])
+    )
     sub, _created = Submission.objects.update_or_create(
         plan=plan,
         year=year,
