@@ -82,9 +82,25 @@ def value_shown(row: m.Value | None) -> str:
     return "" if row is None else shown(row.text, row.status, row.expected)
 
 
-def series_subject(series: m.Series, year: int) -> str:
+# The log keeps its subjects in Japanese whatever the language of the person who made the change.
+SERIES_WORDS = {ChangeKind.VALUE: "実績値", ChangeKind.TARGET: "目標値"}
+
+
+def record_series_change(series: m.Series, year: int, kind: ChangeKind, user: User | None, old: str, new: str, why: str) -> None:
+    """「1-3-1-k1（小） 2025年度 実績値」: a value's or a target's change, findable from its indicator."""
     part = f"（{series.label or series.part}）" if series.part else ""
-    return f"{series.indicator.key}{part} {year}年度 実績値"
+    record(
+        series.indicator.plan,
+        user,
+        kind,
+        f"{series.indicator.key}{part} {year}年度 {SERIES_WORDS[kind]}",
+        old=old,
+        new=new,
+        why=why,
+        indicator_key=series.indicator.key,
+        node_key=series.indicator.node.key,
+        year=year,
+    )
 
 
 @transaction.atomic
@@ -122,18 +138,7 @@ def save_value(series: m.Series, year: int, entered: ValueInput, user: User | No
     else:
         new_row.updated_by = user
         new_row.save()
-    record(
-        plan,
-        user,
-        ChangeKind.VALUE,
-        series_subject(series, year),
-        old=old,
-        new=new,
-        why=why,
-        indicator_key=series.indicator.key,
-        node_key=series.indicator.node.key,
-        year=year,
-    )
+    record_series_change(series, year, ChangeKind.VALUE, user, old, new, why)
     if mark_changed:
         touch(plan)
     return True
@@ -175,19 +180,7 @@ def save_target(series: m.Series, year: int, text: str, user: User | None, why: 
         m.Target.objects.update_or_create(series=series, year=year, defaults={"text": text})
     elif row is not None:
         row.delete()
-    part = f"（{series.label or series.part}）" if series.part else ""
-    record(
-        plan,
-        user,
-        ChangeKind.TARGET,
-        f"{series.indicator.key}{part} {year}年度 目標値",
-        old=old,
-        new=text,
-        why=why,
-        indicator_key=series.indicator.key,
-        node_key=series.indicator.node.key,
-        year=year,
-    )
+    record_series_change(series, year, ChangeKind.TARGET, user, old, text, why)
     touch(plan)
     return True
 
