@@ -193,9 +193,9 @@ def lines(text: str) -> list[str]:
 @transaction.atomic
 def save_texts(node: m.Node, year: int, results: list[str], issues: list[str], user: User | None, why: str = "") -> bool:
     row = m.NodeText.objects.select_for_update().filter(node=node, year=year).first() or m.NodeText(node=node, year=year)
-    changes = [
-        (_("取組結果"), row.results, results),
-        (_("課題と方向性"), row.issues, issues),
+    changes = [  # the log keeps its subjects in Japanese, whatever the writer's language
+        ("取組結果", row.results, results),
+        ("課題と方向性", row.issues, issues),
     ]
     changed = [(label, old, new) for label, old, new in changes if old != new]
     if not changed:
@@ -236,7 +236,7 @@ def save_review(
         return False
     row.save()
     kind = ChangeKind.ANSWER if answer is not None else ChangeKind.REVIEW
-    label = _("所管の対応") if answer is not None else _("二次評価")
+    label = "所管の対応" if answer is not None else "二次評価"
 
     def as_text(state: tuple[str, list[str], str]) -> str:
         if answer is not None:
