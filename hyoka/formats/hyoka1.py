@@ -759,7 +759,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             }
         ),
         "rules": plan.rules_spec,
-        "nodes": [_node_out(n) for n in plan.nodes],
+        "nodes": [node_to_dict(n) for n in plan.nodes],
         "indicators": [_indicator_out(i) for i in plan.indicators],
     }
     for key, value in plan.extras.items():
@@ -770,7 +770,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     return doc
 
 
-def _node_out(n: Node) -> dict[str, Any]:
+def node_to_dict(n: Node) -> dict[str, Any]:
+    """One node as the plan file writes it (the web layer writes stored nodes through this too)."""
     out = {
         "id": n.id,
         "parent": n.parent,

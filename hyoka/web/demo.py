@@ -73,7 +73,7 @@ def prepare_demo(database: Path) -> list[DemoUser]:
         dept = Department.objects.get_or_create(name=department)[0] if department else None
         admin = role == Role.ADMIN
         User.objects.create_user(username, password=password, role=role, department=dept, is_staff=admin, is_superuser=admin)
-        users.append(DemoUser(username, role, department, password))
+        users.append(DemoUser(username, str(Role(role).label), department, password))
     plan = m.Plan.objects.get(key=DEMO_PLAN)
     m.Cycle.objects.create(plan=plan, year=DEMO_YEAR, status=m.CycleStatus.OPEN, due=DEMO_DUE)
     planner = User.objects.get(username="planner")

@@ -8,6 +8,7 @@ which is what `hyoka demo` needs on a fresh machine.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hyoka.web.accounts.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hyoka.web.accounts.language.ChosenLanguageMiddleware",
@@ -92,8 +94,11 @@ if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "hyoka.sqlite3"}}
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # test_<name>: each database URL tests in its own database
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{DATABASES['default']['NAME']}"
+# Several checkouts run their test suites side by side on one PostgreSQL server, so the test
+# database is named after the checkout's folder (test_hyoka_web for a worktree called "web").
+_checkout = re.sub(r"[^a-z0-9_]", "_", WEB_DIR.parent.parent.name.lower())
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HYOKA_TEST_DATABASE", f"test_hyoka_{_checkout}")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -7,13 +7,14 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from .accounts.views import LoginView
-from .plans.views import council, entry, pages, upload
+from .plans.views import council, entry, pages, rules, upload
 from .workflow import views as workflow
 
 plan = "plans/<str:plan_key>/"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("plans/import/", pages.import_plan, name="import_plan"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -25,9 +26,11 @@ urlpatterns = [
     path(plan + "indicators/<str:indicator_key>/", pages.indicator, name="indicator"),
     path(plan + "indicators/<str:indicator_key>/value/", entry.value_edit, name="value_edit"),
     path(plan + "indicators/<str:indicator_key>/preview/", entry.preview, name="preview"),
+    path(plan + "indicators/<str:indicator_key>/target/", entry.target_edit, name="target_edit"),
     path(plan + "summary/", pages.summary, name="summary"),
     path(plan + "council/", council.council, name="council"),
     path(plan + "history/", pages.history, name="history"),
+    path(plan + "rules/", rules.rules, name="rules"),
     path(plan + "export.json", pages.export, name="export"),
     path(plan + "inbox/", workflow.inbox, name="inbox"),
     path(plan + "submit/", workflow.submit, name="submit"),

@@ -61,3 +61,9 @@ def client_for(db):
         return c
 
     return make
+
+
+@pytest.fixture(scope="session")
+def password() -> str:
+    """The password of every account in ACCOUNTS (browser tests log in through the form)."""
+    return PASSWORD

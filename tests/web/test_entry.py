@@ -159,3 +159,61 @@ def test_inbox_lists_what_is_still_to_enter(plan: m.Plan, client_for: Callable[[
     work = c.get(f"{URL}/inbox/?year={YEAR}").context["work"]
     states = {v["indicator"].id: v["state"] for v in work["values"]}
     assert states["1-3-1-k1"] == "confirmed" and states["1-3-1-k2"] == "missing"
+
+
+def test_a_due_date_that_is_not_a_date_is_refused(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    page = client_for("planner").post(f"{URL}/cycles/open/", {"year": 2026, "due": "来年の春"}, follow=True)
+    assert "提出期限は日付" in page.content.decode()
+    assert not m.Cycle.objects.filter(plan=plan, year=2026).exists()
+
+
+def test_planner_revises_a_target_with_a_reason_and_the_core_checks_it(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    url = f"{URL}/indicators/1-3-1-k1/target/"
+    assert "変更理由" in c.post(url, {"target_year": YEAR, "target": "52.0％"}, follow=True).content.decode()
+    bad = c.post(url, {"target_year": YEAR, "target": "実行中", "why": "改定"}, follow=True).content.decode()
+    assert "indicators[1-3-1-k1].targets.2025" in bad and "数値として解釈できません" in bad
+    c.post(url, {"target_year": YEAR, "target": "52.0％", "why": "令和７年３月改定"})
+    plan.refresh_from_db()
+    assert core_plan(plan).indicator_by_id["1-3-1-k1"].targets[YEAR].text == "52.0％"
+    change = Change.objects.get(plan=plan, kind="target")
+    assert (change.old, change.new, change.why) == ("51.0％", "52.0％", "令和７年３月改定")
+
+
+def test_rules_are_revised_as_a_new_version_that_the_core_checks(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    bad = c.post(f"{URL}/rules/", {"spec": '{"preset": "kanagawa-sousei", "rate": {"rounding": "sometimes"}}', "why": "x"})
+    assert bad.status_code == 400 and "rules.rate" in bad.content.decode()
+    spec = '{"preset": "kanagawa-sousei", "rate": {"rounding": "half_up", "decimals": 1}}'
+    c.post(f"{URL}/rules/", {"spec": spec, "why": "四捨五入に変更"})
+    plan.refresh_from_db()
+    assert m.RuleSetVersion.objects.filter(plan=plan).count() == 2
+    assert evaluation(plan, 2024).rules.rate.rounding.mode == "half_up"
+    assert Change.objects.get(plan=plan, kind="rules").why == "四捨五入に変更"
+    page = c.get(f"{URL}/rules/").content.decode()
+    assert "小数第2位を四捨五入" in page and "90% 以上" in page
+
+
+def test_each_part_of_an_indicator_takes_its_own_value(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    c.post(f"{URL}/indicators/3-3-2-k1/value/", {"year": YEAR, "part": "elementary", "value": "９３．５％", "status": "confirmed"})
+    plan.refresh_from_db()
+    result = evaluation(plan, YEAR).indicators["3-3-2-k1"]
+    rates = {label: str(r.value) for label, _s, r in result.rates}
+    assert rates == {"小": "100.5", "中": "None"}  # 93.5 / 93.0, truncated; the other part has no value yet
+
+
+def test_planner_sees_every_department_and_its_open_work(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    client_for("sangyo").post(f"{URL}/submit/", {"year": YEAR})
+    page = client_for("planner").get(f"{URL}/inbox/?year={YEAR}")
+    rows = {o["department"]: o for o in page.context["overview"]}
+    assert set(rows) >= {"産業労働局", "福祉子どもみらい局", "政策局"}
+    assert rows["産業労働局"]["submission"].status == "submitted" and rows["政策局"]["submission"] is None
+    assert rows["産業労働局"]["work"]["missing_values"] == 11
+
+
+def test_a_department_without_work_in_a_plan_cannot_submit_to_it(db: None, client_for: Callable[[str], Client]) -> None:
+    hiratsuka = m.Plan.objects.get(key="hiratsuka-juten")  # its FY2024 cycle is open; 産業労働局 is not in it
+    assert m.Cycle.objects.get(plan=hiratsuka, year=2024).is_open
+    assert client_for("sangyo").post("/plans/hiratsuka-juten/submit/", {"year": 2024}).status_code == 403
+    assert not Submission.objects.filter(plan=hiratsuka).exists()

@@ -110,3 +110,56 @@ def test_upload_of_a_broken_file_names_the_place(client_for: Callable[[str], Cli
 def test_japanese_first_whatever_the_browser_asks(client_for: Callable[[str], Client]) -> None:
     page = client_for("planner").get("/plans/kanagawa-sousei-3/?year=2024", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="ja"' in page and "体系図" in page and "令和６年度" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/plans/kanagawa-dx/",
+        "/plans/kanagawa-dx/nodes/kurashi/",
+        "/plans/kanagawa-sousei-3/indicators/3-3-2-k1/",
+        "/plans/kanagawa-sousei-3/inbox/",
+        "/plans/kanagawa-sousei-3/council/",
+    ],
+)
+def test_pages_do_not_query_per_node(path: str, client_for: Callable[[str], Client], django_assert_max_num_queries) -> None:
+    """Reading a whole plan costs one query per table, however many nodes it has."""
+    c = client_for("planner")
+    plan = m.Plan.objects.get(key=path.split("/")[2])
+    m.Plan.objects.filter(pk=plan.pk).update(revision="cold")  # nothing cached: the plan is read from the tables
+    with django_assert_max_num_queries(20):
+        assert c.get(path).status_code == 200
+
+
+def test_planner_imports_a_new_plan_and_a_broken_one_changes_nothing(client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    doc = plan_to_dict(load_sample("hiratsuka-juten"))
+    doc["plan"]["id"] = "hiratsuka-copy"
+    f = io.BytesIO(json.dumps(doc, ensure_ascii=False).encode())
+    f.name = "copy.json"
+    c.post("/plans/import/", {"file": f})
+    assert plan_to_dict(core_plan(m.Plan.objects.get(key="hiratsuka-copy"))) == json.loads(json.dumps(doc, ensure_ascii=False))
+    doc["plan"]["id"] = "broken"
+    doc["indicators"][0]["targets"]["2027"] = "たくさん"
+    f = io.BytesIO(json.dumps(doc, ensure_ascii=False).encode())
+    f.name = "broken.json"
+    page = c.post("/plans/import/", {"file": f}, follow=True).content.decode()
+    assert "broken.json:indicators[0].targets.2027" in page and not m.Plan.objects.filter(key="broken").exists()
+
+
+def test_importing_over_a_stored_plan_is_refused(client_for: Callable[[str], Client]) -> None:
+    f = io.BytesIO(json.dumps(plan_to_dict(load_sample("hiratsuka-juten")), ensure_ascii=False).encode())
+    f.name = "again.json"
+    page = client_for("planner").post("/plans/import/", {"file": f}, follow=True).content.decode()
+    assert "同じ ID の計画がすでに登録されています" in page
+
+
+def test_history_can_be_narrowed_to_a_kind_and_a_year(client_for: Callable[[str], Client]) -> None:
+    plan = m.Plan.objects.get(key="kanagawa-sousei-3")
+    from hyoka.web.history.record import record
+
+    record(plan, None, "value", "a 2024", new="1", year=2024)
+    record(plan, None, "cycle", "b 2025", new="open", year=2025)
+    c = client_for("reviewer")
+    assert [ch.subject for ch in c.get("/plans/kanagawa-sousei-3/history/?kind=cycle").context["changes"]] == ["b 2025"]
+    assert [ch.subject for ch in c.get("/plans/kanagawa-sousei-3/history/?year=2024&only_year=1").context["changes"]] == ["a 2024"]

@@ -40,6 +40,14 @@ def _upload_file(plan: m.Plan, indicator: str) -> io.BytesIO:
     return f
 
 
+def _new_plan_file(plan: m.Plan) -> io.BytesIO:
+    doc = plan_to_dict(core_plan(plan))
+    doc["plan"]["id"] = "imported-copy"
+    f = io.BytesIO(json.dumps(doc, ensure_ascii=False).encode())
+    f.name = "imported-copy.json"
+    return f
+
+
 def _apply(indicator: str) -> Callable[[Client, m.Plan], object]:
     def run(c: Client, plan: m.Plan) -> object:
         # The preview is made by the planner in the same session shape; apply is what is checked.
@@ -95,6 +103,16 @@ ENDPOINTS = [
         ),
     ),
     Endpoint(
+        "target",
+        MANAGERS,
+        lambda c, p: c.post(f"/plans/{p.key}/indicators/{OWN_INDICATOR}/target/", {"target_year": YEAR, "target": "52.0％", "why": "改定"}),
+    ),
+    Endpoint(
+        "rules",
+        MANAGERS,
+        lambda c, p: c.post(f"/plans/{p.key}/rules/", {"spec": '{"preset": "kanagawa-sousei", "name": "改定"}', "why": "改定"}),
+    ),
+    Endpoint(
         "texts",
         MANAGERS | {"sangyo"},
         lambda c, p: c.post(f"/plans/{p.key}/nodes/1-3-1-1/texts/", {"year": YEAR, "results": "成果", "issues": "課題"}),
@@ -129,6 +147,7 @@ ENDPOINTS = [
             {"username": "new-user", "password1": "a-Long-pass-4321", "password2": "a-Long-pass-4321", "role": "department"},
         ),
     ),
+    Endpoint("import_plan", MANAGERS, lambda c, p: c.post("/plans/import/", {"file": _new_plan_file(p)})),
     Endpoint("admin_departments", frozenset({"admin"}), lambda c, p: c.post("/admin/accounts/department/add/", {"name": "新しい局"})),
 ]
 
@@ -148,14 +167,18 @@ def open_cycle(db: None) -> m.Plan:
     return plan
 
 
-def _state(plan: m.Plan) -> tuple[int, int, int, int, int, int]:
+def _state(plan: m.Plan) -> tuple[int, ...]:
     return (
         Change.objects.filter(plan=plan).count(),
+        m.Target.objects.filter(series__indicator__plan=plan).count()
+        + sum(len(t) for t in m.Target.objects.filter(series__indicator__plan=plan).values_list("text", flat=True)),
         m.Value.objects.filter(series__indicator__plan=plan).count(),
         m.Cycle.objects.filter(plan=plan, status=m.CycleStatus.OPEN).count(),
         Submission.objects.filter(plan=plan).exclude(status=SubmissionStatus.SUBMITTED).count(),
         User.objects.count(),
         Department.objects.count(),
+        m.RuleSetVersion.objects.filter(plan=plan).count(),
+        m.Plan.objects.count(),
     )
 
 

@@ -29,3 +29,22 @@ def test_storing_twice_without_replace_is_refused() -> None:
         store_plan(load_sample("hiratsuka-juten"))
     assert "plan.id=hiratsuka-juten" in str(e.value)
     assert m.Plan.objects.filter(key="hiratsuka-juten").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_evaluation_refers_to_the_plan_pages_are_given() -> None:
+    """Pages compare series by identity; the cached evaluation must be of the cached plan."""
+    from hyoka.web.plans.convert import evaluation
+
+    plan = m.Plan.objects.get(key="kanagawa-dx")
+    for other in m.Plan.objects.exclude(pk=plan.pk):
+        evaluation(other, 2024)
+    assert evaluation(plan, 2024).plan is core_plan(plan)
+    assert evaluation(plan, 2025).plan is core_plan(plan)
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration() -> None:
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -23,6 +23,7 @@ def client_address(request: HttpRequest) -> str | None:
 
 def recent_failures(username: str, address: str | None) -> int:
     since = timezone.now() - timedelta(seconds=settings.HYOKA_LOGIN_WINDOW_SECONDS)
+    LoginFailure.objects.filter(at__lt=since).delete()  # only the window matters; the table stays small
     return LoginFailure.objects.filter(username=username, address=address, at__gte=since).count()
 
 

@@ -97,10 +97,10 @@ def series_chart(series: Series, years: list[int], *, title: str, pending_word: 
     while top < max(known):
         top += step
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = Fraction(plot_w, max(len(axis_years), 1))
+    column = Fraction(plot_w, max(len(axis_years), 1))
 
     def x(year: int) -> Fraction:
-        return LEFT + step * axis_years.index(year) + step / 2
+        return LEFT + column * axis_years.index(year) + column / 2
 
     def y(value: Fraction) -> Fraction:
         return TOP + plot_h - (value - bottom) / (top - bottom) * plot_h
@@ -113,7 +113,7 @@ def series_chart(series: Series, years: list[int], *, title: str, pending_word: 
     ticks = int((top - bottom) / step)
     for i in range(ticks + 1):
         value = bottom + step * i
-        out.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_c(y(value))}" y2="{_c(y(value))}"/>')
+        out.append(f'<line class="gridline" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_c(y(value))}" y2="{_c(y(value))}"/>')
         out.append(f'<text class="tick" x="{LEFT - 8}" y="{_c(y(value) + 4)}" text-anchor="end">{escape(_label(value))}</text>')
     for year in axis_years:
         out.append(f'<text class="tick" x="{_c(x(year))}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">{year}</text>')

@@ -9,21 +9,23 @@ by construction, which the round-trip tests check on every sample plan.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError
+from ...core.model import Cycle, NodeTexts, Organization, Project, Review
+from ...core.model import Node as CoreNode
 from ...core.model import Plan as CorePlan
 from ...core.model import Series as CoreSeries
-from ...formats.hyoka1 import FORMAT, plan_from_dict
+from ...core.rules import parse_rules
+from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict
 from ..accounts.models import Department
 from . import models as m
 
-_CACHE_SIZE = 32
-_plans: dict[tuple[int, str], CorePlan] = {}
-_evaluations: dict[tuple[int, str, int], Evaluation] = {}
+_CACHE_SIZE = 16
 
 
 def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +55,7 @@ def document(plan: m.Plan) -> dict[str, Any]:
     values: dict[int, list[m.Value]] = defaultdict(list)
     for v in m.Value.objects.filter(series__indicator__plan=plan):
         values[v.series_id].append(v)
-    rules = m.RuleSetVersion.objects.filter(plan=plan).order_by("-version").first()
+    spec = m.RuleSetVersion.objects.filter(plan=plan).order_by("-version").values_list("spec", flat=True)[0]
 
     def series_doc(s: m.Series) -> dict[str, Any]:
         out: dict[str, Any] = {"name": s.name, "unit": s.unit, "direction": s.direction}
@@ -93,47 +95,41 @@ def document(plan: m.Plan) -> dict[str, Any]:
             | i.extras
         )
 
-    def node_doc(n: m.Node) -> dict[str, Any]:
-        body = _drop_empty(
-            {
-                "level": n.level,
-                "number": n.number,
-                "name": n.name,
-                "description": n.description,
-                "departments": n.departments,
-                "tags": n.tags,
-                "status": n.status if n.status != "active" else "",
-                "note": n.note,
-                "texts": _years(texts[n.pk], text_doc),
-                "reviews": _years(reviews[n.pk], review_doc),
-                "projects": n.projects,
-                "activities": n.activities,
-            }
+    def core_node(n: m.Node) -> CoreNode:
+        return CoreNode(
+            id=n.key,
+            level=n.level,
+            name=n.name,
+            parent=n.parent.key if n.parent else None,
+            number=n.number,
+            description=n.description,
+            departments=n.departments,
+            tags=n.tags,
+            status=n.status,
+            note=n.note,
+            texts={t.year: NodeTexts(t.results, t.issues, t.summary, t.funding) for t in texts[n.pk]},
+            reviews={r.year: Review(r.grade, r.comments, r.answer) for r in reviews[n.pk]},
+            projects=[Project(p["name"], p.get("departments", []), p.get("tags", [])) for p in n.projects],
+            activities=n.activities,
+            extras=n.extras,
         )
-        return {"id": n.key, "parent": n.parent.key if n.parent else None} | body | n.extras
 
-    doc: dict[str, Any] = {
-        "format": FORMAT,
-        "plan": _drop_empty(
-            {
-                "id": plan.key,
-                "name": plan.name,
-                "organization": _drop_empty({"name": plan.organization_name, "code": plan.organization_code}),
-                "period": {"start": plan.period_start, "end": plan.period_end},
-                "levels": list(plan.levels),
-                "description": plan.description,
-                "cycles": _years(plan.cycles.all(), lambda c: _drop_empty({"status": c.status, "due": c.due})),
-            }
-        ),
-        "rules": rules.spec if rules else None,
-        "nodes": [node_doc(n) for n in nodes],
-        "indicators": [indicator_doc(i) for i in indicators],
-    }
-    for key, value in plan.extras.items():
-        if key.startswith("plan."):
-            doc["plan"][key[len("plan.") :]] = value
-        else:
-            doc[key] = value
+    head = CorePlan(
+        id=plan.key,
+        name=plan.name,
+        organization=Organization(plan.organization_name, plan.organization_code),
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        levels=list(plan.levels),
+        rules=parse_rules(spec, f"{plan.key}:rules"),
+        rules_spec=spec,
+        description=plan.description,
+        cycles={c.year: Cycle(c.status, c.due) for c in plan.cycles.all()},
+        extras=plan.extras,
+    )
+    doc = plan_to_dict(head)
+    doc["nodes"] = [node_to_dict(core_node(n)) for n in nodes]
+    doc["indicators"] = [indicator_doc(i) for i in indicators]
     return doc
 
 
@@ -149,12 +145,30 @@ def value_doc(v: m.Value) -> dict[str, Any]:
     )
 
 
-def text_doc(t: m.NodeText) -> dict[str, Any]:
-    return _drop_empty({"results": t.results, "issues": t.issues, "summary": t.summary, "funding": t.funding})
+@dataclass
+class _Computed:
+    """A stored plan as the core sees it, and its evaluations, for one revision of the plan.
+
+    Kept together so that every page sees one set of core objects (an evaluation's series
+    *are* the plan's series), and dropped together when the plan changes.
+    """
+
+    plan: CorePlan
+    evaluations: dict[int, Evaluation] = field(default_factory=dict)
 
 
-def review_doc(rv: m.Review) -> dict[str, Any]:
-    return _drop_empty({"grade": rv.grade, "comments": rv.comments, "answer": rv.answer})
+_cache: dict[tuple[int, str], _Computed] = {}
+
+
+def _computed(plan: m.Plan) -> _Computed:
+    key = (plan.pk, plan.revision)
+    found = _cache.get(key)
+    if found is None:
+        found = _Computed(plan_from_dict(document(plan), where=plan.key))
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = found
+    return found
 
 
 def core_plan(plan: m.Plan) -> CorePlan:
@@ -162,27 +176,16 @@ def core_plan(plan: m.Plan) -> CorePlan:
 
     Callers must treat the result as read-only (copy what they want to change).
     """
-    key = (plan.pk, plan.revision)
-    found = _plans.get(key)
-    if found is None:
-        found = plan_from_dict(document(plan), where=plan.key)
-        _remember(_plans, key, found)
-    return found
+    return _computed(plan).plan
 
 
 def evaluation(plan: m.Plan, year: int) -> Evaluation:
-    key = (plan.pk, plan.revision, year)
-    found = _evaluations.get(key)
+    """``evaluate`` of the stored plan, computed once per revision and year; its ``.plan`` is ``core_plan(plan)``."""
+    computed = _computed(plan)
+    found = computed.evaluations.get(year)
     if found is None:
-        found = evaluate(core_plan(plan), year)
-        _remember(_evaluations, key, found)
+        found = computed.evaluations[year] = evaluate(computed.plan, year)
     return found
-
-
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(cache) >= _CACHE_SIZE:
-        cache.pop(next(iter(cache)))
-    cache[key] = value
 
 
 def touch(plan: m.Plan) -> None:

@@ -13,17 +13,17 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ...core.errors import InputError
+from ...core.errors import InputError, Problem
 from ...core.model import Series as CoreSeries
 from ...core.model import Status
 from ...core.model import Value as CoreValue
 from ...core.values import Kind
-from ...formats.hyoka1 import value_from_dict
+from ...formats.hyoka1 import plan_from_dict, value_from_dict
 from ..accounts.models import User
 from ..history.models import ChangeKind
 from ..history.record import record
 from . import models as m
-from .convert import core_plan, touch
+from .convert import core_plan, document, touch
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,25 @@ def value_shown(row: m.Value | None) -> str:
     return "" if row is None else shown(row.text, row.status, row.expected)
 
 
-def series_subject(series: m.Series, year: int) -> str:
+# The log keeps its subjects in Japanese whatever the language of the person who made the change.
+SERIES_WORDS = {ChangeKind.VALUE: "実績値", ChangeKind.TARGET: "目標値"}
+
+
+def record_series_change(series: m.Series, year: int, kind: ChangeKind, user: User | None, old: str, new: str, why: str) -> None:
+    """「1-3-1-k1（小） 2025年度 実績値」: a value's or a target's change, findable from its indicator."""
     part = f"（{series.label or series.part}）" if series.part else ""
-    return f"{series.indicator.key}{part} {year}年度 実績値"
+    record(
+        series.indicator.plan,
+        user,
+        kind,
+        f"{series.indicator.key}{part} {year}年度 {SERIES_WORDS[kind]}",
+        old=old,
+        new=new,
+        why=why,
+        indicator_key=series.indicator.key,
+        node_key=series.indicator.node.key,
+        year=year,
+    )
 
 
 @transaction.atomic
@@ -122,20 +138,50 @@ def save_value(series: m.Series, year: int, entered: ValueInput, user: User | No
     else:
         new_row.updated_by = user
         new_row.save()
-    record(
-        plan,
-        user,
-        ChangeKind.VALUE,
-        series_subject(series, year),
-        old=old,
-        new=new,
-        why=why,
-        indicator_key=series.indicator.key,
-        node_key=series.indicator.node.key,
-        year=year,
-    )
+    record_series_change(series, year, ChangeKind.VALUE, user, old, new, why)
     if mark_changed:
         touch(plan)
+    return True
+
+
+def target_place(series: m.Series, year: int) -> str:
+    return f"indicators[{series.indicator.key}]" + (f".parts[{series.part}]" if series.part else "") + f".targets.{year}"
+
+
+def _document_with_target(series: m.Series, year: int, text: str) -> dict[str, Any]:
+    doc = document(series.indicator.plan)
+    indicator = next(i for i in doc["indicators"] if i["id"] == series.indicator.key)
+    holder = next(p for p in indicator["parts"] if p["id"] == series.part) if series.part else indicator
+    if text:
+        holder["targets"][str(year)] = text
+    else:
+        holder["targets"].pop(str(year), None)
+    return doc
+
+
+@transaction.atomic
+def save_target(series: m.Series, year: int, text: str, user: User | None, why: str) -> bool:
+    """Change a target (a plan revision): the whole plan is checked by the core first, and a reason is required."""
+    plan = series.indicator.plan
+    text = text.strip()
+    row = m.Target.objects.select_for_update().filter(series=series, year=year).first()
+    old = row.text if row else ""
+    if old == text:
+        return False
+    if not why.strip():
+        raise InputError.one(
+            target_place(series, year) + ".why", _("目標値を変えるときは変更理由を書いてください"), "give a reason for changing a target"
+        )
+    try:
+        plan_from_dict(_document_with_target(series, year, text))
+    except InputError as e:  # the stored plan was valid, so every problem is this target's
+        raise InputError([Problem(target_place(series, year), p.message, p.message_en, p.text) for p in e.problems]) from None
+    if text:
+        m.Target.objects.update_or_create(series=series, year=year, defaults={"text": text})
+    elif row is not None:
+        row.delete()
+    record_series_change(series, year, ChangeKind.TARGET, user, old, text, why)
+    touch(plan)
     return True
 
 
@@ -147,9 +193,9 @@ def lines(text: str) -> list[str]:
 @transaction.atomic
 def save_texts(node: m.Node, year: int, results: list[str], issues: list[str], user: User | None, why: str = "") -> bool:
     row = m.NodeText.objects.select_for_update().filter(node=node, year=year).first() or m.NodeText(node=node, year=year)
-    changes = [
-        (_("取組結果"), row.results, results),
-        (_("課題と方向性"), row.issues, issues),
+    changes = [  # the log keeps its subjects in Japanese, whatever the writer's language
+        ("取組結果", row.results, results),
+        ("課題と方向性", row.issues, issues),
     ]
     changed = [(label, old, new) for label, old, new in changes if old != new]
     if not changed:
@@ -190,7 +236,7 @@ def save_review(
         return False
     row.save()
     kind = ChangeKind.ANSWER if answer is not None else ChangeKind.REVIEW
-    label = _("所管の対応") if answer is not None else _("二次評価")
+    label = "所管の対応" if answer is not None else "二次評価"
 
     def as_text(state: tuple[str, list[str], str]) -> str:
         if answer is not None:

@@ -183,10 +183,6 @@ class Series(models.Model):
         ordering = ["indicator", "position"]
         constraints = [models.UniqueConstraint(fields=["indicator", "part"], name="unique_series_part")]
 
-    @property
-    def is_part(self) -> bool:
-        return self.part != ""
-
 
 class Target(models.Model):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="targets")

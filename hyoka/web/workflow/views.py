@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -13,23 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ...core.errors import InputError
 from ...core.model import Plan as CorePlan
-from ...core.wareki import parse_year
 from ..accounts import access
 from ..history.models import ChangeKind
 from ..history.record import record
 from ..plans import models as m
-from ..plans.convert import touch
-from ..plans.views.common import chosen_year, get_plan, plan_context
+from ..plans.convert import core_plan, touch
+from ..plans.views.common import chosen_year, get_plan, plan_context, year_or_404
 from .models import Submission, SubmissionStatus
 
 
-def _year(raw: str) -> int:
-    try:
-        return parse_year(raw, "year")
-    except InputError:
-        raise Http404 from None
+def plan_departments(core: CorePlan) -> list[str]:
+    """Every department named in the plan: the ones that have something to enter and submit."""
+    return sorted({d for n in core.nodes for d in n.departments} | {d for i in core.indicators for d in i.departments})
 
 
 def department_work(core: CorePlan, department: str, year: int) -> dict[str, Any]:
@@ -63,7 +60,7 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
-    names = sorted({d for n in core.nodes for d in n.departments} | {d for i in core.indicators for d in i.departments})
+    names = plan_departments(core)
     user = request.user
     if user.is_department:
         department = user.department.name
@@ -71,14 +68,23 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
         department = request.GET.get("department") or (names[0] if names else "")
     else:
         raise Http404
-    submission = Submission.objects.filter(plan=plan, year=year, department__name=department).first()
+    submissions = {
+        s.department.name: s
+        for s in Submission.objects.filter(plan=plan, year=year).select_related("department", "submitted_by", "decided_by")
+    }
+    submission = submissions.get(department)
+    overview = []
+    if access.may_manage(user):
+        for name in names:
+            work = department_work(core, name, year)
+            overview.append({"department": name, "work": work, "submission": submissions.get(name)})
     ctx |= {
         "department": department,
         "departments": names,
         "work": department_work(core, department, year) if department in names else None,
         "submission": submission,
-        "submissions": Submission.objects.filter(plan=plan, year=year).select_related("department", "submitted_by", "decided_by"),
-        "may_submit": user.is_department and access.may_enter(user, plan, year, [department]),
+        "overview": overview,
+        "may_submit": user.is_department and department in names and access.may_enter(user, plan, year, [department]),
         "may_manage": access.may_manage(user),
     }
     return render(request, "workflow/inbox.html", ctx)
@@ -88,9 +94,13 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
 @transaction.atomic
 def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
-    year = _year(request.POST.get("year", ""))
+    year = year_or_404(request.POST.get("year", ""))
     user = request.user
-    access.require(user.is_department and access.may_enter(user, plan, year, [user.department.name]))
+    access.require(
+        user.is_department
+        and user.department.name in plan_departments(core_plan(plan))
+        and access.may_enter(user, plan, year, [user.department.name])
+    )
     sub, _created = Submission.objects.update_or_create(
         plan=plan,
         year=year,
@@ -149,8 +159,13 @@ def decide(request: HttpRequest, plan_key: str, submission_id: int) -> HttpRespo
 def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     access.require(access.may_manage(request.user))
-    year = _year(request.POST.get("year", ""))
+    year = year_or_404(request.POST.get("year", ""))
     due = request.POST.get("due", "").strip()
+    try:
+        date.fromisoformat(due) if due else None
+    except ValueError:
+        messages.error(request, _("提出期限は日付（例: 2026-05-29）で入力してください。"))
+        return redirect(reverse("tree", args=[plan.key]) + f"?year={year}")
     cycle, created = m.Cycle.objects.get_or_create(plan=plan, year=year, defaults={"status": m.CycleStatus.OPEN, "due": due})
     old = "" if created else cycle.get_status_display()
     cycle.status = m.CycleStatus.OPEN
@@ -176,7 +191,7 @@ def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
 def cycle_close(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     access.require(access.may_manage(request.user))
-    year = _year(request.POST.get("year", ""))
+    year = year_or_404(request.POST.get("year", ""))
     cycle = get_object_or_404(m.Cycle, plan=plan, year=year)
     old = cycle.get_status_display()
     cycle.status = m.CycleStatus.CLOSED

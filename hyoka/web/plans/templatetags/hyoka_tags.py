@@ -7,11 +7,13 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from ....core.arithmetic import fmt_decimal
 from ....core.grades import Grade
 from ....core.judgement import Judgement
 from ....core.model import Status
+from ....core.rates import NoRate
 from ....core.text import fullwidth_digits
 from ....core.wareki import to_wareki
 from ..models import ValueStatus
@@ -79,3 +81,27 @@ def status_label(status: str | Status | None) -> str:
 @register.filter
 def get(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
     return mapping.get(key)
+
+
+@register.filter
+def short_number(node: object) -> str:
+    """「基本目標１」 → 「１」 where the level is shown beside it anyway (「基本目標 １」, not twice)."""
+    number, level = getattr(node, "number", ""), getattr(node, "level", "")
+    return number[len(level) :].strip() if level and number.startswith(level) else number
+
+
+NO_RATE_LABELS = {
+    NoRate.NO_VALUE.value: _("未入力"),
+    NoRate.PENDING.value: _("把握予定"),
+    NoRate.UNMEASURABLE.value: _("測定不能"),
+    NoRate.NO_TARGET.value: _("目標値なし"),
+    NoRate.ZERO_DENOMINATOR.value: _("算出不能（分母が0）"),
+    NoRate.NO_BASELINE.value: _("基準値なし"),
+    NoRate.QUALITATIVE.value: _("定性目標"),
+}
+
+
+@register.filter
+def no_rate_label(reason: str) -> str:
+    """Why an indicator was left out of a grade, in words (the core keeps a code)."""
+    return str(NO_RATE_LABELS.get(reason, reason))

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from ....core.engine import Evaluation, IndicatorResult, NodeResult
@@ -15,7 +15,7 @@ from ....core.model import Node as CoreNode
 from ....core.model import Plan as CorePlan
 from ....core.wareki import parse_year
 from .. import models as m
-from ..convert import core_plan, evaluation
+from ..convert import evaluation
 
 
 def get_plan(key: str) -> m.Plan:
@@ -31,6 +31,14 @@ def default_year(plan: m.Plan) -> int:
     if cycles:
         return max(c.year for c in cycles)
     return plan.period_start
+
+
+def year_or_404(raw: str) -> int:
+    """The year a form posts; a year nobody could have chosen is no page."""
+    try:
+        return parse_year(raw, "year")
+    except InputError:
+        raise Http404 from None
 
 
 def chosen_year(request: HttpRequest, plan: m.Plan) -> int:
@@ -59,6 +67,7 @@ class NodeRow:
     rated: int = 0
     pending: int = 0
     judgements: Counter[str] = field(default_factory=Counter)
+    leaf: bool = False  # an initiative without indicators: hidden in the tree until asked for
 
     @property
     def judgement_counts(self) -> list[tuple[str, int]]:
@@ -86,19 +95,20 @@ def tree_rows(core: CorePlan, ev: Evaluation, *, under: str | None = None) -> li
         node, depth = stack.pop()
         row = NodeRow(node, depth, ev.nodes[node.id])
         _count(row, ev.indicators_under(node.id, scope="own"))
+        row.leaf = depth > 0 and not core.children.get(node.id) and row.indicators == 0
         rows.append(row)
         stack.extend((child, depth + 1) for child in reversed(core.children.get(node.id, [])))
     return rows
 
 
 def plan_context(plan: m.Plan, year: int, **extra: Any) -> dict[str, Any]:
-    core = core_plan(plan)
+    ev = evaluation(plan, year)
     cycle = next((c for c in plan.cycles.all() if c.year == year), None)
     return {
         "plan": plan,
-        "core": core,
+        "core": ev.plan,  # the very objects the evaluation refers to
         "year": year,
         "years": plan_years(plan),
         "cycle": cycle,
-        "ev": evaluation(plan, year),
+        "ev": ev,
     } | extra

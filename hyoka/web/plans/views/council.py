@@ -5,21 +5,19 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ....core.errors import InputError
 from ....core.explain import explain_grade
 from ....core.model import Plan as CorePlan
-from ....core.wareki import parse_year
 from ...accounts import access
 from .. import models as m
 from ..convert import core_plan
 from ..entry import lines, save_review
-from .common import chosen_year, get_plan, plan_context
+from .common import chosen_year, get_plan, plan_context, year_or_404
 
 DEFAULT_REVIEW_GRADES = ("順調", "概ね順調", "やや遅れ", "遅れ")
 
@@ -65,11 +63,7 @@ def council(request: HttpRequest, plan_key: str) -> HttpResponse:
 def _node_for_review(request: HttpRequest, plan_key: str, node_key: str) -> tuple[m.Plan, m.Node, int]:
     plan = get_plan(plan_key)
     node = get_object_or_404(m.Node.objects.select_related("plan"), plan=plan, key=node_key)
-    try:
-        year = parse_year(request.POST.get("year", ""), "year")
-    except InputError:
-        raise Http404 from None
-    return plan, node, year
+    return plan, node, year_or_404(request.POST.get("year", ""))
 
 
 def _back(plan: m.Plan, node_key: str, year: int) -> HttpResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,19 +15,11 @@ from ....core.errors import InputError
 from ....core.explain import explain_judgement, explain_rate
 from ....core.judgement import judge
 from ....core.rates import rate_of
-from ....core.wareki import parse_year
 from ...accounts import access
 from .. import models as m
 from ..convert import core_plan, evaluation
-from ..entry import ValueInput, check_value, core_series, lines, save_texts, save_value
-from .common import chosen_year, get_plan, plan_context
-
-
-def _year(raw: str) -> int:
-    try:
-        return parse_year(raw, "year")
-    except InputError:
-        raise Http404 from None
+from ..entry import ValueInput, check_value, core_series, lines, save_target, save_texts, save_value
+from .common import chosen_year, get_plan, plan_context, year_or_404
 
 
 def _series(plan: m.Plan, indicator_key: str, part: str) -> m.Series:
@@ -52,7 +44,7 @@ def _entered(data: dict[str, str]) -> ValueInput:
 def value_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     series = _series(plan, indicator_key, request.POST.get("part", ""))
-    year = _year(request.POST.get("year", ""))
+    year = year_or_404(request.POST.get("year", ""))
     core = core_plan(plan)
     access.require(access.may_enter(request.user, plan, year, core.departments_of(core.indicator_by_id[indicator_key])))
     target = reverse("indicator", args=[plan.key, indicator_key]) + f"?year={year}#entry-{series.part or 'main'}"
@@ -72,12 +64,30 @@ def value_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpR
     return redirect(target)
 
 
+@require_POST
+def target_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
+    """Planners revise a target (SPEC 2: 【改定版】); the change is kept with its reason."""
+    plan = get_plan(plan_key)
+    access.require(access.may_manage(request.user))
+    series = _series(plan, indicator_key, request.POST.get("part", ""))
+    year = year_or_404(request.POST.get("target_year", ""))
+    shown = year_or_404(request.POST.get("year", "")) if request.POST.get("year") else year
+    try:
+        changed = save_target(series, year, request.POST.get("target", ""), request.user, request.POST.get("why", ""))
+    except InputError as e:
+        for problem in e.problems:
+            messages.error(request, str(problem))
+    else:
+        messages.success(request, _("目標値を変更しました。") if changed else _("変更はありません。"))
+    return redirect(reverse("indicator", args=[plan.key, indicator_key]) + f"?year={shown}#entry-{series.part or 'main'}")
+
+
 @require_GET
 def preview(request: HttpRequest, plan_key: str, indicator_key: str) -> JsonResponse:
     """The rate (and judgement) the value being typed would give, computed by the core; nothing is saved."""
     plan = get_plan(plan_key)
     series = _series(plan, indicator_key, request.GET.get("part", ""))
-    year = _year(request.GET.get("year", ""))
+    year = year_or_404(request.GET.get("year", ""))
     core = core_plan(plan)
     try:
         value = check_value(series, year, _entered(request.GET))
@@ -106,7 +116,7 @@ def preview(request: HttpRequest, plan_key: str, indicator_key: str) -> JsonResp
 def text_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     node = get_object_or_404(m.Node.objects.select_related("plan"), plan=plan, key=node_key)
-    year = _year(request.POST.get("year", "")) if request.method == "POST" else chosen_year(request, plan)
+    year = year_or_404(request.POST.get("year", "")) if request.method == "POST" else chosen_year(request, plan)
     core = core_plan(plan)
     access.require(access.may_enter(request.user, plan, year, core.node_departments(node_key)))
     if request.method == "POST":

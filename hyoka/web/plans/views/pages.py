@@ -5,21 +5,46 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from ....core.errors import InputError
 from ....core.explain import explain_grade, explain_judgement, explain_rate
 from ....core.model import Indicator as CoreIndicator
 from ....core.summary import ALL, summarize
-from ....formats.hyoka1 import plan_to_dict
+from ....formats.hyoka1 import loads, plan_to_dict
 from ...accounts import access
-from ...history.models import Change
+from ...history.models import Change, ChangeKind
+from ...history.record import record
 from .. import models as m
 from ..charts import series_chart
-from ..convert import core_plan, evaluation
+from ..convert import core_plan, evaluation, store_plan
 from .common import chosen_year, get_plan, plan_context, tree_rows
+from .upload import MAX_UPLOAD_BYTES
+
+
+@require_POST
+def import_plan(request: HttpRequest) -> HttpResponse:
+    """A new plan from a `hyoka/1` file (all or nothing). A stored plan is never replaced here: its
+    history would go with it; changes to it come through the upload preview instead."""
+    access.require(access.may_manage(request.user))
+    f = request.FILES.get("file")
+    if f is None or f.size > MAX_UPLOAD_BYTES:
+        messages.error(request, _("ファイルを選んでください（20MBまで）。"))
+        return redirect("home")
+    try:
+        row = store_plan(loads(f.read(), where=f.name))
+    except InputError as e:
+        for problem in e.problems[:20]:
+            messages.error(request, str(problem))
+        return redirect("home")
+    record(row, request.user, ChangeKind.IMPORT, f"{row.name} 取込み", new=f.name)
+    messages.success(request, _("計画を取り込みました。"))
+    return redirect("tree", row.key)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "levels": " → ".join(core.levels),
             }
         )
-    return render(request, "plans/home.html", {"plans": plans})
+    return render(request, "plans/home.html", {"plans": plans, "may_manage": access.may_manage(request.user)})
 
 
 def tree(request: HttpRequest, plan_key: str) -> HttpResponse:
@@ -92,7 +117,7 @@ def node(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
         "grade": grade,
         "grade_explanation": explain_grade(grade, n.level) if grade else "",
         "rows": _indicator_rows(ctx, core.indicators_of.get(n.id, [])),
-        "children": tree_rows(core, ev, under=n.id),
+        "children": [r for r in tree_rows(core, ev, under=n.id) if not r.leaf],  # leaves are shown with their texts
         "text_nodes": [
             {
                 "node": x,
@@ -163,6 +188,7 @@ def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpRe
         "judgement": judgement,
         "judgement_explanation": explain_judgement(ind, year, judgement, rules.judgement) if judgement and rules.judgement else "",
         "editable": access.may_enter(request.user, plan, year, departments),
+        "may_manage": access.may_manage(request.user),
         "changes": Change.objects.filter(plan=plan, indicator_key=ind.id).select_related("user")[:200],
         "status_choices": m.ValueStatus.choices,
     }
@@ -230,9 +256,13 @@ def history(request: HttpRequest, plan_key: str) -> HttpResponse:
     year = chosen_year(request, plan)
     changes = Change.objects.filter(plan=plan).select_related("user")
     kind = request.GET.get("kind", "")
-    if kind:
+    if kind in ChangeKind.values:
         changes = changes.filter(kind=kind)
-    return render(request, "plans/history.html", plan_context(plan, year, changes=changes[:500], kind=kind))
+    only_year = request.GET.get("only_year") == "1"
+    if only_year:
+        changes = changes.filter(year=year)
+    ctx = plan_context(plan, year, changes=changes[:500], kind=kind, kinds=ChangeKind.choices, only_year=only_year)
+    return render(request, "plans/history.html", ctx)
 
 
 def export(request: HttpRequest, plan_key: str) -> HttpResponse:

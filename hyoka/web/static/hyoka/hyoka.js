@@ -1,7 +1,7 @@
 // hyoka: small enhancements; every page works without them.
 (function () {
   "use strict";
-  document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
+  document.querySelectorAll("select[data-autosubmit], input[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
   // Live rate preview: the server's core parses the value and computes the rate as people type.

@@ -1,0 +1,100 @@
+"""The plan's rule set: shown in plain words, revised by planners as a new version with its reason."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ....core.arithmetic import rounding_words
+from ....core.errors import InputError
+from ....core.explain import AGGREGATE_WORDS, band_range_words
+from ....core.rules import RuleSet
+from ....formats.hyoka1 import parse_json, plan_from_dict
+from ...accounts import access
+from ...history.models import ChangeKind
+from ...history.record import record
+from .. import models as m
+from ..convert import document, touch
+from .common import chosen_year, get_plan, plan_context
+
+
+def rule_words(rules: RuleSet) -> list[dict[str, object]]:
+    """Each grade rule and the judgement rule as a reader checks them: bands with their ranges."""
+    out: list[dict[str, object]] = []
+    for g in rules.grades:
+        out.append(
+            {
+                "title": _("計画全体の評価") if g.is_plan else _("%(level)sの評価") % {"level": g.level},
+                "how": AGGREGATE_WORDS[g.aggregate],
+                "clamp": g.clamp,
+                "bands": [(band_range_words(g.bands, i), b.symbol, b.label) for i, b in enumerate(g.bands)],
+                "no_data": g.no_data,
+            }
+        )
+    if rules.judgement is not None:
+        j = rules.judgement
+        out.append(
+            {
+                "title": _("指標ごとの判定"),
+                "how": "",
+                "clamp": None,
+                "bands": [(band_range_words(j.bands, i), b.symbol, b.label) for i, b in enumerate(j.bands)]
+                + [("", j.pending.symbol, j.pending.label), ("", j.none.symbol, j.none.label)],
+                "no_data": "",
+            }
+        )
+    return out
+
+
+@transaction.atomic
+def save_rules(plan: m.Plan, text: str, user: object, why: str) -> m.RuleSetVersion:
+    """A new version of the rule set, after the core has checked the whole plan under it."""
+    spec = parse_json(text, "rules")
+    doc = document(plan)
+    doc["rules"] = spec
+    plan_from_dict(doc)
+    current = m.RuleSetVersion.objects.filter(plan=plan).aggregate(n=Max("version"))["n"] or 0
+    old = m.RuleSetVersion.objects.get(plan=plan, version=current).spec if current else None
+    version = m.RuleSetVersion.objects.create(plan=plan, version=current + 1, spec=spec, created_by=user, note=why)
+    record(
+        plan,
+        user,
+        ChangeKind.RULES,
+        f"評価ルール 第{current + 1}版",
+        old=json.dumps(old, ensure_ascii=False),
+        new=json.dumps(spec, ensure_ascii=False),
+        why=why,
+    )
+    touch(plan)
+    return version
+
+
+def rules(request: HttpRequest, plan_key: str) -> HttpResponse:
+    plan = get_plan(plan_key)
+    year = chosen_year(request, plan)
+    may_manage = access.may_manage(request.user)
+    versions = list(m.RuleSetVersion.objects.filter(plan=plan).select_related("created_by"))
+    text = json.dumps(versions[0].spec, ensure_ascii=False, indent=1) if versions else ""
+    problems = []
+    if request.method == "POST":
+        access.require(may_manage)
+        text = request.POST.get("spec", "")
+        why = request.POST.get("why", "").strip()
+        try:
+            if not why:
+                raise InputError.one("why", _("評価ルールを変えるときは変更理由を書いてください"), "give a reason")
+            save_rules(plan, text, request.user, why)
+        except InputError as e:
+            problems = e.problems
+        else:
+            messages.success(request, _("評価ルールを更新しました。"))
+            return redirect("rules", plan.key)
+    ctx = plan_context(plan, year, versions=versions, spec_text=text, problems=problems, may_manage=may_manage)
+    ctx |= {"words": rule_words(ctx["ev"].rules), "rounding": rounding_words(ctx["ev"].rules.rate.rounding)}
+    return render(request, "plans/rules.html", ctx, status=400 if problems else 200)
