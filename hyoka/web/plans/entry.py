@@ -23,6 +23,7 @@ from ..accounts.models import User
 from ..history.models import ChangeKind
 from ..history.record import record
 from . import models as m
+from .conflicts import answer_token, check, lock_plan, review_token, row_value_token, targets_token, texts_token
 from .convert import core_plan, document, touch
 
 
@@ -86,14 +87,19 @@ def value_shown(row: m.Value | None) -> str:
 SERIES_WORDS = {ChangeKind.VALUE: "実績値", ChangeKind.TARGET: "目標値"}
 
 
-def record_series_change(series: m.Series, year: int, kind: ChangeKind, user: User | None, old: str, new: str, why: str) -> None:
-    """「1-3-1-k1（小） 2025年度 実績値」: a value's or a target's change, findable from its indicator."""
+def series_subject(series: m.Series, year: int, kind: ChangeKind) -> str:
+    """「1-3-1-k1（小） 2025年度 実績値」: how the change log names a value or a target."""
     part = f"（{series.label or series.part}）" if series.part else ""
+    return f"{series.indicator.key}{part} {year}年度 {SERIES_WORDS[kind]}"
+
+
+def record_series_change(series: m.Series, year: int, kind: ChangeKind, user: User | None, old: str, new: str, why: str) -> None:
+    """A value's or a target's change, findable from its indicator."""
     record(
         series.indicator.plan,
         user,
         kind,
-        f"{series.indicator.key}{part} {year}年度 {SERIES_WORDS[kind]}",
+        series_subject(series, year, kind),
         old=old,
         new=new,
         why=why,
@@ -104,15 +110,28 @@ def record_series_change(series: m.Series, year: int, kind: ChangeKind, user: Us
 
 
 @transaction.atomic
-def save_value(series: m.Series, year: int, entered: ValueInput, user: User | None, why: str = "", *, mark_changed: bool = True) -> bool:
+def save_value(
+    series: m.Series,
+    year: int,
+    entered: ValueInput,
+    user: User | None,
+    why: str = "",
+    *,
+    mark_changed: bool = True,
+    base: str | None = None,
+) -> bool:
     """Store one value (a blank 確定 removes it); False when nothing changed.
 
     A batch (an upload) passes ``mark_changed=False`` and marks the plan changed once at the end.
+    *base* is the value's token when the form was rendered (``conflicts``); Conflict if it moved on.
     """
     plan = series.indicator.plan
-    checked = check_value(series, year, entered)
+    lock_plan(plan)
     row = m.Value.objects.select_for_update().filter(series=series, year=year).first()
     old = value_shown(row)
+    subject = series_subject(series, year, ChangeKind.VALUE)
+    check(base, row_value_token(row), plan, subject, old, indicator_key=series.indicator.key, year=year)
+    checked = check_value(series, year, entered)
     old_note = row.note if row else ""
     blank = checked.entry.parsed.kind is Kind.EMPTY and checked.status is Status.CONFIRMED
     if blank:
@@ -160,12 +179,19 @@ def _document_with_target(series: m.Series, year: int, text: str) -> dict[str, A
 
 
 @transaction.atomic
-def save_target(series: m.Series, year: int, text: str, user: User | None, why: str) -> bool:
-    """Change a target (a plan revision): the whole plan is checked by the core first, and a reason is required."""
+def save_target(series: m.Series, year: int, text: str, user: User | None, why: str, *, base: str | None = None) -> bool:
+    """Change a target (a plan revision): the whole plan is checked by the core first, and a reason is required.
+
+    *base* is the token of the series' targets when the form was rendered; Conflict if any of them moved on.
+    """
     plan = series.indicator.plan
+    lock_plan(plan)
     text = text.strip()
-    row = m.Target.objects.select_for_update().filter(series=series, year=year).first()
+    targets = {t.year: t for t in m.Target.objects.select_for_update().filter(series=series)}
+    row = targets.get(year)
     old = row.text if row else ""
+    subject = series_subject(series, year, ChangeKind.TARGET)
+    check(base, targets_token({y: t.text for y, t in targets.items()}), plan, subject, old, indicator_key=series.indicator.key, year=year)
     if old == text:
         return False
     if not why.strip():
@@ -190,9 +216,20 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def node_subject(node: m.Node, year: int, label: str) -> str:
+    """「1-3-1-1 …（主な取組） 2025年度 取組結果」: how the change log names a node's text (always in Japanese)."""
+    return f"{node.number} {node.name} {year}年度 {label}"
+
+
 @transaction.atomic
-def save_texts(node: m.Node, year: int, results: list[str], issues: list[str], user: User | None, why: str = "") -> bool:
+def save_texts(
+    node: m.Node, year: int, results: list[str], issues: list[str], user: User | None, why: str = "", *, base: str | None = None
+) -> bool:
+    """一次評価 texts; *base* is their token when the form was rendered, Conflict if they moved on."""
+    lock_plan(node.plan)
     row = m.NodeText.objects.select_for_update().filter(node=node, year=year).first() or m.NodeText(node=node, year=year)
+    stored = "\n".join([*row.results, *row.issues])
+    check(base, texts_token(row.results, row.issues), node.plan, node_subject(node, year, "取組結果"), stored, node_key=node.key, year=year)
     changes = [  # the log keeps its subjects in Japanese, whatever the writer's language
         ("取組結果", row.results, results),
         ("課題と方向性", row.issues, issues),
@@ -207,7 +244,7 @@ def save_texts(node: m.Node, year: int, results: list[str], issues: list[str], u
             node.plan,
             user,
             ChangeKind.TEXT,
-            f"{node.number} {node.name} {year}年度 {label}",
+            node_subject(node, year, label),
             old="\n".join(old),
             new="\n".join(new),
             why=why,
@@ -218,13 +255,34 @@ def save_texts(node: m.Node, year: int, results: list[str], issues: list[str], u
     return True
 
 
+def review_shown(grade: str, comments: list[str], answer: str, *, answering: bool) -> str:
+    """A review as the history prints it: the answer alone, or the grade over its comments."""
+    return answer if answering else "\n".join([grade, *comments]).strip()
+
+
 @transaction.atomic
 def save_review(
-    node: m.Node, year: int, user: User, *, grade: str | None = None, comments: list[str] | None = None, answer: str | None = None
+    node: m.Node,
+    year: int,
+    user: User,
+    *,
+    grade: str | None = None,
+    comments: list[str] | None = None,
+    answer: str | None = None,
+    base: str | None = None,
 ) -> bool:
-    """二次評価 (grade and comments, by the council) or the department's answer to it."""
+    """二次評価 (grade and comments, by the council) or the department's answer to it.
+
+    *base* is the token of what the form edits (the review, or the answer) when it was rendered.
+    """
+    answering = answer is not None
+    lock_plan(node.plan)
     row = m.Review.objects.select_for_update().filter(node=node, year=year).first() or m.Review(node=node, year=year)
     before = (row.grade, list(row.comments), row.answer)
+    label = "所管の対応" if answering else "二次評価"
+    current = answer_token(row.answer) if answering else review_token(row.grade, row.comments)
+    old = review_shown(*before, answering=answering)
+    check(base, current, node.plan, node_subject(node, year, label), old, node_key=node.key, year=year)
     if grade is not None:
         row.grade = grade
     if comments is not None:
@@ -235,21 +293,13 @@ def save_review(
     if before == after:
         return False
     row.save()
-    kind = ChangeKind.ANSWER if answer is not None else ChangeKind.REVIEW
-    label = "所管の対応" if answer is not None else "二次評価"
-
-    def as_text(state: tuple[str, list[str], str]) -> str:
-        if answer is not None:
-            return state[2]
-        return "\n".join([state[0], *state[1]]).strip()
-
     record(
         node.plan,
         user,
-        kind,
-        f"{node.number} {node.name} {year}年度 {label}",
-        old=as_text(before),
-        new=as_text(after),
+        ChangeKind.ANSWER if answering else ChangeKind.REVIEW,
+        node_subject(node, year, label),
+        old=old,
+        new=review_shown(*after, answering=answering),
         node_key=node.key,
         year=year,
     )

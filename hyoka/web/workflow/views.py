@@ -19,6 +19,7 @@ from ..accounts import access
 from ..history.models import ChangeKind
 from ..history.record import record
 from ..plans import models as m
+from ..plans.conflicts import lock_plan
 from ..plans.convert import core_plan, touch
 from ..plans.views.common import chosen_year, get_plan, plan_context, year_or_404
 from .models import Submission, SubmissionStatus
@@ -94,6 +95,7 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
 @transaction.atomic
 def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
+    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
     year = year_or_404(request.POST.get("year", ""))
     user = request.user
     access.require(
@@ -123,6 +125,7 @@ def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
 def decide(request: HttpRequest, plan_key: str, submission_id: int) -> HttpResponse:
     """Accept a submission, or return it with a comment (the department can then edit again)."""
     plan = get_plan(plan_key)
+    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
     access.require(access.may_manage(request.user))
     sub = get_object_or_404(Submission.objects.select_for_update(), pk=submission_id, plan=plan)
     action = request.POST.get("action")
@@ -158,6 +161,7 @@ def decide(request: HttpRequest, plan_key: str, submission_id: int) -> HttpRespo
 @transaction.atomic
 def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
+    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
     access.require(access.may_manage(request.user))
     year = year_or_404(request.POST.get("year", ""))
     due = request.POST.get("due", "").strip()
@@ -190,6 +194,7 @@ def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
 @transaction.atomic
 def cycle_close(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
+    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
     access.require(access.may_manage(request.user))
     year = year_or_404(request.POST.get("year", ""))
     cycle = get_object_or_404(m.Cycle, plan=plan, year=year)

@@ -15,9 +15,11 @@ from ....core.explain import explain_grade
 from ....core.model import Plan as CorePlan
 from ...accounts import access
 from .. import models as m
+from ..conflicts import Conflict, answer_token, review_token
 from ..convert import core_plan
-from ..entry import lines, save_review
+from ..entry import lines, review_shown, save_review
 from .common import chosen_year, get_plan, plan_context, year_or_404
+from .conflict import conflict_page
 
 DEFAULT_REVIEW_GRADES = ("順調", "概ね順調", "やや遅れ", "遅れ")
 
@@ -52,6 +54,8 @@ def council(request: HttpRequest, plan_key: str) -> HttpResponse:
                 "targets": [ev.indicators[i.id] for i in core.indicators_of.get(top.id, [])],
                 "review": top.reviews.get(year),
                 "comments_text": "\n".join(top.reviews[year].comments) if year in top.reviews else "",
+                "review_base": review_token(top.reviews[year].grade, top.reviews[year].comments) if year in top.reviews else "",
+                "answer_base": answer_token(top.reviews[year].answer) if year in top.reviews else "",
                 "may_review": access.may_review(request.user, top),
                 "may_answer": access.may_answer(request.user, core, top),
             }
@@ -66,8 +70,12 @@ def _node_for_review(request: HttpRequest, plan_key: str, node_key: str) -> tupl
     return plan, node, year_or_404(request.POST.get("year", ""))
 
 
+def _url(plan: m.Plan, node_key: str, year: int) -> str:
+    return reverse("council", args=[plan.key]) + f"?year={year}#goal-{node_key}"
+
+
 def _back(plan: m.Plan, node_key: str, year: int) -> HttpResponse:
-    return redirect(reverse("council", args=[plan.key]) + f"?year={year}#goal-{node_key}")
+    return redirect(_url(plan, node_key, year))
 
 
 @require_POST
@@ -79,7 +87,13 @@ def review_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpRespo
     if grade not in review_grades(core):
         messages.error(request, _("二次評価の評価区分を選んでください。"))
         return _back(plan, node_key, year)
-    changed = save_review(node, year, request.user, grade=grade, comments=lines(request.POST.get("comments", "")))
+    comments = lines(request.POST.get("comments", ""))
+    try:
+        changed = save_review(node, year, request.user, grade=grade, comments=comments, base=request.POST.get("base"))
+    except Conflict as c:
+        mine = review_shown(grade, comments, "", answering=False)
+        fields = {"grade": _("評価区分"), "comments": _("意見（1行に1項目）")}
+        return conflict_page(request, plan, year, c, mine=mine, back=_url(plan, node_key, year), editable=fields, multiline=("comments",))
     messages.success(request, _("二次評価を保存しました。") if changed else _("変更はありません。"))
     return _back(plan, node_key, year)
 
@@ -89,6 +103,11 @@ def answer_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpRespo
     plan, node, year = _node_for_review(request, plan_key, node_key)
     core = core_plan(plan)
     access.require(access.may_answer(request.user, core, core.node_by_id[node_key]))
-    changed = save_review(node, year, request.user, answer=request.POST.get("answer", "").strip())
+    answer = request.POST.get("answer", "").strip()
+    try:
+        changed = save_review(node, year, request.user, answer=answer, base=request.POST.get("base"))
+    except Conflict as c:
+        fields = {"answer": _("対応・回答")}
+        return conflict_page(request, plan, year, c, mine=answer, back=_url(plan, node_key, year), editable=fields, multiline=("answer",))
     messages.success(request, _("対応を保存しました。") if changed else _("変更はありません。"))
     return _back(plan, node_key, year)

@@ -17,9 +17,11 @@ from ....core.judgement import judge
 from ....core.rates import rate_of
 from ...accounts import access
 from .. import models as m
+from ..conflicts import Conflict, texts_token, writing
 from ..convert import core_plan, evaluation
-from ..entry import ValueInput, check_value, core_series, lines, save_target, save_texts, save_value
+from ..entry import ValueInput, check_value, core_series, lines, save_target, save_texts, save_value, shown
 from .common import chosen_year, get_plan, plan_context, year_or_404
+from .conflict import conflict_page
 
 
 def _series(plan: m.Plan, indicator_key: str, part: str) -> m.Series:
@@ -45,20 +47,33 @@ def value_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpR
     plan = get_plan(plan_key)
     series = _series(plan, indicator_key, request.POST.get("part", ""))
     year = year_or_404(request.POST.get("year", ""))
-    core = core_plan(plan)
-    access.require(access.may_enter(request.user, plan, year, core.departments_of(core.indicator_by_id[indicator_key])))
     target = reverse("indicator", args=[plan.key, indicator_key]) + f"?year={year}#entry-{series.part or 'main'}"
+    entered = _entered(request.POST)
     try:
-        changed = save_value(series, year, _entered(request.POST), request.user, request.POST.get("why", "").strip())
+        with writing(plan):  # the cycle and the submission are checked under the lock the close and submit take
+            core = core_plan(plan)
+            access.require(access.may_enter(request.user, plan, year, core.departments_of(core.indicator_by_id[indicator_key])))
+            why = request.POST.get("why", "").strip()
+            changed = save_value(series, year, entered, request.user, why, base=request.POST.get("base"))
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
         return redirect(target)
+    except Conflict as c:
+        return conflict_page(
+            request,
+            plan,
+            year,
+            c,
+            mine=shown(entered.text, entered.status, entered.expected),
+            back=target,
+            editable={"value": _("実績値"), "note": _("備考"), "why": _("変更理由")},
+        )
     if changed:
         ev = evaluation(series.indicator.plan, year)  # the plan as just saved (its new revision)
-        shown = core_series(series)
-        rate = next(r for _l, s, r in ev.indicators[indicator_key].rates if s.id == shown.id)
-        messages.success(request, _("保存しました。") + explain_rate(shown, year, rate, ev.rules))
+        saved = core_series(series)
+        rate = next(r for _l, s, r in ev.indicators[indicator_key].rates if s.id == saved.id)
+        messages.success(request, _("保存しました。") + explain_rate(saved, year, rate, ev.rules))
     else:
         messages.info(request, _("変更はありません。"))
     return redirect(target)
@@ -71,15 +86,19 @@ def target_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> Http
     access.require(access.may_manage(request.user))
     series = _series(plan, indicator_key, request.POST.get("part", ""))
     year = year_or_404(request.POST.get("target_year", ""))
-    shown = year_or_404(request.POST.get("year", "")) if request.POST.get("year") else year
+    shown_year = year_or_404(request.POST.get("year", "")) if request.POST.get("year") else year
+    back = reverse("indicator", args=[plan.key, indicator_key]) + f"?year={shown_year}#entry-{series.part or 'main'}"
+    text = request.POST.get("target", "")
     try:
-        changed = save_target(series, year, request.POST.get("target", ""), request.user, request.POST.get("why", ""))
+        changed = save_target(series, year, text, request.user, request.POST.get("why", ""), base=request.POST.get("base"))
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
+    except Conflict as c:
+        return conflict_page(request, plan, shown_year, c, mine=text, back=back, editable={"target": _("目標値"), "why": _("変更理由")})
     else:
         messages.success(request, _("目標値を変更しました。") if changed else _("変更はありません。"))
-    return redirect(reverse("indicator", args=[plan.key, indicator_key]) + f"?year={shown}#entry-{series.part or 'main'}")
+    return redirect(back)
 
 
 @require_GET
@@ -120,18 +139,21 @@ def text_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpRespons
     core = core_plan(plan)
     access.require(access.may_enter(request.user, plan, year, core.node_departments(node_key)))
     if request.method == "POST":
-        changed = save_texts(
-            node,
-            year,
-            lines(request.POST.get("results", "")),
-            lines(request.POST.get("issues", "")),
-            request.user,
-            request.POST.get("why", "").strip(),
-        )
+        results, issues = lines(request.POST.get("results", "")), lines(request.POST.get("issues", ""))
+        try:
+            with writing(plan):  # the permission once more, under the lock the close and submit take
+                access.require(access.may_enter(request.user, plan, year, core.node_departments(node_key)))
+                why = request.POST.get("why", "").strip()
+                changed = save_texts(node, year, results, issues, request.user, why, base=request.POST.get("base"))
+        except Conflict as c:
+            mine = "\n".join([*results, *issues])
+            fields = {"results": _("取組結果"), "issues": _("今後の取組に向けた課題と方向性"), "why": _("変更理由")}
+            back = reverse("text_edit", args=[plan.key, node_key]) + f"?year={year}"
+            return conflict_page(request, plan, year, c, mine=mine, back=back, editable=fields, multiline=("results", "issues"))
         messages.success(request, _("保存しました。") if changed else _("変更はありません。"))
         top = core.ancestors(node_key)
-        shown = next((n for n in reversed(top) if n.departments), core.node_by_id[node_key])
-        return redirect(reverse("node", args=[plan.key, shown.id]) + f"?year={year}#texts-{node_key}")
+        shown_node = next((n for n in reversed(top) if n.departments), core.node_by_id[node_key])
+        return redirect(reverse("node", args=[plan.key, shown_node.id]) + f"?year={year}#texts-{node_key}")
     texts = core.node_by_id[node_key].texts.get(year)
     previous = max((y for y in core.node_by_id[node_key].texts if y < year), default=None)
     ctx = plan_context(
@@ -140,6 +162,7 @@ def text_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpRespons
         node=core.node_by_id[node_key],
         ancestors=core.ancestors(node_key),
         results="\n".join(texts.results) if texts else "",
+        base=texts_token(texts.results, texts.issues) if texts else "",
         issues="\n".join(texts.issues) if texts else "",
         previous_year=previous,
         previous=core.node_by_id[node_key].texts.get(previous) if previous else None,

@@ -22,6 +22,7 @@ from ...history.models import Change, ChangeKind
 from ...history.record import record
 from .. import models as m
 from ..charts import series_chart
+from ..conflicts import core_value_token, targets_token
 from ..convert import core_plan, evaluation, store_plan
 from .common import chosen_year, get_plan, plan_context, tree_rows
 from .upload import MAX_UPLOAD_BYTES
@@ -175,6 +176,8 @@ def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpRe
                 "chart": mark_safe(chart),  # built from escaped parts in charts.series_chart
                 "history": history,
                 "current": series.values.get(year),
+                "base": core_value_token(series.values.get(year)),
+                "targets_base": targets_token({y: e.text for y, e in series.targets.items()}),
             }
         )
     judgement = ctx["ev"].indicators[ind.id].judgement

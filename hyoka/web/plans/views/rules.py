@@ -20,6 +20,7 @@ from ...accounts import access
 from ...history.models import ChangeKind
 from ...history.record import record
 from .. import models as m
+from ..conflicts import lock_plan
 from ..convert import document, touch
 from .common import chosen_year, get_plan, plan_context
 
@@ -55,6 +56,7 @@ def rule_words(rules: RuleSet) -> list[dict[str, object]]:
 @transaction.atomic
 def save_rules(plan: m.Plan, text: str, user: object, why: str) -> m.RuleSetVersion:
     """A new version of the rule set, after the core has checked the whole plan under it."""
+    lock_plan(plan)
     spec = parse_json(text, "rules")
     doc = document(plan)
     doc["rules"] = spec

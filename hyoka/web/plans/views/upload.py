@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,12 +13,19 @@ from django.views.decorators.http import require_POST
 from ....core.errors import InputError
 from ...accounts import access
 from .. import models as m
+from ..conflicts import writing
 from ..convert import core_plan, touch
 from ..entry import save_value
 from ..upload import ProposedValue, read_changes
 from .common import chosen_year, get_plan, plan_context
 
 SESSION_KEY = "hyoka-upload"
+
+
+class PlanMoved(Exception):
+    """The plan changed after the preview was made: what was previewed is not what would be applied."""
+
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -67,18 +73,17 @@ def upload_apply(request: HttpRequest, plan_key: str) -> HttpResponse:
     if not pending or pending["plan"] != plan.key:
         messages.error(request, _("取込むファイルがありません。もう一度アップロードしてください。"))
         return redirect("upload", plan.key)
-    if pending["revision"] != plan.revision:
-        messages.error(request, _("プレビューの後に計画が変更されました。もう一度アップロードしてください。"))
-        return redirect("upload", plan.key)
     changes = [ProposedValue(**c) for c in pending["changes"]]
-    if not all(_allowed(request, plan, c) for c in changes):
-        raise PermissionDenied
     why = _("ファイル取込み: %(name)s") % {"name": pending["filename"]}
     reason = request.POST.get("why", "").strip()
     if reason:
         why += f"（{reason}）"
     try:
-        with transaction.atomic():
+        with writing(plan):  # all or nothing, and nobody writes to the plan between the check and the commit
+            if plan.revision != pending["revision"]:
+                raise PlanMoved
+            if not all(_allowed(request, plan, c) for c in changes):
+                raise PermissionDenied
             for c in changes:
                 series = m.Series.objects.select_related("indicator__plan", "indicator__node").get(
                     indicator__plan=plan, indicator__key=c.indicator, part=c.part
@@ -88,6 +93,9 @@ def upload_apply(request: HttpRequest, plan_key: str) -> HttpResponse:
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
+        return redirect("upload", plan.key)
+    except PlanMoved:
+        messages.error(request, _("プレビューの後に計画が変更されました。もう一度アップロードしてください。"))
         return redirect("upload", plan.key)
     del request.session[SESSION_KEY]
     messages.success(request, _("%(n)d 件の変更を取り込みました。") % {"n": len(changes)})

@@ -1,0 +1,107 @@
+"""Optimistic locking: a save names the state it was typed over, and is refused if that state moved on.
+
+Two people can open the same form; without this the second save would silently replace
+the first. Every edit form carries ``base``, a token of what was stored when the form was
+rendered; the save compares it, under the plan's row lock, with the token of what is
+stored now, and raises ``Conflict`` (shown as a page with both versions) when they differ.
+
+The token is a digest of the stored content rather than a version counter, so no table
+needs a new column, a row that is deleted and entered again cannot reuse an old version
+number, and an edit that ends where it started (A → B → A) is no conflict: the person's
+form still shows what is stored, so nothing they did not see is replaced. What is empty
+has the empty token, so a form rendered over nothing may post an empty ``base``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ...core.model import Value as CoreValue
+from ..history.models import Change
+from . import models as m
+
+
+def token(*state: object) -> str:
+    """The digest of an edited thing's content; "" when there is no content at all."""
+    if not any(state):
+        return ""
+    return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()[:20]
+
+
+def value_token(text: str, status: str, expected: str | None, note: str) -> str:
+    """A value as the form edits it: text, status (確定 being no status), expected month and note."""
+    return token(text, "" if status == m.ValueStatus.CONFIRMED else status, expected or "", note)
+
+
+def row_value_token(row: m.Value | None) -> str:
+    return "" if row is None else value_token(row.text, row.status, row.expected, row.note)
+
+
+def core_value_token(value: CoreValue | None) -> str:
+    """The token of a value as a page shows it (from the core plan), equal to its stored row's."""
+    return "" if value is None else value_token(value.entry.text, value.status.value, value.expected, value.note)
+
+
+def targets_token(targets: dict[int, str]) -> str:
+    """All targets of a series: the target form lets one pick any year, so any of them moving is a conflict."""
+    return token(sorted(targets.items()))
+
+
+def texts_token(results: list[str], issues: list[str]) -> str:
+    return token(list(results), list(issues))
+
+
+def review_token(grade: str, comments: list[str]) -> str:
+    return token(grade, list(comments))
+
+
+def answer_token(answer: str) -> str:
+    return token(answer)
+
+
+@dataclass
+class Conflict(Exception):
+    """The stored state is not the one the person's form was rendered from."""
+
+    subject: str  # 「1-3-1-k1 2025年度 実績値」, as the change log names it
+    stored: str  # what is stored now, as the history prints it
+    token: str  # the token of what is stored now: posting it again overwrites knowingly
+    latest: Change | None  # who changed it last, and when
+
+    def __post_init__(self) -> None:
+        super().__init__(self.subject)
+
+
+def check(base: str | None, current: str, plan: m.Plan, subject: str, stored: str, **where: object) -> None:
+    """Refuse the save when *base* is not *current*; None means the client rendered no form, so there is nothing to compare.
+
+    *where* narrows the change log (indicator_key, node_key, year) to find who changed the subject last.
+    """
+    if base is not None and base != current:
+        latest = Change.objects.filter(plan=plan, subject=subject, **where).select_related("user").first()
+        raise Conflict(subject, stored, current, latest)
+
+
+def lock_plan(plan: m.Plan) -> None:
+    """Take the plan's row lock and refresh its revision; every write takes it first, so writers never deadlock.
+
+    Writes renew the plan's revision (``touch``) anyway, which takes this lock at the end;
+    taking it at the start instead puts every writer of a plan in one queue, so a check made
+    after it (is the cycle still open? has the plan moved on since a preview?) stays true
+    until the commit. On SQLite, which has no row locks, writers are serialized by the file lock.
+    """
+    plan.revision = m.Plan.objects.select_for_update().values_list("revision", flat=True).get(pk=plan.pk)
+
+
+@contextmanager
+def writing(plan: m.Plan) -> Iterator[m.Plan]:
+    """A transaction holding the plan's lock: permission checks and the write inside it see one state."""
+    with transaction.atomic():
+        lock_plan(plan)
+        yield plan
