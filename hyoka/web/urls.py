@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from .accounts.views import LoginView
+from .audit.views import audit_log
 from .plans.views import council, entry, pages, rules, upload
 from .workflow import views as workflow
 
@@ -39,5 +40,6 @@ urlpatterns = [
     path(plan + "cycles/close/", workflow.cycle_close, name="cycle_close"),
     path(plan + "upload/", upload.upload, name="upload"),
     path(plan + "upload/apply/", upload.upload_apply, name="upload_apply"),
+    path("audit/", audit_log, name="audit"),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         username = (self.data.get("username") or "").strip()[:150]
         address = client_address(self.request) if self.request else None
         if username and recent_failures(username, address) >= settings.HYOKA_LOGIN_FAILURES:
+            user_login_failed.send(sender=__name__, credentials={"username": username, "reason": "throttled"}, request=self.request)
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             return super().clean()
