@@ -274,6 +274,46 @@ def serve(
     run_server(host, port)
 
 
+@command()
+def backup(
+    output: Annotated[Path, typer.Option("--output", "-o", help="書き出す JSON ファイル")],
+    database: Annotated[Path | None, typer.Option("--database", help="SQLite ファイル（省略時は設定の HYOKA_DATABASE_URL）")] = None,
+    no_users: Annotated[bool, typer.Option("--no-users", help="利用者を含めない")] = False,
+    with_password_hashes: Annotated[
+        bool, typer.Option("--with-password-hashes", help="パスワードのハッシュも含める（そのまま再ログインできる。ファイルの管理に注意）")
+    ] = False,
+) -> None:
+    """データベース全体（計画・値・変更履歴・ルールの版・提出・監査ログ・利用者）を 1 つの JSON ファイルに書き出します。"""
+    from .web.demo import use_database
+
+    if database is not None and not database.exists():
+        raise InputError.one(str(database), "データベースファイルがありません", "no such database file")
+    use_database(database)
+    from .web.backup import write_backup
+
+    doc = write_backup(output, with_users=not no_users, with_password_hashes=with_password_hashes)
+    changes = sum(len(p["changes"]) for p in doc["plans"])
+    typer.echo(
+        f"書き出しました: {output}（計画 {len(doc['plans'])}、変更履歴 {changes}、利用者 {len(doc['users'])}、監査ログ {len(doc['audit'])}）"
+    )
+
+
+@command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="hyoka backup で書き出した JSON ファイル")],
+    database: Annotated[Path | None, typer.Option("--database", help="SQLite ファイル（省略時は設定の HYOKA_DATABASE_URL）")] = None,
+) -> None:
+    """hyoka backup のファイルを空のデータベースに復元します。すべて正しいときだけ書き込みます。"""
+    from .web.demo import migrate, use_database
+
+    use_database(database)
+    migrate()
+    from .web.restore import restore_path
+
+    done = restore_path(file)
+    typer.echo(f"復元しました: 計画 {done.plans}、変更履歴 {done.changes}、新しい利用者 {done.users}、監査ログ {done.audit}")
+
+
 def main() -> None:
     app()
 

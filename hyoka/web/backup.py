@@ -1,0 +1,158 @@
+"""`hyoka backup`: the whole database as one JSON file (format ``hyoka-backup/1``, docs/backup.md).
+
+Each plan is written as its `hyoka/1` document, which the core validates when it is read
+back, so a backup survives schema migrations and can be read by people and other tools;
+beside it go the records a plan file does not hold: every rule-set version, the change
+log, the submissions, who last changed each value, and the audit log. Users are optional
+and never carry a password, unless the operator asks for the password hashes.
+
+The file names no database ids: it refers to users by username, to departments by name,
+and to a change by its plan and position, so a backup of a restored database is the
+same file again (the round-trip test checks exactly that).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .accounts.models import Department, User
+from .audit.models import AuditEvent
+from .history.models import Change
+from .plans import models as m
+from .plans.convert import document
+from .workflow.models import Submission
+
+FORMAT = "hyoka-backup/1"
+
+
+def when(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def who(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def _users(with_password_hashes: bool) -> list[dict[str, Any]]:
+    out = []
+    for u in User.objects.select_related("department").order_by("username"):
+        row = {
+            "username": u.username,
+            "role": u.role,
+            "department": u.department.name if u.department else None,
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+            "email": u.email,
+            "is_active": u.is_active,
+            "is_staff": u.is_staff,
+            "is_superuser": u.is_superuser,
+            "date_joined": when(u.date_joined),
+        }
+        if with_password_hashes:
+            row["password_hash"] = u.password
+        out.append(row)
+    return out
+
+
+def _plan(plan: m.Plan, change_index: dict[int, tuple[str, int]]) -> dict[str, Any]:
+    changes = list(Change.objects.filter(plan=plan).select_related("user").order_by("id"))
+    for i, c in enumerate(changes):
+        change_index[c.pk] = (plan.key, i)
+    values = m.Value.objects.filter(series__indicator__plan=plan).select_related("series__indicator", "updated_by")
+    return {
+        "document": document(plan),
+        "rule_versions": [
+            {"version": v.version, "spec": v.spec, "created_at": when(v.created_at), "created_by": who(v.created_by), "note": v.note}
+            for v in m.RuleSetVersion.objects.filter(plan=plan).select_related("created_by").order_by("version")
+        ],
+        "value_authors": [
+            {"indicator": v.series.indicator.key, "part": v.series.part, "year": v.year, "at": when(v.updated_at), "by": who(v.updated_by)}
+            for v in sorted(values, key=lambda v: (v.series.indicator.position, v.series.position, v.year))
+        ],
+        "submissions": [
+            {
+                "year": s.year,
+                "department": s.department.name,
+                "status": s.status,
+                "comment": s.comment,
+                "submitted_by": who(s.submitted_by),
+                "submitted_at": when(s.submitted_at),
+                "decided_by": who(s.decided_by),
+                "decided_at": when(s.decided_at),
+            }
+            for s in Submission.objects.filter(plan=plan)
+            .select_related("department", "submitted_by", "decided_by")
+            .order_by("year", "department__name")
+        ],
+        "changes": [
+            {
+                "at": when(c.at),
+                "user": who(c.user),
+                "kind": c.kind,
+                "indicator_key": c.indicator_key,
+                "node_key": c.node_key,
+                "year": c.year,
+                "subject": c.subject,
+                "old": c.old,
+                "new": c.new,
+                "why": c.why,
+            }
+            for c in changes
+        ],
+    }
+
+
+def _audit(change_index: dict[int, tuple[str, int]]) -> list[dict[str, Any]]:
+    fields = ("kind", "username", "address", "method", "path", "plan_key", "subject", "detail")
+    return [
+        {"at": when(e.at), **{f: getattr(e, f) for f in fields}, "change": list(change_index[e.change_id]) if e.change_id else None}
+        for e in AuditEvent.objects.order_by("id")
+    ]
+
+
+def backup_document(*, with_users: bool = True, with_password_hashes: bool = False) -> dict[str, Any]:
+    """Everything, read in one transaction: on PostgreSQL a repeatable-read snapshot, so saves made meanwhile are wholly in or out."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        change_index: dict[int, tuple[str, int]] = {}
+        plans = [_plan(p, change_index) for p in m.Plan.objects.order_by("key")]
+        return {
+            "format": FORMAT,
+            "created_at": when(timezone.now()),
+            "departments": list(Department.objects.order_by("name").values_list("name", flat=True)),
+            "users": _users(with_password_hashes) if with_users else [],
+            "plans": plans,
+            "audit": _audit(change_index),
+        }
+
+
+def write_backup(path: Path, **options: bool) -> dict[str, Any]:
+    """Write the backup beside *path* and rename it into place: a crash never leaves half a backup under the name.
+
+    The file may hold personal data (and password hashes when asked), so only its owner may read it.
+    """
+    doc = backup_document(**options)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(doc, f, ensure_ascii=False, indent=1)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return doc
