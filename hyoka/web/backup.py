@@ -120,8 +120,9 @@ def _audit(change_index: dict[int, tuple[str, int]]) -> list[dict[str, Any]]:
 
 def backup_document(*, with_users: bool = True, with_password_hashes: bool = False) -> dict[str, Any]:
     """Everything, read in one transaction: on PostgreSQL a repeatable-read snapshot, so saves made meanwhile are wholly in or out."""
+    outermost = not connection.in_atomic_block  # inside a caller's transaction, its snapshot is the one read
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         change_index: dict[int, tuple[str, int]] = {}
