@@ -93,7 +93,8 @@ TEMPLATES = [
 
 _database_url = os.environ.get("HYOKA_DATABASE_URL", "")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Connections are kept a minute, and checked before reuse so that a database restart costs no failed request.
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "hyoka.sqlite3"}}
 # Several checkouts run their test suites side by side on one PostgreSQL server, so the test

@@ -33,13 +33,18 @@ def database_url(name: str) -> str:
     return f"{SERVER_URL}/{name}"
 
 
+def database_name(purpose: str) -> str:
+    return f"hyoka_{CHECKOUT}_{purpose}"
+
+
 @contextmanager
-def fresh_database(purpose: str) -> Iterator[str]:
-    """An empty PostgreSQL database for this test (dropped afterwards); yields its URL."""
-    name = f"hyoka_{CHECKOUT}_{purpose}"
+def fresh_database(purpose: str, *, copy_of: str | None = None) -> Iterator[str]:
+    """An empty PostgreSQL database for this test, or a copy of the database *copy_of* (dropped afterwards); yields its URL."""
+    name = database_name(purpose)
+    template = f' TEMPLATE "{copy_of.rsplit("/", 1)[1]}"' if copy_of else ""
     with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"{template}')
     try:
         yield database_url(name)
     finally:
@@ -142,15 +147,25 @@ class Browser(requests.Session):
 
 
 def backend_waiting_on_a_lock(url: str, timeout: float = 20) -> int:
-    """The pid of the server's PostgreSQL backend once it waits on a lock (it is then mid-transaction)."""
+    """The pid of the server's PostgreSQL backend once it waits on a lock after writing a value (so mid-transaction).
+
+    An UPDATE, INSERT or DELETE of a value row takes RowExclusiveLock on plans_value; holding
+    it while blocked proves the transaction has written values it has not committed.
+    """
     name = url.rsplit("/", 1)[1]
     deadline = time.monotonic() + timeout
-    with psycopg.connect(database_url("postgres"), autocommit=True) as watcher:
+    with psycopg.connect(url, autocommit=True) as watcher:
         while time.monotonic() < deadline:
             row = watcher.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()", [name]
             ).fetchone()
             if row:
+                wrote = watcher.execute(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON l.relation = c.oid "
+                    "WHERE l.pid = %s AND c.relname = 'plans_value' AND l.mode = 'RowExclusiveLock' AND l.granted",
+                    [row[0]],
+                ).fetchone()[0]
+                assert wrote == 1, "the blocked transaction has written no value yet: it would not be mid-way"
                 return int(row[0])
             time.sleep(0.05)
     raise AssertionError("the server never reached the lock")
