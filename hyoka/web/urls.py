@@ -7,7 +7,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from .accounts.views import LoginView
-from .plans.views import council, entry, pages, rules, upload
+from .plans.views import council, downloads, entry, pages, rules, upload
 from .workflow import views as workflow
 
 plan = "plans/<str:plan_key>/"
@@ -32,6 +32,9 @@ urlpatterns = [
     path(plan + "history/", pages.history, name="history"),
     path(plan + "rules/", rules.rules, name="rules"),
     path(plan + "export.json", pages.export, name="export"),
+    path(plan + "report.<str:fmt>", downloads.report, name="report"),
+    path(plan + "workbook.xlsx", downloads.workbook, name="workbook"),
+    path(plan + "opendata.zip", downloads.open_data, name="open_data"),
     path(plan + "inbox/", workflow.inbox, name="inbox"),
     path(plan + "submit/", workflow.submit, name="submit"),
     path(plan + "submissions/<int:submission_id>/decide/", workflow.decide, name="decide"),

@@ -15,16 +15,18 @@ from ....core.errors import InputError
 from ...accounts import access
 from .. import models as m
 from ..convert import core_plan, touch
-from ..entry import save_value
-from ..upload import ProposedValue, read_changes
+from ..entry import save_texts, save_value
+from ..upload import ProposedText, ProposedValue, read_changes
 from .common import chosen_year, get_plan, plan_context
 
 SESSION_KEY = "hyoka-upload"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def _allowed(request: HttpRequest, plan: m.Plan, change: ProposedValue) -> bool:
+def _allowed(request: HttpRequest, plan: m.Plan, change: ProposedValue | ProposedText) -> bool:
     core = core_plan(plan)
+    if isinstance(change, ProposedText):
+        return access.may_enter(request.user, plan, change.year, core.node_departments(change.node))
     return access.may_enter(request.user, plan, change.year, core.departments_of(core.indicator_by_id[change.indicator]))
 
 
@@ -43,18 +45,21 @@ def upload(request: HttpRequest, plan_key: str) -> HttpResponse:
             messages.error(request, _("ファイルを選んでください（20MBまで）。"))
             return redirect("upload", plan.key)
         try:
-            changes = read_changes(plan, f.name, f.read())
+            proposal = read_changes(plan, f.name, f.read())
         except InputError as e:
             ctx["problems"] = e.problems
             return render(request, "plans/upload.html", ctx, status=400)
-        rows = [(c, _allowed(request, plan, c)) for c in changes]
+        rows = [(c, _allowed(request, plan, c)) for c in proposal.values]
+        text_rows = [(t, _allowed(request, plan, t)) for t in proposal.texts]
         request.session[SESSION_KEY] = {
             "plan": plan.key,
             "revision": plan.revision,
             "filename": f.name,
-            "changes": [c.as_session() for c in changes],
+            "changes": [c.as_session() for c in proposal.values],
+            "texts": [t.as_session() for t in proposal.texts],
         }
-        ctx |= {"rows": rows, "filename": f.name, "forbidden": sum(1 for _c, ok in rows if not ok)}
+        forbidden = sum(1 for _c, ok in [*rows, *text_rows] if not ok)
+        ctx |= {"rows": rows, "text_rows": text_rows, "total": len(proposal), "filename": f.name, "forbidden": forbidden}
     return render(request, "plans/upload.html", ctx)
 
 
@@ -71,7 +76,8 @@ def upload_apply(request: HttpRequest, plan_key: str) -> HttpResponse:
         messages.error(request, _("プレビューの後に計画が変更されました。もう一度アップロードしてください。"))
         return redirect("upload", plan.key)
     changes = [ProposedValue(**c) for c in pending["changes"]]
-    if not all(_allowed(request, plan, c) for c in changes):
+    texts = [ProposedText(**t) for t in pending.get("texts", [])]
+    if not all(_allowed(request, plan, c) for c in [*changes, *texts]):
         raise PermissionDenied
     why = _("ファイル取込み: %(name)s") % {"name": pending["filename"]}
     reason = request.POST.get("why", "").strip()
@@ -84,11 +90,14 @@ def upload_apply(request: HttpRequest, plan_key: str) -> HttpResponse:
                     indicator__plan=plan, indicator__key=c.indicator, part=c.part
                 )
                 save_value(series, c.year, c.entered(), request.user, why, mark_changed=False)
+            for t in texts:
+                node = m.Node.objects.select_related("plan").get(plan=plan, key=t.node)
+                save_texts(node, t.year, t.results, t.issues, request.user, why)
             touch(plan)
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
         return redirect("upload", plan.key)
     del request.session[SESSION_KEY]
-    messages.success(request, _("%(n)d 件の変更を取り込みました。") % {"n": len(changes)})
+    messages.success(request, _("%(n)d 件の変更を取り込みました。") % {"n": len(changes) + len(texts)})
     return redirect(reverse("history", args=[plan.key]))
