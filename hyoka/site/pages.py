@@ -74,9 +74,7 @@ def indicator_rows(ps: PlanSite, indicators: list[Indicator]) -> list[IndicatorR
     rows = []
     for ind in indicators:
         if year is None:
-            final = max((y for s in ind.series() for y in s.targets), default=None)
-            target = _joined(ind, [s.targets[final].text if final in s.targets else "" for s in ind.series()]) if final else ""
-            rows.append(IndicatorRow(ind, marked_name(ind), target, "", "", None, None, None))
+            rows.append(IndicatorRow(ind, marked_name(ind), final_target(ind), "", "", None, None, None))
             continue
         doc = ps.indicator_doc(year, ind.id)
         records = doc["parts"] if doc.get("parts") else [doc]
@@ -85,7 +83,7 @@ def indicator_rows(ps: PlanSite, indicators: list[Indicator]) -> list[IndicatorR
             IndicatorRow(
                 ind,
                 marked_name(ind),
-                _joined(ind, [r.get("target") or "" for r in records]),
+                _joined(ind, [r.get("target") or "" for r in records]) or final_target(ind),
                 _joined(ind, [r.get("actual") or "" for r in records]),
                 status,
                 _joined(ind, [r["rate"] or "" for r in records]) if any(r["rate"] for r in records) else None,
@@ -226,6 +224,17 @@ def distribution(ps: PlanSite, level: str, chart_id: str) -> tuple[str, list[tup
         for label, n in counts["counts"].items()
     ]
     return charts.distribution_chart(chart_id, f"{ps.latest}年度 {level}の評価", rows), rows
+
+
+def grade_counts_under(ps: PlanSite, top_id: str) -> list[tuple[str, str, int]]:
+    """(level, label, count) of the grades below a top-level node in the newest year, for its card."""
+    if ps.latest is None:
+        return []
+    out = []
+    for level, per in ps.doc(ps.latest)["summary"]["grades"].items():
+        counts = per["by_node"].get(top_id, {}).get("counts", {})
+        out += [(level, label, n) for label, n in counts.items() if n]
+    return out
 
 
 def judgement_counts(ps: PlanSite) -> dict[str, Any] | None:

@@ -64,7 +64,7 @@ class Site:
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise InputError.one(", ".join(duplicates), "同じ id の計画が複数あります", "two plans have the same id")
-        reserved = {"assets", "data", ENGLISH}
+        reserved = {"assets", "data", ENGLISH, paths.home(), paths.search()}
         clashing = sorted(set(ids) & reserved)
         if clashing:
             raise InputError.one(", ".join(clashing), "この id はサイトの予約語です", "this plan id is reserved by the site")
@@ -210,7 +210,7 @@ class Site:
             title=ps.plan.name,
             crumbs=[(words(lang)("ホーム"), paths.home(), False)],
             content_title=True,
-            tops=[r for r in tops if r.depth == 0],
+            tops=[(r, pages.grade_counts_under(ps, r.node.id)) for r in tops if r.depth == 0],
             judgement_labels=labels,
             **context,
         )

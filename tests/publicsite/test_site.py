@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from hyoka.cli import app
 from hyoka.core.engine import evaluate
-from hyoka.formats.hyoka1 import load_path
+from hyoka.core.errors import InputError
+from hyoka.formats.hyoka1 import load_path, plan_from_dict, plan_to_dict
 from hyoka.samples import load_sample, sample_names
 from hyoka.site import i18n, paths
 from hyoka.site.publish import publish
@@ -155,3 +156,17 @@ def test_file_names_of_ids_are_safe_and_distinct(ident):
     name = paths.slug(ident)
     assert "/" not in name and not name.startswith(".") and re.fullmatch(r"[A-Za-z0-9_.\-]+", name)
     assert name == ident or name.startswith("id-")
+
+
+@pytest.mark.parametrize("plan_id", ["en", "data", "assets", "index.html", "search.html"])
+def test_a_plan_id_that_is_a_folder_of_the_site_is_refused(plan_id, tmp_path):
+    doc = plan_to_dict(load_sample("hiratsuka-juten"))
+    doc["plan"]["id"] = plan_id
+    with pytest.raises(InputError, match="reserved"):
+        publish([plan_from_dict(doc)], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_plans_with_one_id_are_refused(tmp_path):
+    with pytest.raises(InputError, match="same id"):
+        publish([load_sample("kanagawa-dx"), load_sample("kanagawa-dx")], tmp_path / "out")
