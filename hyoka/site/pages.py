@@ -226,15 +226,34 @@ def distribution(ps: PlanSite, level: str, chart_id: str) -> tuple[str, list[tup
     return charts.distribution_chart(chart_id, f"{ps.latest}年度 {level}の評価", rows), rows
 
 
-def grade_counts_under(ps: PlanSite, top_id: str) -> list[tuple[str, str, int]]:
-    """(level, label, count) of the grades below a top-level node in the newest year, for its card."""
+def counts_under(ps: PlanSite, top_id: str) -> list[tuple[str, int]]:
+    """(「小柱: 順調に進んでいます」 or 「◎ 達成」, count) below a top-level node in the newest year, for its card."""
     if ps.latest is None:
         return []
+    summary = ps.doc(ps.latest)["summary"]
     out = []
-    for level, per in ps.doc(ps.latest)["summary"]["grades"].items():
+    for level, per in summary["grades"].items():
         counts = per["by_node"].get(top_id, {}).get("counts", {})
-        out += [(level, label, n) for label, n in counts.items() if n]
+        out += [(f"{level}: {label}", n) for label, n in counts.items() if n]
+    judged = summary.get("judgements", {}).get("by_node", {}).get(top_id)
+    if judged is not None:
+        labels = _judgement_labels(ps)
+        out += [(f"{symbol} {labels[symbol]}", n) for symbol, n in judged["counts"].items()]
     return out
+
+
+def _judgement_labels(ps: PlanSite) -> dict[str, str]:
+    rule = ps.plan.rules.judgement
+    return {b.symbol: b.label for b in rule.bands} if rule else {}
+
+
+def judgement_chart(ps: PlanSite, chart_id: str) -> str:
+    """The ◎○△ counts of the newest year as a chart (its table is printed beside it)."""
+    assert ps.latest is not None
+    counts = ps.doc(ps.latest)["summary"]["judgements"]["overall"]
+    labels = _judgement_labels(ps)
+    rows = [(f"{symbol} {labels[symbol]}", n, f"{counts['shares'][symbol]}%") for symbol, n in counts["counts"].items()]
+    return charts.distribution_chart(chart_id, f"{ps.latest}年度 判定の内訳", rows)
 
 
 def judgement_counts(ps: PlanSite) -> dict[str, Any] | None:

@@ -25,6 +25,8 @@ class PlanSite:
     plan: Plan  # the published copy, never the original
     _evaluations: dict[int, Evaluation] = field(default_factory=dict, init=False, repr=False)
     _docs: dict[int, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
+    _indicator_docs: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
+    _node_docs: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def of(cls, plan: Plan) -> PlanSite:
@@ -55,19 +57,14 @@ class PlanSite:
         return self._docs[year]
 
     def indicator_doc(self, year: int, indicator_id: str) -> dict[str, Any]:
-        return self._indicator_docs(year)[indicator_id]
-
-    def _indicator_docs(self, year: int) -> dict[str, dict[str, Any]]:
-        key = f"_by_id_{year}"
-        if key not in self.__dict__:
-            self.__dict__[key] = {d["id"]: d for d in self.doc(year)["indicators"]}
-        return self.__dict__[key]
+        if year not in self._indicator_docs:
+            self._indicator_docs[year] = {d["id"]: d for d in self.doc(year)["indicators"]}
+        return self._indicator_docs[year][indicator_id]
 
     def node_doc(self, year: int, node_id: str) -> dict[str, Any]:
-        key = f"_nodes_{year}"
-        if key not in self.__dict__:
-            self.__dict__[key] = {d["id"]: d for d in self.doc(year)["nodes"]}
-        return self.__dict__[key][node_id]
+        if year not in self._node_docs:
+            self._node_docs[year] = {d["id"]: d for d in self.doc(year)["nodes"]}
+        return self._node_docs[year][node_id]
 
     @cached_property
     def document(self) -> dict[str, Any]:

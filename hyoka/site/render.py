@@ -190,7 +190,13 @@ class Site:
         return f"window.HYOKA_SEARCH = {data};\n".encode()
 
     def _plan_home(self, ps: PlanSite, lang: str) -> bytes:
-        context: dict[str, Any] = {"plan_grade": None, "plan_grade_explanation": "", "distributions": [], "judgements": None}
+        context: dict[str, Any] = {
+            "plan_grade": None,
+            "plan_grade_explanation": "",
+            "distributions": [],
+            "judgements": None,
+            "judgement_svg": "",
+        }
         if ps.latest is not None:
             ev = ps.evaluation(ps.latest)
             if ev.plan_grade is not None:
@@ -199,6 +205,8 @@ class Site:
                 svg, rows = pages.distribution(ps, level, f"dist-{i}")
                 context["distributions"].append({"level": level, "svg": svg, "rows": rows})
             context["judgements"] = pages.judgement_counts(ps)
+            if context["judgements"] is not None:
+                context["judgement_svg"] = pages.judgement_chart(ps, "judgements")
         rule = ps.plan.rules.judgement
         labels = {b.symbol: b.label for b in rule.bands} if rule else {}
         tops = pages.node_rows(ps)
@@ -210,7 +218,7 @@ class Site:
             title=ps.plan.name,
             crumbs=[(words(lang)("ホーム"), paths.home(), False)],
             content_title=True,
-            tops=[(r, pages.grade_counts_under(ps, r.node.id)) for r in tops if r.depth == 0],
+            tops=[(r, pages.counts_under(ps, r.node.id)) for r in tops if r.depth == 0],
             judgement_labels=labels,
             **context,
         )

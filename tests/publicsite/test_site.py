@@ -170,3 +170,19 @@ def test_a_plan_id_that_is_a_folder_of_the_site_is_refused(plan_id, tmp_path):
 def test_two_plans_with_one_id_are_refused(tmp_path):
     with pytest.raises(InputError, match="same id"):
         publish([load_sample("kanagawa-dx"), load_sample("kanagawa-dx")], tmp_path / "out")
+
+
+def test_plan_homes_show_the_published_counts(site_dir):
+    dx = (site_dir / paths.plan_home("kanagawa-dx")).read_text(encoding="utf-8")
+    # seed 001: 126 ◎ (74.6 %), 15 ○ (8.9 %), 28 △ of 169 checked, 10 ■
+    for cell in (
+        '<td class="n">126</td><td class="n">74.6%</td>',
+        '<td class="n">15</td><td class="n">8.9%</td>',
+        '<td class="n">169</td>',
+    ):
+        assert cell in dx
+    assert dx.count("<svg") == 1 and "判定の内訳" in dx
+    sousei = (site_dir / paths.plan_home("kanagawa-sousei-3")).read_text(encoding="utf-8")
+    grades = evaluate(load_sample("kanagawa-sousei-3"), 2024).nodes.values()
+    steady = sum(1 for r in grades if r.grade is not None and r.grade.label == "順調に進んでいます")
+    assert f'<th scope="row">順調に進んでいます</th><td class="n">{steady}</td>' in sousei

@@ -3,7 +3,6 @@
   "use strict";
   var script = document.currentScript;
   var root = script.getAttribute("data-root") || "";
-  var lang = script.getAttribute("data-lang") || "ja";
   var form = document.querySelector("form.search");
   var input = document.getElementById("q");
   var status = document.getElementById("search-status");
@@ -26,7 +25,7 @@
     var found = index.filter(function (e) {
       return terms.every(function (t) { return e.text.indexOf(t) !== -1; });
     });
-    status.textContent = (lang === "ja" ? found.length + " " : found.length + " ") + status.getAttribute("data-found");
+    status.textContent = found.length + " " + status.getAttribute("data-found");
     found.slice(0, 200).forEach(function (e) {
       var li = document.createElement("li");
       var a = document.createElement("a");
