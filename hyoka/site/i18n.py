@@ -63,6 +63,8 @@ EN: dict[str, str] = {
     "ノード": "Nodes",
     "階層": "Levels",
     "評価の根拠": "Why this grade",
+    "評価に用いた値": "Values used for the grade",
+    "値": "Value",
     "下位の項目": "Items below",
     "項目": "Item",
     "この項目の指標": "Indicators of this item",
