@@ -330,6 +330,18 @@ def serve(
     run_server(host, port)
 
 
+@command()
+def publish(
+    plans: Annotated[list[str], typer.Argument(help="hyoka/1 ファイル、またはサンプル計画の名前（複数可）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="サイトを書き出すフォルダ（空か、以前に publish したフォルダ）")],
+) -> None:
+    """公表済みの年度だけを載せた公開サイト（静的ファイル）とオープンデータを書き出します。"""
+    from .site.publish import publish as publish_site
+
+    result = publish_site([resolve_plan(p) for p in plans], output)
+    typer.echo(f"{result.folder}（ページ {result.pages:,}、ファイル {result.files:,}、{result.bytes:,} バイト）")
+
+
 def main() -> None:
     app()
 

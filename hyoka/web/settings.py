@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "hyoka.web.plans",
     "hyoka.web.workflow",
     "hyoka.web.history",
+    "hyoka.web.public",
+    "hyoka.web.api",
 ]
 
 MIDDLEWARE = [
@@ -157,3 +159,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The public API's rate limit per client address (hyoka/web/api/limits.py).
+HYOKA_API_RATE_PER_MINUTE = int(os.environ.get("HYOKA_API_RATE_PER_MINUTE", "120"))
+HYOKA_API_BURST = int(os.environ.get("HYOKA_API_BURST", "60"))

@@ -1,9 +1,9 @@
-"""URL map: every page needs a login (LoginRequiredMiddleware) except login and language choice."""
+"""URL map: every page needs a login (LoginRequiredMiddleware) except login, language choice, /public/ and /api/v1/."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from .accounts.views import LoginView
@@ -43,4 +43,6 @@ urlpatterns = [
     path(plan + "upload/", upload.upload, name="upload"),
     path(plan + "upload/apply/", upload.upload_apply, name="upload_apply"),
     path("admin/", admin.site.urls),
+    path("public/", include("hyoka.web.public.urls")),
+    path("api/v1/", include("hyoka.web.api.urls")),
 ]
