@@ -8,10 +8,16 @@ from browser import axe_violations, chromium, screenshot
 
 from hyoka.samples import load_sample
 from hyoka.site import paths
+from hyoka.web.plans.convert import store_plan
+from hyoka.web.plans.models import Plan
 
 
 @pytest.fixture
 def served(db, live_server) -> str:
+    """The app's public pages; the samples are stored again if a live-server test before flushed them."""
+    for name in ("kanagawa-sousei-3", "kanagawa-dx"):
+        if not Plan.objects.filter(key=name).exists():
+            store_plan(load_sample(name))
     return f"{live_server.url}/public/"
 
 
