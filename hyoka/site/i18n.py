@@ -37,6 +37,7 @@ EN: dict[str, str] = {
     "計画ファイル（hyoka/1 形式の JSON）": "Plan file (hyoka/1 JSON)",
     "の評価（JSON）": "evaluation (JSON)",
     "全指標の一覧（JSON）": "Every indicator (JSON)",
+    "公表済みの評価を、指標ごとのグラフと表、ダウンロードできるデータで公開しています。": "The published evaluations, with a chart and a table for every indicator and data to download.",
     "CSV はタイディデータ（1 行 1 観測）で、Frictionless Data の datapackage.json に列の定義があります。": "The CSV files are tidy data (one observation per row); datapackage.json (Frictionless Data) defines every column.",
     "公表済みの年度の値だけを掲載しています。": "Only the figures of published years are included.",
     "このサイトについて": "About this site",
