@@ -27,6 +27,7 @@ from .search import search_index
 
 Producer = Callable[[], bytes]
 ASSETS = ("site.css", "search.js")
+SEARCH_INDEX = "data/search-index.json"
 BASIS_LABELS = {"fiscal": "年度（4月〜翌3月）", "calendar": "暦年"}
 
 
@@ -86,7 +87,7 @@ class Site:
         for name in ASSETS:
             files[paths.asset(name)] = lambda name=name: _asset(name)
         files[paths.asset("search-index.js")] = self._search_script
-        files["data/search-index.json"] = lambda: records.to_json(search_index(self.plans))
+        files[SEARCH_INDEX] = lambda: records.to_json(search_index(self.plans))
         return files
 
     def render(self, path: str) -> bytes | None:
@@ -178,12 +179,20 @@ class Site:
         for ps in self.plans:
             grade = ps.evaluation(ps.latest).plan_grade if ps.latest is not None else None
             plans.append({"ps": ps, "home": paths.plan_home(ps.id), "grade": grade})
-        return self._page("home.html.j2", paths.home(), lang, None, title=_("計画の一覧"), plans=plans)
+        return self._page("home.html.j2", paths.home(), lang, None, title=_("計画の一覧"), plans=plans, files=self._site_files(lang))
 
     def _search(self, lang: str) -> bytes:
         _ = words(lang)
         plans = [{"name": ps.plan.name, "indicators": paths.plan_page(ps.id, "indicators")} for ps in self.plans]
-        return self._page("search.html.j2", paths.search(), lang, None, title=_("指標の検索"), plans=plans)
+        return self._page("search.html.j2", paths.search(), lang, None, title=_("指標の検索"), plans=plans, files=self._site_files(lang))
+
+    def _site_files(self, lang: str) -> list[tuple[str, str, str]]:
+        """The downloads of the pages above the plans: the index of all indicators, and each plan's package and file."""
+        _ = words(lang)
+        files = [(_("全指標の一覧（JSON）"), SEARCH_INDEX, "JSON")]
+        for ps in self.plans:
+            files += [(f"{ps.id}: {label}", path, kind) for label, path, kind in self._plan_files(ps, lang)[:2]]
+        return files
 
     def _search_script(self) -> bytes:
         data = json.dumps(search_index(self.plans), ensure_ascii=False, separators=(",", ":"))
