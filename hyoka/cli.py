@@ -332,13 +332,29 @@ def serve(
 
 @command()
 def publish(
-    plans: Annotated[list[str], typer.Argument(help="hyoka/1 ファイル、またはサンプル計画の名前（複数可）")],
     output: Annotated[Path, typer.Option("--output", "-o", help="サイトを書き出すフォルダ（空か、以前に publish したフォルダ）")],
+    plans: Annotated[list[str] | None, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で計画 ID（複数可）")] = None,
+    db: DbOption = False,
+    database: DatabaseOption = None,
 ) -> None:
-    """公表済みの年度だけを載せた公開サイト（静的ファイル）とオープンデータを書き出します。"""
+    """公表済みの年度だけを載せた公開サイト（静的ファイル）とオープンデータを書き出します。
+
+    --db で計画を省略すると、データベースの計画をすべて載せます。
+    """
     from .site.publish import publish as publish_site
 
-    result = publish_site([resolve_plan(p) for p in plans], output)
+    if db or database is not None:
+        open_database(database)
+        from .web.plans.models import Plan as PlanRow
+        from .web.transfer import export_from_database
+
+        ids = plans or list(PlanRow.objects.order_by("key").values_list("key", flat=True))
+        loaded = [export_from_database(p) for p in ids]
+    elif not plans:
+        raise InputError.one("PLANS", "公開する計画を指定してください（--db なら省略可）", "name the plans to publish (or use --db)")
+    else:
+        loaded = [resolve_plan(p) for p in plans]
+    result = publish_site(loaded, output)
     typer.echo(f"{result.folder}（ページ {result.pages:,}、ファイル {result.files:,}、{result.bytes:,} バイト）")
 
 
