@@ -220,8 +220,10 @@ def _indicator(rng: random.Random, ind_id: str, node: str, number: int) -> dict[
     return out
 
 
-def plan_document(index: int, code: str, name: str, seed: int = 0) -> dict[str, Any]:
-    """The `hyoka/1` document of organization *index*; the same arguments give the same plan."""
+def plan_document(index: int, code: str, name: str, seed: int = 0, indicators_count: int = INDICATORS_PER_ORGANIZATION) -> dict[str, Any]:
+    """The `hyoka/1` document of organization *index*; the same arguments give the same plan.
+
+    *indicators_count* spreads that many indicators over the 60 小柱 (bench/publish.py uses 2,000)."""
     rng = random.Random(f"{seed}:{code}")
     nodes: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
@@ -255,7 +257,9 @@ def plan_document(index: int, code: str, name: str, seed: int = 0) -> dict[str, 
                         "texts": {"2027": {"results": ["取組を実施"], "issues": ["引き続き推進"]}},
                     }
                 )
-                per_small = INDICATORS_PER_ORGANIZATION // (GOALS * MIDS * SMALLS)
+                smalls = GOALS * MIDS * SMALLS
+                position = ((g - 1) * MIDS + m - 1) * SMALLS + s - 1
+                per_small = indicators_count // smalls + (1 if position < indicators_count % smalls else 0)
                 for _k in range(per_small):
                     count += 1
                     indicators.append(_indicator(rng, f"k{count}", small, count))

@@ -76,6 +76,30 @@ def resolve_plan(plan: str) -> Plan:
     return load_path(path)
 
 
+DbOption = Annotated[bool, typer.Option("--db", help="データベースの計画を使う（HYOKA_DATABASE_URL、なければ var/hyoka.sqlite3）")]
+DatabaseOption = Annotated[Path | None, typer.Option("--database", help="データベースにする SQLite ファイル（--db を含む）")]
+
+
+def open_database(database: Path | None, *, create: bool = False) -> None:
+    """Start Django on the configured database (or the SQLite file *database*) and migrate it."""
+    from .web.demo import migrate, use_database
+
+    if database is not None and not create and not database.exists():
+        raise InputError.one(str(database), "データベースファイルがありません", "no such database file")
+    use_database(database)
+    migrate()
+
+
+def load_plan(plan: str, db: bool = False, database: Path | None = None) -> Plan:
+    """A plan from a file or a sample name, or with --db the stored plan of that id."""
+    if not db and database is None:
+        return resolve_plan(plan)
+    open_database(database)
+    from .web.transfer import export_from_database
+
+    return export_from_database(plan)
+
+
 def _year_with_data(plan: Plan, value: str) -> int:
     """The year asked for, refused when it is outside the plan period and the plan has no figure for it."""
     year = parse_year(value, "--year")
@@ -92,13 +116,15 @@ def _year_with_data(plan: Plan, value: str) -> int:
 
 @command()
 def evaluate(
-    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、またはサンプル計画の名前")],
+    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で保存済みの計画 ID")],
     year: Annotated[str, typer.Option("--year", "-y", help="評価する年度（2024、令和6年度、R6）")],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json または table")] = OutputFormat.table,
     rules: Annotated[Path | None, typer.Option("--rules", help="別の評価ルール（JSON）で計算する")] = None,
+    db: DbOption = False,
+    database: DatabaseOption = None,
 ) -> None:
     """各指標の達成率・判定、各ノードの評価、集計を出力します。"""
-    loaded = resolve_plan(plan)
+    loaded = load_plan(plan, db, database)
     rule_set = None
     if rules is not None:
         rule_set = parse_rules(parse_json(rules.read_bytes(), str(rules)), f"{rules}:rules")
@@ -111,13 +137,15 @@ def evaluate(
 
 @command()
 def report(
-    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、またはサンプル計画の名前")],
+    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で保存済みの計画 ID")],
     year: Annotated[str, typer.Option("--year", "-y", help="評価する年度（2024、令和6年度、R6）")],
     output: Annotated[Path, typer.Option("--output", "-o", help=f"出力ファイル（拡張子で形式を選ぶ: {', '.join(FORMATS)}）")],
+    db: DbOption = False,
+    database: DatabaseOption = None,
 ) -> None:
     """評価報告書（HTML・PDF・Word・Excel）を書き出します。"""
     format_of(output)  # a wrong suffix is reported before the plan is even read
-    loaded = resolve_plan(plan)
+    loaded = load_plan(plan, db, database)
     size = write_report(loaded, _year_with_data(loaded, year), output)
     typer.echo(f"{output}（{size:,} バイト）")
 
@@ -158,14 +186,16 @@ class ExportFormat(StrEnum):
 
 @command()
 def export(
-    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、またはサンプル計画の名前")],
+    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で保存済みの計画 ID")],
     output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="json、xlsx、csv（データパッケージ）")] = ExportFormat.json,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="出力先（json は省略すると標準出力、csv はフォルダ）")] = None,
     department: Annotated[str | None, typer.Option("--department", help="この担当部局の分だけのブック（xlsx）")] = None,
     year: Annotated[str | None, typer.Option("--year", "-y", help="担当部局用ブックの年度")] = None,
+    db: DbOption = False,
+    database: DatabaseOption = None,
 ) -> None:
     """計画を JSON（hyoka/1）、Excel ブック、CSV データパッケージに書き出します。"""
-    loaded = resolve_plan(plan)
+    loaded = load_plan(plan, db, database)
     if (department is None) != (year is None) or (department is not None and output_format is not ExportFormat.xlsx):
         raise InputError.one(
             "--department",
@@ -208,12 +238,19 @@ def template(
 
 @command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="取り込む .xlsx、またはデータパッケージ（フォルダか datapackage.json）")],
+    file: Annotated[Path, typer.Argument(help="取り込む .xlsx、データパッケージ（フォルダか datapackage.json）、--db では hyoka/1 も")],
     into: Annotated[str | None, typer.Option("--into", help="取り込み先の hyoka/1 ファイル（またはサンプル名）")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="変更を表示するだけで書き込まない")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="書き出す hyoka/1 ファイル（省略時は --into）")] = None,
+    db: DbOption = False,
+    database: DatabaseOption = None,
+    replace: Annotated[bool, typer.Option("--replace", help="--db: 保存済みの計画をファイルの内容で置き換える")] = False,
+    why: Annotated[str, typer.Option("--why", help="--db: 変更履歴に残す理由")] = "",
 ) -> None:
-    """ブックやデータパッケージを取り込みます。すべて正しいときだけ、変更を一覧してから書き込みます。"""
+    """ブック・データパッケージ・hyoka/1 ファイルを取り込みます。すべて正しいときだけ、変更を一覧してから書き込みます。"""
+    if db or database is not None:
+        _import_into_database(file, database, dry_run=dry_run, replace=replace, why=why)
+        return
     target = output or (Path(into) if into is not None and Path(into).is_file() else None)
     if target is None and not dry_run:
         raise InputError.one("--output", "書き出し先（-o、または既存ファイルの --into）が必要です", "give -o or an existing --into file")
@@ -235,6 +272,25 @@ def import_command(
         return
     dump_path(result.plan, target)
     typer.echo(f"書き込みました: {target}")
+
+
+def _import_into_database(file: Path, database: Path | None, *, dry_run: bool, replace: bool, why: str) -> None:
+    open_database(database, create=True)
+    from .web.transfer import import_into_database
+
+    result = import_into_database(file, dry_run=dry_run, replace=replace, why=why)
+    if result.created or result.replaced:
+        verb = ("置き換えます", "置き換えました") if result.replaced else ("追加します", "追加しました")
+        typer.echo(f"計画 {result.plan_id} を{verb[0] + '（--dry-run のため書き込みません）' if dry_run else verb[1]}")
+        return
+    if not result.changes:
+        typer.echo("変更はありません (no changes)")
+        return
+    for change in result.changes:
+        typer.echo(str(change))
+    counts = Counter(c.action for c in result.changes)
+    typer.echo(f"追加 {counts[Action.ADDED]}、変更 {counts[Action.CHANGED]}、削除 {counts[Action.REMOVED]}")
+    typer.echo("--dry-run のため書き込みません (dry run: nothing written)" if dry_run else f"計画 {result.plan_id} に書き込みました")
 
 
 @command()
@@ -277,18 +333,14 @@ def serve(
 @command()
 def backup(
     output: Annotated[Path, typer.Option("--output", "-o", help="書き出す JSON ファイル")],
-    database: Annotated[Path | None, typer.Option("--database", help="SQLite ファイル（省略時は設定の HYOKA_DATABASE_URL）")] = None,
+    database: DatabaseOption = None,
     no_users: Annotated[bool, typer.Option("--no-users", help="利用者を含めない")] = False,
     with_password_hashes: Annotated[
         bool, typer.Option("--with-password-hashes", help="パスワードのハッシュも含める（そのまま再ログインできる。ファイルの管理に注意）")
     ] = False,
 ) -> None:
     """データベース全体（計画・値・変更履歴・ルールの版・提出・監査ログ・利用者）を 1 つの JSON ファイルに書き出します。"""
-    from .web.demo import use_database
-
-    if database is not None and not database.exists():
-        raise InputError.one(str(database), "データベースファイルがありません", "no such database file")
-    use_database(database)
+    open_database(database)
     from .web.backup import write_backup
 
     doc = write_backup(output, with_users=not no_users, with_password_hashes=with_password_hashes)
@@ -301,17 +353,42 @@ def backup(
 @command()
 def restore(
     file: Annotated[Path, typer.Argument(help="hyoka backup で書き出した JSON ファイル")],
-    database: Annotated[Path | None, typer.Option("--database", help="SQLite ファイル（省略時は設定の HYOKA_DATABASE_URL）")] = None,
+    database: DatabaseOption = None,
 ) -> None:
     """hyoka backup のファイルを空のデータベースに復元します。すべて正しいときだけ書き込みます。"""
-    from .web.demo import migrate, use_database
-
-    use_database(database)
-    migrate()
+    open_database(database, create=True)
     from .web.restore import restore_path
 
     done = restore_path(file)
     typer.echo(f"復元しました: 計画 {done.plans}、変更履歴 {done.changes}、新しい利用者 {done.users}、監査ログ {done.audit}")
+
+
+@command()
+def publish(
+    output: Annotated[Path, typer.Option("--output", "-o", help="サイトを書き出すフォルダ（空か、以前に publish したフォルダ）")],
+    plans: Annotated[list[str] | None, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で計画 ID（複数可）")] = None,
+    db: DbOption = False,
+    database: DatabaseOption = None,
+) -> None:
+    """公表済みの年度だけを載せた公開サイト（静的ファイル）とオープンデータを書き出します。
+
+    --db で計画を省略すると、データベースの計画をすべて載せます。
+    """
+    from .site.publish import publish as publish_site
+
+    if db or database is not None:
+        open_database(database)
+        from .web.plans.models import Plan as PlanRow
+        from .web.transfer import export_from_database
+
+        ids = plans or list(PlanRow.objects.order_by("key").values_list("key", flat=True))
+        loaded = [export_from_database(p) for p in ids]
+    elif not plans:
+        raise InputError.one("PLANS", "公開する計画を指定してください（--db なら省略可）", "name the plans to publish (or use --db)")
+    else:
+        loaded = [resolve_plan(p) for p in plans]
+    result = publish_site(loaded, output)
+    typer.echo(f"{result.folder}（ページ {result.pages:,}、ファイル {result.files:,}、{result.bytes:,} バイト）")
 
 
 def main() -> None:

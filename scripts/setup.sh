@@ -15,3 +15,8 @@ fi
 if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -q; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
 fi
+
+# axe-core for the accessibility tests (tests/a11y), installed from the committed lock file.
+if [ ! -d tests/a11y/node_modules ] && command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
+fi

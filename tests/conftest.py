@@ -55,3 +55,15 @@ def dx_plan() -> Plan:
 @pytest.fixture(scope="session")
 def city_plan() -> Plan:
     return load_sample("hiratsuka-juten")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Engineers run the suite side by side on one PostgreSQL server: each checkout gets its own
+    test database (test_hyoka_web_<folder>), so two runs never drop each other's database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        folder = "".join(ch if ch.isalnum() else "_" for ch in ROOT.name.lower())
+        database["TEST"]["NAME"] = f"{database['TEST']['NAME']}_{folder}"[:63]

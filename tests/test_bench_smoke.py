@@ -26,3 +26,14 @@ def test_generator_writes_loadable_plans(tmp_path):
     plans = [load_path(p) for p in sorted(tmp_path.glob("*.json"))]
     assert [p.organization.code for p in plans] == ["010006", "020001"]
     assert all(len(p.indicators) == 300 for p in plans)
+
+
+def test_publish_benchmark_runs_on_a_small_synthetic_plan():
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "publish.py"), "--only", "synthetic", "--indicators", "90", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "90 indicators" in out.stdout and "pages" in out.stdout

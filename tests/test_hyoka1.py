@@ -155,3 +155,16 @@ def test_organization_codes():
     assert valid_organization_code("142034")  # 平塚市
     assert valid_organization_code("131016")  # 千代田区
     assert not valid_organization_code("14000")
+
+
+def test_parts_refuse_extension_fields_and_duplicate_ids():
+    doc = minimal()
+    part = {"id": "a", "label": "小", "targets": {"2024": "13"}, "values": {"2024": {"value": "12"}}}
+    doc["indicators"][0]["parts"] = [part | {"x-source": "学校基本調査"}]
+    doc["indicators"][0]["values"] = {}
+    with pytest.raises(InputError) as e:
+        plan_from_dict(doc)
+    assert e.value.problems[0].where == "indicators[0].parts[0].x-source"
+    doc["indicators"][0]["parts"] = [part, dict(part)]
+    with pytest.raises(InputError, match="重複"):
+        plan_from_dict(doc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -320,22 +321,28 @@ def _cycles(r: _Reader, spec: Any) -> dict[int, Cycle]:
     return out
 
 
-def _nodes(r: _Reader, spec: Any, levels: list[str]) -> list[Node]:
+def _objects(r: _Reader, spec: Any, name: str, allowed: set[str]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], str]]:
+    """The objects of the list *name*: (JSON path, object, its x- fields, its id), ids checked unique."""
     if not isinstance(spec, list):
-        r.add("nodes", "nodes は配列です", "nodes must be a list")
-        return []
-    nodes: list[Node] = []
+        r.add(name, f"{name} は配列です", f"{name} must be a list")
+        return
     seen: set[str] = set()
     for i, item in enumerate(spec):
-        p = f"nodes[{i}]"
+        p = f"{name}[{i}]"
         obj = r.obj(item, p)
         if obj is None:
             continue
-        extras = r.keys(obj, p, NODE_KEYS)
-        node_id = r.str_(obj, "id", p, required=True)
-        if node_id in seen:
-            r.add(f"{p}.id", f"id「{node_id}」が重複しています", f"duplicate id {node_id!r}")
-        seen.add(node_id)
+        extras = r.keys(obj, p, allowed)
+        item_id = r.str_(obj, "id", p, required=True)
+        if item_id in seen:
+            r.add(f"{p}.id", f"id「{item_id}」が重複しています", f"duplicate id {item_id!r}")
+        seen.add(item_id)
+        yield p, obj, extras, item_id
+
+
+def _nodes(r: _Reader, spec: Any, levels: list[str]) -> list[Node]:
+    nodes: list[Node] = []
+    for p, obj, extras, node_id in _objects(r, spec, "nodes", NODE_KEYS):
         level = r.str_(obj, "level", p, required=True)
         if level and levels and level not in levels:
             r.add(f"{p}.level", f"階層「{level}」は plan.levels にありません", f"level {level!r} is not in plan.levels")
@@ -621,21 +628,8 @@ def _judgement_symbols(rules: Any) -> set[str] | None:
 
 
 def _indicators(r: _Reader, spec: Any, node_ids: set[str], rules: Any) -> list[Indicator]:
-    if not isinstance(spec, list):
-        r.add("indicators", "indicators は配列です", "indicators must be a list")
-        return []
     out: list[Indicator] = []
-    seen: set[str] = set()
-    for i, item in enumerate(spec):
-        p = f"indicators[{i}]"
-        obj = r.obj(item, p)
-        if obj is None:
-            continue
-        extras = r.keys(obj, p, INDICATOR_KEYS)
-        ind_id = r.str_(obj, "id", p, required=True)
-        if ind_id in seen:
-            r.add(f"{p}.id", f"id「{ind_id}」が重複しています", f"duplicate id {ind_id!r}")
-        seen.add(ind_id)
+    for p, obj, extras, ind_id in _objects(r, spec, "indicators", INDICATOR_KEYS):
         node = r.str_(obj, "node", p, required=True)
         if node and node not in node_ids:
             r.add(f"{p}.node", f"ノード「{node}」がありません", f"node {node!r} does not exist")
@@ -679,21 +673,14 @@ def _indicators(r: _Reader, spec: Any, node_ids: set[str], rules: Any) -> list[I
 def _parts(r: _Reader, spec: Any, p: str, parent: Indicator, rules: Any) -> list[Series]:
     if spec is None:
         return []
-    if not isinstance(spec, list):
-        r.add(p, "parts は配列です", "parts must be a list")
-        return []
     parts: list[Series] = []
-    seen: set[str] = set()
-    for i, item in enumerate(spec):
-        q = f"{p}[{i}]"
-        obj = r.obj(item, q)
-        if obj is None:
-            continue
-        r.keys(obj, q, SERIES_KEYS)
-        part_id = r.str_(obj, "id", q, required=True)
-        if part_id in seen:
-            r.add(f"{q}.id", f"部分の id「{part_id}」が重複しています", f"duplicate part id {part_id!r}")
-        seen.add(part_id)
+    for q, obj, extras, part_id in _objects(r, spec, p, SERIES_KEYS):
+        for key in extras:  # the workbook and the CSV package have no place for them: refused, not lost
+            r.add(
+                f"{q}.{key}",
+                "部分（parts）には独自項目（x-）を付けられません。指標に付けてください",
+                "x- fields are kept on indicators, not on parts",
+            )
         fields = _series_fields(r, obj, q, parent, rules)
         parts.append(Series(id=part_id, **fields))
     return parts

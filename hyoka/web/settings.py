@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "hyoka.web.workflow",
     "hyoka.web.history",
     "hyoka.web.audit",
+    "hyoka.web.public",
+    "hyoka.web.api",
 ]
 
 MIDDLEWARE = [
@@ -161,3 +163,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The public API's rate limit per client address (hyoka/web/api/limits.py).
+HYOKA_API_RATE_PER_MINUTE = int(os.environ.get("HYOKA_API_RATE_PER_MINUTE", "120"))
+HYOKA_API_BURST = int(os.environ.get("HYOKA_API_BURST", "60"))

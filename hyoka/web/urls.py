@@ -1,14 +1,14 @@
-"""URL map: every page needs a login (LoginRequiredMiddleware) except login and language choice."""
+"""URL map: every page needs a login (LoginRequiredMiddleware) except login, language choice, /public/ and /api/v1/."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from .accounts.views import LoginView
 from .audit.views import audit_log
-from .plans.views import council, entry, pages, rules, upload
+from .plans.views import council, downloads, entry, pages, rules, upload
 from .workflow import views as workflow
 
 plan = "plans/<str:plan_key>/"
@@ -33,6 +33,9 @@ urlpatterns = [
     path(plan + "history/", pages.history, name="history"),
     path(plan + "rules/", rules.rules, name="rules"),
     path(plan + "export.json", pages.export, name="export"),
+    path(plan + "report.<str:fmt>", downloads.report, name="report"),
+    path(plan + "workbook.xlsx", downloads.workbook, name="workbook"),
+    path(plan + "opendata.zip", downloads.open_data, name="open_data"),
     path(plan + "inbox/", workflow.inbox, name="inbox"),
     path(plan + "submit/", workflow.submit, name="submit"),
     path(plan + "submissions/<int:submission_id>/decide/", workflow.decide, name="decide"),
@@ -42,4 +45,6 @@ urlpatterns = [
     path(plan + "upload/apply/", upload.upload_apply, name="upload_apply"),
     path("audit/", audit_log, name="audit"),
     path("admin/", admin.site.urls),
+    path("public/", include("hyoka.web.public.urls")),
+    path("api/v1/", include("hyoka.web.api.urls")),
 ]

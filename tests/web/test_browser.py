@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browser import chromium
+from playwright.sync_api import Browser, Page, expect
 
 from hyoka.core.engine import evaluate
 from hyoka.web.history.models import Change
@@ -24,24 +25,14 @@ from hyoka.web.workflow.models import Submission
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PLAN = "kanagawa-sousei-3"
 YEAR = 2025
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     # The ORM is used from the test while Playwright's event loop runs in this thread.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 

@@ -182,23 +182,32 @@ def descriptor(plan: Plan) -> dict[str, Any]:
     }
 
 
+def package_files(plan: Plan, tables: dict[str, list[Row]] | None = None) -> dict[str, str]:
+    """Every file of the package by its path in the folder, ``datapackage.json`` last.
+
+    The public site serves them from memory and passes the *tables* it already computed.
+    """
+    tables = tables if tables is not None else package_tables(plan)
+    files = {resource.path: table_text(resource, tables[resource.name]) for resource in RESOURCES}
+    files["datapackage.json"] = json.dumps(descriptor(plan), ensure_ascii=False, indent=1, default=str) + "\n"
+    return files
+
+
 def write_package(plan: Plan, folder: str | Path) -> Path:
     """Write the package into *folder*; each file appears whole or not at all."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    tables = package_tables(plan)
-    for resource in RESOURCES:
-        _write_text(out / resource.path, _csv_text(resource, tables[resource.name]))
-    path = out / "datapackage.json"
-    _write_text(path, json.dumps(descriptor(plan), ensure_ascii=False, indent=1, default=str) + "\n")
-    return path
+    for name, text in package_files(plan).items():
+        _write_text(out / name, text)
+    return out / "datapackage.json"
 
 
 def _write_text(path: Path, text: str) -> None:
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
 
 
-def _csv_text(resource: Resource, rows: list[Row]) -> str:
+def table_text(resource: Resource, rows: list[Row]) -> str:
+    """One table as CSV text with its header, cells written as the schema types them."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(resource.names)

@@ -1,14 +1,16 @@
 """What an uploaded file proposes to change, before anything is applied.
 
-``read_changes`` is the one place that knows the file format. Today it reads a
-`hyoka/1` JSON file of the same plan; the department workbook (Excel) reader plugs in
-here, returning the same ``ProposedValue`` list, and the preview and apply views stay as
-they are.
+``read_changes`` is the one place that knows the file formats: a department's (or the
+whole plan's) Excel workbook, read by hyoka.formats.xlsx exactly as `hyoka import` reads
+it, or a `hyoka/1` JSON file of the same plan. It returns the proposed values and
+一次評価 texts; the preview and apply views stay the same for every format.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from ...core.errors import InputError
 from ...core.model import Plan as CorePlan
 from ...core.model import Value as CoreValue
 from ...formats.hyoka1 import loads
+from ...formats.xlsx.importer import apply_update, read_update
 from . import models as m
 from .convert import core_plan
 from .entry import ValueInput, shown
@@ -51,8 +54,48 @@ def _same(a: CoreValue, b: CoreValue) -> bool:
     return (a.entry.text, a.status, a.expected or "", a.note) == (b.entry.text, b.status, b.expected or "", b.note)
 
 
-def read_changes(plan: m.Plan, filename: str, data: bytes) -> list[ProposedValue]:
-    """The value changes *data* proposes for *plan*; InputError naming the place if it cannot be read."""
+@dataclass(frozen=True)
+class ProposedText:
+    """New 一次評価 texts of a node for a year (取組結果 and 課題と方向性, one bullet a line)."""
+
+    node: str
+    year: int
+    results: list[str] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)
+    old_results: list[str] = field(default_factory=list)
+    old_issues: list[str] = field(default_factory=list)
+
+    def as_session(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    values: list[ProposedValue]
+    texts: list[ProposedText]
+
+    def __len__(self) -> int:
+        return len(self.values) + len(self.texts)
+
+
+def read_changes(plan: m.Plan, filename: str, data: bytes) -> Proposal:
+    """What *data* proposes for *plan*; InputError naming the place (sheet, row, column) if it cannot be read."""
+    current = core_plan(plan)
+    if filename.lower().endswith(".xlsx"):
+        incoming = _read_workbook(current, filename, data)
+    else:
+        incoming = _read_plan_file(plan, filename, data)
+    return Proposal(value_changes(current, incoming, filename), text_changes(current, incoming))
+
+
+def _read_workbook(current: CorePlan, filename: str, data: bytes) -> CorePlan:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.xlsx"
+        path.write_bytes(data)
+        return apply_update(current, read_update(path, filename))
+
+
+def _read_plan_file(plan: m.Plan, filename: str, data: bytes) -> CorePlan:
     incoming = loads(data, where=filename)
     if incoming.id != plan.key:
         raise InputError.one(
@@ -61,7 +104,23 @@ def read_changes(plan: m.Plan, filename: str, data: bytes) -> list[ProposedValue
             f"the file is for another plan (this plan is {plan.key})",
             incoming.id,
         )
-    return value_changes(core_plan(plan), incoming, filename)
+    return incoming
+
+
+def text_changes(current: CorePlan, incoming: CorePlan) -> list[ProposedText]:
+    """Nodes whose 取組結果 or 課題と方向性 differ in *incoming* (other text fields are kept as stored)."""
+    out: list[ProposedText] = []
+    for node in current.nodes:
+        new_node = incoming.node_by_id.get(node.id)
+        if new_node is None:
+            continue
+        for year in sorted({*node.texts, *new_node.texts}):
+            old, new = node.texts.get(year), new_node.texts.get(year)
+            old_pair = (old.results, old.issues) if old else ([], [])
+            new_pair = (new.results, new.issues) if new else ([], [])
+            if old_pair != new_pair:
+                out.append(ProposedText(node.id, year, list(new_pair[0]), list(new_pair[1]), list(old_pair[0]), list(old_pair[1])))
+    return out
 
 
 def value_changes(current: CorePlan, incoming: CorePlan, filename: str = "") -> list[ProposedValue]:

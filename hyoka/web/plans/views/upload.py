@@ -15,8 +15,8 @@ from ...accounts import access
 from .. import models as m
 from ..conflicts import writing
 from ..convert import core_plan, touch
-from ..entry import save_value
-from ..upload import ProposedValue, read_changes
+from ..entry import save_texts, save_value
+from ..upload import ProposedText, ProposedValue, read_changes
 from .common import chosen_year, get_plan, plan_context
 
 SESSION_KEY = "hyoka-upload"
@@ -29,8 +29,10 @@ class PlanMoved(Exception):
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def _allowed(request: HttpRequest, plan: m.Plan, change: ProposedValue) -> bool:
+def _allowed(request: HttpRequest, plan: m.Plan, change: ProposedValue | ProposedText) -> bool:
     core = core_plan(plan)
+    if isinstance(change, ProposedText):
+        return access.may_enter(request.user, plan, change.year, core.node_departments(change.node))
     return access.may_enter(request.user, plan, change.year, core.departments_of(core.indicator_by_id[change.indicator]))
 
 
@@ -49,18 +51,21 @@ def upload(request: HttpRequest, plan_key: str) -> HttpResponse:
             messages.error(request, _("ファイルを選んでください（20MBまで）。"))
             return redirect("upload", plan.key)
         try:
-            changes = read_changes(plan, f.name, f.read())
+            proposal = read_changes(plan, f.name, f.read())
         except InputError as e:
             ctx["problems"] = e.problems
             return render(request, "plans/upload.html", ctx, status=400)
-        rows = [(c, _allowed(request, plan, c)) for c in changes]
+        rows = [(c, _allowed(request, plan, c)) for c in proposal.values]
+        text_rows = [(t, _allowed(request, plan, t)) for t in proposal.texts]
         request.session[SESSION_KEY] = {
             "plan": plan.key,
             "revision": plan.revision,
             "filename": f.name,
-            "changes": [c.as_session() for c in changes],
+            "changes": [c.as_session() for c in proposal.values],
+            "texts": [t.as_session() for t in proposal.texts],
         }
-        ctx |= {"rows": rows, "filename": f.name, "forbidden": sum(1 for _c, ok in rows if not ok)}
+        forbidden = sum(1 for _c, ok in [*rows, *text_rows] if not ok)
+        ctx |= {"rows": rows, "text_rows": text_rows, "total": len(proposal), "filename": f.name, "forbidden": forbidden}
     return render(request, "plans/upload.html", ctx)
 
 
@@ -74,6 +79,7 @@ def upload_apply(request: HttpRequest, plan_key: str) -> HttpResponse:
         messages.error(request, _("取込むファイルがありません。もう一度アップロードしてください。"))
         return redirect("upload", plan.key)
     changes = [ProposedValue(**c) for c in pending["changes"]]
+    texts = [ProposedText(**t) for t in pending.get("texts", [])]
     why = _("ファイル取込み: %(name)s") % {"name": pending["filename"]}
     reason = request.POST.get("why", "").strip()
     if reason:
@@ -82,13 +88,16 @@ def upload_apply(request: HttpRequest, plan_key: str) -> HttpResponse:
         with writing(plan):  # all or nothing, and nobody writes to the plan between the check and the commit
             if plan.revision != pending["revision"]:
                 raise PlanMoved
-            if not all(_allowed(request, plan, c) for c in changes):
+            if not all(_allowed(request, plan, c) for c in [*changes, *texts]):
                 raise PermissionDenied
             for c in changes:
                 series = m.Series.objects.select_related("indicator__plan", "indicator__node").get(
                     indicator__plan=plan, indicator__key=c.indicator, part=c.part
                 )
                 save_value(series, c.year, c.entered(), request.user, why, mark_changed=False)
+            for t in texts:
+                node = m.Node.objects.select_related("plan").get(plan=plan, key=t.node)
+                save_texts(node, t.year, t.results, t.issues, request.user, why)
             touch(plan)
     except InputError as e:
         for problem in e.problems:
@@ -98,5 +107,5 @@ def upload_apply(request: HttpRequest, plan_key: str) -> HttpResponse:
         messages.error(request, _("プレビューの後に計画が変更されました。もう一度アップロードしてください。"))
         return redirect("upload", plan.key)
     del request.session[SESSION_KEY]
-    messages.success(request, _("%(n)d 件の変更を取り込みました。") % {"n": len(changes)})
+    messages.success(request, _("%(n)d 件の変更を取り込みました。") % {"n": len(changes) + len(texts)})
     return redirect(reverse("history", args=[plan.key]))

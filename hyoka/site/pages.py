@@ -1,0 +1,262 @@
+"""What each page shows, gathered from a ``PlanSite`` for the templates.
+
+The templates only lay things out: every number here is a string of the evaluation
+contract, every sentence comes from the core (explain, method, projection), and the
+charts are the reports' SVG charts, so a page never computes a figure of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.engine import IndicatorResult
+from ..core.grades import Grade
+from ..core.method import describe_rules
+from ..core.model import Indicator, Node, Series, Status
+from ..core.notation import AGGREGATION_WORDS, CALENDAR_WORDS, marked_name
+from ..core.text import clean_line
+from ..reports import charts
+from ..reports.kpi import series_charts
+from .plansite import PlanSite
+
+
+def grade_class(grade: Grade | None) -> str:
+    """g0 for the best band, g1, g2 … below it, gn when there was nothing to grade."""
+    if grade is None or grade.band is None:
+        return "gn"
+    return f"g{grade.rule.bands.index(grade.band)}"
+
+
+def judgement_class(result: IndicatorResult) -> str:
+    j = result.judgement
+    if j is None or not j.judged:
+        return "jp" if j is not None and j.pending else "jn"
+    return f"j{j.rank}"
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    node: Node
+    depth: int
+    grade: Grade | None
+    indicators: int
+
+
+def node_rows(ps: PlanSite, under: str | None = None) -> list[NodeRow]:
+    """The nodes below *under* (or the whole plan) depth first, with the newest grade."""
+    ev = ps.evaluation(ps.latest) if ps.latest is not None else None
+    rows = []
+    stack = [(n, 0) for n in reversed(ps.plan.children.get(under, []))]
+    while stack:
+        node, depth = stack.pop()
+        grade = ev.nodes[node.id].grade if ev is not None else None
+        rows.append(NodeRow(node, depth, grade, len(ps.plan.indicators_of.get(node.id, []))))
+        stack.extend((child, depth + 1) for child in reversed(ps.plan.children.get(node.id, [])))
+    return rows
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    name: str
+    target: str
+    actual: str
+    status: str
+    rate: str | None
+    rate_uncapped: str | None
+    result: IndicatorResult | None
+
+
+def indicator_rows(ps: PlanSite, indicators: list[Indicator]) -> list[IndicatorRow]:
+    """One row per indicator for the newest published year (parts are joined, each with its label)."""
+    year = ps.latest
+    rows = []
+    for ind in indicators:
+        if year is None:
+            rows.append(IndicatorRow(ind, marked_name(ind), final_target(ind), "", "", None, None, None))
+            continue
+        doc = ps.indicator_doc(year, ind.id)
+        records = doc["parts"] if doc.get("parts") else [doc]
+        status = next((r["status"] for r in records if r.get("status")), "") or ""
+        rows.append(
+            IndicatorRow(
+                ind,
+                marked_name(ind),
+                _joined(ind, [r.get("target") or "" for r in records]) or final_target(ind),
+                _joined(ind, [r.get("actual") or "" for r in records]),
+                status,
+                _joined(ind, [r["rate"] or "" for r in records]) if any(r["rate"] for r in records) else None,
+                doc.get("rate_uncapped") if doc.get("rate_uncapped") != doc.get("rate") else None,
+                ps.evaluation(year).indicators[ind.id],
+            )
+        )
+    return rows
+
+
+def _joined(ind: Indicator, texts: list[str]) -> str:
+    if not ind.parts:
+        return clean_line(texts[0])
+    return " / ".join(f"{p.label or p.id}: {clean_line(t)}" for p, t in zip(ind.parts, texts, strict=True) if t)
+
+
+@dataclass(frozen=True)
+class YearRow:
+    year: int
+    target: str
+    actual: str
+    status: str
+    expected: str
+    note: str
+    rate: str | None
+    rate_uncapped: str | None
+    explanation: str
+
+
+@dataclass(frozen=True)
+class SeriesBlock:
+    """One series (the indicator, or a part ①②) with its chart, its data table and its outlook."""
+
+    label: str
+    series: Series
+    chart: Any  # reports.document.Chart, or None when there is no number to draw
+    years: list[YearRow]
+    current: YearRow | None  # the row of the newest published year
+    outlook: Any  # core.projection.Projection or None
+
+
+def _year_rows(ps: PlanSite, ind: Indicator, series: Series) -> list[YearRow]:
+    years = sorted({*series.targets, *series.values} | ({series.baseline.year} if series.baseline and series.baseline.year else set()))
+    out = []
+    for y in years:
+        value = series.values.get(y)
+        target = series.targets.get(y)
+        record = None
+        if y in ps.years:
+            doc = ps.indicator_doc(y, ind.id)
+            record = doc if series is ind else next(p for p in doc["parts"] if p["id"] == series.id)
+        actual = value.entry.text if value is not None and value.status is not Status.PENDING else ""
+        out.append(
+            YearRow(
+                year=y,
+                target=clean_line(target.text) if target else "",
+                actual=clean_line(actual),
+                status=value.status.value if value is not None else "",
+                expected=(value.expected or "") if value is not None else "",
+                note=clean_line(value.note) if value is not None else "",
+                rate=record["rate"] if record else None,
+                rate_uncapped=record["rate_uncapped"] if record and record["rate_uncapped"] != record["rate"] else None,
+                explanation=record["explanation"] if record else "",
+            )
+        )
+    return out
+
+
+def chart_years(ps: PlanSite, ind: Indicator) -> list[int]:
+    """The x axis of an indicator's charts: its first figure (or the plan's start) to its last target (or the plan's end)."""
+    years = {ps.plan.period_start, ps.plan.period_end}
+    for s in ind.series():
+        years.update(s.targets)
+        years.update(s.values)
+        if s.baseline is not None and s.baseline.year is not None:
+            years.add(s.baseline.year)
+    return list(range(min(years), max(years) + 1))
+
+
+def series_blocks(ps: PlanSite, ind: Indicator) -> list[SeriesBlock]:
+    drawn = {c.title: c for c in series_charts(ps.report, ind, chart_years(ps, ind), css="series")}
+    blocks = []
+    for series in ind.series():
+        label = "" if series is ind else (series.label or series.id)
+        title = ind.name if series is ind else f"{ind.name}（{label}）"
+        rows = _year_rows(ps, ind, series)
+        current = next((r for r in rows if r.year == ps.latest), None)
+        blocks.append(SeriesBlock(label, series, drawn.get(title), rows, current, ps.projection(ind, series)))
+    return blocks
+
+
+def baseline_text(series: Series) -> str:
+    b = series.baseline
+    if b is None:
+        return ""
+    year = f"（{b.year}）" if b.year else ""
+    return f"{clean_line(b.entry.text)}{year}"
+
+
+def final_target(ind: Indicator) -> str:
+    year = ind.final_target_year or max((y for s in ind.series() for y in s.targets), default=None)
+    if year is None:
+        return ""
+    texts = [s.targets[year].text for s in ind.series() if year in s.targets]
+    return f"{_joined(ind, texts) if len(texts) == len(ind.series()) else ' / '.join(texts)}（{year}）"
+
+
+def footnotes(ind: Indicator) -> list[str]:
+    """The indicator's footnotes and notes, then each published value's note."""
+    notes = [clean_line(f) for f in ind.footnotes] + ([clean_line(ind.note)] if ind.note else [])
+    for series in ind.series():
+        prefix = f"{series.label or series.id}: " if series is not ind else ""
+        for year, value in sorted(series.values.items()):
+            if value.note and value.status is not Status.PENDING:
+                notes.append(f"{prefix}{year}: {clean_line(value.note)}")
+    return notes
+
+
+def method(ps: PlanSite, formulas: set[str] | None = None) -> Any:
+    return describe_rules(ps.plan.rules, formulas)
+
+
+def notation(ps: PlanSite) -> list[str]:
+    """The 凡例 of the marks the plan uses: 〔累計〕, 《暦年》."""
+    used = {ind.aggregation for ind in ps.plan.indicators} - {"単年度"}
+    lines = [f"〔{a}〕: {AGGREGATION_WORDS[a]}" for a in AGGREGATION_WORDS if a in used]
+    if any(ind.period_basis == "calendar" for ind in ps.plan.indicators):
+        lines.append(CALENDAR_WORDS)
+    return lines
+
+
+def distribution(ps: PlanSite, level: str, chart_id: str) -> tuple[str, list[tuple[str, int, str]]]:
+    """The grade counts of *level* in the newest year, as a chart and as the rows of its table."""
+    assert ps.latest is not None
+    counts = ps.doc(ps.latest)["summary"]["grades"][level]["overall"]
+    rows = [
+        (label, n, f"{counts['shares'][label]}%" if counts["shares"].get(label) is not None else "")
+        for label, n in counts["counts"].items()
+    ]
+    return charts.distribution_chart(chart_id, f"{ps.latest}年度 {level}の評価", rows), rows
+
+
+def counts_under(ps: PlanSite, top_id: str) -> list[tuple[str, int]]:
+    """(「小柱: 順調に進んでいます」 or 「◎ 達成」, count) below a top-level node in the newest year, for its card."""
+    if ps.latest is None:
+        return []
+    summary = ps.doc(ps.latest)["summary"]
+    out = []
+    for level, per in summary["grades"].items():
+        counts = per["by_node"].get(top_id, {}).get("counts", {})
+        out += [(f"{level}: {label}", n) for label, n in counts.items() if n]
+    judged = summary.get("judgements", {}).get("by_node", {}).get(top_id)
+    if judged is not None:
+        labels = _judgement_labels(ps)
+        out += [(f"{symbol} {labels[symbol]}", n) for symbol, n in judged["counts"].items()]
+    return out
+
+
+def _judgement_labels(ps: PlanSite) -> dict[str, str]:
+    rule = ps.plan.rules.judgement
+    return {b.symbol: b.label for b in rule.bands} if rule else {}
+
+
+def judgement_chart(ps: PlanSite, chart_id: str) -> str:
+    """The ◎○△ counts of the newest year as a chart (its table is printed beside it)."""
+    assert ps.latest is not None
+    counts = ps.doc(ps.latest)["summary"]["judgements"]["overall"]
+    labels = _judgement_labels(ps)
+    rows = [(f"{symbol} {labels[symbol]}", n, f"{counts['shares'][symbol]}%") for symbol, n in counts["counts"].items()]
+    return charts.distribution_chart(chart_id, f"{ps.latest}年度 判定の内訳", rows)
+
+
+def judgement_counts(ps: PlanSite) -> dict[str, Any] | None:
+    if ps.latest is None:
+        return None
+    return ps.doc(ps.latest)["summary"].get("judgements", {}).get("overall")

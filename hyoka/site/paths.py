@@ -1,0 +1,92 @@
+"""Where each page and file of the site lives, and the relative link from one to another.
+
+Links are relative so the same files work from a CDN, a sub-folder of any web server,
+the web app's /public/ prefix or straight from the disk (file://). Japanese pages are
+at the root, English ones under en/ with the same paths; data files are shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+ENGLISH = "en"
+SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
+
+
+def slug(ident: str) -> str:
+    """A file name for a node or indicator id: the id itself when safe, else a stable hash."""
+    if SAFE.match(ident) and not ident.endswith("."):
+        return ident
+    return "id-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16]
+
+
+def in_language(path: str, lang: str) -> str:
+    return f"{ENGLISH}/{path}" if lang == ENGLISH else path
+
+
+def home() -> str:
+    return "index.html"
+
+
+def search() -> str:
+    return "search.html"
+
+
+def plan_home(plan_id: str) -> str:
+    return f"{plan_id}/index.html"
+
+
+def plan_page(plan_id: str, name: str) -> str:
+    """tree.html, indicators.html, method.html of a plan."""
+    return f"{plan_id}/{name}.html"
+
+
+def node_page(plan_id: str, node_id: str) -> str:
+    return f"{plan_id}/nodes/{slug(node_id)}.html"
+
+
+def indicator_page(plan_id: str, indicator_id: str) -> str:
+    return f"{plan_id}/indicators/{slug(indicator_id)}.html"
+
+
+def data(plan_id: str, name: str) -> str:
+    return f"data/{plan_id}/{name}"
+
+
+def hyoka1_file(plan_id: str) -> str:
+    return data(plan_id, f"{plan_id}.hyoka1.json")
+
+
+def evaluation_file(plan_id: str, year: int) -> str:
+    return data(plan_id, f"evaluation-{year}.json")
+
+
+def package_zip(plan_id: str) -> str:
+    return data(plan_id, f"{plan_id}-csv.zip")
+
+
+def package_file(plan_id: str, name: str) -> str:
+    return data(plan_id, f"csv/{name}")
+
+
+def indicator_data(plan_id: str, indicator_id: str, suffix: str) -> str:
+    return data(plan_id, f"indicators/{slug(indicator_id)}.{suffix}")
+
+
+def node_data(plan_id: str, node_id: str, suffix: str) -> str:
+    return data(plan_id, f"nodes/{slug(node_id)}.{suffix}")
+
+
+def asset(name: str) -> str:
+    return f"assets/{name}"
+
+
+def relative(target: str, current: str) -> str:
+    """The link from the page at *current* to *target* (both relative to the site root, without ..)."""
+    here = current.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])

@@ -1,0 +1,104 @@
+"""One plan as the public site sees it: the published copy and everything computed from it once.
+
+Pages, downloads and API answers all read from a ``PlanSite``. It holds nothing but
+the published copy (``published.published_plan``), so none of them can reach a draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..core.engine import Evaluation, evaluate
+from ..core.model import Indicator, Plan, Series
+from ..core.projection import Projection, project
+from ..formats.csvpackage.write import package_files, package_tables
+from ..formats.evaluation import evaluation_dict
+from ..formats.hyoka1 import plan_to_dict
+from ..reports.context import Context
+from .published import evaluated_years, published_plan
+
+
+@dataclass
+class PlanSite:
+    plan: Plan  # the published copy, never the original
+    _evaluations: dict[int, Evaluation] = field(default_factory=dict, init=False, repr=False)
+    _docs: dict[int, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
+    _indicator_docs: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
+    _node_docs: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanSite:
+        return cls(published_plan(plan))
+
+    @property
+    def id(self) -> str:
+        return self.plan.id
+
+    @cached_property
+    def years(self) -> list[int]:
+        """The evaluated (published) years, oldest first."""
+        return evaluated_years(self.plan)
+
+    @property
+    def latest(self) -> int | None:
+        return self.years[-1] if self.years else None
+
+    def evaluation(self, year: int) -> Evaluation:
+        if year not in self._evaluations:
+            self._evaluations[year] = evaluate(self.plan, year)
+        return self._evaluations[year]
+
+    def doc(self, year: int) -> dict[str, Any]:
+        """The evaluation contract (``hyoka evaluate --format json``) of a published year."""
+        if year not in self._docs:
+            self._docs[year] = evaluation_dict(self.evaluation(year))
+        return self._docs[year]
+
+    def indicator_doc(self, year: int, indicator_id: str) -> dict[str, Any]:
+        if year not in self._indicator_docs:
+            self._indicator_docs[year] = {d["id"]: d for d in self.doc(year)["indicators"]}
+        return self._indicator_docs[year][indicator_id]
+
+    def node_doc(self, year: int, node_id: str) -> dict[str, Any]:
+        if year not in self._node_docs:
+            self._node_docs[year] = {d["id"]: d for d in self.doc(year)["nodes"]}
+        return self._node_docs[year][node_id]
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        """The published `hyoka/1` document."""
+        return plan_to_dict(self.plan)
+
+    @cached_property
+    def indicator_specs(self) -> dict[str, dict[str, Any]]:
+        return {spec["id"]: spec for spec in self.document["indicators"]}
+
+    @cached_property
+    def tables(self) -> dict[str, list[dict[str, Any]]]:
+        """The tables of the CSV data package, computed once for the package and every indicator's CSV."""
+        return package_tables(self.plan)
+
+    @cached_property
+    def package_files(self) -> dict[str, str]:
+        """The CSV data package of the published plan, by file name."""
+        return package_files(self.plan, self.tables)
+
+    @cached_property
+    def observations(self) -> dict[str, list[dict[str, Any]]]:
+        by_indicator: dict[str, list[dict[str, Any]]] = {}
+        for row in self.tables["observations"]:
+            by_indicator.setdefault(row["indicator_id"], []).append(row)
+        return by_indicator
+
+    @cached_property
+    def report(self) -> Context:
+        """The report's view of the newest published year, whose charts the pages reuse."""
+        year = self.latest if self.latest is not None else self.plan.period_start
+        return Context(self.plan, year, self.evaluation(year))
+
+    def projection(self, indicator: Indicator, series: Series) -> Projection | None:
+        if self.latest is None:
+            return None
+        return project(series, self.latest, indicator.final_target_year)

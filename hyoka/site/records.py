@@ -1,0 +1,145 @@
+"""The machine-readable form of what a page shows: JSON and CSV of a plan, a node, an indicator.
+
+The downloads of the static site and the answers of the web API are these records, so
+a program gets exactly the numbers a reader sees. Every figure comes from the evaluation
+contract (``formats.evaluation``) and every table row from the CSV data package.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from decimal import Decimal
+from typing import Any
+
+from ..core.model import Indicator
+from ..formats.csvpackage.schema import OBSERVATIONS
+from ..formats.csvpackage.write import table_text
+from ..formats.hyoka1 import dumps
+from . import paths
+from .plansite import PlanSite
+
+FORMAT = "hyoka-public/1"
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same plan gives the same bytes
+
+
+def to_json(doc: Any) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
+
+
+def plan_summary(ps: PlanSite) -> dict[str, Any]:
+    plan = ps.plan
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "organization": {"name": plan.organization.name, "code": plan.organization.code},
+        "period": {"start": plan.period_start, "end": plan.period_end},
+        "levels": list(plan.levels),
+        "published_years": ps.years,
+        "latest_year": ps.latest,
+        "indicators": len(plan.indicators),
+        "nodes": len(plan.nodes),
+    }
+
+
+def plan_record(ps: PlanSite, year: int | None) -> dict[str, Any]:
+    """The plan with its structure, and the evaluation of *year* (a published year) or none."""
+    doc = ps.document
+    return {
+        "format": FORMAT,
+        "plan": plan_summary(ps) | {"description": ps.plan.description, "rules": doc["rules"]},
+        "nodes": [{k: n.get(k) for k in ("id", "parent", "level", "number", "name")} for n in doc["nodes"]],
+        "indicators": [{"id": i.id, "node": i.node, "kind": i.kind, "name": i.name, "unit": i.unit} for i in ps.plan.indicators],
+        "year": year,
+        "evaluation": ps.doc(year) if year is not None else None,
+    }
+
+
+def _outlook(ps: PlanSite, ind: Indicator) -> list[dict[str, Any]]:
+    out = []
+    for series in ind.series():
+        p = ps.projection(ind, series)
+        if p is None:
+            continue
+        out.append(
+            {
+                "part": "" if series is ind else series.id,
+                "outlook": p.outlook.value,
+                "label": p.outlook.label,
+                "ratio": None if p.ratio is None else format(p.ratio.quantize(Decimal("0.0001")), "f"),
+                "method": p.method,
+                "year": p.year,
+                "target_year": p.target_year,
+                "projected": format(p.projected.quantize(Decimal("0.1")), "f"),
+                "explanation": p.explanation(series.unit),
+            }
+        )
+    return out
+
+
+def indicator_record(ps: PlanSite, ind: Indicator, year: int | None = None) -> dict[str, Any]:
+    """The indicator as entered (hyoka/1), its evaluation in each published year (or in *year*), and its outlook."""
+    years = ps.years if year is None else [year]
+    return {
+        "format": FORMAT,
+        "id": f"{ps.id}:{ind.id}",
+        "plan": {"id": ps.id, "name": ps.plan.name, "organization": ps.plan.organization.name},
+        "indicator": ps.indicator_specs[ind.id],
+        "evaluations": [{"year": y} | ps.indicator_doc(y, ind.id) for y in years],
+        "outlook": _outlook(ps, ind) if year is None or year == ps.latest else [],
+    }
+
+
+def node_record(ps: PlanSite, node_id: str) -> dict[str, Any]:
+    node = ps.plan.node_by_id[node_id]
+    spec = next(n for n in ps.document["nodes"] if n["id"] == node_id)
+    return {
+        "format": FORMAT,
+        "plan": {"id": ps.id, "name": ps.plan.name, "organization": ps.plan.organization.name},
+        "node": spec,
+        "grades": [{"year": y} | ps.node_doc(y, node_id) for y in ps.years],
+        "indicators": [indicator_record(ps, ind) for ind in ps.plan.indicators_of.get(node.id, [])],
+    }
+
+
+def indicator_csv(ps: PlanSite, ind: Indicator) -> bytes:
+    return table_text(OBSERVATIONS, ps.observations.get(ind.id, [])).encode("utf-8")
+
+
+def node_csv(ps: PlanSite, node_id: str) -> bytes:
+    rows = [row for ind in ps.plan.indicators_of.get(node_id, []) for row in ps.observations.get(ind.id, [])]
+    return table_text(OBSERVATIONS, rows).encode("utf-8")
+
+
+def package_zip(ps: PlanSite) -> bytes:
+    buffer = io.BytesIO()
+    folder = f"{ps.id}-csv"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in ps.package_files.items():
+            archive.writestr(zipfile.ZipInfo(f"{folder}/{name}", ZIP_TIME), text.encode("utf-8"), zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def hyoka1(ps: PlanSite) -> bytes:
+    return dumps(ps.plan).encode("utf-8")
+
+
+def downloads(ps: PlanSite) -> dict[str, Any]:
+    """Every data file of a plan by its site path, each made only when asked for."""
+    plan_id = ps.id
+    files: dict[str, Any] = {
+        paths.hyoka1_file(plan_id): lambda: hyoka1(ps),
+        paths.package_zip(plan_id): lambda: package_zip(ps),
+    }
+    for name in ps.package_files:
+        files[paths.package_file(plan_id, name)] = lambda name=name: ps.package_files[name].encode("utf-8")
+    for year in ps.years:
+        files[paths.evaluation_file(plan_id, year)] = lambda year=year: to_json({"format": FORMAT} | ps.doc(year))
+    for ind in ps.plan.indicators:
+        files[paths.indicator_data(plan_id, ind.id, "json")] = lambda ind=ind: to_json(indicator_record(ps, ind))
+        files[paths.indicator_data(plan_id, ind.id, "csv")] = lambda ind=ind: indicator_csv(ps, ind)
+    for node in ps.plan.nodes:
+        files[paths.node_data(plan_id, node.id, "json")] = lambda node=node: to_json(node_record(ps, node.id))
+        files[paths.node_data(plan_id, node.id, "csv")] = lambda node=node: node_csv(ps, node.id)
+    return files

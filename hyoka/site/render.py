@@ -1,0 +1,338 @@
+"""The site as a map from path to content, rendered on demand or written out as files.
+
+``Site.files()`` lists every page and download with the function that makes it. The
+publisher writes them all; the web app renders the one a request asks for. Both read
+the same published copies, so a page served live is byte for byte the static page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from ..core.errors import InputError
+from ..core.explain import explain_grade
+from ..core.model import DIRECTIONS, KINDS, STATUS_LABELS, Indicator, Node, Plan, Status
+from ..core.notation import marked_name, pending_text
+from . import pages, paths, records
+from .i18n import ENGLISH, JAPANESE, LANGUAGES, words, year_label
+from .plansite import PlanSite
+from .search import search_index
+
+Producer = Callable[[], bytes]
+ASSETS = ("site.css", "search.js")
+SEARCH_INDEX = "data/search-index.json"
+BASIS_LABELS = {"fiscal": "年度（4月〜翌3月）", "calendar": "暦年"}
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("hyoka.site", "templates"),
+        autoescape=select_autoescape(["j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.globals |= {
+        "asset": paths.asset,
+        "grade_class": pages.grade_class,
+        "judgement_class": pages.judgement_class,
+        "baseline": pages.baseline_text,
+        "status_label": lambda status: STATUS_LABELS[Status(status)],
+    }
+    return env
+
+
+ENV = _environment()
+
+
+def _asset(name: str) -> bytes:
+    return (resources.files("hyoka.site") / "assets" / name).read_bytes()
+
+
+class Site:
+    """The public site of one or more plans, built from their published copies only."""
+
+    def __init__(self, plans: list[Plan]) -> None:
+        ids = [p.id for p in plans]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise InputError.one(", ".join(duplicates), "同じ id の計画が複数あります", "two plans have the same id")
+        reserved = {"assets", "data", ENGLISH, paths.home(), paths.search()}
+        clashing = sorted(set(ids) & reserved)
+        if clashing:
+            raise InputError.one(", ".join(clashing), "この id はサイトの予約語です", "this plan id is reserved by the site")
+        self.plans = [PlanSite.of(p) for p in plans]
+        self.by_id = {ps.id: ps for ps in self.plans}
+        self._blocks: dict[tuple[str, str], list[pages.SeriesBlock]] = {}  # the same in both languages
+
+    @cached_property
+    def files(self) -> dict[str, Producer]:
+        """Every file of the site by its path."""
+        files: dict[str, Producer] = {}
+        for lang in LANGUAGES:
+            files[paths.in_language(paths.home(), lang)] = lambda lang=lang: self._home(lang)
+            files[paths.in_language(paths.search(), lang)] = lambda lang=lang: self._search(lang)
+            for ps in self.plans:
+                files.update(self._plan_pages(ps, lang))
+        for ps in self.plans:
+            files.update(records.downloads(ps))
+        for name in ASSETS:
+            files[paths.asset(name)] = lambda name=name: _asset(name)
+        files[paths.asset("search-index.js")] = self._search_script
+        files[SEARCH_INDEX] = lambda: records.to_json(search_index(self.plans))
+        return files
+
+    def render(self, path: str) -> bytes | None:
+        producer = self.files.get(path)
+        return producer() if producer is not None else None
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def _series_blocks(self, ps: PlanSite, ind: Indicator) -> list[pages.SeriesBlock]:
+        key = (ps.id, ind.id)
+        if key not in self._blocks:
+            self._blocks[key] = pages.series_blocks(ps, ind)
+        return self._blocks[key]
+
+    def _plan_pages(self, ps: PlanSite, lang: str) -> dict[str, Producer]:
+        out: dict[str, Producer] = {
+            paths.in_language(paths.plan_home(ps.id), lang): lambda: self._plan_home(ps, lang),
+            paths.in_language(paths.plan_page(ps.id, "tree"), lang): lambda: self._tree(ps, lang),
+            paths.in_language(paths.plan_page(ps.id, "indicators"), lang): lambda: self._indicators(ps, lang),
+            paths.in_language(paths.plan_page(ps.id, "method"), lang): lambda: self._method(ps, lang),
+        }
+        for node in ps.plan.nodes:
+            out[paths.in_language(paths.node_page(ps.id, node.id), lang)] = lambda node=node: self._node(ps, node, lang)
+        for ind in ps.plan.indicators:
+            out[paths.in_language(paths.indicator_page(ps.id, ind.id), lang)] = lambda ind=ind: self._indicator(ps, ind, lang)
+        return out
+
+    def _page(self, template: str, path: str, lang: str, ps: PlanSite | None, **context: Any) -> bytes:
+        """Render *template* as the page at *path* (a path of the Japanese site)."""
+        current = paths.in_language(path, lang)
+        other = ENGLISH if lang == JAPANESE else JAPANESE
+        translate = words(lang)
+
+        def link(target: str) -> str:
+            page = paths.in_language(target, lang) if target.endswith(".html") else target
+            return paths.relative(page, current)
+
+        def ja(text: str) -> Markup:
+            """Plan content is Japanese: on an English page it is marked so (WCAG 3.1.2)."""
+            return Markup(f'<span lang="ja">{escape(text)}</span>') if lang == ENGLISH else escape(text)
+
+        base = {
+            "lang": lang,
+            "other_lang": other,
+            "other_page": paths.relative(paths.in_language(path, other), current),
+            "_": translate,
+            "ja": ja,
+            "link": link,
+            "current": path,
+            "home_page": paths.home(),
+            "search_page": paths.search(),
+            "year_label": lambda y: year_label(y, lang),
+            "pending": (lambda e: pending_text(e)) if lang == JAPANESE else (lambda e: f"Pending{f' (expected {e})' if e else ''}"),
+            "ps": ps,
+            "plan_pages": self._plan_links(ps) if ps else {},
+            "node_page": lambda n: paths.node_page(ps.id, n.id) if ps else "",
+            "indicator_page": lambda i: paths.indicator_page(ps.id, i.id) if ps else "",
+            "crumbs": [],
+            "files": self._plan_files(ps, lang) if ps else [],
+            "judged": bool(ps and ps.plan.rules.judgement),
+            "content_title": False,
+        }
+        # links given by the caller are pages of the Japanese site; link() moves them to the language
+        return ENV.get_template(template).render(base | context).encode("utf-8")
+
+    @staticmethod
+    def _plan_links(ps: PlanSite) -> dict[str, str]:
+        return {"home": paths.plan_home(ps.id)} | {k: paths.plan_page(ps.id, k) for k in ("tree", "indicators", "method")}
+
+    def _plan_files(self, ps: PlanSite, lang: str, own: tuple[str, str, str, str] | None = None) -> list[tuple[str, str, str]]:
+        """The downloads of a page: its own CSV and JSON (label, path, label, path) first, then the plan's."""
+        _ = words(lang)
+        files = [(own[0], own[1], "CSV"), (own[2], own[3], "JSON")] if own else []
+        files += [
+            (_("計画全体の CSV データパッケージ（ZIP）"), paths.package_zip(ps.id), "ZIP"),
+            (_("計画ファイル（hyoka/1 形式の JSON）"), paths.hyoka1_file(ps.id), "JSON"),
+        ]
+        files += [(f"{year_label(y, lang)} {_('の評価（JSON）')}", paths.evaluation_file(ps.id, y), "JSON") for y in ps.years]
+        return files
+
+    def _crumbs(self, ps: PlanSite, lang: str, nodes: list[Node]) -> list[tuple[str, str]]:
+        _ = words(lang)
+        out = [(_("ホーム"), paths.home(), False), (ps.plan.name, paths.plan_home(ps.id), True)]
+        return out + [(f"{n.number} {n.name}".strip(), paths.node_page(ps.id, n.id), True) for n in nodes]
+
+    def _home(self, lang: str) -> bytes:
+        _ = words(lang)
+        plans = []
+        for ps in self.plans:
+            grade = ps.evaluation(ps.latest).plan_grade if ps.latest is not None else None
+            plans.append({"ps": ps, "home": paths.plan_home(ps.id), "grade": grade})
+        return self._page("home.html.j2", paths.home(), lang, None, title=_("計画の一覧"), plans=plans, files=self._site_files(lang))
+
+    def _search(self, lang: str) -> bytes:
+        _ = words(lang)
+        plans = [{"name": ps.plan.name, "indicators": paths.plan_page(ps.id, "indicators")} for ps in self.plans]
+        return self._page("search.html.j2", paths.search(), lang, None, title=_("指標の検索"), plans=plans, files=self._site_files(lang))
+
+    def _site_files(self, lang: str) -> list[tuple[str, str, str]]:
+        """The downloads of the pages above the plans: the index of all indicators, and each plan's package and file."""
+        _ = words(lang)
+        files = [(_("全指標の一覧（JSON）"), SEARCH_INDEX, "JSON")]
+        for ps in self.plans:
+            files += [(f"{ps.id}: {label}", path, kind) for label, path, kind in self._plan_files(ps, lang)[:2]]
+        return files
+
+    def _search_script(self) -> bytes:
+        data = json.dumps(search_index(self.plans), ensure_ascii=False, separators=(",", ":"))
+        return f"window.HYOKA_SEARCH = {data};\n".encode()
+
+    def _plan_home(self, ps: PlanSite, lang: str) -> bytes:
+        context: dict[str, Any] = {
+            "plan_grade": None,
+            "plan_grade_explanation": "",
+            "distributions": [],
+            "judgements": None,
+            "judgement_svg": "",
+        }
+        if ps.latest is not None:
+            ev = ps.evaluation(ps.latest)
+            if ev.plan_grade is not None:
+                context |= {"plan_grade": ev.plan_grade, "plan_grade_explanation": explain_grade(ev.plan_grade, "plan")}
+            for i, level in enumerate(ps.doc(ps.latest)["summary"]["grades"]):
+                svg, rows = pages.distribution(ps, level, f"dist-{i}")
+                context["distributions"].append({"level": level, "svg": svg, "rows": rows})
+            context["judgements"] = pages.judgement_counts(ps)
+            if context["judgements"] is not None:
+                context["judgement_svg"] = pages.judgement_chart(ps, "judgements")
+        rule = ps.plan.rules.judgement
+        labels = {b.symbol: b.label for b in rule.bands} if rule else {}
+        tops = pages.node_rows(ps)
+        return self._page(
+            "plan.html.j2",
+            paths.plan_home(ps.id),
+            lang,
+            ps,
+            title=ps.plan.name,
+            crumbs=[(words(lang)("ホーム"), paths.home(), False)],
+            content_title=True,
+            tops=[(r, pages.counts_under(ps, r.node.id)) for r in tops if r.depth == 0],
+            judgement_labels=labels,
+            **context,
+        )
+
+    def _tree(self, ps: PlanSite, lang: str) -> bytes:
+        _ = words(lang)
+        return self._page(
+            "tree.html.j2",
+            paths.plan_page(ps.id, "tree"),
+            lang,
+            ps,
+            title=_("体系図"),
+            crumbs=self._crumbs(ps, lang, []),
+            rows=pages.node_rows(ps),
+        )
+
+    def _indicators(self, ps: PlanSite, lang: str) -> bytes:
+        _ = words(lang)
+        groups = [
+            {"node": node, "rows": pages.indicator_rows(ps, ps.plan.indicators_of[node.id])}
+            for node in ps.plan.nodes
+            if node.id in ps.plan.indicators_of
+        ]
+        path = paths.plan_page(ps.id, "indicators")
+        return self._page("indicators.html.j2", path, lang, ps, title=_("指標の一覧"), crumbs=self._crumbs(ps, lang, []), groups=groups)
+
+    def _method(self, ps: PlanSite, lang: str) -> bytes:
+        _ = words(lang)
+        formulas = {s.effective_formula for ind in ps.plan.indicators for s in ind.series() if not s.qualitative}
+        return self._page(
+            "method.html.j2",
+            paths.plan_page(ps.id, "method"),
+            lang,
+            ps,
+            title=_("評価の方法"),
+            crumbs=self._crumbs(ps, lang, []),
+            method=pages.method(ps, formulas),
+            notation=pages.notation(ps),
+        )
+
+    def _node(self, ps: PlanSite, node: Node, lang: str) -> bytes:
+        _ = words(lang)
+        plan = ps.plan
+        grade = ps.evaluation(ps.latest).nodes[node.id].grade if ps.latest is not None else None
+        grade_years = [(y, g) for y in ps.years if (g := ps.evaluation(y).nodes[node.id].grade) is not None]
+        year = ps.latest
+        text_nodes = [n for n in [node, *plan.children.get(node.id, [])] if year is not None and year in n.texts]
+        own = (
+            _("このページの指標の CSV"),
+            paths.node_data(ps.id, node.id, "csv"),
+            _("このページの JSON"),
+            paths.node_data(ps.id, node.id, "json"),
+        )
+        return self._page(
+            "node.html.j2",
+            paths.node_page(ps.id, node.id),
+            lang,
+            ps,
+            title=f"{node.number} {node.name}".strip(),
+            content_title=True,
+            crumbs=self._crumbs(ps, lang, plan.ancestors(node.id)),
+            node=node,
+            departments=plan.node_departments(node.id),
+            grade=grade,
+            grade_explanation=explain_grade(grade, node.level) if grade is not None else "",
+            grade_years=grade_years,
+            texts=[{"node": n, "texts": n.texts[year]} for n in text_nodes] if year is not None else [],
+            review=node.reviews.get(year) if year is not None else None,
+            rows=pages.indicator_rows(ps, plan.indicators_of.get(node.id, [])),
+            children=pages.node_rows(ps, node.id),
+            files=self._plan_files(ps, lang, own),
+        )
+
+    def _indicator(self, ps: PlanSite, ind: Indicator, lang: str) -> bytes:
+        _ = words(lang)
+        plan = ps.plan
+        node = plan.node_by_id[ind.node]
+        result = ps.evaluation(ps.latest).indicators[ind.id] if ps.latest is not None else None
+        explanation = ps.indicator_doc(ps.latest, ind.id)["explanation"] if ps.latest is not None else ""
+        formulas = {s.effective_formula for s in ind.series() if not s.qualitative}
+        own = (
+            _("この指標の CSV"),
+            paths.indicator_data(ps.id, ind.id, "csv"),
+            _("この指標の JSON"),
+            paths.indicator_data(ps.id, ind.id, "json"),
+        )
+        return self._page(
+            "indicator.html.j2",
+            paths.indicator_page(ps.id, ind.id),
+            lang,
+            ps,
+            title=ind.name,
+            content_title=True,
+            crumbs=self._crumbs(ps, lang, [*plan.ancestors(node.id), node]),
+            indicator=ind,
+            name=marked_name(ind),
+            kind_label=KINDS.get(ind.kind, ind.kind),
+            basis_label=BASIS_LABELS[ind.period_basis],
+            direction_label=DIRECTIONS[ind.direction],
+            final=pages.final_target(ind),
+            departments=plan.departments_of(ind),
+            result=result,
+            explanation=explanation,
+            blocks=self._series_blocks(ps, ind),
+            notes=pages.footnotes(ind),
+            method=pages.method(ps, formulas or None),
+            files=self._plan_files(ps, lang, own),
+        )

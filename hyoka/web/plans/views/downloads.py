@@ -1,0 +1,81 @@
+"""Files made from the stored plan: the evaluation report, workbooks and the open-data package.
+
+Every file is rendered from the same core evaluation as the pages (``convert.core_plan``),
+so a number in a downloaded report is the number on the screen.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+from urllib.parse import quote
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from ....formats.csvpackage.write import write_package
+from ....formats.xlsx.write import department_workbook, plan_workbook
+from ....reports import MEDIA_TYPES, render_report
+from ...accounts import access
+from ..convert import core_plan, evaluation
+from .common import chosen_year, get_plan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(content: bytes, filename: str, media_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=media_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def report(request: HttpRequest, plan_key: str, fmt: str) -> HttpResponse:
+    """The evaluation report of the chosen year as HTML, PDF, Word or Excel."""
+    if fmt not in MEDIA_TYPES:
+        raise Http404
+    plan = get_plan(plan_key)
+    year = chosen_year(request, plan)
+    content = render_report(core_plan(plan), year, fmt, evaluation(plan, year))
+    return _attachment(content, f"{plan.key}-{year}-評価報告書.{fmt}", MEDIA_TYPES[fmt])
+
+
+def workbook(request: HttpRequest, plan_key: str) -> HttpResponse:
+    """A department gets its own slice of the year to fill in; a planner the whole plan or any slice."""
+    plan = get_plan(plan_key)
+    year = chosen_year(request, plan)
+    core = core_plan(plan)
+    asked = request.GET.get("department", "").strip()
+    own = access.department_of(request.user)
+    if own is not None:
+        access.require(asked in ("", own))
+        department = own
+    else:
+        access.require(access.may_manage(request.user) or not asked)
+        department = asked
+    if department:
+        known = {d for n in core.nodes for d in n.departments} | {d for i in core.indicators for d in i.departments}
+        if department not in known:
+            raise Http404
+        wb, name = department_workbook(core, department, year), f"{plan.key}-{year}-{department}.xlsx"
+    else:
+        wb, name = plan_workbook(core), f"{plan.key}.xlsx"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _attachment(buffer.getvalue(), name, XLSX)
+
+
+def open_data(request: HttpRequest, plan_key: str) -> HttpResponse:
+    """The CSV data package (datapackage.json and the tables) as one zip file."""
+    plan = get_plan(plan_key)
+    core = core_plan(plan)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / plan.key
+        write_package(core, folder)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    archive.write(path, f"{plan.key}/{path.relative_to(folder)}")
+    return _attachment(buffer.getvalue(), f"{plan.key}-opendata.zip", "application/zip")

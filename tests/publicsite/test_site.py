@@ -1,0 +1,193 @@
+"""The static site of the sample plans: every page, every link, every download and both languages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hyoka.cli import app
+from hyoka.core.engine import evaluate
+from hyoka.core.errors import InputError
+from hyoka.core.model import DIRECTIONS, KINDS, STATUS_LABELS
+from hyoka.core.projection import OUTLOOK_LABELS
+from hyoka.formats.hyoka1 import load_path, plan_from_dict, plan_to_dict
+from hyoka.samples import load_sample, sample_names
+from hyoka.site import i18n, paths
+from hyoka.site.publish import publish
+from hyoka.site.render import BASIS_LABELS
+
+LINK = re.compile(r'(?:href|src)="([^"]+)"')
+SITE_CODE = Path(__file__).resolve().parents[2] / "hyoka" / "site"
+
+
+def _html(site_dir: Path) -> list[Path]:
+    return sorted(site_dir.rglob("*.html"))
+
+
+def test_every_node_and_indicator_has_a_page_in_japanese_and_english(site_dir):
+    for name in sample_names():
+        plan = load_sample(name)
+        for lang in i18n.LANGUAGES:
+            for page in ("index", "tree", "indicators", "method"):
+                assert (site_dir / paths.in_language(paths.plan_page(plan.id, page), lang)).is_file()
+            for node in plan.nodes:
+                assert (site_dir / paths.in_language(paths.node_page(plan.id, node.id), lang)).is_file()
+            for ind in plan.indicators:
+                assert (site_dir / paths.in_language(paths.indicator_page(plan.id, ind.id), lang)).is_file()
+
+
+def test_every_link_of_every_page_leads_to_a_file_of_the_site(site_dir):
+    broken = []
+    pages = _html(site_dir)
+    assert len(pages) > 1900
+    for page in pages:
+        for target in LINK.findall(page.read_text(encoding="utf-8")):
+            if target.startswith(("http://", "https://", "#")):
+                continue
+            resolved = (page.parent / target.split("#")[0]).resolve()
+            if not resolved.is_file():
+                broken.append((str(page.relative_to(site_dir)), target))
+    assert broken == []
+
+
+def test_pages_say_their_language_and_mark_japanese_content_on_english_pages(site_dir):
+    ja = (site_dir / "kanagawa-dx" / "index.html").read_text(encoding="utf-8")
+    en = (site_dir / "en" / "kanagawa-dx" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in ja and '<html lang="en">' in en
+    assert "Plan structure" in en and "体系図" not in en.replace('lang="ja"', "")
+    assert '<span lang="ja">神奈川県</span>' in en
+    assert 'hreflang="en"' in ja and 'hreflang="ja"' in en
+
+
+def test_every_site_phrase_has_an_english_translation_and_every_translation_is_used():
+    sources = [*SITE_CODE.glob("templates/*.j2"), *(p for p in SITE_CODE.glob("*.py") if p.name != "i18n.py")]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    phrases = set(re.findall(r'_\(\s*"([^"]+)"', code)) | set(re.findall(r"_\(\s*'([^']+)'", code))
+    phrases |= {label for label in re.findall(r'\("[a-z]+", "([^"]+)"\)', code)}
+    # labels of the core that the pages translate: statuses, directions, kinds, outlooks, period bases
+    phrases |= {*STATUS_LABELS.values(), *DIRECTIONS.values(), *KINDS.values(), *OUTLOOK_LABELS.values(), *BASIS_LABELS.values()}
+    missing = sorted(p for p in phrases if re.search(r"[ぁ-んァ-ン一-龥]", p) and p not in i18n.EN)
+    assert missing == []
+    unused = sorted(k for k in i18n.EN if k not in code and k not in phrases)
+    assert unused == []
+
+
+def test_indicator_downloads_carry_the_numbers_of_the_evaluation(site_dir):
+    plan = load_sample("kanagawa-sousei-3")
+    ev = evaluate(plan, 2024)
+    checked = 0
+    for ind in plan.indicators:
+        record = json.loads((site_dir / paths.indicator_data(plan.id, ind.id, "json")).read_text(encoding="utf-8"))
+        assert record["id"] == f"{plan.id}:{ind.id}"
+        [evaluation] = record["evaluations"]
+        assert evaluation["year"] == 2024
+        rate = ev.indicators[ind.id].rate
+        if rate is None or rate.value is None:
+            continue
+        assert Decimal(evaluation["rate"]) == rate.value
+        rows = list(csv.DictReader(io.StringIO((site_dir / paths.indicator_data(plan.id, ind.id, "csv")).read_text(encoding="utf-8"))))
+        assert {r["indicator_id"] for r in rows} == {ind.id}
+        assert [Decimal(r["number"]) for r in rows if r["measure"] == "rate" and r["year"] == "2024"] == [rate.value]
+        checked += 1
+    assert checked > 80
+
+
+def test_the_package_zip_and_the_plan_file_read_back(site_dir, tmp_path):
+    with zipfile.ZipFile(site_dir / paths.package_zip("kanagawa-dx")) as archive:
+        names = archive.namelist()
+        assert "kanagawa-dx-csv/datapackage.json" in names
+        archive.extractall(tmp_path)
+    descriptor = json.loads((tmp_path / "kanagawa-dx-csv" / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["path"] for r in descriptor["resources"]} <= {n.removeprefix("kanagawa-dx-csv/") for n in names}
+    assert (tmp_path / "kanagawa-dx-csv" / "observations.csv").read_bytes() == (
+        site_dir / "data/kanagawa-dx/csv/observations.csv"
+    ).read_bytes()
+    plan = load_path(site_dir / paths.hyoka1_file("kanagawa-dx"))
+    assert len(plan.indicators) == len(load_sample("kanagawa-dx").indicators)
+
+
+def test_an_unpublished_plan_shows_its_structure_and_targets_but_no_results(site_dir):
+    plan = load_sample("hiratsuka-juten")
+    home = (site_dir / paths.plan_home(plan.id)).read_text(encoding="utf-8")
+    assert "まだ公表された評価はありません" in home
+    ind = plan.indicators[0]
+    page = (site_dir / paths.indicator_page(plan.id, ind.id)).read_text(encoding="utf-8")
+    target = next(iter(ind.series()[0].targets.values())).text
+    assert target in page and "達成率の説明" not in page
+    assert not list((site_dir / "data" / plan.id).glob("evaluation-*.json"))
+
+
+def test_search_index_lists_every_indicator_with_its_page(site_dir):
+    index = json.loads((site_dir / "data" / "search-index.json").read_text(encoding="utf-8"))
+    assert len(index) == sum(len(load_sample(n).indicators) for n in sample_names())
+    assert all((site_dir / r["page"]).is_file() for r in index)
+    script = (site_dir / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert script.startswith("window.HYOKA_SEARCH = [")
+
+
+def test_publishing_again_replaces_an_earlier_site_and_never_a_foreign_folder(tmp_path):
+    out = tmp_path / "site"
+    publish([load_sample("hiratsuka-juten")], out)
+    stale = out / "hiratsuka-juten" / "nodes" / "removed.html"
+    stale.write_text("old", encoding="utf-8")
+    publish([load_sample("hiratsuka-juten")], out)
+    assert not stale.exists() and (out / "index.html").is_file()
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(app, ["publish", "hiratsuka-juten", "-o", str(foreign)])
+    assert result.exit_code == 2 and "hyoka publish" in result.output
+    assert (foreign / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_cli_publish_reports_what_it_wrote_and_refuses_a_missing_plan(tmp_path):
+    result = CliRunner().invoke(app, ["publish", "hiratsuka-juten", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "ページ" in result.output and (tmp_path / "out" / "en" / "search.html").is_file()
+    result = CliRunner().invoke(app, ["publish", "no-such-plan.json", "-o", str(tmp_path / "out2")])
+    assert result.exit_code == 2 and "no-such-plan.json" in result.output
+
+
+@pytest.mark.parametrize("ident", ["1-1", "a/b", "基本目標1", "..", "x y"])
+def test_file_names_of_ids_are_safe_and_distinct(ident):
+    name = paths.slug(ident)
+    assert "/" not in name and not name.startswith(".") and re.fullmatch(r"[A-Za-z0-9_.\-]+", name)
+    assert name == ident or name.startswith("id-")
+
+
+@pytest.mark.parametrize("plan_id", ["en", "data", "assets", "index.html", "search.html"])
+def test_a_plan_id_that_is_a_folder_of_the_site_is_refused(plan_id, tmp_path):
+    doc = plan_to_dict(load_sample("hiratsuka-juten"))
+    doc["plan"]["id"] = plan_id
+    with pytest.raises(InputError, match="reserved"):
+        publish([plan_from_dict(doc)], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_plans_with_one_id_are_refused(tmp_path):
+    with pytest.raises(InputError, match="same id"):
+        publish([load_sample("kanagawa-dx"), load_sample("kanagawa-dx")], tmp_path / "out")
+
+
+def test_plan_homes_show_the_published_counts(site_dir):
+    dx = (site_dir / paths.plan_home("kanagawa-dx")).read_text(encoding="utf-8")
+    # seed 001: 126 ◎ (74.6 %), 15 ○ (8.9 %), 28 △ of 169 checked, 10 ■
+    for cell in (
+        '<td class="n">126</td><td class="n">74.6%</td>',
+        '<td class="n">15</td><td class="n">8.9%</td>',
+        '<td class="n">169</td>',
+    ):
+        assert cell in dx
+    assert dx.count("<svg") == 1 and "判定の内訳" in dx
+    sousei = (site_dir / paths.plan_home("kanagawa-sousei-3")).read_text(encoding="utf-8")
+    grades = evaluate(load_sample("kanagawa-sousei-3"), 2024).nodes.values()
+    steady = sum(1 for r in grades if r.grade is not None and r.grade.label == "順調に進んでいます")
+    assert f'<th scope="row">順調に進んでいます</th><td class="n">{steady}</td>' in sousei

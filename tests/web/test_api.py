@@ -1,0 +1,102 @@
+"""The read-only API: plans, a plan's evaluation of a published year, an indicator; 405, 429, CORS."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+
+from hyoka.core.engine import evaluate
+from hyoka.samples import load_sample
+
+
+@pytest.fixture
+def api(db) -> Client:
+    cache.clear()  # a fresh rate-limit bucket for every test
+    return Client()
+
+
+def _get(client: Client, path: str, **params: Any) -> tuple[int, dict[str, Any]]:
+    response = client.get(f"/api/v1/{path}", params)
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    return response.status_code, json.loads(response.content)
+
+
+def test_plans_lists_only_plans_with_a_published_evaluation(api):
+    status, doc = _get(api, "plans")
+    assert status == 200
+    assert {p["id"]: p["published_years"] for p in doc["plans"]} == {"kanagawa-dx": [2024], "kanagawa-sousei-3": [2024]}
+    status, doc = _get(api, "plans/hiratsuka-juten")
+    assert status == 404 and doc["error"]["code"] == "not_found"
+
+
+def test_a_plan_carries_the_evaluation_of_its_newest_published_year(api):
+    status, doc = _get(api, "plans/kanagawa-sousei-3")
+    assert status == 200 and doc["year"] == 2024
+    ev = evaluate(load_sample("kanagawa-sousei-3"), 2024)
+    rates = {i["id"]: i["rate"] for i in doc["evaluation"]["indicators"]}
+    for ind_id, result in ev.indicators.items():
+        if result.rate is not None and result.rate.value is not None:
+            assert Decimal(rates[ind_id]) == result.rate.value
+    grades = {n["id"]: n["label"] for n in doc["evaluation"]["nodes"] if n["explanation"]}
+    assert grades == {k: r.grade.label for k, r in ev.nodes.items() if r.grade is not None}
+
+
+@pytest.mark.parametrize(
+    ("year", "status", "code"), [("令和6年度", 200, None), ("R6", 200, None), ("2025", 404, "not_published"), ("abc", 400, "bad_year")]
+)
+def test_the_year_is_read_as_people_write_it_and_must_be_published(api, year, status, code):
+    got, doc = _get(api, "plans/kanagawa-dx", year=year)
+    assert got == status
+    if code:
+        assert doc["error"]["code"] == code and doc["error"]["where"] == "year"
+    else:
+        assert doc["year"] == 2024
+
+
+def test_an_indicator_is_named_plan_colon_indicator(api):
+    status, doc = _get(api, "indicators/kanagawa-dx:1-1")
+    assert status == 200 and doc["id"] == "kanagawa-dx:1-1"
+    assert doc["indicator"]["id"] == "1-1" and [e["year"] for e in doc["evaluations"]] == [2024]
+    assert doc["evaluations"][0]["judgement"]["symbol"] in {"◎", "○", "△", "■", "―"}
+    assert _get(api, "indicators/1-1")[0] == 404
+    assert _get(api, "indicators/kanagawa-dx:no-such")[0] == 404
+    assert _get(api, "indicators/hiratsuka-juten:" + load_sample("hiratsuka-juten").indicators[0].id)[0] == 404
+    assert _get(api, "no/such/endpoint")[0] == 404
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_are_refused_with_405(api, method):
+    response = getattr(api, method)("/api/v1/plans/kanagawa-dx", data="{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert json.loads(response.content)["error"]["code"] == "method_not_allowed"
+
+
+def test_cors_preflight_allows_reading_only(api):
+    response = api.options("/api/v1/plans", HTTP_ORIGIN="https://example.org", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+
+
+@override_settings(HYOKA_API_BURST=3, HYOKA_API_RATE_PER_MINUTE=6)
+def test_a_client_over_its_rate_gets_429_with_retry_after_and_others_do_not(api):
+    statuses = [api.get("/api/v1/plans").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = api.get("/api/v1/plans")
+    assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 10
+    assert json.loads(response.content)["error"]["code"] == "rate_limited"
+    assert api.get("/api/v1/plans", REMOTE_ADDR="127.0.0.2").status_code == 200
+
+
+def test_the_api_and_public_pages_need_no_login_but_the_editors_pages_do(api):
+    assert api.get("/api/v1/openapi.json").status_code == 200
+    assert api.get("/public/").status_code == 200
+    assert api.get("/public/kanagawa-dx/index.html").status_code == 200
+    assert api.get("/plans/kanagawa-dx/").status_code == 302

@@ -1,0 +1,96 @@
+"""`hyoka import/export/evaluate --database`: plans in and out of a database from the command line."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from hyoka.samples import sample_path
+
+PLAN = "kanagawa-sousei-3"
+
+
+def hyoka(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hyoka.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def _history(db: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(db) as con:
+        return con.execute("select subject, new, why from history_change order by id").fetchall()
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "hyoka.sqlite3"
+    out = hyoka("import", str(sample_path(PLAN)), "--database", str(db))
+    assert out.returncode == 0, out.stderr
+    assert f"計画 {PLAN} を追加しました" in out.stdout
+    return db
+
+
+def _department_workbook(db: Path, folder: Path, value: str) -> Path:
+    book = folder / "dept.xlsx"
+    out = hyoka("export", PLAN, "--database", str(db), "--format", "xlsx", "--department", "産業労働局", "--year", "2024", "-o", str(book))
+    assert out.returncode == 0, out.stderr
+    wb = load_workbook(book)
+    ws = wb["実績値"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "1-3-1-k1")
+    row[header.index("実績値")].value = value
+    wb.save(book)
+    return book
+
+
+def test_a_department_workbook_goes_into_the_database_with_history(stored, tmp_path):
+    book = _department_workbook(stored, tmp_path, "５０．０％")
+    dry = hyoka("import", str(book), "--database", str(stored), "--dry-run")
+    assert dry.returncode == 0 and "変更 実績値 1-3-1-k1 2024" in dry.stdout and "書き込みません" in dry.stdout
+    done = hyoka("import", str(book), "--database", str(stored), "--why", "部局から受領")
+    assert done.returncode == 0, done.stderr
+    assert any(new.startswith("５０．０％") and why == "部局から受領" for _s, new, why in _history(stored))
+    again = hyoka("import", str(book), "--database", str(stored))
+    assert "変更はありません" in again.stdout
+    doc = json.loads(hyoka("evaluate", PLAN, "--database", str(stored), "--year", "2024", "--format", "json").stdout)
+    assert next(i for i in doc["indicators"] if i["id"] == "1-3-1-k1")["rate"] == "100.0"
+
+
+def test_a_bad_cell_changes_nothing(stored, tmp_path):
+    book = _department_workbook(stored, tmp_path, "たくさん")
+    before = _history(stored)
+    out = hyoka("import", str(book), "--database", str(stored))
+    assert out.returncode == 2 and "dept.xlsx:実績値!" in out.stderr
+    assert _history(stored) == before
+
+
+def test_export_gives_back_the_stored_plan(stored, tmp_path):
+    out = hyoka("export", PLAN, "--database", str(stored), "-o", str(tmp_path / "back.json"))
+    assert out.returncode == 0
+    back = json.loads((tmp_path / "back.json").read_text(encoding="utf-8"))
+    assert back["plan"]["id"] == PLAN and len(back["indicators"]) == 121
+    missing = hyoka("export", "nope", "--database", str(stored))
+    assert missing.returncode == 2 and "データベースにこの計画はありません" in missing.stderr
+
+
+def test_structural_changes_need_replace(stored, tmp_path):
+    doc = json.loads(sample_path(PLAN).read_text(encoding="utf-8"))
+    doc["indicators"] = doc["indicators"][:-1]
+    path = tmp_path / "fewer.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    refused = hyoka("import", str(path), "--database", str(stored))
+    assert refused.returncode == 2 and "--replace" in refused.stderr
+    replaced = hyoka("import", str(path), "--database", str(stored), "--replace")
+    assert replaced.returncode == 0 and "置き換えました" in replaced.stdout
+
+
+def test_publish_the_stored_plans(stored, tmp_path):
+    out = hyoka("publish", "--database", str(stored), "-o", str(tmp_path / "site"))
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "site" / PLAN / "index.html").exists()
+    assert "公表済みの年度" in hyoka("publish", "--help").stdout
+    assert hyoka("publish", "-o", str(tmp_path / "other")).returncode == 2

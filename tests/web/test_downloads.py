@@ -1,0 +1,127 @@
+"""Reports, workbooks and open data downloaded from the web app; a filled-in workbook uploaded back."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from hyoka.web.history.models import Change
+from hyoka.web.plans import models as m
+from hyoka.web.plans.convert import core_plan, touch
+
+PLAN = "kanagawa-sousei-3"
+YEAR = 2025
+URL = f"/plans/{PLAN}"
+
+
+@pytest.fixture
+def plan(db: None) -> m.Plan:
+    p = m.Plan.objects.get(key=PLAN)
+    m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
+    touch(p)
+    return p
+
+
+def test_planner_downloads_the_report_in_every_format(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    html = c.get(f"{URL}/report.html?year=2024")
+    assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
+    assert "attachment" in html["Content-Disposition"]
+    body = html.content.decode()
+    assert "178.1" in body and "概ね順調に進んでいます" in body  # the same numbers as the pages
+    docx = c.get(f"{URL}/report.docx?year=2024")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    xlsx = c.get(f"{URL}/report.xlsx?year=2024")
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames
+    assert c.get(f"{URL}/report.exe?year=2024").status_code == 404
+
+
+def test_pdf_report_of_a_small_plan(db: None, client_for: Callable[[str], Client]) -> None:
+    pdf = client_for("reviewer").get("/plans/hiratsuka-juten/report.pdf?year=2024")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+
+
+def test_a_department_gets_only_its_own_workbook(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("sangyo")
+    response = c.get(f"{URL}/workbook.xlsx?year={YEAR}")
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    assert "実績値" in wb.sheetnames and "指標" not in wb.sheetnames  # a department's slice, not the whole plan
+    ids = {row[0] for row in wb["実績値"].iter_rows(min_row=2, values_only=True) if row[0]}
+    core = core_plan(plan)
+    assert ids and all(core.departments_of(core.indicator_by_id[i]) == ["産業労働局"] for i in ids)
+    assert c.get(f"{URL}/workbook.xlsx?year={YEAR}&department=福祉子どもみらい局").status_code == 403
+
+
+def test_planner_gets_the_whole_workbook_or_any_slice(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    whole = load_workbook(io.BytesIO(c.get(f"{URL}/workbook.xlsx").content))
+    assert {"計画", "体系", "指標", "目標値", "実績値"} <= set(whole.sheetnames)
+    slice_ = c.get(f"{URL}/workbook.xlsx?year={YEAR}&department=福祉子どもみらい局")
+    assert slice_.status_code == 200
+    assert c.get(f"{URL}/workbook.xlsx?year={YEAR}&department=存在しない局").status_code == 404
+
+
+def test_open_data_package_as_zip(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    response = client_for("reviewer").get(f"{URL}/opendata.zip")
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert f"{PLAN}/datapackage.json" in names
+    package = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read(f"{PLAN}/datapackage.json"))
+    assert {r["name"] for r in package["resources"]} >= {"observations", "indicators", "nodes"}
+
+
+def _filled_workbook(c: Client) -> bytes:
+    wb = load_workbook(io.BytesIO(c.get(f"{URL}/workbook.xlsx?year={YEAR}").content))
+    ws = wb["実績値"]
+    header = [cell.value for cell in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "1-3-1-k1")
+    row[header.index("実績値")].value = "５０．０％"
+    texts = wb["評価コメント"]
+    t_header = [cell.value for cell in texts[1]]
+    t_row = next(r for r in texts.iter_rows(min_row=2) if r[0].value == "1-3-1-1")
+    t_row[t_header.index("取組結果")].value = "キャリアカウンセリングを実施\n就職支援セミナーを開催"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_department_uploads_its_filled_workbook(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("sangyo")
+    data = _filled_workbook(c)
+    preview = c.post(f"{URL}/upload/?year={YEAR}", {"file": _named(data, "産業労働局.xlsx")})
+    assert preview.status_code == 200, preview.content.decode()[:2000]
+    page = preview.content.decode()
+    assert "1-3-1-k1" in page and "５０．０％" in page and "キャリアカウンセリングを実施" in page
+    assert Change.objects.filter(plan=plan, why__contains="産業労働局.xlsx").count() == 0  # nothing applied yet
+    applied = c.post(f"{URL}/upload/apply/", {"why": "部局の入力"}, follow=True)
+    assert applied.status_code == 200
+    value = m.Value.objects.get(series__indicator__plan=plan, series__indicator__key="1-3-1-k1", series__part="", year=YEAR)
+    assert value.text == "５０．０％"
+    node_text = m.NodeText.objects.get(node__plan=plan, node__key="1-3-1-1", year=YEAR)
+    assert node_text.results == ["キャリアカウンセリングを実施", "就職支援セミナーを開催"]
+    assert Change.objects.filter(plan=plan, why__contains="産業労働局.xlsx").count() >= 2
+
+
+def test_a_workbook_with_a_bad_cell_is_refused_with_its_place(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("sangyo")
+    wb = load_workbook(io.BytesIO(c.get(f"{URL}/workbook.xlsx?year={YEAR}").content))
+    ws = wb["実績値"]
+    header = [cell.value for cell in ws[1]]
+    next(r for r in ws.iter_rows(min_row=2) if r[0].value == "1-3-1-k1")[header.index("実績値")].value = "たくさん"
+    out = io.BytesIO()
+    wb.save(out)
+    response = c.post(f"{URL}/upload/?year={YEAR}", {"file": _named(out.getvalue(), "dept.xlsx")})
+    assert response.status_code == 400
+    assert "dept.xlsx:実績値!" in response.content.decode() and "たくさん" in response.content.decode()
+
+
+def _named(data: bytes, name: str) -> io.BytesIO:
+    f = io.BytesIO(data)
+    f.name = name
+    return f

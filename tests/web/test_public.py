@@ -1,0 +1,72 @@
+"""The web app's public pages are the static site's pages, for plans with a published cycle only,
+and no draft reaches a page, a download or an API answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+from planted import DRAFT_TEXT, DRAFT_VALUE, RELEASED_TEXT, planted_plan
+
+from hyoka.samples import load_sample
+from hyoka.site import paths
+from hyoka.site.render import Site
+from hyoka.web.plans.convert import store_plan
+from hyoka.web.public.site import public_site
+
+
+@pytest.fixture
+def client(db) -> Client:
+    cache.clear()
+    return Client()
+
+
+def test_public_pages_are_the_pages_of_the_static_site(client):
+    static = Site([load_sample("kanagawa-dx"), load_sample("kanagawa-sousei-3")])
+    plan = load_sample("kanagawa-dx")
+    for path in (
+        paths.plan_home(plan.id),
+        paths.in_language(paths.node_page(plan.id, plan.nodes[3].id), "en"),
+        paths.indicator_page(plan.id, plan.indicators[5].id),
+        paths.indicator_data(plan.id, plan.indicators[5].id, "csv"),
+        paths.package_file(plan.id, "observations.csv"),
+    ):
+        response = client.get(f"/public/{path}")
+        assert response.status_code == 200, path
+        assert response.content == static.render(path), path
+    assert client.get("/public/kanagawa-dx/index.html")["Content-Type"] == "text/html; charset=utf-8"
+    assert client.get("/public/" + paths.package_zip(plan.id))["Content-Type"] == "application/zip"
+
+
+def test_a_plan_without_a_published_cycle_is_not_public(client):
+    assert client.get("/public/" + paths.plan_home("hiratsuka-juten")).status_code == 404
+    assert "hiratsuka-juten" not in {ps.id for ps in public_site().plans}
+    assert client.post("/public/index.html").status_code == 405
+
+
+@override_settings(HYOKA_API_BURST=1000)  # the rate limit is not under test here
+def test_no_draft_reaches_a_public_page_a_download_or_an_api_answer(client):
+    plan = planted_plan()
+    store_plan(plan)
+    site = public_site()
+    assert "planted-dx" in site.by_id
+    bodies: dict[str, bytes] = {}
+    for path in site.files:
+        if path.startswith(("planted-dx/", "en/planted-dx/", "data/planted-dx/")) or path.count("/") == 0 or path.startswith("assets/"):
+            response = client.get(f"/public/{path}")
+            assert response.status_code == 200, path
+            bodies[path] = response.content
+    api = ["plans", "plans/planted-dx", "plans/planted-dx?year=2024", "plans/planted-dx?year=2025"]
+    api += [f"indicators/planted-dx:{ind.id}" for ind in plan.indicators]
+    api += [f"indicators/planted-dx:{ind.id}?year=2025" for ind in plan.indicators[:3]]
+    for path in api:
+        response = client.get(f"/api/v1/{path}")
+        assert response.status_code in (200, 404), path
+        bodies[f"api:{path}"] = response.content
+    assert len(bodies) > 1000
+    markers = [DRAFT_TEXT.encode(), DRAFT_VALUE.encode(), f"{int(DRAFT_VALUE):,}".encode()]
+    assert [(p, m) for p, body in bodies.items() for m in markers if m in body] == []
+    assert any(RELEASED_TEXT.encode() in body for body in bodies.values())  # the control: the published review is there
+    assert json.loads(bodies["api:plans/planted-dx?year=2025"])["error"]["code"] == "not_published"
