@@ -294,6 +294,30 @@ def _import_into_database(file: Path, database: Path | None, *, dry_run: bool, r
 
 
 @command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="hyoka/1 ファイル、または *.json を含むフォルダ（複数可）")],
+    database: DatabaseOption = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="ファイルを読むプロセス数（既定: CPU 数）")] = None,
+) -> None:
+    """まだ登録されていない多数の計画をデータベースにまとめて登録します（PostgreSQL では COPY）。すべて正しいときだけ書き込みます。"""
+    open_database(database, create=True)
+    from .web.plans.bulk import load_files, plan_files
+
+    files = plan_files(paths)
+    if not files:
+        raise InputError.one(" ".join(map(str, paths)), "計画のファイルがありません", "no plan files")
+
+    def progress(plans: int, rows: int) -> None:
+        typer.echo(f"  {plans:,}/{len(files):,} 計画、{rows:,} 行", err=True)
+
+    done = load_files(files, jobs=jobs, progress=progress)
+    typer.echo(
+        f"登録しました: 計画 {done.plans:,}、{done.rows:,} 行、{done.seconds:.1f} 秒（{done.rows_per_second:,.0f} 行/秒）"
+        f" (loaded {done.plans:,} plans, {done.rows:,} rows in {done.seconds:.1f} s)"
+    )
+
+
+@command()
 def demo(
     port: Annotated[int, typer.Option("--port", help="待ち受けるポート")] = 8000,
     data_dir: Annotated[Path, typer.Option("--data-dir", help="デモのデータベースを置くフォルダ")] = Path("var"),
