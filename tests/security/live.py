@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,18 +17,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
-import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import serving  # noqa: E402  (tools/serving.py: gunicorn and the browser's HTTP, shared with bench/web.py)
+from serving import Browser, database_url  # noqa: E402
+
 SEED = Path(__file__).with_name("seed.py")
 CHECKOUT = re.sub(r"[^a-z0-9_]", "_", ROOT.name.lower())
-SERVER_URL = os.environ.get("HYOKA_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
 HYOKA = [sys.executable, "-c", "from hyoka.cli import main; main()"]
 SECRET_KEY = secrets.token_urlsafe(50)
-
-
-def database_url(name: str) -> str:
-    return f"{SERVER_URL}/{name}"
+__all__ = ["Browser", "Server", "backend_waiting_on_a_lock", "database_url", "fresh_database", "hyoka", "seed"]
 
 
 def database_name(purpose: str) -> str:
@@ -41,15 +38,11 @@ def database_name(purpose: str) -> str:
 def fresh_database(purpose: str, *, copy_of: str | None = None) -> Iterator[str]:
     """An empty PostgreSQL database for this test, or a copy of the database *copy_of* (dropped afterwards); yields its URL."""
     name = database_name(purpose)
-    template = f' TEMPLATE "{copy_of.rsplit("/", 1)[1]}"' if copy_of else ""
-    with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"{template}')
+    url = serving.create_database(name, template=copy_of.rsplit("/", 1)[1] if copy_of else None)
     try:
-        yield database_url(name)
+        yield url
     finally:
-        with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        serving.drop_database(name)
 
 
 def environment(url: str, data_dir: Path) -> dict[str, str]:
@@ -72,78 +65,11 @@ def seed(url: str, data_dir: Path, *, activity: bool = False) -> None:
     run([sys.executable, str(SEED), *(["--activity"] if activity else [])], url, data_dir)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn over one database, in its own process group so that it can be killed whole."""
+class Server(serving.Server):
+    """gunicorn over one database in the development environment the tests use."""
 
     def __init__(self, url: str, data_dir: Path, *, workers: int = 2, threads: int = 1) -> None:
-        self.url, self.data_dir, self.workers, self.threads = url, data_dir, workers, threads
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self, timeout: float = 30) -> Server:
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        args = [str(gunicorn), "hyoka.web.wsgi", "-b", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
-        args += ["--threads", str(self.threads), "--timeout", "60", "--graceful-timeout", "5"]
-        log = (self.data_dir / "gunicorn.log").open("ab")
-        self.process = subprocess.Popen(args, env=environment(self.url, self.data_dir), stdout=log, stderr=log, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if requests.get(self.base + "/accounts/login/", timeout=2).status_code == 200:
-                    return self
-            except requests.ConnectionError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"gunicorn did not start: {(self.data_dir / 'gunicorn.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-
-    def kill(self) -> None:
-        """SIGKILL to the master and every worker at once: nothing gets to clean up, as in a power cut."""
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-@contextmanager
-def serving(url: str, data_dir: Path, **options: int) -> Iterator[Server]:
-    server = Server(url, data_dir, **options).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-class Browser(requests.Session):
-    """What a browser sends: the session and CSRF cookies, and the CSRF token in every form."""
-
-    def __init__(self, base: str) -> None:
-        super().__init__()
-        self.base = base
-
-    def login(self, username: str, password: str) -> Browser:
-        self.get(self.base + "/accounts/login/", timeout=10)
-        response = self.submit("/accounts/login/", {"username": username, "password": password})
-        assert response.status_code == 302, f"login of {username} failed: {response.status_code}"
-        return self
-
-    def submit(self, path: str, data: dict[str, object], timeout: float = 30) -> requests.Response:
-        token = self.cookies.get("csrftoken", "")
-        return self.post(self.base + path, data={**data, "csrfmiddlewaretoken": token}, allow_redirects=False, timeout=timeout)
+        super().__init__(environment(url, data_dir), data_dir, workers=workers, threads=threads)
 
 
 def backend_waiting_on_a_lock(url: str, timeout: float = 20) -> int:
