@@ -1,0 +1,376 @@
+"""The web app at national scale: N governments' plans in PostgreSQL, gunicorn, concurrent clients.
+
+    python bench/web.py --organizations 100 --clients 20 --requests 4000
+    python bench/web.py --organizations 1788 --clients 20 --requests 4000   # every government of Japan
+
+Loads the synthetic plans of bench/generate.py into a PostgreSQL database of their own
+(``hyoka load``; kept and reused when it already holds the same N and seed, since the
+full scale takes minutes), opens FY2030 in every plan and publishes FY2027 in every
+other one, starts gunicorn with the production settings, and sends a bounded number of
+requests from concurrent clients, each logged in as a department user (a person at a
+desk, with a session and CSRF): the 体系図, a node page, an indicator page, the public
+API and a department saving a value (the form's conflict token ``base`` included), each
+on a random government. Every response's status is checked. It prints per kind the
+count, p50/p95/p99 and errors, the throughput, and the targets (p95 ≤ 150 ms for pages,
+≤ 200 ms for saves at 20 clients). Before that, in this process, it counts the SQL
+queries of each kind of request on a plan of 60 and of 600 indicators: a count that
+grows with the indicators is a query per indicator.
+
+The machine's load is printed with the figures: on a shared machine they are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from generate import FULL_SCALE, organizations, plan_document  # noqa: E402
+from serving import Browser, Server, create_database, database_exists, database_url  # noqa: E402
+
+OPEN_YEAR = 2030  # departments enter this year's values
+PUBLISHED_YEAR = 2027  # the public site and API show this year (every other plan)
+DEPARTMENT = "第1課"  # owns the indicators of 5 of the 60 小柱 of every synthetic plan
+PASSWORD = secrets.token_urlsafe(12)
+PAGE_TARGET_MS, SAVE_TARGET_MS = 150, 200
+MIX = "tree=20,node=20,indicator=20,api=20,save=20"  # kind=weight; a save first opens the indicator page for its form
+BASE = re.compile(
+    r'name="part" value="">\s*<input type="hidden" name="year" value="\d+">\s*<input type="hidden" name="base" value="([^"]*)"'
+)
+
+
+def database_name(organizations_count: int, seed: int) -> str:
+    checkout = re.sub(r"[^a-z0-9_]", "_", ROOT.name.lower())
+    return f"hyoka_{checkout}_bench_n{organizations_count}_s{seed}"
+
+
+def django_env(url: str, data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HYOKA_", "DJANGO_"))}
+    return env | {"HYOKA_DATABASE_URL": url, "HYOKA_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+
+
+def production_env(url: str, data_dir: Path) -> dict[str, str]:
+    """What docs/deployment.md sets, and an API rate limit out of the way: every client here is one address."""
+    (data_dir / "static").mkdir(parents=True, exist_ok=True)
+    return django_env(url, data_dir) | {
+        "HYOKA_ENV": "production",
+        "HYOKA_SECRET_KEY": secrets.token_urlsafe(50),
+        "HYOKA_ALLOWED_HOSTS": "127.0.0.1",
+        "HYOKA_STATIC_ROOT": str(data_dir / "static"),
+        "HYOKA_API_RATE_PER_MINUTE": "10000000",
+        "HYOKA_API_BURST": "10000000",
+    }
+
+
+def load(count: int, seed: int, url: str, data_dir: Path, jobs: int | None) -> None:
+    """The synthetic plans into the database with ``hyoka load``, timed."""
+    with tempfile.TemporaryDirectory(prefix="hyoka-bench-") as folder:
+        started = time.perf_counter()
+        for index, (code, name) in enumerate(organizations(count)):
+            doc = plan_document(index, code, name, seed)
+            (Path(folder) / f"{doc['plan']['id']}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        print(f"generated {count:,} plans in {time.perf_counter() - started:.1f} s")
+        args = [sys.executable, "-m", "hyoka.cli", "load", folder, *(["--jobs", str(jobs)] if jobs else [])]
+        started = time.perf_counter()
+        subprocess.run(args, env=django_env(url, data_dir), check=True, timeout=3 * 3600)
+        print(f"hyoka load: {time.perf_counter() - started:.1f} s wall for {count:,} plans (load average {os.getloadavg()[0]:.1f})")
+
+
+def prepare(count: int) -> None:
+    """Users, an open year in every plan and a published year in every other one (idempotent)."""
+    from hyoka.web.accounts.models import Department, Role, User
+    from hyoka.web.plans import models as m
+
+    dept = Department.objects.get_or_create(name=DEPARTMENT)[0]
+    for username, role, department in (("bench-planner", Role.PLANNER, None), ("bench-dept", Role.DEPARTMENT, dept)):
+        user = User.objects.filter(username=username).first() or User(username=username, role=role, department=department)
+        user.set_password(PASSWORD)
+        user.save()
+    keys = list(m.Plan.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(keys) == count, f"the database holds {len(keys)} plans, not {count}"
+    cycles = [m.Cycle(plan_id=pk, year=OPEN_YEAR, status=m.CycleStatus.OPEN) for pk in keys]
+    cycles += [m.Cycle(plan_id=pk, year=PUBLISHED_YEAR, status=m.CycleStatus.PUBLISHED) for pk in keys[::2]]
+    m.Cycle.objects.bulk_create(cycles, ignore_conflicts=True)
+
+
+@dataclass
+class Plans:
+    """What the clients pick from: every plan's nodes and indicators, and what the department may save."""
+
+    keys: list[str]
+    published: list[str]
+    nodes: list[str]
+    indicators: list[str]
+    saveable: list[str]
+
+    @classmethod
+    def read(cls) -> Plans:
+        from hyoka.web.plans import models as m
+
+        keys = list(m.Plan.objects.order_by("pk").values_list("key", flat=True))
+        published = list(m.Plan.objects.filter(cycles__year=PUBLISHED_YEAR).values_list("key", flat=True))
+        first = m.Plan.objects.get(key=keys[0])  # the synthetic plans share one shape
+        nodes = list(m.Node.objects.filter(plan=first).values_list("key", flat=True))
+        indicators = list(m.Indicator.objects.filter(plan=first).values_list("key", flat=True))
+        saveable = list(
+            m.Series.objects.filter(indicator__plan=first, part="", indicator__node__departments__contains=[DEPARTMENT])
+            .exclude(direction="qualitative")
+            .values_list("indicator__key", flat=True)
+        )
+        return cls(keys, published, nodes, indicators, saveable)
+
+
+def count_queries() -> dict[str, tuple[int, int]]:
+    """Queries of each kind of request on a fresh plan of 60 and of 600 indicators (rolled back afterwards)."""
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from hyoka.formats.hyoka1 import plan_from_dict
+    from hyoka.web.accounts.models import User
+    from hyoka.web.plans import models as m
+    from hyoka.web.plans.convert import store_plan
+
+    counts: dict[str, list[int]] = defaultdict(list)
+    for size in (60, 600):
+        with transaction.atomic():
+            m.Cycle.objects.filter(status=m.CycleStatus.PUBLISHED).update(status=m.CycleStatus.CLOSED)  # the API's site: this plan only
+            doc = plan_document(0, "999997", "計測", 0, indicators_count=size)
+            doc["plan"]["id"] = key = f"bench-queries-{size}"
+            row = store_plan(plan_from_dict(doc))
+            m.Cycle.objects.create(plan=row, year=OPEN_YEAR, status=m.CycleStatus.OPEN)
+            m.Cycle.objects.create(plan=row, year=PUBLISHED_YEAR, status=m.CycleStatus.PUBLISHED)
+            client = Client(SERVER_NAME="127.0.0.1")
+            client.force_login(User.objects.get(username="bench-dept"))
+            indicator = m.Series.objects.filter(indicator__plan=row, part="", indicator__node__departments__contains=[DEPARTMENT])
+            indicator_key = indicator.exclude(direction="qualitative").values_list("indicator__key", flat=True)[0]
+            small = m.Indicator.objects.get(plan=row, key=indicator_key).node.key
+            plan = f"/plans/{key}"
+            asks = (
+                ("tree", f"{plan}/?year={OPEN_YEAR}", None),
+                ("node", f"{plan}/nodes/{small}/?year={OPEN_YEAR}", None),
+                ("indicator", f"{plan}/indicators/{indicator_key}/?year={OPEN_YEAR}", None),
+                ("api", f"/api/v1/plans/{key}", None),
+                ("save", f"{plan}/indicators/{indicator_key}/value/", {"part": "", "year": OPEN_YEAR, "value": "123"}),
+            )
+            for kind, path, data in asks:
+                with CaptureQueriesContext(connection) as queries:
+                    status = (client.get(path) if data is None else client.post(path, data)).status_code
+                assert status in (200, 302), f"{kind} of the {size}-indicator plan answered {status}"
+                counts[kind].append(len(queries))
+            transaction.set_rollback(True)
+    return {kind: (a, b) for kind, (a, b) in counts.items()}
+
+
+@dataclass
+class Results:
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind: str, ms: float, error: str | None) -> None:
+        with self.lock:
+            self.times[kind].append(ms)
+            if error:
+                self.errors[kind].append(error)
+
+
+def _timed(results: Results, kind: str, call: Any, expect: int) -> Any:
+    started = time.perf_counter()
+    try:
+        response = call()
+    except Exception as e:  # a refused or cut connection is an error of this request, not of the benchmark
+        results.add(kind, (time.perf_counter() - started) * 1000, f"{type(e).__name__}: {e}")
+        return None
+    ms = (time.perf_counter() - started) * 1000
+    results.add(
+        kind, ms, None if response.status_code == expect else f"HTTP {response.status_code} {response.request.method} {response.url}"
+    )
+    return response if response.status_code == expect else None
+
+
+def client(
+    number: int, browser: Browser, plans: Plans, budget: list[int], lock: threading.Lock, results: Results, seed: int, mix: str
+) -> None:
+    """One person clicking around until the shared request budget is spent; saves go to plans no other client saves in."""
+    rng = random.Random(f"{seed}:{number}")
+    mine = [k for i, k in enumerate(plans.keys) if i % budget[1] == number] or plans.keys
+    kinds = [kind for kind, weight in (part.split("=") for part in mix.split(",")) for _ in range(int(weight))]
+    base = browser.base
+    while True:
+        with lock:
+            if budget[0] <= 0:
+                return
+            budget[0] -= 1
+        kind = rng.choice(kinds)
+        plan = rng.choice(plans.keys)
+        if kind == "tree":
+            _timed(results, kind, lambda plan=plan: browser.get(f"{base}/plans/{plan}/?year={OPEN_YEAR}", timeout=60), 200)
+        elif kind == "node":
+            path = f"{base}/plans/{plan}/nodes/{rng.choice(plans.nodes)}/?year={OPEN_YEAR}"
+            _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
+        elif kind == "indicator":
+            path = f"{base}/plans/{plan}/indicators/{rng.choice(plans.indicators)}/?year={OPEN_YEAR}"
+            _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
+        elif kind == "api":
+            public = rng.choice(plans.published)
+            path = (
+                f"{base}/api/v1/plans/{public}"
+                if rng.random() < 0.5
+                else f"{base}/api/v1/indicators/{public}:{rng.choice(plans.indicators)}"
+            )
+            _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
+        else:
+            plan = rng.choice(mine)
+            indicator = rng.choice(plans.saveable)
+            page = f"/plans/{plan}/indicators/{indicator}/"
+            form = _timed(results, "indicator", lambda page=page: browser.get(f"{base}{page}?year={OPEN_YEAR}", timeout=60), 200)
+            found = BASE.search(form.text) if form is not None else None
+            if found is None:
+                results.add("save", 0, f"no value form on {page}")
+                continue
+            data = {"part": "", "year": OPEN_YEAR, "base": found.group(1), "value": str(rng.randint(1, 99999)), "why": "bench"}
+            _timed(results, "save", lambda page=page, data=data: browser.submit(page + "value/", data, timeout=60), 302)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def report(results: Results, elapsed: float, clients: int) -> None:
+    print(f"\n{'kind':<10} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>6}")
+    total = 0
+    for kind in ("tree", "node", "indicator", "api", "save"):
+        times = results.times.get(kind, [])
+        if not times:
+            continue
+        total += len(times)
+        p95 = percentile(times, 95)
+        print(
+            f"{kind:<10} {len(times):>6} {percentile(times, 50):>8.0f} {p95:>8.0f} {percentile(times, 99):>8.0f} {max(times):>8.0f} "
+            f"{len(results.errors.get(kind, [])):>6}"
+        )
+    print(f"throughput: {total / elapsed:.1f} requests/s ({total} requests in {elapsed:.1f} s, {clients} clients)")
+    for kind, errors in results.errors.items():
+        for error in errors[:5]:
+            print(f"  error ({kind}): {error}")
+    print("\ntargets at", clients, "clients:")
+    pages = [t for k in ("tree", "node", "indicator", "api") for t in results.times.get(k, [])]
+    for what, times, target in (("pages p95", pages, PAGE_TARGET_MS), ("saves p95", results.times.get("save", []), SAVE_TARGET_MS)):
+        if not times:
+            continue
+        p95 = percentile(times, 95)
+        verdict = "met" if p95 <= target else f"missed by {p95 - target:.0f} ms ({p95 / target:.1f}×)"
+        print(f"  {what} ≤ {target} ms: {p95:.0f} ms — {verdict}")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--organizations", "-n", type=int, default=FULL_SCALE)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=2000, help="requests in all, then it stops")
+    parser.add_argument("--mix", default=MIX, help=f"kinds of request and their weights (default {MIX})")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--jobs", type=int, default=None, help="processes reading plan files while loading")
+    parser.add_argument("--fresh", action="store_true", help="load into a new database even if one with this N and seed exists")
+    parser.add_argument("--load-only", action="store_true", help="prepare the database and stop")
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "var" / "bench")
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    name = database_name(args.organizations, args.seed)
+    url = database_url(name)
+    print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (shared: figures are noisy)")
+
+    reuse = not args.fresh and database_exists(name)
+    if not reuse:
+        create_database(name)
+    os.environ.update(django_env(url, data_dir))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyoka.web.settings")
+    from hyoka.web.demo import migrate, use_database
+
+    use_database(None)
+    migrate()
+    from hyoka.web.plans import models as m
+
+    stored = m.Plan.objects.count()
+    if reuse and stored == args.organizations:
+        print(f"reusing database {name} ({stored:,} plans)")
+    else:
+        if stored:
+            from django.db import connections
+
+            connections.close_all()
+            create_database(name)
+            migrate()
+        load(args.organizations, args.seed, url, data_dir, args.jobs)
+    prepare(args.organizations)
+    if args.load_only:
+        return 0
+    plans = Plans.read()
+
+    queries = count_queries()
+    print("\nSQL queries per request, plan of 60 → 600 indicators (first request of a plan, nothing cached):")
+    for kind, (small, large) in queries.items():
+        print(f"  {kind:<10} {small:>4} → {large:<4} " + ("same" if small == large else "GROWS with the indicators"))
+    from django.db import connections
+
+    connections.close_all()
+
+    server = Server(production_env(url, data_dir), data_dir, workers=args.workers, threads=args.threads)
+    print(
+        f"\ngunicorn: {args.workers} workers × {args.threads} threads, HYOKA_ENV=production, behind a (simulated) TLS proxy; mix {args.mix}"
+    )
+    server.start(timeout=120, headers={"X-Forwarded-Proto": "https"})
+    try:
+        browsers: list[Browser] = [Browser(server.base, behind_tls=True) for _ in range(args.clients)]
+        logins = [threading.Thread(target=b.login, args=("bench-dept", PASSWORD)) for b in browsers]
+        for t in logins:
+            t.start()
+        for t in logins:
+            t.join()
+        assert all("sessionid" in b.cookies for b in browsers), "a client could not log in"
+        results = Results()
+        budget = [args.requests, args.clients]
+        lock = threading.Lock()
+        threads = [
+            threading.Thread(target=client, args=(i, b, plans, budget, lock, results, args.seed, args.mix)) for i, b in enumerate(browsers)
+        ]
+        load_before = os.getloadavg()[0]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.stop()
+    print(
+        f"\n{args.organizations:,} organizations, {len(plans.keys):,} plans; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    )
+    report(results, elapsed, args.clients)
+    return 1 if any(results.errors.values()) else 0  # a missed target is a figure to report; a failed request is a bug
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
