@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -37,3 +38,23 @@ def test_publish_benchmark_runs_on_a_small_synthetic_plan():
     )
     assert out.returncode == 0, out.stderr
     assert "90 indicators" in out.stdout and "pages" in out.stdout
+
+
+def test_web_benchmark_serves_two_plans_to_two_clients(tmp_path):
+    """Loads, serves with gunicorn in production settings and drives it; every request must succeed."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from serving import drop_database
+
+    args = [sys.executable, str(ROOT / "bench" / "web.py"), "-n", "2", "--clients", "2", "--requests", "15"]
+    args += ["--workers", "2", "--jobs", "1", "--data-dir", str(tmp_path)]
+    try:
+        out = subprocess.run([*args, "--fresh"], capture_output=True, text=True, timeout=300)
+    finally:
+        drop_database(f"hyoka_{re.sub(r'[^a-z0-9_]', '_', ROOT.name.lower())}_bench_n2_s0")
+    print(out.stdout)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "loaded 2 plans" in out.stdout + out.stderr
+    assert "GROWS" not in out.stdout and out.stdout.count(" same") == 5
+    for kind in ("tree", "node", "indicator", "api", "save"):
+        assert re.search(rf"^{kind} +\d+ ", out.stdout, re.M), kind
+    assert "throughput:" in out.stdout and "pages p95" in out.stdout

@@ -70,9 +70,9 @@ class Server:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if requests.get(self.base + "/accounts/login/", headers=headers, timeout=2).status_code == 200:
+                if requests.get(self.base + "/accounts/login/", headers=headers, timeout=5).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or a worker still booting on a busy machine
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"gunicorn did not start: {(self.data_dir / 'gunicorn.log').read_text()[-2000:]}")
