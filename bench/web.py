@@ -208,7 +208,7 @@ def _timed(results: Results, kind: str, call: Any, expect: int) -> Any:
 
 
 def client(
-    number: int, browser: Browser, plans: Plans, budget: list[int], lock: threading.Lock, results: Results, seed: int, mix: str
+    number: int, browser: Browser, plans: Plans, budget: list[Any], lock: threading.Lock, results: Results, seed: int, mix: str
 ) -> None:
     """One person clicking around until the shared request budget is spent; saves go to plans no other client saves in."""
     rng = random.Random(f"{seed}:{number}")
@@ -217,9 +217,11 @@ def client(
     base = browser.base
     while True:
         with lock:
-            if budget[0] <= 0:
+            if budget[0] <= 0 or time.monotonic() > budget[2]:
                 return
             budget[0] -= 1
+            if budget[0] % max(1, budget[3] // 10) == 0:
+                print(f"  {budget[3] - budget[0]:,} requests sent", flush=True)
         kind = rng.choice(kinds)
         plan = rng.choice(plans.keys)
         if kind == "tree":
@@ -288,6 +290,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000, help="requests in all, then it stops")
+    parser.add_argument("--max-seconds", type=float, default=900, help="stop sending after this long, whatever is left")
     parser.add_argument("--mix", default=MIX, help=f"kinds of request and their weights (default {MIX})")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
@@ -351,7 +354,7 @@ def main(argv: list[str]) -> int:
             t.join()
         assert all("sessionid" in b.cookies for b in browsers), "a client could not log in"
         results = Results()
-        budget = [args.requests, args.clients]
+        budget = [args.requests, args.clients, time.monotonic() + args.max_seconds, args.requests]  # left, clients, deadline, all
         lock = threading.Lock()
         threads = [
             threading.Thread(target=client, args=(i, b, plans, budget, lock, results, args.seed, args.mix)) for i, b in enumerate(browsers)
@@ -363,6 +366,10 @@ def main(argv: list[str]) -> int:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
+        if budget[0] > 0:
+            print(
+                f"stopped at the time limit (--max-seconds {args.max_seconds:g}): {args.requests - budget[0]:,} of {args.requests:,} requests sent"
+            )
     finally:
         server.stop()
     print(
