@@ -119,7 +119,7 @@ class Plans:
     published: list[str]
     nodes: list[str]
     indicators: list[str]
-    saveable: list[str]
+    saveable: dict[str, list[str]]  # per plan: the department's indicators with a value form of their own
 
     @classmethod
     def read(cls) -> Plans:
@@ -130,12 +130,22 @@ class Plans:
         first = m.Plan.objects.get(key=keys[0])  # the synthetic plans share one shape
         nodes = list(m.Node.objects.filter(plan=first).values_list("key", flat=True))
         indicators = list(m.Indicator.objects.filter(plan=first).values_list("key", flat=True))
-        saveable = list(
-            m.Series.objects.filter(indicator__plan=first, part="", indicator__node__departments__contains=[DEPARTMENT])
-            .exclude(direction="qualitative")
-            .values_list("indicator__key", flat=True)
-        )
+        saveable: dict[str, list[str]] = defaultdict(list)
+        for plan, indicator in _saveable(m.Series.objects.all()).values_list("indicator__plan__key", "indicator__key"):
+            saveable[plan].append(indicator)
         return cls(keys, published, nodes, indicators, saveable)
+
+
+def _saveable(series: Any) -> Any:
+    """The department's numeric indicators without parts (an indicator with parts takes values per part)."""
+    from hyoka.web.plans import models as m
+
+    with_parts = m.Series.objects.exclude(part="").values("indicator_id")
+    return (
+        series.filter(part="", indicator__node__departments__contains=[DEPARTMENT])
+        .exclude(direction="qualitative")
+        .exclude(indicator_id__in=with_parts)
+    )
 
 
 def count_queries() -> dict[str, tuple[int, int]]:
@@ -160,8 +170,7 @@ def count_queries() -> dict[str, tuple[int, int]]:
             m.Cycle.objects.create(plan=row, year=PUBLISHED_YEAR, status=m.CycleStatus.PUBLISHED)
             client = Client(SERVER_NAME="127.0.0.1")
             client.force_login(User.objects.get(username="bench-dept"))
-            indicator = m.Series.objects.filter(indicator__plan=row, part="", indicator__node__departments__contains=[DEPARTMENT])
-            indicator_key = indicator.exclude(direction="qualitative").values_list("indicator__key", flat=True)[0]
+            indicator_key = _saveable(m.Series.objects.filter(indicator__plan=row)).values_list("indicator__key", flat=True)[0]
             small = m.Indicator.objects.get(plan=row, key=indicator_key).node.key
             plan = f"/plans/{key}"
             asks = (
@@ -212,7 +221,9 @@ def client(
 ) -> None:
     """One person clicking around until the shared request budget is spent; saves go to plans no other client saves in."""
     rng = random.Random(f"{seed}:{number}")
-    mine = [k for i, k in enumerate(plans.keys) if i % budget[1] == number] or plans.keys
+    mine = [k for i, k in enumerate(plans.keys) if i % budget[1] == number and plans.saveable[k]] or [
+        k for k in plans.keys if plans.saveable[k]
+    ]
     kinds = [kind for kind, weight in (part.split("=") for part in mix.split(",")) for _ in range(int(weight))]
     base = browser.base
     while True:
@@ -242,7 +253,7 @@ def client(
             _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
         else:
             plan = rng.choice(mine)
-            indicator = rng.choice(plans.saveable)
+            indicator = rng.choice(plans.saveable[plan])
             page = f"/plans/{plan}/indicators/{indicator}/"
             form = _timed(results, "indicator", lambda page=page: browser.get(f"{base}{page}?year={OPEN_YEAR}", timeout=60), 200)
             found = BASE.search(form.text) if form is not None else None
