@@ -351,7 +351,9 @@ def main(argv: list[str]) -> int:
 
     connections.close_all()
 
-    server = Server(production_env(url, data_dir), data_dir, workers=args.workers, threads=args.threads)
+    # Keep-alive longer than the clients': a connection gunicorn closes as a client reuses it is reset (a proxy's upstream pool alike).
+    keep_alive = ("--keep-alive", "75")
+    server = Server(production_env(url, data_dir), data_dir, workers=args.workers, threads=args.threads, options=keep_alive)
     print(
         f"\ngunicorn: {args.workers} workers × {args.threads} threads, HYOKA_ENV=production, behind a (simulated) TLS proxy; mix {args.mix}"
     )

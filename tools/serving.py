@@ -54,8 +54,8 @@ def free_port() -> int:
 class Server:
     """gunicorn with the environment *env*, in its own process group so that it can be killed whole."""
 
-    def __init__(self, env: dict[str, str], data_dir: Path, *, workers: int = 2, threads: int = 1) -> None:
-        self.env, self.data_dir, self.workers, self.threads = env, data_dir, workers, threads
+    def __init__(self, env: dict[str, str], data_dir: Path, *, workers: int = 2, threads: int = 1, options: tuple[str, ...] = ()) -> None:
+        self.env, self.data_dir, self.workers, self.threads, self.options = env, data_dir, workers, threads, options
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -64,7 +64,7 @@ class Server:
         """Start and wait until the login page answers (*headers*: what the proxy in front would add)."""
         gunicorn = Path(sys.executable).with_name("gunicorn")
         args = [str(gunicorn), "hyoka.web.wsgi", "-b", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
-        args += ["--threads", str(self.threads), "--timeout", "60", "--graceful-timeout", "5"]
+        args += ["--threads", str(self.threads), "--timeout", "60", "--graceful-timeout", "5", *self.options]
         log = (self.data_dir / "gunicorn.log").open("ab")
         self.process = subprocess.Popen(args, env=self.env, stdout=log, stderr=log, start_new_session=True)
         deadline = time.monotonic() + timeout
