@@ -256,7 +256,9 @@ def client(
             indicator = rng.choice(plans.saveable[plan])
             page = f"/plans/{plan}/indicators/{indicator}/"
             form = _timed(results, "indicator", lambda page=page: browser.get(f"{base}{page}?year={OPEN_YEAR}", timeout=60), 200)
-            found = BASE.search(form.text) if form is not None else None
+            if form is None:  # the page failed: counted as an indicator error, and no save is tried
+                continue
+            found = BASE.search(form.text)
             if found is None:
                 results.add("save", 0, f"no value form on {page}")
                 continue
