@@ -1,0 +1,191 @@
+"""Load with a fault: PostgreSQL crashes and comes back while people are saving; the app recovers and loses no save.
+
+gunicorn serves a private PostgreSQL cluster (``cluster.py``; the shared server is never
+restarted). Several clients, each a logged-in person with an indicator of their own, load
+the value form and save a new value, again and again. In the middle the database is
+stopped in ``immediate`` mode (every server process ends at once, without a checkpoint, as
+in a crash), stays down a few seconds, and is started again (crash recovery from the WAL).
+gunicorn is not touched. Every answer is recorded with the value it was for; afterwards
+the database must hold every acknowledged save with its history row, and every request
+that was not acknowledged must have had a clean error.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+from cluster import Cluster, missing_tools, private_cluster
+from live import Browser, Server, database_name, seed
+from seed import PASSWORD, PLAN, YEAR
+from web.webforms import form
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(missing_tools()), reason=missing_tools() or "n/a")]
+
+INDICATORS = ("1-1-1-k1", "1-1-1-k2", "1-1-2-k1", "1-2-1-k1", "1-3-1-k1", "1-3-2-k1")
+BEFORE = 5.0  # seconds of load before the crash
+DOWN = 3.0  # seconds the database stays down
+AFTER = 6.0  # seconds of load after it is back
+RECOVERY = 10.0  # seconds after the database is back within which every client must be acknowledged again
+BUDGET = 150.0  # the whole test, setup included, on a busy machine
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One save as the client saw it: the value posted, when, and the answer (``ack`` or what went wrong)."""
+
+    client: int
+    value: str
+    sent: float
+    answered: float
+    answer: str
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.answer == "ack"
+
+
+class Person(threading.Thread):
+    """Loads the value form of their indicator and saves a new value, until told to stop; keeps every answer."""
+
+    def __init__(self, number: int, browser: Browser, stop: threading.Event) -> None:
+        super().__init__(daemon=True)
+        self.number, self.browser, self.stop = number, browser, stop
+        self.indicator = INDICATORS[number]
+        self.page = f"/plans/{PLAN}/indicators/{self.indicator}/"
+        self.attempts: list[Attempt] = []
+        self.page_failures: Counter[str] = Counter()
+
+    def run(self) -> None:
+        sequence = 0
+        while not self.stop.is_set():
+            try:
+                page = self.browser.get(f"{self.browser.base}{self.page}?year={YEAR}", timeout=30)
+            except requests.RequestException as e:
+                self.page_failures[type(e).__name__] += 1
+                continue
+            if page.status_code != 200:
+                self.page_failures[f"HTTP {page.status_code}"] += 1
+                time.sleep(0.1)  # the database is down: a person would wait a moment, not hammer
+                continue
+            f = form(page.text, "/value/")
+            sequence += 1
+            value = f"{self.number + 1}{sequence:04d}"
+            sent = time.monotonic()
+            try:
+                response = self.browser.submit(f.action, {**f.fields, "value": value, "why": f"save {sequence}"})
+                answer = self._answer(response)
+            except requests.RequestException as e:
+                answer = type(e).__name__
+            self.attempts.append(Attempt(self.number, value, sent, time.monotonic(), answer))
+
+    def _answer(self, response: requests.Response) -> str:
+        """ "ack" only for what the form's save answers on success: a redirect back to the indicator's page."""
+        if response.status_code == 302 and response.headers.get("Location", "").startswith(self.page + "?"):
+            return "ack"
+        where = f" → {response.headers.get('Location')}" if response.is_redirect else ""
+        return f"HTTP {response.status_code}{where}"
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    with private_cluster() as c:
+        yield c
+
+
+def _history(url: str) -> tuple[dict[str, list[str]], dict[str, str], int, int]:
+    """Per indicator: the values its change log recorded (oldest first) and the value stored; and changes vs audited changes."""
+    subjects = {f"{key} {YEAR}年度 実績値": key for key in INDICATORS}
+    logged: dict[str, list[str]] = {key: [] for key in INDICATORS}
+    with psycopg.connect(url) as db:
+        for subject, new in db.execute("SELECT subject, new FROM history_change WHERE subject = ANY(%s) ORDER BY id", [list(subjects)]):
+            logged[subjects[subject]].append(new.removesuffix("（確定）"))
+        stored = dict(
+            db.execute(
+                "SELECT i.key, v.text FROM plans_value v JOIN plans_series s ON v.series_id = s.id "
+                "JOIN plans_indicator i ON s.indicator_id = i.id JOIN plans_plan p ON i.plan_id = p.id "
+                "WHERE p.key = %s AND i.key = ANY(%s) AND s.part = '' AND v.year = %s",
+                [PLAN, list(INDICATORS), YEAR],
+            ).fetchall()
+        )
+        changes = db.execute("SELECT count(*) FROM history_change").fetchone()[0]
+        audited = db.execute("SELECT count(*) FROM audit_auditevent WHERE kind = 'change' AND change_id IS NOT NULL").fetchone()[0]
+    return logged, stored, changes, audited
+
+
+def test_a_database_crash_under_load_loses_no_acknowledged_save(cluster: Cluster, tmp_path: Path) -> None:
+    started = time.monotonic()
+    name = database_name("faults")
+    with psycopg.connect(cluster.url("postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = cluster.url(name)
+    seed(url, tmp_path)
+    with psycopg.connect(url) as db:
+        assert not db.execute("SELECT 1 FROM history_change WHERE year = %s", [YEAR]).fetchone()  # every change is the test's
+    server = Server(url, tmp_path, workers=2, threads=2).start()
+    stop = threading.Event()
+    try:
+        people = [Person(i, Browser(server.base).login("planner" if i % 2 else "admin", PASSWORD), stop) for i in range(len(INDICATORS))]
+        for p in people:
+            p.start()
+        load_started = time.monotonic()
+        time.sleep(BEFORE)
+        down_at = time.monotonic()
+        cluster.stop("immediate")
+        time.sleep(DOWN)
+        cluster.start()
+        up_at = time.monotonic()
+        deadline = up_at + max(AFTER, RECOVERY)
+        while time.monotonic() < deadline and not (
+            time.monotonic() > up_at + AFTER and all(any(a.acknowledged and a.sent > up_at for a in p.attempts) for p in people)
+        ):
+            time.sleep(0.2)
+        stop.set()
+        load_took = time.monotonic() - load_started
+        for p in people:
+            p.join(timeout=60)
+            assert not p.is_alive()
+        assert server.process is not None and server.process.poll() is None, "gunicorn died: the app must recover without a restart"
+    finally:
+        stop.set()
+        server.stop()
+
+    attempts = [a for p in people for a in p.attempts]
+    answers = Counter(a.answer for a in attempts)
+    acked = [a for a in attempts if a.acknowledged]
+    failed = [a for a in attempts if not a.acknowledged]
+    back = [min((a.answered - up_at for a in p.attempts if a.acknowledged and a.sent > up_at), default=RECOVERY) for p in people]
+    recovered = max(back)
+    logged, stored, changes, audited = _history(url)
+    lost = [a for a in acked if a.value not in logged[INDICATORS[a.client]]]
+    committed_unacked = [a for a in failed if a.value in logged[INDICATORS[a.client]]]
+    page_failures = sum((p.page_failures for p in people), Counter())
+    print(
+        f"{len(people)} clients saving for {load_took:.1f} s; PostgreSQL stopped in "
+        f"immediate mode {BEFORE:.0f} s in, down {DOWN:.0f} s: {len(attempts)} saves attempted, {len(acked)} acknowledged, "
+        f"{len(failed)} failed ({dict((k, v) for k, v in answers.items() if k != 'ack')}), page loads failed {dict(page_failures)}; "
+        f"every client acknowledged again within {recovered:.2f} s after the database was back (gunicorn not restarted); lost = {len(lost)}; "
+        f"{len(committed_unacked)} saves committed though their answer was an error (their outcome was unknown to the client)"
+    )
+
+    assert not lost, f"acknowledged saves missing from the database: {lost}"
+    assert set(answers) <= {"ack", "HTTP 500", "HTTP 503"}, f"an answer that is neither an acknowledgement nor a clean error: {answers}"
+    assert all(a.answered >= down_at for a in failed), "a save failed before the database went down"
+    assert all(a.sent < up_at for a in failed), "a save failed after the database was back: the dead connection was reused"
+    assert set(page_failures) <= {"HTTP 500", "HTTP 503"}, page_failures
+    assert len(acked) > 0 and len(failed) > 0, "the crash did not hit the load: nothing was proven"
+    assert recovered < RECOVERY, f"clients not acknowledged again within {RECOVERY} s of the database's return: {back}"
+    for p in people:
+        attempted = [a.value for a in p.attempts]
+        log = logged[p.indicator]
+        assert log == [v for v in attempted if v in log], f"{p.indicator}: the log holds values never posted, or out of order"
+        assert stored[p.indicator] == log[-1], f"{p.indicator}: the stored value is not the last one logged"
+    assert changes == audited, "a change without its audit event"
+    assert time.monotonic() - started < BUDGET
