@@ -33,8 +33,9 @@ INDICATORS = ("1-1-1-k1", "1-1-1-k2", "1-1-2-k1", "1-2-1-k1", "1-3-1-k1", "1-3-2
 BEFORE = 5.0  # seconds of load before the crash
 DOWN = 3.0  # seconds the database stays down
 AFTER = 6.0  # seconds of load after it is back
-RECOVERY = 10.0  # seconds after the database is back within which every client must be acknowledged again
+RECOVERY = 15.0  # seconds after the database is back within which every client must have saved again (a save is slow on a busy machine)
 BUDGET = 150.0  # the whole test, setup included, on a busy machine
+UNAVAILABLE = "503 database unavailable"
 
 
 @dataclass(frozen=True)
@@ -61,18 +62,19 @@ class Person(threading.Thread):
         self.indicator = INDICATORS[number]
         self.page = f"/plans/{PLAN}/indicators/{self.indicator}/"
         self.attempts: list[Attempt] = []
-        self.page_failures: Counter[str] = Counter()
+        self.page_failures: list[tuple[float, str]] = []  # when the page was asked for, and what came back
 
     def run(self) -> None:
         sequence = 0
         while not self.stop.is_set():
+            asked = time.monotonic()
             try:
                 page = self.browser.get(f"{self.browser.base}{self.page}?year={YEAR}", timeout=30)
             except requests.RequestException as e:
-                self.page_failures[type(e).__name__] += 1
+                self.page_failures.append((asked, type(e).__name__))
                 continue
             if page.status_code != 200:
-                self.page_failures[f"HTTP {page.status_code}"] += 1
+                self.page_failures.append((asked, _failure(page)))
                 time.sleep(0.1)  # the database is down: a person would wait a moment, not hammer
                 continue
             f = form(page.text, "/value/")
@@ -90,8 +92,15 @@ class Person(threading.Thread):
         """ "ack" only for what the form's save answers on success: a redirect back to the indicator's page."""
         if response.status_code == 302 and response.headers.get("Location", "").startswith(self.page + "?"):
             return "ack"
-        where = f" → {response.headers.get('Location')}" if response.is_redirect else ""
-        return f"HTTP {response.status_code}{where}"
+        return _failure(response)
+
+
+def _failure(response: requests.Response) -> str:
+    """UNAVAILABLE for the page that says the database is gone and to check the save; otherwise the status (and where it redirects)."""
+    if response.status_code == 503 and response.headers.get("Retry-After") and "データベースに接続できません" in response.text:
+        return UNAVAILABLE
+    where = f" → {response.headers.get('Location')}" if response.is_redirect else ""
+    return f"HTTP {response.status_code}{where}"
 
 
 @pytest.fixture
@@ -166,20 +175,26 @@ def test_a_database_crash_under_load_loses_no_acknowledged_save(cluster: Cluster
     logged, stored, changes, audited = _history(url)
     lost = [a for a in acked if a.value not in logged[INDICATORS[a.client]]]
     committed_unacked = [a for a in failed if a.value in logged[INDICATORS[a.client]]]
-    page_failures = sum((p.page_failures for p in people), Counter())
+    page_failures = Counter(answer for p in people for _asked, answer in p.page_failures)
+    first_success = min(
+        [a.answered for a in acked if a.sent > up_at]
+        + [a.sent for a in attempts if a.sent > up_at]  # a save is posted after its page loaded
+    )
     print(
         f"{len(people)} clients saving for {load_took:.1f} s; PostgreSQL stopped in "
         f"immediate mode {BEFORE:.0f} s in, down {DOWN:.0f} s: {len(attempts)} saves attempted, {len(acked)} acknowledged, "
         f"{len(failed)} failed ({dict((k, v) for k, v in answers.items() if k != 'ack')}), page loads failed {dict(page_failures)}; "
-        f"every client acknowledged again within {recovered:.2f} s after the database was back (gunicorn not restarted); lost = {len(lost)}; "
+        f"the first request after the database was back succeeded ({first_success - up_at:.2f} s after), every client saved again within "
+        f"{recovered:.2f} s (gunicorn not restarted); lost = {len(lost)}; "
         f"{len(committed_unacked)} saves committed though their answer was an error (their outcome was unknown to the client)"
     )
 
     assert not lost, f"acknowledged saves missing from the database: {lost}"
-    assert set(answers) <= {"ack", "HTTP 500", "HTTP 503"}, f"an answer that is neither an acknowledgement nor a clean error: {answers}"
+    assert set(answers) <= {"ack", UNAVAILABLE}, f"an answer that is neither an acknowledgement nor the unavailable page: {answers}"
     assert all(a.answered >= down_at for a in failed), "a save failed before the database went down"
     assert all(a.sent < up_at for a in failed), "a save failed after the database was back: the dead connection was reused"
-    assert set(page_failures) <= {"HTTP 500", "HTTP 503"}, page_failures
+    assert set(page_failures) <= {UNAVAILABLE}, page_failures
+    assert all(asked < up_at for p in people for asked, _answer in p.page_failures), "a page failed after the database was back"
     assert len(acked) > 0 and len(failed) > 0, "the crash did not hit the load: nothing was proven"
     assert recovered < RECOVERY, f"clients not acknowledged again within {RECOVERY} s of the database's return: {back}"
     for p in people:
