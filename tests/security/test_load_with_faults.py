@@ -12,6 +12,7 @@ that was not acknowledged must have had a clean error.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import Counter
@@ -34,7 +35,7 @@ BEFORE = 5.0  # seconds of load before the crash
 DOWN = 3.0  # seconds the database stays down
 AFTER = 6.0  # seconds of load after it is back
 RECOVERY = 15.0  # seconds after the database is back within which every client must have saved again (a save is slow on a busy machine)
-BUDGET = 150.0  # the whole test, setup included, on a busy machine
+BUDGET = 180.0  # seconds for the whole test, setup included (about 35 on an idle machine)
 UNAVAILABLE = "503 database unavailable"
 
 
@@ -170,22 +171,17 @@ def test_a_database_crash_under_load_loses_no_acknowledged_save(cluster: Cluster
     answers = Counter(a.answer for a in attempts)
     acked = [a for a in attempts if a.acknowledged]
     failed = [a for a in attempts if not a.acknowledged]
-    back = [min((a.answered - up_at for a in p.attempts if a.acknowledged and a.sent > up_at), default=RECOVERY) for p in people]
-    recovered = max(back)
+    back = [min((a.answered - up_at for a in p.attempts if a.acknowledged and a.sent > up_at), default=math.inf) for p in people]
     logged, stored, changes, audited = _history(url)
     lost = [a for a in acked if a.value not in logged[INDICATORS[a.client]]]
     committed_unacked = [a for a in failed if a.value in logged[INDICATORS[a.client]]]
     page_failures = Counter(answer for p in people for _asked, answer in p.page_failures)
-    first_success = min(
-        [a.answered for a in acked if a.sent > up_at]
-        + [a.sent for a in attempts if a.sent > up_at]  # a save is posted after its page loaded
-    )
     print(
         f"{len(people)} clients saving for {load_took:.1f} s; PostgreSQL stopped in "
         f"immediate mode {BEFORE:.0f} s in, down {DOWN:.0f} s: {len(attempts)} saves attempted, {len(acked)} acknowledged, "
         f"{len(failed)} failed ({dict((k, v) for k, v in answers.items() if k != 'ack')}), page loads failed {dict(page_failures)}; "
-        f"the first request after the database was back succeeded ({first_success - up_at:.2f} s after), every client saved again within "
-        f"{recovered:.2f} s (gunicorn not restarted); lost = {len(lost)}; "
+        f"after the database was back: no request failed, the first save was acknowledged after {min(back):.2f} s and every client's "
+        f"within {max(back):.2f} s (gunicorn not restarted); lost = {len(lost)}; "
         f"{len(committed_unacked)} saves committed though their answer was an error (their outcome was unknown to the client)"
     )
 
@@ -195,8 +191,8 @@ def test_a_database_crash_under_load_loses_no_acknowledged_save(cluster: Cluster
     assert all(a.sent < up_at for a in failed), "a save failed after the database was back: the dead connection was reused"
     assert set(page_failures) <= {UNAVAILABLE}, page_failures
     assert all(asked < up_at for p in people for asked, _answer in p.page_failures), "a page failed after the database was back"
-    assert len(acked) > 0 and len(failed) > 0, "the crash did not hit the load: nothing was proven"
-    assert recovered < RECOVERY, f"clients not acknowledged again within {RECOVERY} s of the database's return: {back}"
+    assert any(a.answered < down_at for a in acked) and (failed or page_failures), "the crash did not hit the load: nothing was proven"
+    assert max(back) < RECOVERY, f"clients not acknowledged again within {RECOVERY} s of the database's return: {back}"
     for p in people:
         attempted = [a.value for a in p.attempts]
         log = logged[p.indicator]
