@@ -1,10 +1,11 @@
-"""Load with a fault: PostgreSQL crashes and comes back while people are saving; the app recovers and loses no save.
+"""Load with a fault: PostgreSQL crashes or restarts while people are saving; the app recovers and loses no save.
 
 gunicorn serves a private PostgreSQL cluster (``cluster.py``; the shared server is never
 restarted). Several clients, each a logged-in person with an indicator of their own, load
 the value form and save a new value, again and again. In the middle the database is
-stopped in ``immediate`` mode (every server process ends at once, without a checkpoint, as
-in a crash), stays down a few seconds, and is started again (crash recovery from the WAL).
+stopped, stays down a few seconds, and is started again: in ``immediate`` mode every server
+process ends at once without a checkpoint, as in a crash, and the start recovers from the
+WAL; in ``fast`` mode, an operator's restart, the sessions are ended and a checkpoint written.
 gunicorn is not touched. Every answer is recorded with the value it was for; afterwards
 the database must hold every acknowledged save with its history row, and every request
 that was not acknowledged must have had a clean error.
@@ -104,10 +105,15 @@ def _failure(response: requests.Response) -> str:
     return f"HTTP {response.status_code}{where}"
 
 
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    with private_cluster() as c:
-        yield c
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cluster, str]]:
+    """The private cluster and a seeded database on it, which each test copies (seeding takes longer than a copy)."""
+    with private_cluster() as cluster:
+        name = database_name("faults_seed")
+        with psycopg.connect(cluster.url("postgres"), autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        seed(cluster.url(name), tmp_path_factory.mktemp("seed"))
+        yield cluster, name
 
 
 def _history(url: str) -> tuple[dict[str, list[str]], dict[str, str], int, int]:
@@ -130,13 +136,15 @@ def _history(url: str) -> tuple[dict[str, list[str]], dict[str, str], int, int]:
     return logged, stored, changes, audited
 
 
-def test_a_database_crash_under_load_loses_no_acknowledged_save(cluster: Cluster, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["immediate", "fast"])
+def test_a_database_restart_under_load_loses_no_acknowledged_save(seeded: tuple[Cluster, str], tmp_path: Path, mode: str) -> None:
+    """``immediate`` is a crash (recovery from the WAL); ``fast`` is an operator's restart (sessions ended, then a checkpoint)."""
     started = time.monotonic()
-    name = database_name("faults")
+    cluster, template = seeded
+    name = database_name(f"faults_{mode}")
     with psycopg.connect(cluster.url("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     url = cluster.url(name)
-    seed(url, tmp_path)
     with psycopg.connect(url) as db:
         assert not db.execute("SELECT 1 FROM history_change WHERE year = %s", [YEAR]).fetchone()  # every change is the test's
     server = Server(url, tmp_path, workers=2, threads=2).start()
@@ -148,7 +156,7 @@ def test_a_database_crash_under_load_loses_no_acknowledged_save(cluster: Cluster
         load_started = time.monotonic()
         time.sleep(BEFORE)
         down_at = time.monotonic()
-        cluster.stop("immediate")
+        cluster.stop(mode)
         time.sleep(DOWN)
         cluster.start()
         up_at = time.monotonic()
@@ -178,7 +186,7 @@ def test_a_database_crash_under_load_loses_no_acknowledged_save(cluster: Cluster
     page_failures = Counter(answer for p in people for _asked, answer in p.page_failures)
     print(
         f"{len(people)} clients saving for {load_took:.1f} s; PostgreSQL stopped in "
-        f"immediate mode {BEFORE:.0f} s in, down {DOWN:.0f} s: {len(attempts)} saves attempted, {len(acked)} acknowledged, "
+        f"{mode} mode {BEFORE:.0f} s in, down {DOWN:.0f} s: {len(attempts)} saves attempted, {len(acked)} acknowledged, "
         f"{len(failed)} failed ({dict((k, v) for k, v in answers.items() if k != 'ack')}), page loads failed {dict(page_failures)}; "
         f"after the database was back: no request failed, the first save was acknowledged after {min(back):.2f} s and every client's "
         f"within {max(back):.2f} s (gunicorn not restarted); lost = {len(lost)}; "
