@@ -169,3 +169,14 @@ def backend_waiting_on_a_lock(url: str, timeout: float = 20, *, wrote: str = "pl
                 return int(row[0])
             time.sleep(0.05)
     raise AssertionError("the server never reached the lock")
+
+
+def stored_value(url: str, plan: str, indicator: str, year: int) -> str | None:
+    """The text of an indicator's own value (not a part's) as the database holds it; None when there is none."""
+    with psycopg.connect(url) as db:
+        row = db.execute(
+            "SELECT v.text FROM plans_value v JOIN plans_series s ON v.series_id = s.id JOIN plans_indicator i ON s.indicator_id = i.id "
+            "JOIN plans_plan p ON i.plan_id = p.id WHERE p.key = %s AND i.key = %s AND s.part = '' AND v.year = %s",
+            [plan, indicator, year],
+        ).fetchone()
+    return None if row is None else row[0]

@@ -20,7 +20,7 @@ from typing import Any
 import psycopg
 import pytest
 import requests
-from live import Browser, Server, backend_waiting_on_a_lock, fresh_database, seed
+from live import Browser, Server, backend_waiting_on_a_lock, fresh_database, seed, stored_value
 from seed import PASSWORD, PLAN, YEAR
 from web.webforms import Form, form
 
@@ -86,13 +86,7 @@ def _later(seconds: float, call: Callable[[], requests.Response]) -> requests.Re
 
 
 def _stored(url: str, indicator: str) -> str | None:
-    with psycopg.connect(url) as db:
-        row = db.execute(
-            "SELECT v.text FROM plans_value v JOIN plans_series s ON v.series_id = s.id JOIN plans_indicator i ON s.indicator_id = i.id "
-            "JOIN plans_plan p ON i.plan_id = p.id WHERE p.key = %s AND i.key = %s AND s.part = '' AND v.year = %s",
-            [PLAN, indicator, YEAR],
-        ).fetchone()
-    return None if row is None else row[0]
+    return stored_value(url, PLAN, indicator, YEAR)
 
 
 def _history(url: str, subject: str) -> list[tuple[str, str, str]]:
@@ -159,7 +153,7 @@ def test_many_people_saving_different_values_at_once(live: tuple[str, Server], d
     users = ["planner", "admin"]
     people = [Browser(server.base).login(users[i % 2], PASSWORD) for i in range(len(indicators))]
     with psycopg.connect(url) as db:
-        revisions_before = db.execute("SELECT count(*) FROM history_change").fetchone()[0]
+        changes_before = db.execute("SELECT count(*) FROM history_change").fetchone()[0]
     barrier = threading.Barrier(len(people))
 
     def work(i: int) -> list[tuple[str, int]]:
@@ -189,7 +183,7 @@ def test_many_people_saving_different_values_at_once(live: tuple[str, Server], d
         news = [new for _old, new, _user in _history(url, f"{indicator} {YEAR}年度 実績値")]
         assert news[-saves_each:] == [_confirmed(v) for v in saved], indicator
     with psycopg.connect(url) as db:
-        assert db.execute("SELECT count(*) FROM history_change").fetchone()[0] == revisions_before + len(people) * saves_each
+        assert db.execute("SELECT count(*) FROM history_change").fetchone()[0] == changes_before + len(people) * saves_each
     print(f"every save was acknowledged, every indicator holds its last save, and each has its {saves_each} history rows in order")
 
 

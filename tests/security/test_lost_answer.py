@@ -17,17 +17,13 @@ from typing import Any
 
 import psycopg
 import pytest
-from live import Browser, Server, fresh_database, seed
+from live import Browser, Server, fresh_database, seed, stored_value
 from seed import PASSWORD, PLAN, YEAR
 from web.webforms import form
 
 pytestmark = pytest.mark.slow
 
 INDICATOR = "1-3-1-k1"
-STORED = (
-    "SELECT v.text FROM plans_value v JOIN plans_series s ON v.series_id = s.id JOIN plans_indicator i ON s.indicator_id = i.id "
-    "JOIN plans_plan p ON i.plan_id = p.id WHERE p.key = %s AND i.key = %s AND s.part = '' AND v.year = %s"
-)
 
 
 @pytest.fixture
@@ -51,8 +47,7 @@ def _blocked_after_commit(url: str, value: str, timeout: float = 20) -> int:
             row = watcher.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()", [name]
             ).fetchone()
-            stored = watcher.execute(STORED, [PLAN, INDICATOR, YEAR]).fetchone()
-            if row and stored and stored[0] == value:
+            if row and stored_value(url, PLAN, INDICATOR, YEAR) == value:
                 return int(row[0])
             time.sleep(0.05)
     raise AssertionError("the server never waited on the lock after committing the value")
