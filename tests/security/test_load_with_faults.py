@@ -25,7 +25,7 @@ import psycopg
 import pytest
 import requests
 from cluster import Cluster, missing_tools, private_cluster
-from live import Browser, Server, database_name, seed
+from live import Browser, Server, database_name, seed, stored_value
 from seed import PASSWORD, PLAN, YEAR
 from web.webforms import form
 
@@ -72,12 +72,12 @@ class Person(threading.Thread):
             asked = time.monotonic()
             try:
                 page = self.browser.get(f"{self.browser.base}{self.page}?year={YEAR}", timeout=30)
+                failure = "" if page.status_code == 200 else _failure(page)
             except requests.RequestException as e:
-                self.page_failures.append((asked, type(e).__name__))
-                continue
-            if page.status_code != 200:
-                self.page_failures.append((asked, _failure(page)))
-                time.sleep(0.1)  # the database is down: a person would wait a moment, not hammer
+                failure = type(e).__name__
+            if failure:
+                self.page_failures.append((asked, failure))
+                time.sleep(0.1)  # a person would wait a moment, not hammer
                 continue
             f = form(page.text, "/value/")
             sequence += 1
@@ -91,7 +91,7 @@ class Person(threading.Thread):
             self.attempts.append(Attempt(self.number, value, sent, time.monotonic(), answer))
 
     def _answer(self, response: requests.Response) -> str:
-        """ "ack" only for what the form's save answers on success: a redirect back to the indicator's page."""
+        """An acknowledgement ("ack") only for what the save answers on success: a redirect back to the indicator's page."""
         if response.status_code == 302 and response.headers.get("Location", "").startswith(self.page + "?"):
             return "ack"
         return _failure(response)
@@ -116,23 +116,16 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cluster, 
         yield cluster, name
 
 
-def _history(url: str) -> tuple[dict[str, list[str]], dict[str, str], int, int]:
+def _history(url: str) -> tuple[dict[str, list[str]], dict[str, str | None], int, int]:
     """Per indicator: the values its change log recorded (oldest first) and the value stored; and changes vs audited changes."""
     subjects = {f"{key} {YEAR}年度 実績値": key for key in INDICATORS}
     logged: dict[str, list[str]] = {key: [] for key in INDICATORS}
     with psycopg.connect(url) as db:
         for subject, new in db.execute("SELECT subject, new FROM history_change WHERE subject = ANY(%s) ORDER BY id", [list(subjects)]):
             logged[subjects[subject]].append(new.removesuffix("（確定）"))
-        stored = dict(
-            db.execute(
-                "SELECT i.key, v.text FROM plans_value v JOIN plans_series s ON v.series_id = s.id "
-                "JOIN plans_indicator i ON s.indicator_id = i.id JOIN plans_plan p ON i.plan_id = p.id "
-                "WHERE p.key = %s AND i.key = ANY(%s) AND s.part = '' AND v.year = %s",
-                [PLAN, list(INDICATORS), YEAR],
-            ).fetchall()
-        )
         changes = db.execute("SELECT count(*) FROM history_change").fetchone()[0]
         audited = db.execute("SELECT count(*) FROM audit_auditevent WHERE kind = 'change' AND change_id IS NOT NULL").fetchone()[0]
+    stored = {key: stored_value(url, PLAN, key, YEAR) for key in INDICATORS}
     return logged, stored, changes, audited
 
 
