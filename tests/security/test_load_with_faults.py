@@ -179,7 +179,7 @@ def test_a_database_restart_under_load_loses_no_acknowledged_save(seeded: tuple[
     page_failures = Counter(answer for p in people for _asked, answer in p.page_failures)
     print(
         f"{len(people)} clients saving for {load_took:.1f} s; PostgreSQL stopped in "
-        f"{mode} mode {BEFORE:.0f} s in, down {DOWN:.0f} s: {len(attempts)} saves attempted, {len(acked)} acknowledged, "
+        f"{mode} mode {BEFORE:.0f} s in, unavailable {up_at - down_at:.1f} s (stop, {DOWN:.0f} s, start): {len(attempts)} saves attempted, {len(acked)} acknowledged, "
         f"{len(failed)} failed ({dict((k, v) for k, v in answers.items() if k != 'ack')}), page loads failed {dict(page_failures)}; "
         f"after the database was back: no request failed, the first save was acknowledged after {min(back):.2f} s and every client's "
         f"within {max(back):.2f} s (gunicorn not restarted); lost = {len(lost)}; "
