@@ -134,6 +134,10 @@ class Browser(requests.Session):
     def __init__(self, base: str) -> None:
         super().__init__()
         self.base = base
+        # A connection kept alive can be closed by gunicorn (after its 2 s keep-alive) just as the
+        # next request goes out on it. Browsers resend then; requests does not, so each request gets
+        # a connection of its own and a ConnectionError always means the server failed.
+        self.headers["Connection"] = "close"
 
     def login(self, username: str, password: str) -> Browser:
         self.get(self.base + "/accounts/login/", timeout=10)
