@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -49,18 +50,19 @@ def import_plan(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    plans = []
-    for plan in m.Plan.objects.prefetch_related("cycles"):
-        core = core_plan(plan)
-        plans.append(
-            {
-                "plan": plan,
-                "cycles": sorted(plan.cycles.all(), key=lambda c: -c.year),
-                "nodes": len(core.nodes),
-                "indicators": len(core.indicators),
-                "levels": " → ".join(core.levels),
-            }
-        )
+    """Every plan with its size, counted in the database: listing plans must not build each of them."""
+    nodes = dict(m.Node.objects.values_list("plan").annotate(n=Count("pk")).order_by())
+    indicators = dict(m.Indicator.objects.values_list("plan").annotate(n=Count("pk")).order_by())
+    plans = [
+        {
+            "plan": plan,
+            "cycles": sorted(plan.cycles.all(), key=lambda c: -c.year),
+            "nodes": nodes.get(plan.pk, 0),
+            "indicators": indicators.get(plan.pk, 0),
+            "levels": " → ".join(plan.levels),
+        }
+        for plan in m.Plan.objects.prefetch_related("cycles")
+    ]
     return render(request, "plans/home.html", {"plans": plans, "may_manage": access.may_manage(request.user)})
 
 
