@@ -91,7 +91,8 @@ def _save(client: Client, plan: Stored) -> None:
     row = m.Value.objects.filter(series__indicator__plan__key=plan.key, series__indicator__key=INDICATOR, year=OPEN_YEAR).first()
     why = {"why": "試験"} if row else {}
     response = client.post(
-        f"/plans/{plan.key}/indicators/{INDICATOR}/value/", {"year": OPEN_YEAR, "value": f"{plan.indicators}件", "status": "confirmed"} | why
+        f"/plans/{plan.key}/indicators/{INDICATOR}/value/",
+        {"year": OPEN_YEAR, "value": f"{plan.indicators}件", "status": "confirmed"} | why,
     )
     assert response.status_code == 302
 

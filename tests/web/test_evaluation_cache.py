@@ -1,0 +1,162 @@
+"""The computed plans are never stale: every write renews the plan's revision, no read does (issue 7).
+
+Each write endpoint of the permission matrix is called with the cache warm; afterwards the
+plan the pages are given (``core_plan``) and its evaluation must be exactly what a fresh
+read of the rows gives, and differ from what was cached before when the write changed an
+input. Reads of every main page leave the revision as it was, so the cache keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from test_permissions import ENDPOINTS, YEAR, Endpoint, open_cycle  # noqa: F401  (open_cycle is a fixture)
+
+from hyoka.core.engine import evaluate
+from hyoka.formats.evaluation import evaluation_dict
+from hyoka.formats.hyoka1 import plan_from_dict, plan_to_dict
+from hyoka.web.plans import computed
+from hyoka.web.plans import models as m
+from hyoka.web.plans.convert import core_plan, document, evaluation
+
+# Writes that change no input of the evaluation (a submission is workflow, a preview writes nothing).
+NOT_INPUTS = {"submit", "accept", "upload_preview"}
+OTHER_OBJECTS = {"import_plan", "admin_add_user", "admin_departments"}  # they do not write this plan
+WRITES = [e for e in ENDPOINTS if e.name not in OTHER_OBJECTS]
+
+
+def _computed(plan: m.Plan) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the pages are given now: the plan document and the evaluation of the year (from the cache if it has them)."""
+    return plan_to_dict(core_plan(plan)), evaluation_dict(evaluation(plan, YEAR))
+
+
+def _fresh(plan: m.Plan) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The same, computed from the rows without any cache."""
+    core = plan_from_dict(document(plan), where=plan.key)
+    return plan_to_dict(core), evaluation_dict(evaluate(core, YEAR))
+
+
+@pytest.mark.parametrize("endpoint", WRITES, ids=lambda e: e.name)
+def test_every_write_renews_the_revision_and_the_cache_follows(
+    open_cycle: m.Plan,  # noqa: F811
+    client_for: Callable[[str], Client],
+    endpoint: Endpoint,
+) -> None:
+    before = _computed(open_cycle)
+    revision = open_cycle.revision
+    role = "sangyo" if endpoint.name == "submit" else "planner"
+    response = endpoint.request(client_for(role), open_cycle)
+    assert response.status_code in (200, 302), response.status_code
+    plan = m.Plan.objects.get(pk=open_cycle.pk)
+    after = _computed(plan)
+    print(
+        f"{endpoint.name}: revision {'renewed' if plan.revision != revision else 'kept'}, computed plan {'changed' if after != before else 'same'}"
+    )
+    assert after == _fresh(plan), "the cached plan or evaluation is not what the rows say"
+    if endpoint.name in NOT_INPUTS:
+        assert after == before
+    else:
+        assert plan.revision != revision
+        assert after != before, "the write changed no input (the test does not test)"
+
+
+READS = [
+    "/",
+    "/plans/{plan}/",
+    "/plans/{plan}/nodes/1/",
+    "/plans/{plan}/indicators/1-3-1-k1/",
+    "/plans/{plan}/indicators/1-3-1-k1/preview/?year=2025&value=12",
+    "/plans/{plan}/summary/",
+    "/plans/{plan}/council/",
+    "/plans/{plan}/history/",
+    "/plans/{plan}/inbox/",
+    "/plans/{plan}/rules/",
+    "/plans/{plan}/nodes/1-3-1-1/texts/",
+    "/plans/{plan}/export.json",
+    "/plans/{plan}/workbook.xlsx",
+    "/public/index.html",
+    "/api/v1/plans",
+]
+
+
+@pytest.mark.parametrize("role", ["planner", "sangyo"])
+def test_no_read_renews_the_revision(open_cycle: m.Plan, client_for: Callable[[str], Client], role: str) -> None:  # noqa: F811
+    client = client_for(role)
+    revision = m.Plan.objects.get(pk=open_cycle.pk).revision
+    for url in READS:
+        response = client.get(url.format(plan=open_cycle.key))
+        assert response.status_code == 200, (url, response.status_code)
+        assert m.Plan.objects.get(pk=open_cycle.pk).revision == revision, url
+    print(f"{len(READS)} pages read as {role}: revision unchanged")
+
+
+SHARED = {
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hyoka_test_cache"}},
+    "HYOKA_SHARED_RESULTS": True,
+}
+
+
+@pytest.fixture
+def shared_cache(db: None) -> Iterator[None]:
+    """The database cache table, as production configures it (HYOKA_CACHE_URL=db://…)."""
+    with override_settings(**SHARED):
+        call_command("createcachetable", verbosity=0)
+        computed.forget_local()
+        yield
+    computed.forget_local()
+
+
+def _tables(queries: CaptureQueriesContext) -> set[str]:
+    return {t for q in queries.captured_queries for t in ("plans_node", "plans_value", "plans_target") if t in q["sql"]}
+
+
+def test_a_plan_computed_in_one_process_is_reused_by_the_others(
+    shared_cache: None,
+    open_cycle: m.Plan,  # noqa: F811
+    client_for: Callable[[str], Client],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        first = evaluation_dict(evaluation(open_cycle, YEAR))
+    computed.forget_local()  # another worker: nothing in its memory
+    with CaptureQueriesContext(connection) as queries:
+        second = evaluation_dict(evaluation(open_cycle, YEAR))
+    print(f"another process: {len(queries)} query (the cache table), plan rows read: {sorted(_tables(queries)) or 'none'}")
+    assert second == first
+    assert len(queries) == 1 and not _tables(queries)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("sangyo").post(
+            f"/plans/{open_cycle.key}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "47.5%", "status": "confirmed"}
+        )
+    assert response.status_code == 302
+    computed.forget_local()
+    plan = m.Plan.objects.get(pk=open_cycle.pk)
+    with CaptureQueriesContext(connection) as queries:
+        third = evaluation(plan, YEAR)
+    print(f"after a save, another process: {len(queries)} queries, plan rows read: {sorted(_tables(queries)) or 'none'}")
+    assert not _tables(queries), "the saving process left the new revision in the shared cache"
+    assert third.plan.indicator_by_id["1-3-1-k1"].values[YEAR].entry.text == "47.5%"
+    assert evaluation_dict(third) == _fresh(plan)[1]
+
+
+def test_a_rolled_back_write_leaves_nothing_in_the_shared_cache(
+    shared_cache: None,
+    open_cycle: m.Plan,  # noqa: F811
+) -> None:
+    """Rows read inside a transaction that is rolled back never reach other processes."""
+    try:
+        with transaction.atomic():
+            m.Value.objects.filter(series__indicator__plan=open_cycle).delete()
+            core_plan(open_cycle)  # reads the transaction's own (uncommitted) rows under the revision that stays
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    computed.forget_local()
+    assert plan_to_dict(core_plan(open_cycle)) == _fresh(open_cycle)[0]
