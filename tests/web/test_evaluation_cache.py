@@ -8,6 +8,7 @@ input. Reads of every main page leave the revision as it was, so the cache keeps
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -113,7 +114,8 @@ def shared_cache(db: None) -> Iterator[None]:
 
 
 def _tables(queries: CaptureQueriesContext) -> set[str]:
-    return {t for q in queries.captured_queries for t in ("plans_node", "plans_value", "plans_target") if t in q["sql"]}
+    """The tables read that only a read of the whole plan reads (a save reads its value row and its node)."""
+    return {t for q in queries.captured_queries for t in ("plans_target", "plans_nodetext", "plans_review") if t in q["sql"]}
 
 
 def test_a_plan_computed_in_one_process_is_reused_by_the_others(
@@ -160,3 +162,46 @@ def test_a_rolled_back_write_leaves_nothing_in_the_shared_cache(
         pass
     computed.forget_local()
     assert plan_to_dict(core_plan(open_cycle)) == _fresh(open_cycle)[0]
+
+
+ENTERED = ["12", "1,234人", "５０.５％", "3.2万人", "2026年9月頃把握予定", "―", "", "見込値 120", "運用開始", "△5", "0件"]
+
+
+@pytest.mark.parametrize("plan_key", ["kanagawa-sousei-3", "kanagawa-dx"])
+def test_a_saved_value_gives_the_plan_a_fresh_read_gives(
+    open_cycle: m.Plan,  # noqa: F811
+    client_for: Callable[[str], Client],
+    plan_key: str,
+) -> None:
+    """After each save the next page gets the plan of the new revision from the one before plus the value
+    (no read of the plan's rows); it must be exactly the plan and the evaluations a fresh read gives."""
+    rng = random.Random(f"saves:{plan_key}")
+    client = client_for("planner")
+    plan = m.Plan.objects.get(key=plan_key)
+    series = list(m.Series.objects.filter(indicator__plan=plan).select_related("indicator"))
+    core_plan(plan)  # the page the form was on
+    followed = refused = 0
+    for _ in range(30):
+        s = rng.choice(series)
+        year = rng.choice([YEAR - 1, YEAR, YEAR + 1])
+        text = rng.choice(ENTERED)
+        status = rng.choice(["confirmed", "confirmed", "estimate", "pending"])
+        revision = m.Plan.objects.get(pk=plan.pk).revision
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"/plans/{plan_key}/indicators/{s.indicator.key}/value/",
+                {"year": year, "part": s.part, "value": text, "status": status, "why": "試験"},
+            )
+        assert response.status_code == 302
+        plan = m.Plan.objects.get(pk=plan.pk)
+        if plan.revision == revision:
+            refused += 1  # not a value (「運用開始」 for a number), or nothing changed
+            continue
+        assert not _tables(queries), "the save read the whole plan again"
+        followed += 1
+        fresh = plan_from_dict(document(plan), where=plan.key)
+        assert plan_to_dict(core_plan(plan)) == plan_to_dict(fresh)
+        for y in (year - 1, year, year + 1):
+            assert evaluation_dict(evaluation(plan, y)) == evaluation_dict(evaluate(fresh, y))
+    print(f"{plan_key}: {followed} saves followed from the previous revision, equal to a fresh read; {refused} refused or unchanged")
+    assert followed >= 10

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.db import connection, transaction
@@ -21,7 +22,7 @@ from ...core.model import Node as CoreNode
 from ...core.model import Plan as CorePlan
 from ...core.model import Series as CoreSeries
 from ...core.rules import parse_rules
-from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict
+from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict, value_from_dict
 from ..accounts.models import Department
 from . import computed
 from . import models as m
@@ -41,50 +42,52 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
     """The `hyoka/1` documents of stored plans by primary key, read with one query per table for all of them.
 
     Rows are read as tuples, not model instances: building ten thousand model objects cost
-    more than the queries themselves, and the documents are all that is kept.
+    more than the queries themselves, and the documents are all that is kept. They are
+    ordered by the foreign key's id, not by the related model (whose ordering would join
+    its table for nothing): only the order within one plan, indicator or series matters.
     """
     pks = [p.pk for p in plans]
     nodes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     node_keys: dict[int, str] = {}
-    for n in m.Node.objects.filter(plan__in=pks).order_by("plan", "position").values():
+    for n in m.Node.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
         nodes[n["plan_id"]].append(n)
         node_keys[n["id"]] = n["key"]
     texts: dict[int, dict[int, NodeTexts]] = defaultdict(dict)
     for node_id, year, results, issues, summary, funding in (
         m.NodeText.objects.filter(node__plan__in=pks)
-        .order_by("node", "year")
+        .order_by("node_id", "year")
         .values_list("node_id", "year", "results", "issues", "summary", "funding")
     ):
         texts[node_id][year] = NodeTexts(results, issues, summary, funding)
     reviews: dict[int, dict[int, Review]] = defaultdict(dict)
     for node_id, year, grade, comments, answer in (
-        m.Review.objects.filter(node__plan__in=pks).order_by("node", "year").values_list("node_id", "year", "grade", "comments", "answer")
+        m.Review.objects.filter(node__plan__in=pks)
+        .order_by("node_id", "year")
+        .values_list("node_id", "year", "grade", "comments", "answer")
     ):
         reviews[node_id][year] = Review(grade, comments, answer)
     indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for i in m.Indicator.objects.filter(plan__in=pks).order_by("plan", "position").values():
+    for i in m.Indicator.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
         indicators[i["plan_id"]].append(i)
     series: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for s in m.Series.objects.filter(indicator__plan__in=pks).order_by("indicator", "position").values():
+    for s in m.Series.objects.filter(indicator__plan__in=pks).order_by("indicator_id", "position").values():
         series[s["indicator_id"]].append(s)
     targets: dict[int, dict[str, str]] = defaultdict(dict)
     for series_id, year, text in (
-        m.Target.objects.filter(series__indicator__plan__in=pks).order_by("series", "year").values_list("series_id", "year", "text")
+        m.Target.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values_list("series_id", "year", "text")
     ):
         targets[series_id][str(year)] = text
     values: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for v in (
-        m.Value.objects.filter(series__indicator__plan__in=pks)
-        .order_by("series", "year")
-        .values("series_id", "year", "text", "status", "expected", "note", "judgement", "judgement_reason")
+        m.Value.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values("series_id", "year", *VALUE_FIELDS)
     ):
         values[v["series_id"]][str(v["year"])] = value_doc(v)
     specs: dict[int, Any] = {}
-    for plan_id, spec in m.RuleSetVersion.objects.filter(plan__in=pks).order_by("plan", "-version").values_list("plan_id", "spec"):
+    for plan_id, spec in m.RuleSetVersion.objects.filter(plan__in=pks).order_by("plan_id", "-version").values_list("plan_id", "spec"):
         specs.setdefault(plan_id, spec)
     cycles: dict[int, dict[int, Cycle]] = defaultdict(dict)
     for plan_id, year, status, due in (
-        m.Cycle.objects.filter(plan__in=pks).order_by("plan", "-year").values_list("plan_id", "year", "status", "due")
+        m.Cycle.objects.filter(plan__in=pks).order_by("plan_id", "-year").values_list("plan_id", "year", "status", "due")
     ):
         cycles[plan_id][year] = Cycle(status, due)
 
@@ -167,6 +170,9 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
     return out
 
 
+VALUE_FIELDS = ("text", "status", "expected", "note", "judgement", "judgement_reason")  # what a value row puts in the plan
+
+
 def value_doc(v: dict[str, Any]) -> dict[str, Any]:
     """A stored value (a row's fields by name) as the `hyoka/1` value object."""
     return {"value": v["text"]} | _drop_empty(
@@ -237,6 +243,34 @@ def evaluation(plan: m.Plan, year: int) -> Evaluation:
         result = found.evaluations[year] = evaluate(found.plan, year)
         computed.put(key, found)
     return result
+
+
+def follow_value(plan: m.Plan, before: str, indicator_key: str, part: str, year: int, stored: dict[str, Any] | None) -> None:
+    """File the plan of *plan*'s new revision when it differs from revision *before* by one value only.
+
+    A department saving a value would otherwise make the next page read and parse the
+    whole plan again. The value is made from its stored fields by the same function the
+    plan file's reader uses, and everything else is shared with the plan it came from
+    (both are read-only), so the result is the plan a fresh read would give; the tests
+    compare the two. *stored* is the value row's fields (``value_doc``), None when removed.
+    """
+    found = computed.get((plan.pk, before))
+    if found is None:
+        return  # nothing to start from: the next reader builds the plan
+    core = found.plan
+    indicator = core.indicator_by_id[indicator_key]
+    series = next(p for p in indicator.parts if p.id == part) if part else indicator
+    values = dict(series.values)
+    if stored is None:
+        values.pop(year, None)
+    else:
+        place = f"indicators[{indicator_key}]" + (f".parts[{part}]" if part else "") + f".values.{year}"
+        values[year] = value_from_dict(value_doc(stored), place, qualitative=series.qualitative, rules=core.rules)
+    changed = replace(series, values=values)
+    if part:
+        changed = replace(indicator, parts=[changed if p is series else p for p in indicator.parts])
+    plan_after = replace(core, indicators=[changed if i is indicator else i for i in core.indicators])
+    computed.put((plan.pk, plan.revision), Computed(plan_after))
 
 
 def touch(plan: m.Plan) -> None:

@@ -24,7 +24,7 @@ from ..history.models import ChangeKind
 from ..history.record import record
 from . import models as m
 from .conflicts import answer_token, check, lock_plan, review_token, row_value_token, targets_token, texts_token
-from .convert import core_plan, document, touch
+from .convert import VALUE_FIELDS, core_plan, document, follow_value, touch
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,7 @@ def save_value(
     """
     plan = series.indicator.plan
     lock_plan(plan)
+    before = plan.revision
     row = m.Value.objects.select_for_update().filter(series=series, year=year).first()
     old = value_shown(row)
     subject = series_subject(series, year, ChangeKind.VALUE)
@@ -160,6 +161,8 @@ def save_value(
     record_series_change(series, year, ChangeKind.VALUE, user, old, new, why)
     if mark_changed:
         touch(plan)
+        fields = None if blank else {f: getattr(new_row, f) for f in VALUE_FIELDS}
+        follow_value(plan, before, series.indicator.key, series.part, year, fields)
     return True
 
 
