@@ -64,6 +64,13 @@ def core_series(series: m.Series) -> CoreSeries:
 def check_value(series: m.Series, year: int, entered: ValueInput) -> CoreValue:
     """The value as the core understands it; InputError (with the place) if it cannot be understood."""
     core = core_plan(series.indicator.plan)
+    if not series.part and core.indicator_by_id[series.indicator.key].parts:
+        # Stored, it would make the whole plan unreadable (the plan file's rule: values live in the parts).
+        raise InputError.one(
+            series_place(series.indicator.key, series.part, year),
+            "部分（parts）のある指標の値は各部分に書いてください",
+            "an indicator with parts keeps its values in the parts",
+        )
     return value_from_dict(
         entered.spec(),
         series_place(series.indicator.key, series.part, year),
