@@ -127,6 +127,8 @@ CACHES = _caches(_cache_url)
 # Computed plans go into the cache only when it is shared: a memory cache per process already has them.
 HYOKA_SHARED_RESULTS = not CACHES["default"]["BACKEND"].endswith("LocMemCache")
 HYOKA_SHARED_RESULTS_SECONDS = int(os.environ.get("HYOKA_SHARED_RESULTS_SECONDS", "86400"))
+# Computed plans each process keeps in memory (about 6 MB each for 300 indicators); the shared cache holds the rest.
+HYOKA_PLANS_IN_MEMORY = int(os.environ.get("HYOKA_PLANS_IN_MEMORY", "16"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -28,7 +28,6 @@ from ...core.engine import Evaluation
 from ...core.model import Plan as CorePlan
 
 Key = tuple[int, str]  # (plan primary key, revision)
-LOCAL_SIZE = 16  # plans kept in each process; the shared cache holds the rest
 
 
 @dataclass
@@ -64,7 +63,7 @@ def _unpack(data: bytes) -> Computed:
 def _remember(key: Key, computed: Computed) -> None:
     _local[key] = computed
     _local.move_to_end(key)
-    while len(_local) > LOCAL_SIZE:
+    while len(_local) > settings.HYOKA_PLANS_IN_MEMORY:
         _local.popitem(last=False)
 
 
@@ -84,10 +83,14 @@ def get(key: Key) -> Computed | None:
     return get_many([key]).get(key)
 
 
-def put(key: Key, computed: Computed) -> None:
-    """Keep *computed* here at once, and in the shared cache once the current transaction commits."""
+def put(key: Key, computed: Computed, *, share: bool = True) -> None:
+    """Keep *computed* here at once, and (if *share*) in the shared cache once the current transaction commits.
+
+    Sharing costs a pickle of the whole plan (tens of milliseconds for 300 indicators), so a
+    caller that will add an evaluation right away shares only then, once.
+    """
     _remember(key, computed)
-    if settings.HYOKA_SHARED_RESULTS:
+    if share and settings.HYOKA_SHARED_RESULTS:
         timeout = settings.HYOKA_SHARED_RESULTS_SECONDS
         transaction.on_commit(lambda: caches["default"].set(_shared_key(key), _pack(computed), timeout))
 

@@ -270,7 +270,8 @@ def follow_value(plan: m.Plan, before: str, indicator_key: str, part: str, year:
     if part:
         changed = replace(indicator, parts=[changed if p is series else p for p in indicator.parts])
     plan_after = replace(core, indicators=[changed if i is indicator else i for i in core.indicators])
-    computed.put((plan.pk, plan.revision), Computed(plan_after))
+    # Shared with the evaluation the saving request computes next (``evaluation``), in one pickle.
+    computed.put((plan.pk, plan.revision), Computed(plan_after), share=False)
 
 
 def touch(plan: m.Plan) -> None:
