@@ -205,3 +205,31 @@ def test_a_saved_value_gives_the_plan_a_fresh_read_gives(
             assert evaluation_dict(evaluation(plan, y)) == evaluation_dict(evaluate(fresh, y))
     print(f"{plan_key}: {followed} saves followed from the previous revision, equal to a fresh read; {refused} refused or unchanged")
     assert followed >= 10
+
+
+def test_another_process_follows_a_chain_of_saves(
+    shared_cache: None,
+    open_cycle: m.Plan,  # noqa: F811
+    client_for: Callable[[str], Client],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Each save shares a step (the value), not the plan: a process that last saw the plan three saves ago
+    follows the three steps from the plan it finds, and gets what a fresh read gives."""
+    client = client_for("planner")
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation(open_cycle, YEAR)
+    for text, indicator in (("44.0%", "1-3-1-k1"), ("45.5%", "1-3-1-k1"), ("3,800施設", "3-2-1-k1")):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/plans/{open_cycle.key}/indicators/{indicator}/value/",
+                {"year": YEAR, "value": text, "status": "confirmed", "why": "試験"},
+            )
+        assert response.status_code == 302
+    computed.forget_local()
+    plan = m.Plan.objects.get(pk=open_cycle.pk)
+    with CaptureQueriesContext(connection) as queries:
+        followed = evaluation(plan, YEAR)
+    print(f"three saves later, another process: {len(queries)} cache queries, plan rows read: {sorted(_tables(queries)) or 'none'}")
+    assert len(queries) == 4 and not _tables(queries)
+    assert followed.plan.indicator_by_id["3-2-1-k1"].values[YEAR].entry.text == "3,800施設"
+    assert (plan_to_dict(followed.plan), evaluation_dict(followed)) == _fresh(plan)

@@ -26,7 +26,7 @@ from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict, value_
 from ..accounts.models import Department
 from . import computed
 from . import models as m
-from .computed import Computed, Key
+from .computed import Computed, Key, Step
 
 
 def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
@@ -205,14 +205,32 @@ def _read(plans: Sequence[m.Plan]) -> dict[Key, Computed]:
             plan.revision = revisions[plan.pk]  # the rest of the request asks for what it was shown
             key = (plan.pk, plan.revision)
             built[key] = Computed(plan_from_dict(docs[plan.pk], where=plan.key))
-            computed.put(key, built[key])
+            computed.keep(key, built[key])
     return built
+
+
+MAX_STEPS = 20  # saves followed one after another before a plan is read from its rows again
+
+
+def _known(key: Key, depth: int = 0) -> Computed | None:
+    """The computed plan of *key* without reading rows: kept here or shared, or followed from the revision before."""
+    found = computed.lookup(key)
+    if found is None or isinstance(found, Computed):
+        return found
+    if depth >= MAX_STEPS:
+        return None
+    base = _known((key[0], found.before), depth + 1)
+    if base is None:
+        return None
+    after = Computed(_followed(base.plan, found))
+    computed.keep(key, after, share=False)
+    return after
 
 
 def _computed(plan: m.Plan) -> tuple[Key, Computed]:
     """The computed plan and the key it is filed under (a newer revision than *plan*'s if a save just committed)."""
     key = (plan.pk, plan.revision)
-    found = computed.get(key)
+    found = _known(key)
     if found is None:
         ((key, found),) = _read([plan]).items()
     return key, found
@@ -229,7 +247,7 @@ def core_plan(plan: m.Plan) -> CorePlan:
 def core_plans(plans: Sequence[m.Plan]) -> list[CorePlan]:
     """``core_plan`` of many plans, with one query per table for all that are not computed yet."""
     keys = [(p.pk, p.revision) for p in plans]
-    found = computed.get_many(keys)
+    found = {k: c for k in keys if (c := _known(k)) is not None}
     missing = [p for p, k in zip(plans, keys, strict=True) if k not in found]
     built = {pk: c for (pk, _revision), c in _read(missing).items()} if missing else {}
     return [found[k].plan if k in found else built[k[0]].plan for k in keys]
@@ -237,41 +255,46 @@ def core_plans(plans: Sequence[m.Plan]) -> list[CorePlan]:
 
 def evaluation(plan: m.Plan, year: int) -> Evaluation:
     """``evaluate`` of the stored plan, computed once per revision and year; its ``.plan`` is ``core_plan(plan)``."""
-    key, found = _computed(plan)
+    found = _computed(plan)[1]
     result = found.evaluations.get(year)
     if result is None:
         result = found.evaluations[year] = evaluate(found.plan, year)
-        computed.put(key, found)
     return result
 
 
 def follow_value(plan: m.Plan, before: str, indicator_key: str, part: str, year: int, stored: dict[str, Any] | None) -> None:
-    """File the plan of *plan*'s new revision when it differs from revision *before* by one value only.
+    """File the plan of *plan*'s new revision, which differs from revision *before* by one value only.
 
-    A department saving a value would otherwise make the next page read and parse the
-    whole plan again. The value is made from its stored fields by the same function the
-    plan file's reader uses, and everything else is shared with the plan it came from
-    (both are read-only), so the result is the plan a fresh read would give; the tests
-    compare the two. *stored* is the value row's fields (``value_doc``), None when removed.
+    A department saving a value would otherwise make the next page, in every process, read
+    and parse the whole plan again. *stored* is the value row's fields (``VALUE_FIELDS``),
+    None when the value was removed.
     """
-    found = computed.get((plan.pk, before))
-    if found is None:
-        return  # nothing to start from: the next reader builds the plan
-    core = found.plan
-    indicator = core.indicator_by_id[indicator_key]
-    series = next(p for p in indicator.parts if p.id == part) if part else indicator
+    step = Step(before, indicator_key, part, year, stored)
+    computed.keep_step((plan.pk, plan.revision), step)
+    base = _known((plan.pk, before))
+    if base is not None:
+        computed.keep((plan.pk, plan.revision), Computed(_followed(base.plan, step)), share=False)
+
+
+def _followed(core: CorePlan, step: Step) -> CorePlan:
+    """*core* with the value of *step*, as a fresh read of the rows would give it.
+
+    The value is made from its stored fields by the function the plan file's reader uses,
+    and everything else is shared with *core* (both are read-only); the tests compare the
+    result with a fresh read after random saves.
+    """
+    indicator = core.indicator_by_id[step.indicator]
+    series = next(p for p in indicator.parts if p.id == step.part) if step.part else indicator
     values = dict(series.values)
-    if stored is None:
-        values.pop(year, None)
+    if step.stored is None:
+        values.pop(step.year, None)
     else:
-        place = f"indicators[{indicator_key}]" + (f".parts[{part}]" if part else "") + f".values.{year}"
-        values[year] = value_from_dict(value_doc(stored), place, qualitative=series.qualitative, rules=core.rules)
+        place = f"indicators[{step.indicator}]" + (f".parts[{step.part}]" if step.part else "") + f".values.{step.year}"
+        values[step.year] = value_from_dict(value_doc(step.stored), place, qualitative=series.qualitative, rules=core.rules)
     changed = replace(series, values=values)
-    if part:
+    if step.part:
         changed = replace(indicator, parts=[changed if p is series else p for p in indicator.parts])
-    plan_after = replace(core, indicators=[changed if i is indicator else i for i in core.indicators])
-    # Shared with the evaluation the saving request computes next (``evaluation``), in one pickle.
-    computed.put((plan.pk, plan.revision), Computed(plan_after), share=False)
+    return replace(core, indicators=[changed if i is indicator else i for i in core.indicators])
 
 
 def touch(plan: m.Plan) -> None:
