@@ -4,6 +4,10 @@ The web layer never parses a value or computes a rate itself: it writes the rows
 the `hyoka/1` document the core already validates (``plan_from_dict``) and hands the
 result to ``evaluate``. Building through the document also makes DB → file → DB lossless
 by construction, which the round-trip tests check on every sample plan.
+
+Reading and parsing a plan costs far more than any page does with it, so a computed plan
+is built once per revision and kept (``computed``: in the process and in the shared
+cache); a saved value carries it to the next revision instead of a new read.
 """
 
 from __future__ import annotations
@@ -227,13 +231,11 @@ def _known(key: Key, depth: int = 0) -> Computed | None:
     return after
 
 
-def _computed(plan: m.Plan) -> tuple[Key, Computed]:
-    """The computed plan and the key it is filed under (a newer revision than *plan*'s if a save just committed)."""
-    key = (plan.pk, plan.revision)
-    found = _known(key)
+def _computed(plan: m.Plan) -> Computed:
+    found = _known((plan.pk, plan.revision))
     if found is None:
-        ((key, found),) = _read([plan]).items()
-    return key, found
+        (found,) = _read([plan]).values()
+    return found
 
 
 def core_plan(plan: m.Plan) -> CorePlan:
@@ -241,7 +243,7 @@ def core_plan(plan: m.Plan) -> CorePlan:
 
     Callers must treat the result as read-only (copy what they want to change).
     """
-    return _computed(plan)[1].plan
+    return _computed(plan).plan
 
 
 def core_plans(plans: Sequence[m.Plan]) -> list[CorePlan]:
@@ -255,7 +257,7 @@ def core_plans(plans: Sequence[m.Plan]) -> list[CorePlan]:
 
 def evaluation(plan: m.Plan, year: int) -> Evaluation:
     """``evaluate`` of the stored plan, computed once per revision and year; its ``.plan`` is ``core_plan(plan)``."""
-    found = _computed(plan)[1]
+    found = _computed(plan)
     result = found.evaluations.get(year)
     if result is None:
         result = found.evaluations[year] = evaluate(found.plan, year)
