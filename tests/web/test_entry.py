@@ -227,3 +227,12 @@ def test_an_indicator_with_parts_takes_no_value_of_its_own(plan: m.Plan, client_
     assert _value(plan, "3-3-2-k1") is None
     assert any("各部分" in str(message) for message in get_messages(response.wsgi_request))
     assert core_plan(m.Plan.objects.get(pk=plan.pk)).indicator_by_id["3-3-2-k1"].parts  # the plan still reads
+
+
+def test_a_value_with_a_unit_word_nobody_knows_is_refused(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """A plan file refuses 「12ほげ」; stored from a form, it would make the whole plan unreadable."""
+    response = client_for("planner").post(f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "12ほげ", "status": "confirmed"})
+    assert response.status_code == 302
+    assert any("ほげ" in str(message) for message in get_messages(response.wsgi_request))
+    assert _value(plan, "1-3-1-k1") is None or _value(plan, "1-3-1-k1").text != "12ほげ"
+    assert core_plan(m.Plan.objects.get(pk=plan.pk)).indicator_by_id["1-3-1-k1"]  # the plan still reads

@@ -18,7 +18,7 @@ from ...core.model import Series as CoreSeries
 from ...core.model import Status
 from ...core.model import Value as CoreValue
 from ...core.values import Kind
-from ...formats.hyoka1 import plan_from_dict, value_from_dict
+from ...formats.hyoka1 import check_unit, plan_from_dict, value_from_dict
 from ..accounts.models import User
 from ..history.models import ChangeKind
 from ..history.record import record
@@ -71,12 +71,11 @@ def check_value(series: m.Series, year: int, entered: ValueInput) -> CoreValue:
             "部分（parts）のある指標の値は各部分に書いてください",
             "an indicator with parts keeps its values in the parts",
         )
-    return value_from_dict(
-        entered.spec(),
-        series_place(series.indicator.key, series.part, year),
-        qualitative=core_series(series).qualitative,
-        rules=core.rules,
-    )
+    place = series_place(series.indicator.key, series.part, year)
+    held = core_series(series)
+    value = value_from_dict(entered.spec(), place, qualitative=held.qualitative, rules=core.rules)
+    check_unit(value, held.unit, f"{place}.value")  # 「12ほげ」 would make the whole plan unreadable too
+    return value
 
 
 def shown(text: str, status: str, expected: str | None) -> str:
