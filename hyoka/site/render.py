@@ -8,6 +8,7 @@ the same published copies, so a page served live is byte for byte the static pag
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from functools import cached_property
 from importlib import resources
@@ -57,19 +58,33 @@ def _asset(name: str) -> bytes:
     return (resources.files("hyoka.site") / "assets" / name).read_bytes()
 
 
+def _check_ids(ids: list[str]) -> None:
+    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
+    if duplicates:
+        raise InputError.one(", ".join(duplicates), "同じ id の計画が複数あります", "two plans have the same id")
+    reserved = {"assets", "data", ENGLISH, paths.home(), paths.search()}
+    clashing = sorted(set(ids) & reserved)
+    if clashing:
+        raise InputError.one(", ".join(clashing), "この id はサイトの予約語です", "this plan id is reserved by the site")
+
+
 class Site:
     """The public site of one or more plans, built from their published copies only."""
 
     def __init__(self, plans: list[Plan]) -> None:
-        ids = [p.id for p in plans]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise InputError.one(", ".join(duplicates), "同じ id の計画が複数あります", "two plans have the same id")
-        reserved = {"assets", "data", ENGLISH, paths.home(), paths.search()}
-        clashing = sorted(set(ids) & reserved)
-        if clashing:
-            raise InputError.one(", ".join(clashing), "この id はサイトの予約語です", "this plan id is reserved by the site")
-        self.plans = [PlanSite.of(p) for p in plans]
+        _check_ids([p.id for p in plans])
+        self._adopt([PlanSite.of(p) for p in plans])
+
+    @classmethod
+    def of(cls, published: list[PlanSite]) -> Site:
+        """The site of plans already published (``PlanSite.of``): the web app keeps those of unchanged plans."""
+        _check_ids([ps.id for ps in published])
+        site = cls.__new__(cls)
+        site._adopt(published)
+        return site
+
+    def _adopt(self, published: list[PlanSite]) -> None:
+        self.plans = published
         self.by_id = {ps.id: ps for ps in self.plans}
 
     @cached_property
