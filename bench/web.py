@@ -64,7 +64,13 @@ def database_name(organizations_count: int, seed: int) -> str:
 
 def django_env(url: str, data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HYOKA_", "DJANGO_"))}
-    return env | {"HYOKA_DATABASE_URL": url, "HYOKA_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    # The cache shared by all workers, as docs/deployment.md configures it (its table is made by migrate()).
+    return env | {
+        "HYOKA_DATABASE_URL": url,
+        "HYOKA_DATA_DIR": str(data_dir),
+        "HYOKA_CACHE_URL": "db://hyoka_cache",
+        "PYTHONPATH": str(ROOT),
+    }
 
 
 def production_env(url: str, data_dir: Path) -> dict[str, str]:
@@ -361,7 +367,7 @@ def main(argv: list[str]) -> int:
     )
     server.start(timeout=120, headers={"X-Forwarded-Proto": "https"})
     try:
-        browsers: list[Browser] = [Browser(server.base, behind_tls=True) for _ in range(args.clients)]
+        browsers: list[Browser] = [Browser(server.base, behind_tls=True, keep_alive=True) for _ in range(args.clients)]
         logins = [threading.Thread(target=b.login, args=("bench-dept", PASSWORD)) for b in browsers]
         for t in logins:
             t.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -38,6 +39,19 @@ def test_publish_benchmark_runs_on_a_small_synthetic_plan():
     )
     assert out.returncode == 0, out.stderr
     assert "90 indicators" in out.stdout and "pages" in out.stdout
+
+
+def test_computed_benchmark_runs_and_checks_a_save_against_a_fresh_read(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HYOKA_")} | {"HYOKA_DATA_DIR": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "computed.py"), "--indicators", "60", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "60 indicators, sqlite" in out.stdout and "from the shared cache" in out.stdout
 
 
 def test_web_benchmark_serves_two_plans_to_two_clients(tmp_path):

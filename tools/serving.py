@@ -96,17 +96,23 @@ class Server:
 class Browser(requests.Session):
     """What a browser sends: the session and CSRF cookies, and the CSRF token in every form.
 
-    *behind_tls*: the server runs as in production behind a proxy that ends TLS, so each
+    *keep_alive*: reuse connections, as browsers and proxies do (the server's keep-alive must then
+    outlast the pauses between requests). *behind_tls*: the server runs as in production behind a proxy that ends TLS, so each
     request says ``X-Forwarded-Proto: https`` and a form names its https page as Referer
     (Django's CSRF check wants one on secure requests). The cookies are then marked
     Secure, as they should be; the browser side of the proxy is https, so they are sent
     on the plain hop to gunicorn here too.
     """
 
-    def __init__(self, base: str, *, behind_tls: bool = False) -> None:
+    def __init__(self, base: str, *, behind_tls: bool = False, keep_alive: bool = False) -> None:
         super().__init__()
         self.base = base
         self.behind_tls = behind_tls
+        if not keep_alive:
+            # A connection kept alive can be closed by gunicorn (after its keep-alive) just as the
+            # next request goes out on it. Browsers resend then; requests does not, so by default each
+            # request gets a connection of its own and a ConnectionError always means the server failed.
+            self.headers["Connection"] = "close"
         if behind_tls:
             self.headers["X-Forwarded-Proto"] = "https"
 

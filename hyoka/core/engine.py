@@ -69,7 +69,7 @@ def evaluate(plan: Plan, year: int, rules: RuleSet | None = None) -> Evaluation:
     rules = rules or plan.rules
     ev = Evaluation(plan, year, rules)
     for ind in plan.indicators:
-        ev.indicators[ind.id] = _indicator(ind, year, rules)
+        ev.indicators[ind.id] = indicator_result(ind, year, rules)
     for node in plan.nodes:
         ev.nodes[node.id] = NodeResult(node, None)
     for grade_rule in rules.grades:
@@ -82,7 +82,8 @@ def evaluate(plan: Plan, year: int, rules: RuleSet | None = None) -> Evaluation:
     return ev
 
 
-def _indicator(ind: Indicator, year: int, rules: RuleSet) -> IndicatorResult:
+def indicator_result(ind: Indicator, year: int, rules: RuleSet) -> IndicatorResult:
+    """One indicator's rates and judgement, exactly as ``evaluate`` has them (they depend on nothing else)."""
     judgement = judge(ind, year, rules.judgement) if rules.judgement else None
     if ind.parts:
         parts = tuple(PartResult(p, rate_of(p, year, rules.rate)) for p in ind.parts)

@@ -14,6 +14,7 @@ MINUS_GLYPHS = "\u2212\u2010\u2011\u2012\u2013\ufe63\uff0d"
 # Glyphs used for "nothing here" in a table cell (―, —, ‐ alone, －).
 DASH_GLYPHS = "\u2015\u2014\u2500\u30fc"
 
+_MINUS_TO_HYPHEN = {ord(c): "-" for c in MINUS_GLYPHS}
 _WHITESPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -21,7 +22,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def nfkc(text: str) -> str:
     """NFKC with the minus glyphs folded to '-' (NFKC leaves U+2212 alone)."""
     folded = unicodedata.normalize("NFKC", text)
-    return folded.translate({ord(c): "-" for c in MINUS_GLYPHS})
+    return folded.translate(_MINUS_TO_HYPHEN)
 
 
 def compact(text: str) -> str:

@@ -518,14 +518,24 @@ def _check_units(r: _Reader, p: str, unit: str, targets: dict[int, Entry], value
     if baseline is not None:
         entries.append((f"{p}.baseline.value", baseline.entry))
     for where, entry in entries:
-        word = entry.parsed.unit
-        if entry.parsed.kind is Kind.NUMBER and word and word != own and word not in KNOWN_UNITS:
-            r.add(
-                where,
-                f"単位「{word}」が指標の単位「{unit}」と違い、既知の単位でもありません",
-                f"unknown unit word {word!r} (indicator unit {unit!r})",
-                entry.text,
-            )
+        if foreign_unit(own, entry):
+            r.add(where, *_unit_words(entry.parsed.unit, unit), entry.text)
+
+
+def foreign_unit(own: str, entry: Entry) -> bool:
+    """A number whose unit word is neither the series' own unit word *own* nor a known unit."""
+    word = entry.parsed.unit
+    return entry.parsed.kind is Kind.NUMBER and bool(word) and word != own and word not in KNOWN_UNITS
+
+
+def _unit_words(word: str | None, unit: str) -> tuple[str, str]:
+    return f"単位「{word}」が指標の単位「{unit}」と違い、既知の単位でもありません", f"unknown unit word {word!r} (indicator unit {unit!r})"
+
+
+def check_unit(value: Value, unit: str, where: str) -> None:
+    """The unit check of a plan file for one value entered alone (a form, an upload): InputError at *where*."""
+    if foreign_unit(parse_unit(unit)[1], value.entry):
+        raise InputError.one(where, *_unit_words(value.entry.parsed.unit, unit), value.entry.text)
 
 
 def _value(r: _Reader, spec: Any, p: str, qualitative: bool, rules: Any) -> Value | None:

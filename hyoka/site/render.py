@@ -8,6 +8,7 @@ the same published copies, so a page served live is byte for byte the static pag
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from functools import cached_property
 from importlib import resources
@@ -57,21 +58,34 @@ def _asset(name: str) -> bytes:
     return (resources.files("hyoka.site") / "assets" / name).read_bytes()
 
 
+def _check_ids(ids: list[str]) -> None:
+    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
+    if duplicates:
+        raise InputError.one(", ".join(duplicates), "同じ id の計画が複数あります", "two plans have the same id")
+    reserved = {"assets", "data", ENGLISH, paths.home(), paths.search()}
+    clashing = sorted(set(ids) & reserved)
+    if clashing:
+        raise InputError.one(", ".join(clashing), "この id はサイトの予約語です", "this plan id is reserved by the site")
+
+
 class Site:
     """The public site of one or more plans, built from their published copies only."""
 
     def __init__(self, plans: list[Plan]) -> None:
-        ids = [p.id for p in plans]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise InputError.one(", ".join(duplicates), "同じ id の計画が複数あります", "two plans have the same id")
-        reserved = {"assets", "data", ENGLISH, paths.home(), paths.search()}
-        clashing = sorted(set(ids) & reserved)
-        if clashing:
-            raise InputError.one(", ".join(clashing), "この id はサイトの予約語です", "this plan id is reserved by the site")
-        self.plans = [PlanSite.of(p) for p in plans]
+        _check_ids([p.id for p in plans])
+        self._adopt([PlanSite.of(p) for p in plans])
+
+    @classmethod
+    def of(cls, published: list[PlanSite]) -> Site:
+        """The site of plans already published (``PlanSite.of``): the web app keeps those of unchanged plans."""
+        _check_ids([ps.id for ps in published])
+        site = cls.__new__(cls)
+        site._adopt(published)
+        return site
+
+    def _adopt(self, published: list[PlanSite]) -> None:
+        self.plans = published
         self.by_id = {ps.id: ps for ps in self.plans}
-        self._blocks: dict[tuple[str, str], list[pages.SeriesBlock]] = {}  # the same in both languages
 
     @cached_property
     def files(self) -> dict[str, Producer]:
@@ -95,12 +109,6 @@ class Site:
         return producer() if producer is not None else None
 
     # --- pages ---------------------------------------------------------------------------
-
-    def _series_blocks(self, ps: PlanSite, ind: Indicator) -> list[pages.SeriesBlock]:
-        key = (ps.id, ind.id)
-        if key not in self._blocks:
-            self._blocks[key] = pages.series_blocks(ps, ind)
-        return self._blocks[key]
 
     def _plan_pages(self, ps: PlanSite, lang: str) -> dict[str, Producer]:
         out: dict[str, Producer] = {
@@ -211,11 +219,11 @@ class Site:
             if ev.plan_grade is not None:
                 context |= {"plan_grade": ev.plan_grade, "plan_grade_explanation": explain_grade(ev.plan_grade, "plan")}
             for i, level in enumerate(ps.doc(ps.latest)["summary"]["grades"]):
-                svg, rows = pages.distribution(ps, level, f"dist-{i}")
+                svg, rows = pages.distribution(ps, level, f"dist-{i}", lang)
                 context["distributions"].append({"level": level, "svg": svg, "rows": rows})
             context["judgements"] = pages.judgement_counts(ps)
             if context["judgements"] is not None:
-                context["judgement_svg"] = pages.judgement_chart(ps, "judgements")
+                context["judgement_svg"] = pages.judgement_chart(ps, "judgements", lang)
         rule = ps.plan.rules.judgement
         labels = {b.symbol: b.label for b in rule.bands} if rule else {}
         tops = pages.node_rows(ps)
@@ -331,7 +339,7 @@ class Site:
             departments=plan.departments_of(ind),
             result=result,
             explanation=explanation,
-            blocks=self._series_blocks(ps, ind),
+            blocks=pages.series_blocks(ps, ind, lang),
             notes=pages.footnotes(ind),
             method=pages.method(ps, formulas or None),
             files=self._plan_files(ps, lang, own),

@@ -48,6 +48,7 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)  # the table of HYOKA_CACHE_URL=db://…; nothing for other caches
 
 
 def prepare_demo(database: Path) -> list[DemoUser]:

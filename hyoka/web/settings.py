@@ -105,6 +105,31 @@ _checkout = re.sub(r"[^a-z0-9_]", "_", WEB_DIR.parent.parent.name.lower())
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HYOKA_TEST_DATABASE", f"test_hyoka_{_checkout}")}
 
+
+def _caches(url: str) -> dict[str, dict[str, object]]:
+    """Django's cache from HYOKA_CACHE_URL: db://<table> (the database's cache table) or file:///<folder>.
+
+    Without it each process has its own memory cache. With several workers or servers set it,
+    so that they share the computed plans and count the API's rate limit together.
+    """
+    scheme, _sep, where = url.partition("://")
+    if not url or scheme == "locmem":
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    backends = {"db": "django.core.cache.backends.db.DatabaseCache", "file": "django.core.cache.backends.filebased.FileBasedCache"}
+    if scheme not in backends or not where:
+        raise ImproperlyConfigured(f"HYOKA_CACHE_URL must be db://<table> or file:///<folder>, not {url!r}")
+    # Every plan of the country, with room for old revisions until they expire (or are culled).
+    return {"default": {"BACKEND": backends[scheme], "LOCATION": where, "OPTIONS": {"MAX_ENTRIES": 20000}}}
+
+
+_cache_url = os.environ.get("HYOKA_CACHE_URL", "")
+CACHES = _caches(_cache_url)
+# Computed plans go into the cache only when it is shared: a memory cache per process already has them.
+HYOKA_SHARED_RESULTS = not CACHES["default"]["BACKEND"].endswith("LocMemCache")
+HYOKA_SHARED_RESULTS_SECONDS = int(os.environ.get("HYOKA_SHARED_RESULTS_SECONDS", "86400"))
+# Computed plans each process keeps in memory (about 6 MB each for 300 indicators); the shared cache holds the rest.
+HYOKA_PLANS_IN_MEMORY = int(os.environ.get("HYOKA_PLANS_IN_MEMORY", "16"))
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

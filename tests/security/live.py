@@ -20,14 +20,14 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
-import serving  # noqa: E402  (tools/serving.py: gunicorn and the browser's HTTP, shared with bench/web.py)
-from serving import Browser, database_url  # noqa: E402
+import serving as real  # noqa: E402  (tools/serving.py: gunicorn and the browser's HTTP, shared with bench/web.py)
+from serving import Browser, database_url, free_port  # noqa: E402
 
 SEED = Path(__file__).with_name("seed.py")
 CHECKOUT = re.sub(r"[^a-z0-9_]", "_", ROOT.name.lower())
 HYOKA = [sys.executable, "-c", "from hyoka.cli import main; main()"]
 SECRET_KEY = secrets.token_urlsafe(50)
-__all__ = ["Browser", "Server", "backend_waiting_on_a_lock", "database_url", "fresh_database", "hyoka", "seed"]
+__all__ = ["Browser", "Server", "database_url", "free_port", "fresh_database", "hyoka", "seed", "serving", "stored_value"]
 
 
 def database_name(purpose: str) -> str:
@@ -38,11 +38,11 @@ def database_name(purpose: str) -> str:
 def fresh_database(purpose: str, *, copy_of: str | None = None) -> Iterator[str]:
     """An empty PostgreSQL database for this test, or a copy of the database *copy_of* (dropped afterwards); yields its URL."""
     name = database_name(purpose)
-    url = serving.create_database(name, template=copy_of.rsplit("/", 1)[1] if copy_of else None)
+    url = real.create_database(name, template=copy_of.rsplit("/", 1)[1] if copy_of else None)
     try:
         yield url
     finally:
-        serving.drop_database(name)
+        real.drop_database(name)
 
 
 def environment(url: str, data_dir: Path) -> dict[str, str]:
@@ -65,18 +65,27 @@ def seed(url: str, data_dir: Path, *, activity: bool = False) -> None:
     run([sys.executable, str(SEED), *(["--activity"] if activity else [])], url, data_dir)
 
 
-class Server(serving.Server):
+class Server(real.Server):
     """gunicorn over one database in the development environment the tests use."""
 
     def __init__(self, url: str, data_dir: Path, *, workers: int = 2, threads: int = 1) -> None:
         super().__init__(environment(url, data_dir), data_dir, workers=workers, threads=threads)
 
 
-def backend_waiting_on_a_lock(url: str, timeout: float = 20) -> int:
-    """The pid of the server's PostgreSQL backend once it waits on a lock after writing a value (so mid-transaction).
+@contextmanager
+def serving(url: str, data_dir: Path, **options: int) -> Iterator[Server]:
+    server = Server(url, data_dir, **options).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
-    An UPDATE, INSERT or DELETE of a value row takes RowExclusiveLock on plans_value; holding
-    it while blocked proves the transaction has written values it has not committed.
+
+def backend_waiting_on_a_lock(url: str, timeout: float = 20, *, wrote: str = "plans_value") -> int:
+    """The pid of the server's PostgreSQL backend once it waits on a lock after writing to the table *wrote* (so mid-transaction).
+
+    An UPDATE, INSERT or DELETE of a row takes RowExclusiveLock on its table; holding it
+    while blocked proves the transaction has written rows (values, by default) it has not committed.
     """
     name = url.rsplit("/", 1)[1]
     deadline = time.monotonic() + timeout
@@ -86,12 +95,23 @@ def backend_waiting_on_a_lock(url: str, timeout: float = 20) -> int:
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()", [name]
             ).fetchone()
             if row:
-                wrote = watcher.execute(
+                written = watcher.execute(
                     "SELECT count(*) FROM pg_locks l JOIN pg_class c ON l.relation = c.oid "
-                    "WHERE l.pid = %s AND c.relname = 'plans_value' AND l.mode = 'RowExclusiveLock' AND l.granted",
-                    [row[0]],
+                    "WHERE l.pid = %s AND c.relname = %s AND l.mode = 'RowExclusiveLock' AND l.granted",
+                    [row[0], wrote],
                 ).fetchone()[0]
-                assert wrote == 1, "the blocked transaction has written no value yet: it would not be mid-way"
+                assert written == 1, f"the blocked transaction has written nothing to {wrote} yet: it would not be mid-way"
                 return int(row[0])
             time.sleep(0.05)
     raise AssertionError("the server never reached the lock")
+
+
+def stored_value(url: str, plan: str, indicator: str, year: int) -> str | None:
+    """The text of an indicator's own value (not a part's) as the database holds it; None when there is none."""
+    with psycopg.connect(url) as db:
+        row = db.execute(
+            "SELECT v.text FROM plans_value v JOIN plans_series s ON v.series_id = s.id JOIN plans_indicator i ON s.indicator_id = i.id "
+            "JOIN plans_plan p ON i.plan_id = p.id WHERE p.key = %s AND i.key = %s AND s.part = '' AND v.year = %s",
+            [plan, indicator, year],
+        ).fetchone()
+    return None if row is None else row[0]

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from opencycle import PLAN, YEAR
 
 from hyoka.samples import load_sample, sample_names
 from hyoka.web.accounts.models import Department, Role, User
-from hyoka.web.plans.convert import store_plan
+from hyoka.web.plans import models as m
+from hyoka.web.plans.convert import store_plan, touch
 
 SAMPLES = tuple(sample_names())
 PASSWORD = "correct-horse-battery-9"
@@ -67,3 +69,12 @@ def client_for(db):
 def password() -> str:
     """The password of every account in ACCOUNTS (browser tests log in through the form)."""
     return PASSWORD
+
+
+@pytest.fixture
+def plan(db: None) -> m.Plan:
+    """The Kanagawa strategy with FY2025 open for the departments' entries."""
+    p = m.Plan.objects.get(key=PLAN)
+    m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
+    touch(p)
+    return p

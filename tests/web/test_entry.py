@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
+from opencycle import URL, YEAR
 
 from hyoka.core.engine import evaluate
 from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
-from hyoka.web.plans.convert import core_plan, evaluation, touch
+from hyoka.web.plans.convert import core_plan, evaluation
 from hyoka.web.workflow.models import Submission, SubmissionStatus
-
-PLAN = "kanagawa-sousei-3"
-YEAR = 2025
-URL = f"/plans/{PLAN}"
-
-
-@pytest.fixture
-def plan(db: None) -> m.Plan:
-    p = m.Plan.objects.get(key=PLAN)
-    m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
-    touch(p)
-    return p
 
 
 def _value(plan: m.Plan, indicator: str, year: int = YEAR) -> m.Value | None:
@@ -217,3 +206,21 @@ def test_a_department_without_work_in_a_plan_cannot_submit_to_it(db: None, clien
     assert m.Cycle.objects.get(plan=hiratsuka, year=2024).is_open
     assert client_for("sangyo").post("/plans/hiratsuka-juten/submit/", {"year": 2024}).status_code == 403
     assert not Submission.objects.filter(plan=hiratsuka).exists()
+
+
+def test_an_indicator_with_parts_takes_no_value_of_its_own(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """Stored, such a value would make the whole plan unreadable (the plan file keeps values in the parts)."""
+    response = client_for("planner").post(f"{URL}/indicators/3-3-2-k1/value/", {"year": YEAR, "value": "93.5%", "status": "confirmed"})
+    assert response.status_code == 302
+    assert _value(plan, "3-3-2-k1") is None
+    assert any("各部分" in str(message) for message in get_messages(response.wsgi_request))
+    assert core_plan(m.Plan.objects.get(pk=plan.pk)).indicator_by_id["3-3-2-k1"].parts  # the plan still reads
+
+
+def test_a_value_with_a_unit_word_nobody_knows_is_refused(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """A plan file refuses 「12ほげ」; stored from a form, it would make the whole plan unreadable."""
+    response = client_for("planner").post(f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "12ほげ", "status": "confirmed"})
+    assert response.status_code == 302
+    assert any("ほげ" in str(message) for message in get_messages(response.wsgi_request))
+    assert _value(plan, "1-3-1-k1") is None or _value(plan, "1-3-1-k1").text != "12ほげ"
+    assert core_plan(m.Plan.objects.get(pk=plan.pk)).indicator_by_id["1-3-1-k1"]  # the plan still reads

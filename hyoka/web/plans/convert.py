@@ -4,15 +4,20 @@ The web layer never parses a value or computes a rate itself: it writes the rows
 the `hyoka/1` document the core already validates (``plan_from_dict``) and hands the
 result to ``evaluate``. Building through the document also makes DB → file → DB lossless
 by construction, which the round-trip tests check on every sample plan.
+
+Reading and parsing a plan costs far more than any page does with it, so a computed plan
+is built once per revision and kept (``computed``: in the process and in the shared
+cache); a saved value carries it to the next revision instead of a new read.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError
@@ -21,153 +26,215 @@ from ...core.model import Node as CoreNode
 from ...core.model import Plan as CorePlan
 from ...core.model import Series as CoreSeries
 from ...core.rules import parse_rules
-from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict
+from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict, value_from_dict
 from ..accounts.models import Department
+from . import computed
 from . import models as m
-
-_CACHE_SIZE = 16
+from .computed import Computed, Key, Step
 
 
 def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v not in ("", None, [], {})}
 
 
-def _years(rows: Any, out: Any) -> dict[str, Any]:
-    return {str(r.year): out(r) for r in sorted(rows, key=lambda r: r.year)}
-
-
 def document(plan: m.Plan) -> dict[str, Any]:
-    """The `hyoka/1` document of a stored plan, read with one query per table."""
-    nodes = list(m.Node.objects.filter(plan=plan).select_related("parent").order_by("position"))
-    texts: dict[int, list[m.NodeText]] = defaultdict(list)
-    for t in m.NodeText.objects.filter(node__plan=plan):
-        texts[t.node_id].append(t)
-    reviews: dict[int, list[m.Review]] = defaultdict(list)
-    for rv in m.Review.objects.filter(node__plan=plan):
-        reviews[rv.node_id].append(rv)
-    indicators = list(m.Indicator.objects.filter(plan=plan).select_related("node").order_by("position"))
-    series: dict[int, list[m.Series]] = defaultdict(list)
-    for s in m.Series.objects.filter(indicator__plan=plan).order_by("position"):
-        series[s.indicator_id].append(s)
-    targets: dict[int, list[m.Target]] = defaultdict(list)
-    for t in m.Target.objects.filter(series__indicator__plan=plan):
-        targets[t.series_id].append(t)
-    values: dict[int, list[m.Value]] = defaultdict(list)
-    for v in m.Value.objects.filter(series__indicator__plan=plan):
-        values[v.series_id].append(v)
-    spec = m.RuleSetVersion.objects.filter(plan=plan).order_by("-version").values_list("spec", flat=True)[0]
+    """The `hyoka/1` document of a stored plan."""
+    return documents([plan])[plan.pk]
 
-    def series_doc(s: m.Series) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": s.name, "unit": s.unit, "direction": s.direction}
-        if s.label:
-            out["label"] = s.label
-        if s.formula:
-            out["formula"] = s.formula
-        if s.baseline_value is not None:
-            out["baseline"] = {"value": s.baseline_value} | _drop_empty({"year": s.baseline_year, "note": s.baseline_note})
-        out["targets"] = _years(targets[s.pk], lambda t: t.text)
-        out["values"] = _years(values[s.pk], value_doc)
-        if s.note:
-            out["note"] = s.note
+
+def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
+    """The `hyoka/1` documents of stored plans by primary key, read with one query per table for all of them.
+
+    Rows are read as tuples, not model instances: building ten thousand model objects cost
+    more than the queries themselves, and the documents are all that is kept. They are
+    ordered by the foreign key's id, not by the related model (whose ordering would join
+    its table for nothing): only the order within one plan, indicator or series matters.
+    """
+    pks = [p.pk for p in plans]
+    nodes: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    node_keys: dict[int, str] = {}
+    for n in m.Node.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
+        nodes[n["plan_id"]].append(n)
+        node_keys[n["id"]] = n["key"]
+    texts: dict[int, dict[int, NodeTexts]] = defaultdict(dict)
+    for node_id, year, results, issues, summary, funding in (
+        m.NodeText.objects.filter(node__plan__in=pks)
+        .order_by("node_id", "year")
+        .values_list("node_id", "year", "results", "issues", "summary", "funding")
+    ):
+        texts[node_id][year] = NodeTexts(results, issues, summary, funding)
+    reviews: dict[int, dict[int, Review]] = defaultdict(dict)
+    for node_id, year, grade, comments, answer in (
+        m.Review.objects.filter(node__plan__in=pks)
+        .order_by("node_id", "year")
+        .values_list("node_id", "year", "grade", "comments", "answer")
+    ):
+        reviews[node_id][year] = Review(grade, comments, answer)
+    indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for i in m.Indicator.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
+        indicators[i["plan_id"]].append(i)
+    series: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for s in m.Series.objects.filter(indicator__plan__in=pks).order_by("indicator_id", "position").values():
+        series[s["indicator_id"]].append(s)
+    targets: dict[int, dict[str, str]] = defaultdict(dict)
+    for series_id, year, text in (
+        m.Target.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values_list("series_id", "year", "text")
+    ):
+        targets[series_id][str(year)] = text
+    values: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for v in (
+        m.Value.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values("series_id", "year", *VALUE_FIELDS)
+    ):
+        values[v["series_id"]][str(v["year"])] = value_doc(v)
+    specs: dict[int, Any] = {}
+    for plan_id, spec in m.RuleSetVersion.objects.filter(plan__in=pks).order_by("plan_id", "-version").values_list("plan_id", "spec"):
+        specs.setdefault(plan_id, spec)
+    cycles: dict[int, dict[int, Cycle]] = defaultdict(dict)
+    for plan_id, year, status, due in (
+        m.Cycle.objects.filter(plan__in=pks).order_by("plan_id", "-year").values_list("plan_id", "year", "status", "due")
+    ):
+        cycles[plan_id][year] = Cycle(status, due)
+
+    def series_doc(s: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": s["name"], "unit": s["unit"], "direction": s["direction"]}
+        if s["label"]:
+            out["label"] = s["label"]
+        if s["formula"]:
+            out["formula"] = s["formula"]
+        if s["baseline_value"] is not None:
+            out["baseline"] = {"value": s["baseline_value"]} | _drop_empty({"year": s["baseline_year"], "note": s["baseline_note"]})
+        out["targets"] = targets[s["id"]]
+        out["values"] = values[s["id"]]
+        if s["note"]:
+            out["note"] = s["note"]
         return out
 
-    def indicator_doc(i: m.Indicator) -> dict[str, Any]:
-        own, *parts = series[i.pk]
+    def indicator_doc(i: dict[str, Any]) -> dict[str, Any]:
+        own, *parts = series[i["id"]]
         return (
             {
-                "id": i.key,
-                "node": i.node.key,
-                "kind": i.kind,
-                "aggregation": i.aggregation,
-                "period_basis": i.period_basis,
+                "id": i["key"],
+                "node": node_keys[i["node_id"]],
+                "kind": i["kind"],
+                "aggregation": i["aggregation"],
+                "period_basis": i["period_basis"],
             }
             | series_doc(own)
             | _drop_empty(
                 {
-                    "final_target_year": i.final_target_year,
-                    "departments": i.departments,
-                    "footnotes": i.footnotes,
-                    "added_in": i.added_in,
-                    "weight": i.weight,
-                    "parts": [{"id": p.part, **series_doc(p)} for p in parts],
+                    "final_target_year": i["final_target_year"],
+                    "departments": i["departments"],
+                    "footnotes": i["footnotes"],
+                    "added_in": i["added_in"],
+                    "weight": i["weight"],
+                    "parts": [{"id": p["part"], **series_doc(p)} for p in parts],
                 }
             )
-            | i.extras
+            | i["extras"]
         )
 
-    def core_node(n: m.Node) -> CoreNode:
+    def core_node(n: dict[str, Any]) -> CoreNode:
         return CoreNode(
-            id=n.key,
-            level=n.level,
-            name=n.name,
-            parent=n.parent.key if n.parent else None,
-            number=n.number,
-            description=n.description,
-            departments=n.departments,
-            tags=n.tags,
-            status=n.status,
-            note=n.note,
-            texts={t.year: NodeTexts(t.results, t.issues, t.summary, t.funding) for t in texts[n.pk]},
-            reviews={r.year: Review(r.grade, r.comments, r.answer) for r in reviews[n.pk]},
-            projects=[Project(p["name"], p.get("departments", []), p.get("tags", [])) for p in n.projects],
-            activities=n.activities,
-            extras=n.extras,
+            id=n["key"],
+            level=n["level"],
+            name=n["name"],
+            parent=node_keys[n["parent_id"]] if n["parent_id"] else None,
+            number=n["number"],
+            description=n["description"],
+            departments=n["departments"],
+            tags=n["tags"],
+            status=n["status"],
+            note=n["note"],
+            texts=texts[n["id"]],
+            reviews=reviews[n["id"]],
+            projects=[Project(p["name"], p.get("departments", []), p.get("tags", [])) for p in n["projects"]],
+            activities=n["activities"],
+            extras=n["extras"],
         )
 
-    head = CorePlan(
-        id=plan.key,
-        name=plan.name,
-        organization=Organization(plan.organization_name, plan.organization_code),
-        period_start=plan.period_start,
-        period_end=plan.period_end,
-        levels=list(plan.levels),
-        rules=parse_rules(spec, f"{plan.key}:rules"),
-        rules_spec=spec,
-        description=plan.description,
-        cycles={c.year: Cycle(c.status, c.due) for c in plan.cycles.all()},
-        extras=plan.extras,
-    )
-    doc = plan_to_dict(head)
-    doc["nodes"] = [node_to_dict(core_node(n)) for n in nodes]
-    doc["indicators"] = [indicator_doc(i) for i in indicators]
-    return doc
+    out = {}
+    for plan in plans:
+        head = CorePlan(
+            id=plan.key,
+            name=plan.name,
+            organization=Organization(plan.organization_name, plan.organization_code),
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+            levels=list(plan.levels),
+            rules=parse_rules(specs[plan.pk], f"{plan.key}:rules"),
+            rules_spec=specs[plan.pk],
+            description=plan.description,
+            cycles=cycles[plan.pk],
+            extras=plan.extras,
+        )
+        doc = plan_to_dict(head)
+        doc["nodes"] = [node_to_dict(core_node(n)) for n in nodes[plan.pk]]
+        doc["indicators"] = [indicator_doc(i) for i in indicators[plan.pk]]
+        out[plan.pk] = doc
+    return out
 
 
-def value_doc(v: m.Value) -> dict[str, Any]:
-    return {"value": v.text} | _drop_empty(
+VALUE_FIELDS = ("text", "status", "expected", "note", "judgement", "judgement_reason")  # what a value row puts in the plan
+
+
+def value_doc(v: dict[str, Any]) -> dict[str, Any]:
+    """A stored value (a row's fields by name) as the `hyoka/1` value object."""
+    return {"value": v["text"]} | _drop_empty(
         {
-            "status": v.status,
-            "expected": v.expected,
-            "note": v.note,
-            "judgement": v.judgement,
-            "judgement_reason": v.judgement_reason,
+            "status": v["status"],
+            "expected": v["expected"],
+            "note": v["note"],
+            "judgement": v["judgement"],
+            "judgement_reason": v["judgement_reason"],
         }
     )
 
 
-@dataclass
-class _Computed:
-    """A stored plan as the core sees it, and its evaluations, for one revision of the plan.
+def _read(plans: Sequence[m.Plan]) -> dict[Key, Computed]:
+    """Build plans from their rows, each keyed by the revision its rows were read at.
 
-    Kept together so that every page sees one set of core objects (an evaluation's series
-    *are* the plan's series), and dropped together when the plan changes.
+    On PostgreSQL the rows are read in one repeatable-read snapshot, together with the
+    revisions, so a save committed meanwhile is wholly in a plan or wholly out of it and
+    the plan is filed under the revision it really has (not the one the caller read before).
     """
+    outermost = not connection.in_atomic_block  # inside a caller's transaction, its snapshot is the one read
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        revisions = dict(m.Plan.objects.filter(pk__in=[p.pk for p in plans]).values_list("pk", "revision"))
+        docs = documents(plans)
+        built = {}
+        for plan in plans:
+            plan.revision = revisions[plan.pk]  # the rest of the request asks for what it was shown
+            key = (plan.pk, plan.revision)
+            built[key] = Computed(plan_from_dict(docs[plan.pk], where=plan.key))
+            computed.keep(key, built[key])
+    return built
 
-    plan: CorePlan
-    evaluations: dict[int, Evaluation] = field(default_factory=dict)
+
+MAX_STEPS = 20  # saves followed one after another before a plan is read from its rows again
 
 
-_cache: dict[tuple[int, str], _Computed] = {}
+def _known(key: Key, depth: int = 0) -> Computed | None:
+    """The computed plan of *key* without reading rows: kept here or shared, or followed from the revision before."""
+    found = computed.lookup(key)
+    if found is None or isinstance(found, Computed):
+        return found
+    if depth >= MAX_STEPS:
+        return None
+    base = _known((key[0], found.before), depth + 1)
+    if base is None:
+        return None
+    after = Computed(_followed(base.plan, found))
+    computed.keep(key, after, share=False)
+    return after
 
 
-def _computed(plan: m.Plan) -> _Computed:
-    key = (plan.pk, plan.revision)
-    found = _cache.get(key)
+def _computed(plan: m.Plan) -> Computed:
+    found = _known((plan.pk, plan.revision))
     if found is None:
-        found = _Computed(plan_from_dict(document(plan), where=plan.key))
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = found
+        (found,) = _read([plan]).values()
     return found
 
 
@@ -179,13 +246,57 @@ def core_plan(plan: m.Plan) -> CorePlan:
     return _computed(plan).plan
 
 
+def core_plans(plans: Sequence[m.Plan]) -> list[CorePlan]:
+    """``core_plan`` of many plans, with one query per table for all that are not computed yet."""
+    keys = [(p.pk, p.revision) for p in plans]
+    found = {k: c for k in keys if (c := _known(k)) is not None}
+    missing = [p for p, k in zip(plans, keys, strict=True) if k not in found]
+    built = {pk: c for (pk, _revision), c in _read(missing).items()} if missing else {}
+    return [found[k].plan if k in found else built[k[0]].plan for k in keys]
+
+
 def evaluation(plan: m.Plan, year: int) -> Evaluation:
     """``evaluate`` of the stored plan, computed once per revision and year; its ``.plan`` is ``core_plan(plan)``."""
-    computed = _computed(plan)
-    found = computed.evaluations.get(year)
-    if found is None:
-        found = computed.evaluations[year] = evaluate(computed.plan, year)
-    return found
+    found = _computed(plan)
+    result = found.evaluations.get(year)
+    if result is None:
+        result = found.evaluations[year] = evaluate(found.plan, year)
+    return result
+
+
+def follow_value(plan: m.Plan, before: str, indicator_key: str, part: str, year: int, stored: dict[str, Any] | None) -> None:
+    """File the plan of *plan*'s new revision, which differs from revision *before* by one value only.
+
+    A department saving a value would otherwise make the next page, in every process, read
+    and parse the whole plan again. *stored* is the value row's fields (``VALUE_FIELDS``),
+    None when the value was removed.
+    """
+    step = Step(before, indicator_key, part, year, stored)
+    computed.keep_step((plan.pk, plan.revision), step)
+    base = _known((plan.pk, before))
+    if base is not None:
+        computed.keep((plan.pk, plan.revision), Computed(_followed(base.plan, step)), share=False)
+
+
+def _followed(core: CorePlan, step: Step) -> CorePlan:
+    """*core* with the value of *step*, as a fresh read of the rows would give it.
+
+    The value is made from its stored fields by the function the plan file's reader uses,
+    and everything else is shared with *core* (both are read-only); the tests compare the
+    result with a fresh read after random saves.
+    """
+    indicator = core.indicator_by_id[step.indicator]
+    series = next(p for p in indicator.parts if p.id == step.part) if step.part else indicator
+    values = dict(series.values)
+    if step.stored is None:
+        values.pop(step.year, None)
+    else:
+        place = f"indicators[{step.indicator}]" + (f".parts[{step.part}]" if step.part else "") + f".values.{step.year}"
+        values[step.year] = value_from_dict(value_doc(step.stored), place, qualitative=series.qualitative, rules=core.rules)
+    changed = replace(series, values=values)
+    if step.part:
+        changed = replace(indicator, parts=[changed if p is series else p for p in indicator.parts])
+    return replace(core, indicators=[changed if i is indicator else i for i in core.indicators])
 
 
 def touch(plan: m.Plan) -> None:

@@ -18,13 +18,13 @@ from ...core.model import Series as CoreSeries
 from ...core.model import Status
 from ...core.model import Value as CoreValue
 from ...core.values import Kind
-from ...formats.hyoka1 import plan_from_dict, value_from_dict
+from ...formats.hyoka1 import check_unit, plan_from_dict, value_from_dict
 from ..accounts.models import User
 from ..history.models import ChangeKind
 from ..history.record import record
 from . import models as m
 from .conflicts import answer_token, check, lock_plan, review_token, row_value_token, targets_token, texts_token
-from .convert import core_plan, document, touch
+from .convert import VALUE_FIELDS, core_plan, document, follow_value, touch
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,18 @@ def core_series(series: m.Series) -> CoreSeries:
 def check_value(series: m.Series, year: int, entered: ValueInput) -> CoreValue:
     """The value as the core understands it; InputError (with the place) if it cannot be understood."""
     core = core_plan(series.indicator.plan)
-    return value_from_dict(
-        entered.spec(),
-        series_place(series.indicator.key, series.part, year),
-        qualitative=core_series(series).qualitative,
-        rules=core.rules,
-    )
+    if not series.part and core.indicator_by_id[series.indicator.key].parts:
+        # Stored, it would make the whole plan unreadable (the plan file's rule: values live in the parts).
+        raise InputError.one(
+            series_place(series.indicator.key, series.part, year),
+            "部分（parts）のある指標の値は各部分に書いてください",
+            "an indicator with parts keeps its values in the parts",
+        )
+    place = series_place(series.indicator.key, series.part, year)
+    held = core_series(series)
+    value = value_from_dict(entered.spec(), place, qualitative=held.qualitative, rules=core.rules)
+    check_unit(value, held.unit, f"{place}.value")  # 「12ほげ」 would make the whole plan unreadable too
+    return value
 
 
 def shown(text: str, status: str, expected: str | None) -> str:
@@ -127,6 +133,7 @@ def save_value(
     """
     plan = series.indicator.plan
     lock_plan(plan)
+    before = plan.revision
     row = m.Value.objects.select_for_update().filter(series=series, year=year).first()
     old = value_shown(row)
     subject = series_subject(series, year, ChangeKind.VALUE)
@@ -160,6 +167,8 @@ def save_value(
     record_series_change(series, year, ChangeKind.VALUE, user, old, new, why)
     if mark_changed:
         touch(plan)
+        fields = None if blank else {f: getattr(new_row, f) for f in VALUE_FIELDS}
+        follow_value(plan, before, series.indicator.key, series.part, year, fields)
     return True
 
 

@@ -1,9 +1,10 @@
 """The public site of the stored plans, shared by the public pages and the read-only API.
 
 Only plans with at least one published cycle are public: a plan still being entered is
-nobody's business yet. Each plan is read from the database afresh (not from the
-editors' cache) whenever its revision or its cycles change, and then goes through the
-same published copy as ``hyoka publish``, so the web shows exactly the static site.
+nobody's business yet. Each plan goes through the same published copy as ``hyoka publish``,
+so the web shows exactly the static site. A plan's published copy is kept while its
+revision and its cycles' statuses stay the same, so a change to one plan rebuilds that
+plan only, and the plans to rebuild are read together (one query per table).
 """
 
 from __future__ import annotations
@@ -12,16 +13,20 @@ import threading
 
 from ...core.model import Plan as CorePlan
 from ...formats.hyoka1 import plan_from_dict
+from ...site.plansite import PlanSite
 from ...site.published import PUBLISHED
 from ...site.render import Site
 from ..plans import models as m
-from ..plans.convert import document
+from ..plans.convert import core_plans, documents
+
+PlanState = tuple[int, str, tuple[tuple[int, str], ...]]  # pk, revision, (year, status) of each cycle
 
 _lock = threading.Lock()
-_cache: dict[tuple[object, ...], Site] = {}
+_site: dict[tuple[PlanState, ...], Site] = {}
+_published: dict[PlanState, PlanSite] = {}
 
 
-def _state() -> tuple[tuple[int, str, tuple[tuple[int, str], ...]], ...]:
+def _state() -> tuple[PlanState, ...]:
     """What the public site depends on: each plan's revision and its cycles' statuses."""
     cycles: dict[int, list[tuple[int, str]]] = {}
     for plan_id, year, status in m.Cycle.objects.values_list("plan_id", "year", "status").order_by("plan_id", "year"):
@@ -30,19 +35,35 @@ def _state() -> tuple[tuple[int, str, tuple[tuple[int, str], ...]], ...]:
     return tuple((pk, revision, tuple(cycles.get(pk, []))) for pk, revision in rows)
 
 
-def _plan(pk: int) -> CorePlan:
-    row = m.Plan.objects.get(pk=pk)
-    return plan_from_dict(document(row), where=row.key)
+def _plans(states: list[PlanState]) -> list[CorePlan]:
+    """The stored plans as they are in *states*.
+
+    The editors' computed plans are used when their cycles are the ones in *states*; a
+    cycle's status changed without a new revision (by hand in the database) is read afresh,
+    so what the public sees never depends on a write path remembering to renew the revision.
+    """
+    rows = {r.pk: r for r in m.Plan.objects.filter(pk__in=[pk for pk, _r, _c in states])}
+    for row, (_pk, revision, _cycles) in zip((rows[s[0]] for s in states), states, strict=True):
+        row.revision = revision
+    cores = core_plans([rows[pk] for pk, _r, _c in states])
+    stale = [s for s, core in zip(states, cores, strict=True) if sorted((y, c.status) for y, c in core.cycles.items()) != list(s[2])]
+    fresh = documents([rows[pk] for pk, _r, _c in stale])
+    by_pk = {pk: plan_from_dict(fresh[pk], where=rows[pk].key) for pk, _r, _c in stale}
+    return [by_pk.get(s[0], core) for s, core in zip(states, cores, strict=True)]
 
 
 def public_site() -> Site:
     """The site of every plan with a published cycle, rebuilt only when one of them changed."""
-    state = _state()
-    public = tuple(s for s in state if any(status == PUBLISHED for _year, status in s[2]))
+    public = tuple(s for s in _state() if any(status == PUBLISHED for _year, status in s[2]))
     with _lock:
-        site = _cache.get(public)
+        site = _site.get(public)
         if site is None:
-            site = Site([_plan(pk) for pk, _revision, _cycles in public])
-            _cache.clear()
-            _cache[public] = site
+            missing = [s for s in public if s not in _published]
+            built = dict(zip(missing, (PlanSite.of(p) for p in _plans(missing)), strict=True)) if missing else {}
+            kept = {s: _published.get(s) or built[s] for s in public}
+            _published.clear()
+            _published.update(kept)
+            site = Site.of([kept[s] for s in public])
+            _site.clear()
+            _site[public] = site
     return site
