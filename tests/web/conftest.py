@@ -13,7 +13,9 @@ from django.test import Client
 
 from hyoka.samples import load_sample, sample_names
 from hyoka.web.accounts.models import Department, Role, User
-from hyoka.web.plans.convert import store_plan
+from hyoka.web.plans import models as m
+from hyoka.web.plans.convert import store_plan, touch
+from hyoka.web.workflow.models import Submission, SubmissionStatus
 
 SAMPLES = tuple(sample_names())
 PASSWORD = "correct-horse-battery-9"
@@ -67,3 +69,19 @@ def client_for(db):
 def password() -> str:
     """The password of every account in ACCOUNTS (browser tests log in through the form)."""
     return PASSWORD
+
+
+@pytest.fixture
+def open_cycle(db: None) -> m.Plan:
+    """kanagawa-sousei-3 with FY2025 open for entry and one department's submission waiting for a decision."""
+    plan = m.Plan.objects.get(key="kanagawa-sousei-3")
+    m.Cycle.objects.create(plan=plan, year=2025, status=m.CycleStatus.OPEN, due="2026-05-29")
+    Submission.objects.create(
+        plan=plan,
+        year=2025,
+        department=Department.objects.get_or_create(name="政策局")[0],
+        status=SubmissionStatus.SUBMITTED,
+        submitted_at="2026-05-01T10:00:00+09:00",
+    )
+    touch(plan)
+    return plan
