@@ -34,6 +34,7 @@ RESPONSES = [
     ("error 404", "planner", "/plans/nowhere/", 404),
     ("error 403", "planner", "/audit/", 403),
     ("error 405", "planner", "/plans/kanagawa-sousei-3/submit/", 405),
+    ("error 400", "planner", "/plans/kanagawa-sousei-3/?year=%00", 400),
     ("admin page", "admin", "/admin/", 200),
     ("static file", None, "/static/hyoka/hyoka.css", 200),
 ]

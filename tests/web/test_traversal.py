@@ -83,6 +83,14 @@ def test_downloads(client_for: Callable[[str], Client], path: str) -> None:
     _check(c, f"/plans/{path}/opendata.zip")
 
 
+@pytest.mark.parametrize(
+    "url", ["/plans/x%00y/", "/plans/hiratsuka-juten%00/export.json", "/public/index.html%00", "/api/v1/plans/kanagawa-dx%00"]
+)
+def test_a_nul_byte_in_a_path_is_a_400(client_for: Callable[[str], Client], url: str) -> None:
+    """PostgreSQL refuses NUL in any string, so a lookup by such a key would be a database error: refused first."""
+    _check(client_for("planner"), url, (400,))
+
+
 def test_the_markers_would_be_seen(anonymous: Client) -> None:
     """The control: the settings file really holds what the test looks for, so an absent marker means no leak."""
     text = Path(settings_module.__file__).read_bytes()
