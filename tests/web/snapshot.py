@@ -37,6 +37,14 @@ TABLES: tuple[type[Model], ...] = (
 )
 
 
+NAMES = (*(t.__name__ for t in TABLES), "User")
+
+
+def changed(before: tuple[str, ...], after: tuple[str, ...]) -> set[str]:
+    """The tables whose rows differ between two snapshots."""
+    return {name for name, a, b in zip(NAMES, before, after, strict=True) if a != b}
+
+
 def snapshot() -> tuple[str, ...]:
     """A digest per table, and the users without their last login (which a refused request may well update)."""
     digests = [hashlib.sha256(repr(list(t.objects.order_by("pk").values_list())).encode()).hexdigest() for t in TABLES]
