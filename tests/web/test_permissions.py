@@ -400,3 +400,23 @@ def test_department_cannot_apply_an_upload_touching_another_department(open_cycl
     response = _apply(OTHER_INDICATOR)(client_for("sangyo"), open_cycle)
     assert response.status_code == 403
     assert not _changed(before)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+def test_every_write_needs_the_csrf_token(open_cycle: m.Plan, endpoint: Endpoint) -> None:
+    """A role allowed to write, posting from another site (no CSRF token): 403 and nothing changed."""
+    role = sorted(endpoint.allowed)[0]
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(User.objects.get(username=role))
+    before = snapshot()
+    response = endpoint.request(c, open_cycle)
+    print(f"{endpoint.name} as {role} without a CSRF token: {response.status_code}")
+    assert response.status_code == 403
+    assert not _changed(before)
+
+
+def test_the_login_form_needs_the_csrf_token(password: str, db: None) -> None:
+    """Login CSRF: another site cannot sign a visitor in under the attacker's account."""
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "planner", "password": password})
+    print(f"login without a CSRF token: {response.status_code}")
+    assert response.status_code == 403
