@@ -41,6 +41,52 @@ def grouped(value: Decimal) -> str:
 
 
 @dataclass(frozen=True)
+class ChartWords:
+    """The words a chart draws around the plan's own content, so an English page frames the
+    (Japanese) indicator names with English legends, axes and descriptions."""
+
+    actual: str = "実績値"
+    estimate: str = "見込値"
+    target: str = "目標値"
+    estimate_mark: str = "(見込)"
+    parenthesis: str = "（{}）"
+    no_unit: str = "値"
+    calendar_year: str = "年"
+    fiscal_year: str = "年度"
+    count: str = "{}件"
+    trend: str = "{title}の推移。{years}。"
+    year_said: str = "{year}年: {said}"
+    actual_said: str = "実績 {value}"
+    estimate_said: str = "実績（見込） {value}"
+    target_said: str = "目標 {value}"
+    distribution: str = "{title}: {rows}。"
+    comma: str = "、"
+    full_stop: str = "。"
+
+
+JAPANESE_WORDS = ChartWords()
+ENGLISH_WORDS = ChartWords(
+    actual="Actual",
+    estimate="Estimate",
+    target="Target",
+    estimate_mark=" (est.)",
+    parenthesis="({})",
+    no_unit="Value",
+    calendar_year="Year",
+    fiscal_year="Fiscal year",
+    count="{}",
+    trend="{title}: targets and actuals. {years}.",
+    year_said="{year}: {said}",
+    actual_said="actual {value}",
+    estimate_said="actual (estimate) {value}",
+    target_said="target {value}",
+    distribution="{title}: {rows}.",
+    comma=", ",
+    full_stop=". ",
+)
+
+
+@dataclass(frozen=True)
 class Point:
     year: int
     actual: Decimal | None = None
@@ -107,7 +153,7 @@ def label(x: Fraction | int, y: Fraction | int, text: str, anchor: str = "middle
     return f'<text x="{_px(Fraction(x) - shift)}" y="{_px(y)}"{size_attr}{attrs}>{escape(text)}</text>'
 
 
-def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: list[Point]) -> str:
+def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: list[Point], words: ChartWords = JAPANESE_WORDS) -> str:
     """Actuals as bars (estimates lighter), targets as a dashed line with markers."""
     titles = wrap(title, 320, 10)
     shift = TITLE_LINE * (len(titles) - 1)
@@ -121,8 +167,8 @@ def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: l
         return top + plot_h - (Fraction(v) - low) / (high - low) * plot_h
 
     slot = Fraction(plot_w, max(1, len(points)))
-    out = _open(chart_id, width, height, titles, title, series_words(title, unit, points))
-    out.append(_legend(left, 26 + shift))
+    out = _open(chart_id, width, height, titles, title, series_words(title, unit, points, words))
+    out.append(_legend(left, 26 + shift, words))
     tick = low
     while tick <= high:
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{_px(y(tick))}" y2="{_px(y(tick))}" stroke="{GRID}" stroke-width="0.5"/>')
@@ -138,7 +184,7 @@ def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: l
             top_y, bar_h = min(y(p.actual), zero), abs(y(p.actual) - zero)
             fill = ESTIMATE if p.estimate else ACTUAL
             out.append(f'<rect x="{_px(cx - bar_w / 2)}" y="{_px(top_y)}" width="{_px(bar_w)}" height="{_px(bar_h)}" fill="{fill}"/>')
-            text = grouped(p.actual) + ("(見込)" if p.estimate else "")
+            text = grouped(p.actual) + (words.estimate_mark if p.estimate else "")
             out.append(label(cx, top_y - 3, text, attrs=f' fill="{ACTUAL}"'))
         if p.target is not None:
             targets.append((cx, y(p.target), p.target, p.actual is not None))
@@ -152,45 +198,56 @@ def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: l
         out.append(label(where[0], where[1], grouped(v), where[2], attrs=f' fill="{TARGET}"'))
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{_px(zero)}" y2="{_px(zero)}" stroke="{AXIS}" stroke-width="0.8"/>')
     out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="{AXIS}" stroke-width="0.8"/>')
-    out.append(label(left + plot_w // 2, height - 6, f"（{year_axis}）"))
-    out.append(f'<text x="6" y="{top - 4}">（{escape(unit or "値")}）</text>')
+    out.append(label(left + plot_w // 2, height - 6, words.parenthesis.format(year_axis)))
+    out.append(f'<text x="6" y="{top - 8}">{escape(words.parenthesis.format(unit or words.no_unit))}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _legend(x: int, y: int) -> str:
-    """The three keys as one text, spaced with full-width blanks to leave room for the swatches
+def _legend(x: int, y: int, words: ChartWords) -> str:
+    """The three keys as one text whose parts are placed after the swatches
     (each <text> costs the PDF about a millisecond to draw, a hundred charts over)."""
-    gap = "\u3000"
+    em = 8
+    first = x + 12
+    second = first + text_width(words.actual, em) + 3 * em
+    third = second + text_width(words.estimate, em) + 4 * em
+    keys = (
+        f'<tspan x="{_px(at)}">{escape(word)}</tspan>'
+        for at, word in ((first, words.actual), (second, words.estimate), (third, words.target))
+    )
     return (
-        f'<g font-size="8"><rect x="{x}" y="{y - 7}" width="9" height="7" fill="{ACTUAL}"/>'
-        f'<rect x="{x + 48}" y="{y - 7}" width="9" height="7" fill="{ESTIMATE}"/>'
-        f'<line x1="{x + 96}" x2="{x + 112}" y1="{y - 3}" y2="{y - 3}" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="4 2"/>'
-        f'<text x="{x + 12}" y="{y}">実績値{gap * 3}見込値{gap * 4}目標値</text></g>'
+        f'<g font-size="{em}"><rect x="{x}" y="{y - 7}" width="9" height="7" fill="{ACTUAL}"/>'
+        f'<rect x="{_px(second - 12)}" y="{y - 7}" width="9" height="7" fill="{ESTIMATE}"/>'
+        f'<line x1="{_px(third - 20)}" x2="{_px(third - 4)}" y1="{y - 3}" y2="{y - 3}" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="4 2"/>'
+        f'<text y="{y}">{"".join(keys)}</text></g>'
     )
 
 
-def series_words(title: str, unit: str, points: list[Point]) -> str:
+def series_words(title: str, unit: str, points: list[Point], words: ChartWords = JAPANESE_WORDS) -> str:
     """What a series chart shows, in words: its <desc> and its alternative text."""
     parts = []
     for p in points:
         said = []
         if p.actual is not None:
-            said.append(f"実績{'（見込）' if p.estimate else ''} {grouped(p.actual)}{unit}")
+            said.append((words.estimate_said if p.estimate else words.actual_said).format(value=f"{grouped(p.actual)}{unit}"))
         if p.target is not None:
-            said.append(f"目標 {grouped(p.target)}{unit}")
+            said.append(words.target_said.format(value=f"{grouped(p.target)}{unit}"))
         if said:
-            parts.append(f"{p.year}年: {'、'.join(said)}")
-    return f"{title}の推移。" + "。".join(parts) + "。"
+            parts.append(words.year_said.format(year=p.year, said=words.comma.join(said)))
+    return words.trend.format(title=title, years=words.full_stop.join(parts))
 
 
-def distribution_words(title: str, rows: list[tuple[str, int, str]]) -> str:
+def _count(count: int, share: str, words: ChartWords) -> str:
+    return words.count.format(count) + (words.parenthesis.format(share) if share else "")
+
+
+def distribution_words(title: str, rows: list[tuple[str, int, str]], words: ChartWords = JAPANESE_WORDS) -> str:
     """What a distribution chart shows, in words: its <desc> and its alternative text."""
-    words = "、".join(f"{name} {count}件{f'（{share}）' if share else ''}" for name, count, share in rows)
-    return f"{title}: {words}。"
+    said = words.comma.join(f"{name} {_count(count, share, words)}" for name, count, share in rows)
+    return words.distribution.format(title=title, rows=said)
 
 
-def distribution_chart(chart_id: str, title: str, rows: list[tuple[str, int, str]]) -> str:
+def distribution_chart(chart_id: str, title: str, rows: list[tuple[str, int, str]], words: ChartWords = JAPANESE_WORDS) -> str:
     """Horizontal bars: (label, count, share text) for each grade or judgement."""
     label_w = 12 + math.ceil(max([Fraction(60), *(text_width(name, 9) for name, _c, _s in rows)]))
     bar_max, row_h = 220, 20
@@ -199,14 +256,13 @@ def distribution_chart(chart_id: str, title: str, rows: list[tuple[str, int, str
     shift = TITLE_LINE * (len(titles) - 1)
     height = 30 + shift + row_h * len(rows) + 10
     most = max([1, *(count for _l, count, _s in rows)])
-    out = _open(chart_id, width, height, titles, title, distribution_words(title, rows))
+    out = _open(chart_id, width, height, titles, title, distribution_words(title, rows, words))
     for i, (name, count, share) in enumerate(rows):
         top = 26 + shift + row_h * i
         bar = Fraction(bar_max * count, most)
         out.append(label(label_w - 6, top + 12, name, "end"))
         out.append(f'<rect x="{label_w}" y="{top + 3}" width="{_px(bar)}" height="{row_h - 6}" fill="{ACTUAL}"/>')
-        text = f"{count}件" + (f"（{share}）" if share else "")
-        out.append(f'<text x="{_px(label_w + bar + 4)}" y="{top + 12}">{escape(text)}</text>')
+        out.append(f'<text x="{_px(label_w + bar + 4)}" y="{top + 12}">{escape(_count(count, share, words))}</text>')
     out.append(f'<line x1="{label_w}" x2="{label_w}" y1="{24 + shift}" y2="{height - 8}" stroke="{AXIS}" stroke-width="0.8"/>')
     out.append("</svg>")
     return "\n".join(out)

@@ -123,19 +123,21 @@ def series_points(ctx: Context, series: Series, years: list[int]) -> list[charts
     return points
 
 
-def series_charts(ctx: Context, ind: Indicator, years: list[int] | None = None, css: str = "series") -> list[Chart]:
+def series_charts(
+    ctx: Context, ind: Indicator, years: list[int] | None = None, css: str = "series", words: charts.ChartWords = charts.JAPANESE_WORDS
+) -> list[Chart]:
     """One chart per series that has a number to draw (a part gets its own chart)."""
     years = years or ctx.columns
     out = []
-    axis = "年" if ind.period_basis == "calendar" else "年度"
+    axis = words.calendar_year if ind.period_basis == "calendar" else words.fiscal_year
     for s in ind.series():
         title = ind.name if s is ind else f"{ind.name}（{s.label or s.id}）"
         points = series_points(ctx, s, years)
         if not any(p.actual is not None or p.target is not None for p in points):
             continue
         chart_id = f"chart-{ind.id}-{s.id}" if s is not ind else f"chart-{ind.id}"
-        svg = charts.series_chart(chart_id, title, s.unit, axis, points)
-        out.append(Chart(title, svg, charts.series_words(title, s.unit, points), css=css))
+        svg = charts.series_chart(chart_id, title, s.unit, axis, points, words)
+        out.append(Chart(title, svg, charts.series_words(title, s.unit, points, words), css=css))
     return out
 
 

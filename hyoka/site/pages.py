@@ -18,6 +18,7 @@ from ..core.notation import AGGREGATION_WORDS, CALENDAR_WORDS, marked_name
 from ..core.text import clean_line
 from ..reports import charts
 from ..reports.kpi import series_charts
+from .i18n import ENGLISH, chart_words
 from .plansite import PlanSite
 
 
@@ -163,8 +164,8 @@ def chart_years(ps: PlanSite, ind: Indicator) -> list[int]:
     return list(range(min(years), max(years) + 1))
 
 
-def series_blocks(ps: PlanSite, ind: Indicator) -> list[SeriesBlock]:
-    drawn = {c.title: c for c in series_charts(ps.report, ind, chart_years(ps, ind), css="series")}
+def series_blocks(ps: PlanSite, ind: Indicator, lang: str) -> list[SeriesBlock]:
+    drawn = {c.title: c for c in series_charts(ps.report, ind, chart_years(ps, ind), css="series", words=chart_words(lang))}
     blocks = []
     for series in ind.series():
         label = "" if series is ind else (series.label or series.id)
@@ -215,7 +216,7 @@ def notation(ps: PlanSite) -> list[str]:
     return lines
 
 
-def distribution(ps: PlanSite, level: str, chart_id: str) -> tuple[str, list[tuple[str, int, str]]]:
+def distribution(ps: PlanSite, level: str, chart_id: str, lang: str) -> tuple[str, list[tuple[str, int, str]]]:
     """The grade counts of *level* in the newest year, as a chart and as the rows of its table."""
     assert ps.latest is not None
     counts = ps.doc(ps.latest)["summary"]["grades"][level]["overall"]
@@ -223,7 +224,8 @@ def distribution(ps: PlanSite, level: str, chart_id: str) -> tuple[str, list[tup
         (label, n, f"{counts['shares'][label]}%" if counts["shares"].get(label) is not None else "")
         for label, n in counts["counts"].items()
     ]
-    return charts.distribution_chart(chart_id, f"{ps.latest}年度 {level}の評価", rows), rows
+    title = f"FY{ps.latest}: {level} grades" if lang == ENGLISH else f"{ps.latest}年度 {level}の評価"
+    return charts.distribution_chart(chart_id, title, rows, chart_words(lang)), rows
 
 
 def counts_under(ps: PlanSite, top_id: str) -> list[tuple[str, int]]:
@@ -247,13 +249,14 @@ def _judgement_labels(ps: PlanSite) -> dict[str, str]:
     return {b.symbol: b.label for b in rule.bands} if rule else {}
 
 
-def judgement_chart(ps: PlanSite, chart_id: str) -> str:
+def judgement_chart(ps: PlanSite, chart_id: str, lang: str) -> str:
     """The ◎○△ counts of the newest year as a chart (its table is printed beside it)."""
     assert ps.latest is not None
     counts = ps.doc(ps.latest)["summary"]["judgements"]["overall"]
     labels = _judgement_labels(ps)
     rows = [(f"{symbol} {labels[symbol]}", n, f"{counts['shares'][symbol]}%") for symbol, n in counts["counts"].items()]
-    return charts.distribution_chart(chart_id, f"{ps.latest}年度 判定の内訳", rows)
+    title = f"FY{ps.latest}: judgements" if lang == ENGLISH else f"{ps.latest}年度 判定の内訳"
+    return charts.distribution_chart(chart_id, title, rows, chart_words(lang))
 
 
 def judgement_counts(ps: PlanSite) -> dict[str, Any] | None:

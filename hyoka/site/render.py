@@ -71,7 +71,6 @@ class Site:
             raise InputError.one(", ".join(clashing), "この id はサイトの予約語です", "this plan id is reserved by the site")
         self.plans = [PlanSite.of(p) for p in plans]
         self.by_id = {ps.id: ps for ps in self.plans}
-        self._blocks: dict[tuple[str, str], list[pages.SeriesBlock]] = {}  # the same in both languages
 
     @cached_property
     def files(self) -> dict[str, Producer]:
@@ -95,12 +94,6 @@ class Site:
         return producer() if producer is not None else None
 
     # --- pages ---------------------------------------------------------------------------
-
-    def _series_blocks(self, ps: PlanSite, ind: Indicator) -> list[pages.SeriesBlock]:
-        key = (ps.id, ind.id)
-        if key not in self._blocks:
-            self._blocks[key] = pages.series_blocks(ps, ind)
-        return self._blocks[key]
 
     def _plan_pages(self, ps: PlanSite, lang: str) -> dict[str, Producer]:
         out: dict[str, Producer] = {
@@ -211,11 +204,11 @@ class Site:
             if ev.plan_grade is not None:
                 context |= {"plan_grade": ev.plan_grade, "plan_grade_explanation": explain_grade(ev.plan_grade, "plan")}
             for i, level in enumerate(ps.doc(ps.latest)["summary"]["grades"]):
-                svg, rows = pages.distribution(ps, level, f"dist-{i}")
+                svg, rows = pages.distribution(ps, level, f"dist-{i}", lang)
                 context["distributions"].append({"level": level, "svg": svg, "rows": rows})
             context["judgements"] = pages.judgement_counts(ps)
             if context["judgements"] is not None:
-                context["judgement_svg"] = pages.judgement_chart(ps, "judgements")
+                context["judgement_svg"] = pages.judgement_chart(ps, "judgements", lang)
         rule = ps.plan.rules.judgement
         labels = {b.symbol: b.label for b in rule.bands} if rule else {}
         tops = pages.node_rows(ps)
@@ -331,7 +324,7 @@ class Site:
             departments=plan.departments_of(ind),
             result=result,
             explanation=explanation,
-            blocks=self._series_blocks(ps, ind),
+            blocks=pages.series_blocks(ps, ind, lang),
             notes=pages.footnotes(ind),
             method=pages.method(ps, formulas or None),
             files=self._plan_files(ps, lang, own),

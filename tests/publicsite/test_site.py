@@ -191,3 +191,22 @@ def test_plan_homes_show_the_published_counts(site_dir):
     grades = evaluate(load_sample("kanagawa-sousei-3"), 2024).nodes.values()
     steady = sum(1 for r in grades if r.grade is not None and r.grade.label == "順調に進んでいます")
     assert f'<th scope="row">順調に進んでいます</th><td class="n">{steady}</td>' in sousei
+
+
+def _svgs(page: Path) -> list[str]:
+    return re.findall(r"<svg.*?</svg>", page.read_text(encoding="utf-8"), re.S)
+
+
+def test_charts_on_english_pages_have_english_legends_axes_and_descriptions(site_dir):
+    """The indicator's name stays as written; the chart's own words follow the page's language."""
+    page = paths.indicator_page("kanagawa-sousei-3", "3-3-1-k1")  # FY2024 is an estimate (見込値)
+    ja, en = (_svgs(site_dir / paths.in_language(page, lang)) for lang in i18n.LANGUAGES)
+    assert len(ja) == len(en) >= 1
+    for words in ("実績値", "見込値", "目標値", "（年度）", "の推移。", "(見込)"):
+        assert words in ja[0] and words not in en[0], words
+    for words in ("Actual", "Estimate", "Target", "(Fiscal year)", "targets and actuals.", "actual (estimate)", "(est.)"):
+        assert words in en[0] and words not in ja[0], words
+    home = paths.plan_home("kanagawa-dx")
+    ja_home, en_home = (" ".join(_svgs(site_dir / paths.in_language(home, lang))) for lang in i18n.LANGUAGES)
+    assert "判定の内訳" in ja_home and "件" in ja_home
+    assert "judgements" in en_home and "件" not in en_home and "判定の内訳" not in en_home

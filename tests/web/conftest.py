@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from opencycle import PLAN, YEAR
 
 from hyoka.samples import load_sample, sample_names
 from hyoka.web.accounts.models import Department, Role, User
@@ -72,16 +73,22 @@ def password() -> str:
 
 
 @pytest.fixture
-def open_cycle(db: None) -> m.Plan:
-    """kanagawa-sousei-3 with FY2025 open for entry and one department's submission waiting for a decision."""
-    plan = m.Plan.objects.get(key="kanagawa-sousei-3")
-    m.Cycle.objects.create(plan=plan, year=2025, status=m.CycleStatus.OPEN, due="2026-05-29")
+def plan(db: None) -> m.Plan:
+    """The Kanagawa strategy with FY2025 open for the departments' entries."""
+    p = m.Plan.objects.get(key=PLAN)
+    m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
+    touch(p)
+    return p
+
+
+@pytest.fixture
+def open_cycle(plan: m.Plan) -> m.Plan:
+    """The same, with one department's submission waiting for a decision (the security tests accept and return it)."""
     Submission.objects.create(
         plan=plan,
-        year=2025,
-        department=Department.objects.get_or_create(name="政策局")[0],
+        year=YEAR,
+        department=Department.objects.get(name="政策局"),
         status=SubmissionStatus.SUBMITTED,
         submitted_at="2026-05-01T10:00:00+09:00",
     )
-    touch(plan)
     return plan

@@ -8,25 +8,13 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
+from opencycle import PLAN, URL, YEAR
 
 from hyoka.web.accounts.models import User
 from hyoka.web.audit.models import AuditEvent, EventKind
 from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
-from hyoka.web.plans.convert import touch
 from hyoka.web.plans.entry import ValueInput, save_value
-
-PLAN = "kanagawa-sousei-3"
-YEAR = 2025
-URL = f"/plans/{PLAN}"
-
-
-@pytest.fixture
-def plan(db: None) -> m.Plan:
-    p = m.Plan.objects.get(key=PLAN)
-    m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
-    touch(p)
-    return p
 
 
 def _kinds(**where: object) -> list[tuple[str, str]]:

@@ -11,26 +11,14 @@ import io
 import json
 from collections.abc import Callable
 
-import pytest
 from django.test import Client
+from opencycle import PLAN, URL, YEAR
 from webforms import Form, form
 
 from hyoka.formats.hyoka1 import plan_to_dict
 from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
-from hyoka.web.plans.convert import core_plan, touch
-
-PLAN = "kanagawa-sousei-3"
-YEAR = 2025
-URL = f"/plans/{PLAN}"
-
-
-@pytest.fixture
-def plan(db: None) -> m.Plan:
-    p = m.Plan.objects.get(key=PLAN)
-    m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
-    touch(p)
-    return p
+from hyoka.web.plans.convert import core_plan
 
 
 def _open(c: Client, page: str, action_ends: str) -> Form:

@@ -7,25 +7,13 @@ import json
 import zipfile
 from collections.abc import Callable
 
-import pytest
 from django.test import Client
+from opencycle import PLAN, URL, YEAR
 from openpyxl import load_workbook
 
 from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
-from hyoka.web.plans.convert import core_plan, touch
-
-PLAN = "kanagawa-sousei-3"
-YEAR = 2025
-URL = f"/plans/{PLAN}"
-
-
-@pytest.fixture
-def plan(db: None) -> m.Plan:
-    p = m.Plan.objects.get(key=PLAN)
-    m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
-    touch(p)
-    return p
+from hyoka.web.plans.convert import core_plan
 
 
 def test_planner_downloads_the_report_in_every_format(plan: m.Plan, client_for: Callable[[str], Client]) -> None:

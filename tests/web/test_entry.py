@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from django.test import Client
+from opencycle import URL, YEAR
 
 from hyoka.core.engine import evaluate
 from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
-from hyoka.web.plans.convert import core_plan, evaluation, touch
+from hyoka.web.plans.convert import core_plan, evaluation
 from hyoka.web.workflow.models import Submission, SubmissionStatus
-
-PLAN = "kanagawa-sousei-3"
-YEAR = 2025
-URL = f"/plans/{PLAN}"
-
-
-@pytest.fixture
-def plan(db: None) -> m.Plan:
-    p = m.Plan.objects.get(key=PLAN)
-    m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
-    touch(p)
-    return p
 
 
 def _value(plan: m.Plan, indicator: str, year: int = YEAR) -> m.Value | None:
