@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages hyoka uses (fonts and pango for PDF, chromium for browser tests,
-# poppler for checking PDFs). Installs only what is missing; needs root or sudo.
+# poppler for checking PDFs, PostgreSQL for the web tests and the private cluster of the
+# fault test). Installs only what is missing; needs root or sudo.
 set -euo pipefail
 
-PACKAGES=(python3-venv fonts-noto-cjk poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2)
+PACKAGES=(python3-venv fonts-noto-cjk poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 postgresql)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

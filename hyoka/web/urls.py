@@ -12,6 +12,7 @@ from .plans.views import council, downloads, entry, pages, rules, upload
 from .workflow import views as workflow
 
 plan = "plans/<str:plan_key>/"
+handler500 = "hyoka.web.errors.server_error"
 
 urlpatterns = [
     path("", pages.home, name="home"),

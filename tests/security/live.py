@@ -98,7 +98,7 @@ class Server:
             try:
                 if requests.get(self.base + "/accounts/login/", timeout=2).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine slow to answer
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"gunicorn did not start: {(self.data_dir / 'gunicorn.log').read_text()[-2000:]}")
@@ -134,6 +134,10 @@ class Browser(requests.Session):
     def __init__(self, base: str) -> None:
         super().__init__()
         self.base = base
+        # A connection kept alive can be closed by gunicorn (after its 2 s keep-alive) just as the
+        # next request goes out on it. Browsers resend then; requests does not, so each request gets
+        # a connection of its own and a ConnectionError always means the server failed.
+        self.headers["Connection"] = "close"
 
     def login(self, username: str, password: str) -> Browser:
         self.get(self.base + "/accounts/login/", timeout=10)
@@ -146,11 +150,11 @@ class Browser(requests.Session):
         return self.post(self.base + path, data={**data, "csrfmiddlewaretoken": token}, allow_redirects=False, timeout=timeout)
 
 
-def backend_waiting_on_a_lock(url: str, timeout: float = 20) -> int:
-    """The pid of the server's PostgreSQL backend once it waits on a lock after writing a value (so mid-transaction).
+def backend_waiting_on_a_lock(url: str, timeout: float = 20, *, wrote: str = "plans_value") -> int:
+    """The pid of the server's PostgreSQL backend once it waits on a lock after writing to the table *wrote* (so mid-transaction).
 
-    An UPDATE, INSERT or DELETE of a value row takes RowExclusiveLock on plans_value; holding
-    it while blocked proves the transaction has written values it has not committed.
+    An UPDATE, INSERT or DELETE of a row takes RowExclusiveLock on its table; holding it
+    while blocked proves the transaction has written rows (values, by default) it has not committed.
     """
     name = url.rsplit("/", 1)[1]
     deadline = time.monotonic() + timeout
@@ -160,12 +164,23 @@ def backend_waiting_on_a_lock(url: str, timeout: float = 20) -> int:
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()", [name]
             ).fetchone()
             if row:
-                wrote = watcher.execute(
+                written = watcher.execute(
                     "SELECT count(*) FROM pg_locks l JOIN pg_class c ON l.relation = c.oid "
-                    "WHERE l.pid = %s AND c.relname = 'plans_value' AND l.mode = 'RowExclusiveLock' AND l.granted",
-                    [row[0]],
+                    "WHERE l.pid = %s AND c.relname = %s AND l.mode = 'RowExclusiveLock' AND l.granted",
+                    [row[0], wrote],
                 ).fetchone()[0]
-                assert wrote == 1, "the blocked transaction has written no value yet: it would not be mid-way"
+                assert written == 1, f"the blocked transaction has written nothing to {wrote} yet: it would not be mid-way"
                 return int(row[0])
             time.sleep(0.05)
     raise AssertionError("the server never reached the lock")
+
+
+def stored_value(url: str, plan: str, indicator: str, year: int) -> str | None:
+    """The text of an indicator's own value (not a part's) as the database holds it; None when there is none."""
+    with psycopg.connect(url) as db:
+        row = db.execute(
+            "SELECT v.text FROM plans_value v JOIN plans_series s ON v.series_id = s.id JOIN plans_indicator i ON s.indicator_id = i.id "
+            "JOIN plans_plan p ON i.plan_id = p.id WHERE p.key = %s AND i.key = %s AND s.part = '' AND v.year = %s",
+            [plan, indicator, year],
+        ).fetchone()
+    return None if row is None else row[0]

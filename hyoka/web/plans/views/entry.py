@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from django.contrib import messages
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -70,13 +71,25 @@ def value_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpR
             editable={"value": _("実績値"), "note": _("備考"), "why": _("変更理由")},
         )
     if changed:
-        ev = evaluation(series.indicator.plan, year)  # the plan as just saved (its new revision)
-        saved = core_series(series)
-        rate = next(r for _l, s, r in ev.indicators[indicator_key].rates if s.id == saved.id)
-        messages.success(request, _("保存しました。") + explain_rate(saved, year, rate, ev.rules))
+        messages.success(request, _("保存しました。") + _saved_rate(series, indicator_key, year))
     else:
         messages.info(request, _("変更はありません。"))
     return redirect(target)
+
+
+def _saved_rate(series: m.Series, indicator_key: str, year: int) -> str:
+    """How the saved value's rate comes about; "" when the database is lost right after the commit.
+
+    The value is committed by then: answering with an error page would tell the person
+    their save may be lost (and have them type it again) when it is not.
+    """
+    try:
+        ev = evaluation(series.indicator.plan, year)  # the plan as just saved (its new revision)
+        saved = core_series(series)
+    except DatabaseError:
+        return ""
+    rate = next(r for _l, s, r in ev.indicators[indicator_key].rates if s.id == saved.id)
+    return explain_rate(saved, year, rate, ev.rules)
 
 
 @require_POST
