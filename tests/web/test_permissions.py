@@ -188,7 +188,7 @@ class Route:
 
 P = "plans/<str:plan_key>/"
 ADMIN = frozenset({"admin"})
-PAGE = outcome()  # every signed-in user reads it; GET and POST answer alike and change nothing
+PAGE = outcome()  # every signed-in user reads it (a POST to a page that only reads is refused: NOT_ALLOWED)
 NOT_ALLOWED = outcome(405)
 PUBLIC = outcome(anonymous=200)
 PUBLIC_GONE = outcome(404, anonymous=404)
@@ -198,17 +198,17 @@ ENTRY = MANAGERS | {"sangyo"}  # 1-3-1 belongs to 産業労働局
 UPLOADERS = MANAGERS | {"sangyo", "fukushi"}
 
 ROUTES = [
-    Route("", "/", PAGE, PAGE),
+    Route("", "/", PAGE, NOT_ALLOWED),
     Route("plans/import/", "/plans/import/", NOT_ALLOWED, outcome(302, MANAGERS), ("import_plan",)),
     Route("accounts/login/", "/accounts/login/", outcome(302, anonymous=200), outcome(302, anonymous=200)),
     Route("accounts/logout/", "/accounts/logout/", NOT_ALLOWED, outcome(LOGIN)),
     Route("i18n/setlang/", "/i18n/setlang/", outcome(302, anonymous=302), outcome(302, anonymous=302)),
-    Route(P, "/plans/{plan}/", PAGE, PAGE),
-    Route(P + "nodes/<str:node_key>/", "/plans/{plan}/nodes/1-3/", PAGE, PAGE),
+    Route(P, "/plans/{plan}/", PAGE, NOT_ALLOWED),
+    Route(P + "nodes/<str:node_key>/", "/plans/{plan}/nodes/1-3/", PAGE, NOT_ALLOWED),
     Route(P + "nodes/<str:node_key>/texts/", "/plans/{plan}/nodes/1-3-1-1/texts/", outcome(allowed=ENTRY), outcome(404), ("texts",)),
     Route(P + "nodes/<str:node_key>/review/", "/plans/{plan}/nodes/1/review/", NOT_ALLOWED, outcome(404), ("review",)),
     Route(P + "nodes/<str:node_key>/answer/", "/plans/{plan}/nodes/1/answer/", NOT_ALLOWED, outcome(404), ("answer",)),
-    Route(P + "indicators/<str:indicator_key>/", "/plans/{plan}/indicators/1-3-1-k1/", PAGE, PAGE),
+    Route(P + "indicators/<str:indicator_key>/", "/plans/{plan}/indicators/1-3-1-k1/", PAGE, NOT_ALLOWED),
     Route(
         P + "indicators/<str:indicator_key>/value/",
         "/plans/{plan}/indicators/1-3-1-k1/value/",
@@ -226,22 +226,22 @@ ROUTES = [
         outcome(404, MANAGERS),
         ("target",),
     ),
-    Route(P + "summary/", "/plans/{plan}/summary/", PAGE, PAGE),
-    Route(P + "council/", "/plans/{plan}/council/", PAGE, PAGE),
-    Route(P + "history/", "/plans/{plan}/history/", PAGE, PAGE),
+    Route(P + "summary/", "/plans/{plan}/summary/", PAGE, NOT_ALLOWED),
+    Route(P + "council/", "/plans/{plan}/council/", PAGE, NOT_ALLOWED),
+    Route(P + "history/", "/plans/{plan}/history/", PAGE, NOT_ALLOWED),
     Route(P + "rules/", "/plans/{plan}/rules/", PAGE, outcome(400, MANAGERS), ("rules",)),
-    Route(P + "export.json", "/plans/{plan}/export.json", PAGE, PAGE),
-    Route(P + "report.<str:fmt>", "/plans/hiratsuka-juten/report.html?year=2024", PAGE, PAGE),
-    Route(P + "report.<str:fmt>", "/plans/hiratsuka-juten/report.exe?year=2024", outcome(404), outcome(404)),
-    Route(P + "workbook.xlsx", "/plans/{plan}/workbook.xlsx?year=2025", PAGE, PAGE),
+    Route(P + "export.json", "/plans/{plan}/export.json", PAGE, NOT_ALLOWED),
+    Route(P + "report.<str:fmt>", "/plans/hiratsuka-juten/report.html?year=2024", PAGE, NOT_ALLOWED),
+    Route(P + "report.<str:fmt>", "/plans/hiratsuka-juten/report.exe?year=2024", outcome(404), NOT_ALLOWED),
+    Route(P + "workbook.xlsx", "/plans/{plan}/workbook.xlsx?year=2025", PAGE, NOT_ALLOWED),
     Route(
         P + "workbook.xlsx",
         "/plans/{plan}/workbook.xlsx?year=2025&department=福祉子どもみらい局",
         outcome(allowed=MANAGERS | {"fukushi"}),
-        outcome(allowed=MANAGERS | {"fukushi"}),
+        NOT_ALLOWED,
     ),
-    Route(P + "opendata.zip", "/plans/{plan}/opendata.zip", PAGE, PAGE),
-    Route(P + "inbox/", "/plans/{plan}/inbox/", PAGE, PAGE),
+    Route(P + "opendata.zip", "/plans/{plan}/opendata.zip", PAGE, NOT_ALLOWED),
+    Route(P + "inbox/", "/plans/{plan}/inbox/", PAGE, NOT_ALLOWED),
     Route(P + "submit/", "/plans/{plan}/submit/", NOT_ALLOWED, outcome(404), ("submit",)),
     Route(
         P + "submissions/<int:submission_id>/decide/",
@@ -254,7 +254,7 @@ ROUTES = [
     Route(P + "cycles/close/", "/plans/{plan}/cycles/close/", NOT_ALLOWED, outcome(404, MANAGERS), ("cycle_close",)),
     Route(P + "upload/", "/plans/{plan}/upload/", outcome(allowed=UPLOADERS), outcome(302, UPLOADERS), ("upload_preview",)),
     Route(P + "upload/apply/", "/plans/{plan}/upload/apply/", NOT_ALLOWED, outcome(302, UPLOADERS), ("upload_apply_own",)),
-    Route("audit/", "/audit/?kind=denied", ADMIN_PAGE, ADMIN_PAGE),
+    Route("audit/", "/audit/?kind=denied", ADMIN_PAGE, NOT_ALLOWED),
     Route("admin/", "/admin/", ADMIN_PAGE, ADMIN_PAGE),
     Route("admin/login/", "/admin/login/", outcome(302, ADMIN, anonymous=200), outcome(200, ADMIN, anonymous=200)),
     Route("admin/logout/", "/admin/logout/", outcome(405, ADMIN), outcome(LOGIN, ADMIN)),
