@@ -6,8 +6,9 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_evaluate_benchmark_runs_and_checks_itself(tmp_path):

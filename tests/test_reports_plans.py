@@ -19,6 +19,7 @@ import pytest
 
 from hyoka import plan_from_dict
 from hyoka.core.model import Plan, Review
+from hyoka.formats.hyoka1 import plan_to_dict
 from hyoka.reports import build_report, render_report
 from hyoka.reports.document import Table
 from hyoka.samples import sample_path
@@ -264,3 +265,17 @@ def test_indicators_of_every_kind_at_the_graded_level_are_shown_once():
     assert [t.css for t in tables] == ["kpi"]
     assert tables[0].head[0][0].text == "指標"  # a KPI and a 数値目標 together
     assert [row[0].text for row in tables[0].body if row[0].rowspan > 1] == ["件数 & 割合", "満足度"]
+
+
+def test_excel_report_keeps_formula_like_texts_as_texts(city_plan):
+    """A plan's text that begins with = (=HYPERLINK(…)) is a text cell shown as written, never a formula that runs;
+    texts beginning with - (a printed negative figure) keep no apostrophe, as the report is never read back."""
+    doc = plan_to_dict(city_plan)
+    doc["plan"]["name"] = '=HYPERLINK("http://evil.example","x")'
+    doc["nodes"][0]["name"] = "=1+1"
+    wb = openpyxl.load_workbook(io.BytesIO(render_report(plan_from_dict(doc), 2024, "xlsx")))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    hostile = [c for c in cells if c.value.startswith("=")]
+    print(f"{len(hostile)} cells begin with =: types {sorted({c.data_type for c in hostile})}")
+    assert hostile and all(c.data_type == "s" for c in hostile)
+    assert any(c.value == '=HYPERLINK("http://evil.example","x")' for c in hostile)

@@ -11,6 +11,7 @@ import io
 import re
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -38,13 +39,22 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+def _cell(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """openpyxl stores a text that begins with = as a formula: a plan's text (=HYPERLINK(…)) would run when the report
+    is opened. Texts are kept texts instead, shown exactly as written (no apostrophe: this file is never read back)."""
+    cell = ws.cell(row, column, value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def _table(ws: Worksheet, row: int, table: Table) -> int:
-    ws.cell(row, 1, table.caption).font = Font(bold=True, size=9)
+    _cell(ws, row, 1, table.caption).font = Font(bold=True, size=9)
     row += 1
     merges = []
     last = row
     for r, c, cell, head in table.placed():
-        target = ws.cell(row + r, 1 + c, cell.number if cell.number is not None else cell.text)
+        target = _cell(ws, row + r, 1 + c, cell.number if cell.number is not None else cell.text)
         if cell.number is not None and cell.number_format:
             target.number_format = cell.number_format
         target.border = BORDER
@@ -67,28 +77,28 @@ def _table(ws: Worksheet, row: int, table: Table) -> int:
 
 
 def _sheet(ws: Worksheet, blocks: list[Block], title: str) -> None:
-    ws.cell(1, 1, title).font = Font(bold=True, size=HEADING_SIZES[1])
+    _cell(ws, 1, 1, title).font = Font(bold=True, size=HEADING_SIZES[1])
     row = 3
     for block in blocks:
         if isinstance(block, Heading):
-            ws.cell(row, 1, block.text).font = Font(bold=True, size=HEADING_SIZES.get(block.level, 10))
+            _cell(ws, row, 1, block.text).font = Font(bold=True, size=HEADING_SIZES.get(block.level, 10))
             row += 1
         elif isinstance(block, Paragraph):
-            ws.cell(row, 1, block.text).font = Font(bold=block.css in ("label", "status"), size=9 if block.css == "note" else 10)
+            _cell(ws, row, 1, block.text).font = Font(bold=block.css in ("label", "status"), size=9 if block.css == "note" else 10)
             row += 1
         elif isinstance(block, Bullets):
             if block.title:
-                ws.cell(row, 1, f"（{block.title}）")
+                _cell(ws, row, 1, f"（{block.title}）")
                 row += 1
             for item in block.items:
-                ws.cell(row, 1, f"・{item}")
+                _cell(ws, row, 1, f"・{item}")
                 row += 1
         elif isinstance(block, Tree):
-            ws.cell(row, 1, block.title).font = Font(bold=True)
+            _cell(ws, row, 1, block.title).font = Font(bold=True)
             row += 1
             for item in block.items:
-                ws.cell(row, 1, item.text).alignment = Alignment(indent=2 * item.depth)
-                ws.cell(row, 2, item.grade)
+                _cell(ws, row, 1, item.text).alignment = Alignment(indent=2 * item.depth)
+                _cell(ws, row, 2, item.grade)
                 row += 1
         elif isinstance(block, Table):
             row = _table(ws, row, block)
@@ -105,13 +115,13 @@ def render_xlsx(report: Report) -> bytes:
     contents = wb.active
     taken = {"目次"}
     contents.title = "目次"
-    contents.cell(1, 1, report.title).font = Font(bold=True, size=14)
-    contents.cell(2, 1, f"{report.organization}　{report.subtitle}")
+    _cell(contents, 1, 1, report.title).font = Font(bold=True, size=14)
+    _cell(contents, 2, 1, f"{report.organization}　{report.subtitle}")
     contents.column_dimensions["A"].width = 90
     for i, section in enumerate(report.sections):
         ws = wb.create_sheet(sheet_title(section.sheet, taken))
         _sheet(ws, section.blocks, section.title)
-        link = contents.cell(4 + i, 1, section.title)
+        link = _cell(contents, 4 + i, 1, section.title)
         link.hyperlink = f"#'{ws.title}'!A1"
         link.font = Font(color="1F5FA8", underline="single")
     out = io.BytesIO()

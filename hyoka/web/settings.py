@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hyoka.web.accounts.nul.RefuseNulMiddleware",  # innermost: its 400 still gets every header above
 ]
 
 ROOT_URLCONF = "hyoka.web.urls"

@@ -16,6 +16,7 @@ from hyoka.samples import load_sample, sample_names
 from hyoka.web.accounts.models import Department, Role, User
 from hyoka.web.plans import models as m
 from hyoka.web.plans.convert import store_plan, touch
+from hyoka.web.workflow.models import Submission, SubmissionStatus
 
 SAMPLES = tuple(sample_names())
 PASSWORD = "correct-horse-battery-9"
@@ -78,3 +79,16 @@ def plan(db: None) -> m.Plan:
     m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
     touch(p)
     return p
+
+
+@pytest.fixture
+def open_cycle(plan: m.Plan) -> m.Plan:
+    """The same, with one department's submission waiting for a decision (the security tests accept and return it)."""
+    Submission.objects.create(
+        plan=plan,
+        year=YEAR,
+        department=Department.objects.get(name="政策局"),
+        status=SubmissionStatus.SUBMITTED,
+        submitted_at="2026-05-01T10:00:00+09:00",
+    )
+    return plan

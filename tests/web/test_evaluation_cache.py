@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from test_permissions import ENDPOINTS, YEAR, Endpoint, open_cycle  # noqa: F401  (open_cycle is a fixture)
+from test_permissions import ENDPOINTS, YEAR, Endpoint
 
 from hyoka.core.engine import evaluate
 from hyoka.formats.evaluation import evaluation_dict
@@ -45,7 +45,7 @@ def _fresh(plan: m.Plan) -> tuple[dict[str, Any], dict[str, Any]]:
 
 @pytest.mark.parametrize("endpoint", WRITES, ids=lambda e: e.name)
 def test_every_write_renews_the_revision_and_the_cache_follows(
-    open_cycle: m.Plan,  # noqa: F811
+    open_cycle: m.Plan,
     client_for: Callable[[str], Client],
     endpoint: Endpoint,
 ) -> None:
@@ -87,7 +87,7 @@ READS = [
 
 
 @pytest.mark.parametrize("role", ["planner", "sangyo"])
-def test_no_read_renews_the_revision(open_cycle: m.Plan, client_for: Callable[[str], Client], role: str) -> None:  # noqa: F811
+def test_no_read_renews_the_revision(open_cycle: m.Plan, client_for: Callable[[str], Client], role: str) -> None:
     client = client_for(role)
     revision = m.Plan.objects.get(pk=open_cycle.pk).revision
     for url in READS:
@@ -120,7 +120,7 @@ def _tables(queries: CaptureQueriesContext) -> set[str]:
 
 def test_a_plan_computed_in_one_process_is_reused_by_the_others(
     shared_cache: None,
-    open_cycle: m.Plan,  # noqa: F811
+    open_cycle: m.Plan,
     client_for: Callable[[str], Client],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -150,7 +150,7 @@ def test_a_plan_computed_in_one_process_is_reused_by_the_others(
 
 def test_a_rolled_back_write_leaves_nothing_in_the_shared_cache(
     shared_cache: None,
-    open_cycle: m.Plan,  # noqa: F811
+    open_cycle: m.Plan,
 ) -> None:
     """Rows read inside a transaction that is rolled back never reach other processes."""
     try:
@@ -169,7 +169,7 @@ ENTERED = ["12", "1,234人", "５０.５％", "3.2万人", "2026年9月頃把握
 
 @pytest.mark.parametrize("plan_key", ["kanagawa-sousei-3", "kanagawa-dx"])
 def test_a_saved_value_gives_the_plan_a_fresh_read_gives(
-    open_cycle: m.Plan,  # noqa: F811
+    open_cycle: m.Plan,
     client_for: Callable[[str], Client],
     plan_key: str,
 ) -> None:
@@ -209,7 +209,7 @@ def test_a_saved_value_gives_the_plan_a_fresh_read_gives(
 
 def test_another_process_follows_a_chain_of_saves(
     shared_cache: None,
-    open_cycle: m.Plan,  # noqa: F811
+    open_cycle: m.Plan,
     client_for: Callable[[str], Client],
     django_capture_on_commit_callbacks: Any,
 ) -> None:

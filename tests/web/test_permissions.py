@@ -1,21 +1,30 @@
-"""Every role against every write endpoint: allowed, or 403 with nothing changed (SPEC 1)."""
+"""Every endpoint against every role (SPEC 1): the URL patterns come from the resolver, so a new
+endpoint without a row in the matrix fails; refused requests change nothing.
+
+ROUTES says what a GET and an empty POST get on every URL pattern; ENDPOINTS posts real
+data to every write and checks that the allowed roles change something and the others get 403.
+"""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from snapshot import snapshot
 
 from hyoka.formats.hyoka1 import plan_to_dict
 from hyoka.web.accounts.models import Department, User
-from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
-from hyoka.web.plans.convert import core_plan, touch
-from hyoka.web.workflow.models import Submission, SubmissionStatus
+from hyoka.web.plans.convert import core_plan
+from hyoka.web.workflow.models import Submission
 
 PLAN = "kanagawa-sousei-3"
 YEAR = 2025
@@ -152,56 +161,228 @@ ENDPOINTS = [
 ]
 
 
+LOGIN = "login"  # a redirect to a login page (the app's, or the admin site's for its own pages)
+ANONYMOUS = "anonymous"
+Outcome = dict[str, int | str]
+
+
+def outcome(ok: int | str = 200, allowed: frozenset[str] = EVERYONE, refused: int | str = 403, anonymous: int | str = LOGIN) -> Outcome:
+    """What each role (and an anonymous visitor) gets: *ok* for the *allowed* roles, *refused* for the others."""
+    return {role: ok if role in allowed else refused for role in EVERYONE} | {ANONYMOUS: anonymous}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern with a concrete URL, what a GET and an empty POST get, and the write tests (ENDPOINTS) that post real data.
+
+    The URL may name ``{plan}``, ``{submission}``, ``{user}``, ``{department}``, ``{group}`` and ``{content_type}``.
+    An empty POST never changes anything: a write needs its fields, and those are tried in ENDPOINTS.
+    """
+
+    pattern: str
+    url: str
+    get: Outcome
+    post: Outcome
+    writes: tuple[str, ...] = ()
+
+
+P = "plans/<str:plan_key>/"
+ADMIN = frozenset({"admin"})
+PAGE = outcome()  # every signed-in user reads it (a POST to a page that only reads is refused: NOT_ALLOWED)
+NOT_ALLOWED = outcome(405)
+PUBLIC = outcome(anonymous=200)
+PUBLIC_GONE = outcome(404, anonymous=404)
+READ_ONLY = outcome(405, anonymous=405)
+ADMIN_PAGE = outcome(allowed=ADMIN)
+ENTRY = MANAGERS | {"sangyo"}  # 1-3-1 belongs to 産業労働局
+UPLOADERS = MANAGERS | {"sangyo", "fukushi"}
+
+ROUTES = [
+    Route("", "/", PAGE, NOT_ALLOWED),
+    Route("plans/import/", "/plans/import/", NOT_ALLOWED, outcome(302, MANAGERS), ("import_plan",)),
+    Route("accounts/login/", "/accounts/login/", outcome(302, anonymous=200), outcome(302, anonymous=200)),
+    Route("accounts/logout/", "/accounts/logout/", NOT_ALLOWED, outcome(LOGIN)),
+    Route("i18n/setlang/", "/i18n/setlang/", outcome(302, anonymous=302), outcome(302, anonymous=302)),
+    Route(P, "/plans/{plan}/", PAGE, NOT_ALLOWED),
+    Route(P + "nodes/<str:node_key>/", "/plans/{plan}/nodes/1-3/", PAGE, NOT_ALLOWED),
+    Route(P + "nodes/<str:node_key>/texts/", "/plans/{plan}/nodes/1-3-1-1/texts/", outcome(allowed=ENTRY), outcome(404), ("texts",)),
+    Route(P + "nodes/<str:node_key>/review/", "/plans/{plan}/nodes/1/review/", NOT_ALLOWED, outcome(404), ("review",)),
+    Route(P + "nodes/<str:node_key>/answer/", "/plans/{plan}/nodes/1/answer/", NOT_ALLOWED, outcome(404), ("answer",)),
+    Route(P + "indicators/<str:indicator_key>/", "/plans/{plan}/indicators/1-3-1-k1/", PAGE, NOT_ALLOWED),
+    Route(
+        P + "indicators/<str:indicator_key>/value/",
+        "/plans/{plan}/indicators/1-3-1-k1/value/",
+        NOT_ALLOWED,
+        outcome(404),
+        ("value_own", "value_other", "value_closed_year"),
+    ),
+    Route(
+        P + "indicators/<str:indicator_key>/preview/", "/plans/{plan}/indicators/1-3-1-k1/preview/?year=2025&value=50", PAGE, NOT_ALLOWED
+    ),
+    Route(
+        P + "indicators/<str:indicator_key>/target/",
+        "/plans/{plan}/indicators/1-3-1-k1/target/",
+        NOT_ALLOWED,
+        outcome(404, MANAGERS),
+        ("target",),
+    ),
+    Route(P + "summary/", "/plans/{plan}/summary/", PAGE, NOT_ALLOWED),
+    Route(P + "council/", "/plans/{plan}/council/", PAGE, NOT_ALLOWED),
+    Route(P + "history/", "/plans/{plan}/history/", PAGE, NOT_ALLOWED),
+    Route(P + "rules/", "/plans/{plan}/rules/", PAGE, outcome(400, MANAGERS), ("rules",)),
+    Route(P + "export.json", "/plans/{plan}/export.json", PAGE, NOT_ALLOWED),
+    Route(P + "report.<str:fmt>", "/plans/hiratsuka-juten/report.html?year=2024", PAGE, NOT_ALLOWED),
+    Route(P + "report.<str:fmt>", "/plans/hiratsuka-juten/report.exe?year=2024", outcome(404), NOT_ALLOWED),
+    Route(P + "workbook.xlsx", "/plans/{plan}/workbook.xlsx?year=2025", PAGE, NOT_ALLOWED),
+    Route(
+        P + "workbook.xlsx",
+        "/plans/{plan}/workbook.xlsx?year=2025&department=福祉子どもみらい局",
+        outcome(allowed=MANAGERS | {"fukushi"}),
+        NOT_ALLOWED,
+    ),
+    Route(P + "opendata.zip", "/plans/{plan}/opendata.zip", PAGE, NOT_ALLOWED),
+    Route(P + "inbox/", "/plans/{plan}/inbox/", PAGE, NOT_ALLOWED),
+    Route(P + "submit/", "/plans/{plan}/submit/", NOT_ALLOWED, outcome(404), ("submit",)),
+    Route(
+        P + "submissions/<int:submission_id>/decide/",
+        "/plans/{plan}/submissions/{submission}/decide/",
+        NOT_ALLOWED,
+        outcome(302, MANAGERS),
+        ("accept",),
+    ),
+    Route(P + "cycles/open/", "/plans/{plan}/cycles/open/", NOT_ALLOWED, outcome(404, MANAGERS), ("cycle_open",)),
+    Route(P + "cycles/close/", "/plans/{plan}/cycles/close/", NOT_ALLOWED, outcome(404, MANAGERS), ("cycle_close",)),
+    Route(P + "upload/", "/plans/{plan}/upload/", outcome(allowed=UPLOADERS), outcome(302, UPLOADERS), ("upload_preview",)),
+    Route(P + "upload/apply/", "/plans/{plan}/upload/apply/", NOT_ALLOWED, outcome(302, UPLOADERS), ("upload_apply_own",)),
+    Route("audit/", "/audit/?kind=denied", ADMIN_PAGE, NOT_ALLOWED),
+    Route("admin/", "/admin/", ADMIN_PAGE, ADMIN_PAGE),
+    Route("admin/login/", "/admin/login/", outcome(302, ADMIN, anonymous=200), outcome(200, ADMIN, anonymous=200)),
+    Route("admin/logout/", "/admin/logout/", outcome(405, ADMIN), outcome(LOGIN, ADMIN)),
+    Route("admin/password_change/", "/admin/password_change/", ADMIN_PAGE, ADMIN_PAGE),
+    Route("admin/password_change/done/", "/admin/password_change/done/", ADMIN_PAGE, outcome(405, ADMIN)),
+    Route("admin/autocomplete/", "/admin/autocomplete/", ADMIN_PAGE | {"admin": 403}, outcome(405, ADMIN)),  # no field asked for
+    Route("admin/jsi18n/", "/admin/jsi18n/", ADMIN_PAGE, outcome(405, ADMIN)),
+    Route("admin/r/<path:content_type_id>/<path:object_id>/", "/admin/r/{content_type}/{user}/", outcome(404, ADMIN), outcome(404, ADMIN)),
+    Route("admin/^(?P<app_label>auth|accounts)/$", "/admin/accounts/", ADMIN_PAGE, ADMIN_PAGE),
+    Route("admin/(?P<url>.*)$", "/admin/nowhere/", outcome(404, ADMIN), outcome(404, ADMIN)),
+    Route("admin/accounts/user/<id>/password/", "/admin/accounts/user/{user}/password/", ADMIN_PAGE, ADMIN_PAGE),
+    Route("admin/accounts/user/add/", "/admin/accounts/user/add/", ADMIN_PAGE, ADMIN_PAGE, ("admin_add_user",)),
+    Route("admin/accounts/department/add/", "/admin/accounts/department/add/", ADMIN_PAGE, ADMIN_PAGE, ("admin_departments",)),
+    Route("admin/auth/group/add/", "/admin/auth/group/add/", ADMIN_PAGE, ADMIN_PAGE),
+    *(
+        Route(f"admin/{model}/{pattern}", f"/admin/{model}/{url}", get, post)
+        for model, key in (("auth/group", "{group}"), ("accounts/user", "{user}"), ("accounts/department", "{department}"))
+        for pattern, url, get, post in (
+            ("", "", ADMIN_PAGE, ADMIN_PAGE),
+            ("<path:object_id>/history/", f"{key}/history/", ADMIN_PAGE, ADMIN_PAGE),
+            ("<path:object_id>/delete/", f"{key}/delete/", ADMIN_PAGE, ADMIN_PAGE),  # an empty POST asks again, deletes nothing
+            ("<path:object_id>/change/", f"{key}/change/", ADMIN_PAGE, ADMIN_PAGE),
+            ("<path:object_id>/", f"{key}/", outcome(302, ADMIN), outcome(302, ADMIN)),  # to …/change/
+        )
+    ),
+    Route("public/", "/public/", PUBLIC, READ_ONLY),
+    Route("public/<path:path>", "/public/kanagawa-dx/index.html", PUBLIC, READ_ONLY),
+    Route("public/<path:path>", "/public/hiratsuka-juten/index.html", PUBLIC_GONE, READ_ONLY),  # no published cycle
+    Route("api/v1/openapi.json", "/api/v1/openapi.json", PUBLIC, READ_ONLY),
+    Route("api/v1/plans", "/api/v1/plans", PUBLIC, READ_ONLY),
+    Route("api/v1/plans/<api_text:plan_id>", "/api/v1/plans/kanagawa-dx", PUBLIC, READ_ONLY),
+    Route("api/v1/plans/<api_text:plan_id>", "/api/v1/plans/hiratsuka-juten", PUBLIC_GONE, READ_ONLY),
+    Route("api/v1/indicators/<api_text:ident>", "/api/v1/indicators/kanagawa-dx:{dx_indicator}", PUBLIC, READ_ONLY),
+    Route("api/v1/<api_text:rest>", "/api/v1/nowhere", PUBLIC_GONE, READ_ONLY),
+]
+
+
+def url_patterns(patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "") -> Iterator[str]:
+    """Every URL pattern of the project, as the resolver joins them (admin site and included apps too)."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            yield from url_patterns(p.url_patterns, prefix + str(p.pattern))
+        else:
+            yield prefix + str(p.pattern)
+
+
 @pytest.fixture
-def open_cycle(db: None) -> m.Plan:
-    plan = m.Plan.objects.get(key=PLAN)
-    m.Cycle.objects.create(plan=plan, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
-    Submission.objects.create(
-        plan=plan,
-        year=YEAR,
-        department=Department.objects.get(name="政策局"),
-        status=SubmissionStatus.SUBMITTED,
-        submitted_at="2026-05-01T10:00:00+09:00",
-    )
-    touch(plan)
-    return plan
+def ids(open_cycle: m.Plan) -> dict[str, object]:
+    group = Group.objects.create(name="閲覧者")
+    return {
+        "plan": open_cycle.key,
+        "submission": Submission.objects.get(plan=open_cycle, year=YEAR).pk,
+        "user": User.objects.get(username="sangyo").pk,
+        "department": Department.objects.get(name="産業労働局").pk,
+        "group": group.pk,
+        "content_type": ContentType.objects.get_for_model(User).pk,
+        "dx_indicator": m.Indicator.objects.filter(plan__key="kanagawa-dx").order_by("position")[0].key,
+    }
 
 
-def _state(plan: m.Plan) -> tuple[int, ...]:
-    return (
-        Change.objects.filter(plan=plan).count(),
-        m.Target.objects.filter(series__indicator__plan=plan).count()
-        + sum(len(t) for t in m.Target.objects.filter(series__indicator__plan=plan).values_list("text", flat=True)),
-        m.Value.objects.filter(series__indicator__plan=plan).count(),
-        m.Cycle.objects.filter(plan=plan, status=m.CycleStatus.OPEN).count(),
-        Submission.objects.filter(plan=plan).exclude(status=SubmissionStatus.SUBMITTED).count(),
-        User.objects.count(),
-        Department.objects.count(),
-        m.RuleSetVersion.objects.filter(plan=plan).count(),
-        m.Plan.objects.count(),
-    )
+def _client(role: str) -> Client:
+    c = Client()
+    if role != ANONYMOUS:
+        c.force_login(User.objects.get(username=role))
+    return c
+
+
+def _matches(response: HttpResponse, expected: int | str) -> bool:
+    if expected == LOGIN:
+        return response.status_code == 302 and "login" in response["Location"]
+    return response.status_code == expected
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix() -> None:
+    """A new endpoint without a row here fails this test, and so does a row for an endpoint that is gone."""
+    patterns = set(url_patterns())
+    rows = {r.pattern for r in ROUTES}
+    print(f"{len(patterns)} URL patterns, {len(rows)} in the matrix")
+    assert sorted(patterns - rows) == [], "endpoints without a row in ROUTES"
+    assert sorted(rows - patterns) == [], "rows for endpoints that no longer exist"
+    writes = [w for r in ROUTES for w in r.writes]
+    assert sorted(writes) == sorted(e.name for e in ENDPOINTS), "every write test belongs to exactly one route"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.url)
+def test_every_role_on_every_endpoint(ids: dict[str, object], route: Route) -> None:
+    """GET and an empty POST, as each role and anonymously: the status in the matrix, and nothing changed."""
+    url = route.url.format(**ids)
+    assert resolve(url.split("?")[0]).route == route.pattern or route.pattern.startswith("admin/")
+    before = snapshot()
+    wrong = []
+    for role in [*sorted(EVERYONE), ANONYMOUS]:
+        for method, expected in (("GET", route.get[role]), ("POST", route.post[role])):
+            c = _client(role)
+            response = c.get(url) if method == "GET" else c.post(url)
+            print(f"{method} {url} as {role}: {response.status_code} {response.get('Location', '')} (expected {expected})")
+            if not _matches(response, expected):
+                wrong.append((method, role, response.status_code, expected))
+    assert wrong == []
+    assert not _changed(before), "a GET or an empty POST changed something"
+
+
+def _changed(before: tuple[object, ...]) -> bool:
+    return snapshot() != before
 
 
 @pytest.mark.parametrize("role", sorted(EVERYONE))
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_permission_matrix(open_cycle: m.Plan, client_for: Callable[[str], Client], endpoint: Endpoint, role: str) -> None:
     client = client_for(role)
-    before = _state(open_cycle)
+    before = snapshot()
     response = endpoint.request(client, open_cycle)
+    print(f"{endpoint.name} as {role}: {response.status_code}")
     if role in endpoint.allowed:
         assert response.status_code in (200, 302), (endpoint.name, role, response.status_code)
-        assert _state(open_cycle) != before or endpoint.name == "upload_preview", "an allowed write changed nothing"
+        assert _changed(before) or endpoint.name == "upload_preview", "an allowed write changed nothing"
     else:
         assert response.status_code == 403, (endpoint.name, role, response.status_code)
-        assert _state(open_cycle) == before
+        assert not _changed(before)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_anonymous_visitors_are_sent_to_login(open_cycle: m.Plan, endpoint: Endpoint) -> None:
-    before = _state(open_cycle)
+    before = snapshot()
     response = endpoint.request(Client(), open_cycle)
+    print(f"{endpoint.name} anonymous: {response.status_code} {response.get('Location', '')}")
     assert response.status_code == 302 and "login" in response["Location"]
-    assert _state(open_cycle) == before
+    assert not _changed(before)
 
 
 def test_a_form_field_cannot_reach_another_departments_series(open_cycle: m.Plan, client_for: Callable[[str], Client]) -> None:
@@ -215,7 +396,27 @@ def test_a_form_field_cannot_reach_another_departments_series(open_cycle: m.Plan
 
 
 def test_department_cannot_apply_an_upload_touching_another_department(open_cycle: m.Plan, client_for: Callable[[str], Client]) -> None:
-    before = _state(open_cycle)
+    before = snapshot()
     response = _apply(OTHER_INDICATOR)(client_for("sangyo"), open_cycle)
     assert response.status_code == 403
-    assert _state(open_cycle) == before
+    assert not _changed(before)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+def test_every_write_needs_the_csrf_token(open_cycle: m.Plan, endpoint: Endpoint) -> None:
+    """A role allowed to write, posting from another site (no CSRF token): 403 and nothing changed."""
+    role = sorted(endpoint.allowed)[0]
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(User.objects.get(username=role))
+    before = snapshot()
+    response = endpoint.request(c, open_cycle)
+    print(f"{endpoint.name} as {role} without a CSRF token: {response.status_code}")
+    assert response.status_code == 403
+    assert not _changed(before)
+
+
+def test_the_login_form_needs_the_csrf_token(password: str, db: None) -> None:
+    """Login CSRF: another site cannot sign a visitor in under the attacker's account."""
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "planner", "password": password})
+    print(f"login without a CSRF token: {response.status_code}")
+    assert response.status_code == 403

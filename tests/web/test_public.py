@@ -10,10 +10,12 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from planted import DRAFT_TEXT, DRAFT_VALUE, RELEASED_TEXT, planted_plan
 
+from hyoka.core.errors import InputError
 from hyoka.samples import load_sample
 from hyoka.site import paths
 from hyoka.site.render import Site
-from hyoka.web.plans.convert import store_plan
+from hyoka.web.plans import models as m
+from hyoka.web.plans.convert import store_plan, touch
 from hyoka.web.public.site import public_site
 
 
@@ -70,3 +72,20 @@ def test_no_draft_reaches_a_public_page_a_download_or_an_api_answer(client):
     assert [(p, m) for p, body in bodies.items() for m in markers if m in body] == []
     assert any(RELEASED_TEXT.encode() in body for body in bodies.values())  # the control: the published review is there
     assert json.loads(bodies["api:plans/planted-dx?year=2025"])["error"]["code"] == "not_published"
+
+
+@override_settings(HYOKA_API_BURST=1000)
+def test_a_page_about_one_plan_reads_that_plan_only(client):
+    """A published plan that cannot be read (a row written around the web app) takes down the pages
+    that list every plan, but not the pages and API answers of the other plans: a request about one
+    plan builds that plan alone, which is also what keeps a national installation's first requests fast."""
+    store_plan(planted_plan())
+    series = m.Series.objects.filter(indicator__plan__key="planted-dx").first()
+    m.Value.objects.update_or_create(series=series, year=2023, defaults={"text": "12ほげ"})
+    touch(m.Plan.objects.get(key="planted-dx"))
+    for path in ("/public/kanagawa-dx/index.html", "/public/en/kanagawa-dx/tree.html", "/public/data/kanagawa-dx/kanagawa-dx-csv.zip"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/api/v1/plans/kanagawa-dx").status_code == 200
+    with pytest.raises(InputError) as broken:
+        client.get("/public/index.html")
+    print(f"one plan unreadable: its pages fail ({broken.value.problems[0].message}), the other plans' pages and API answers are served")

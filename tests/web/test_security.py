@@ -1,4 +1,4 @@
-"""Login throttling, CSRF, hashed passwords, cookie flags and Django's deployment checklist."""
+"""Login throttling, session fixation, CSRF, hashed passwords, cookie flags and Django's deployment checklist."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
 from hyoka.web.accounts.models import LoginFailure, User
@@ -88,3 +89,45 @@ def test_pages_allow_scripts_only_from_hyoka(password: str) -> None:
     policy = response["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
     assert "<script>" not in response.content.decode()  # no inline script, so the policy costs nothing
+
+
+@pytest.mark.django_db
+def test_a_session_planted_before_login_is_not_the_one_used_after(password: str) -> None:
+    """Session fixation: an attacker's session key given to the victim's browser is dropped at login."""
+    planted = SessionStore()
+    planted["planted"] = "by-attacker"
+    planted.create()
+    c = Client()
+    c.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+    assert c.get("/accounts/login/").status_code == 200
+    assert _login(c, "planner", password).status_code == 302
+    after = c.cookies[settings.SESSION_COOKIE_NAME].value
+    print(f"planted session {planted.session_key[:8]}…, after login {after[:8]}…")
+    assert after != planted.session_key
+    assert not SessionStore().exists(planted.session_key), "the planted session must be gone, not merely unused"
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+    response = attacker.get("/plans/kanagawa-sousei-3/")
+    print(f"the attacker with the planted key: {response.status_code} {response.get('Location', '')}")
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert c.get("/plans/kanagawa-sousei-3/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_session_key_changes_at_login_and_dies_at_logout(password: str) -> None:
+    c = Client()
+    c.get("/accounts/login/")
+    before = c.cookies[settings.CSRF_COOKIE_NAME].value if settings.CSRF_COOKIE_NAME in c.cookies else ""
+    _login(c, "sangyo", password)
+    key = c.cookies[settings.SESSION_COOKIE_NAME].value
+    assert SessionStore(session_key=key).get("_auth_user_id") == str(User.objects.get(username="sangyo").pk)
+    csrf_after = c.cookies[settings.CSRF_COOKIE_NAME].value if settings.CSRF_COOKIE_NAME in c.cookies else ""
+    assert not before or csrf_after != before, "the CSRF token is rotated at login too"
+    assert c.post("/accounts/logout/").status_code == 302
+    print(f"session {key[:8]}… after logout: exists={SessionStore().exists(key)}")
+    assert not SessionStore().exists(key)
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = key
+    response = replay.get("/plans/kanagawa-sousei-3/")
+    print(f"the old session cookie replayed after logout: {response.status_code} {response.get('Location', '')}")
+    assert response.status_code == 302 and "login" in response["Location"]

@@ -22,7 +22,7 @@ from ...core.errors import InputError
 from ...core.wareki import parse_year
 from ...site import records
 from ...site.plansite import PlanSite
-from ..public.site import public_site
+from ..public.site import plan_site, public_site
 from . import limits
 
 SAFE = ("GET", "HEAD", "OPTIONS")
@@ -89,7 +89,8 @@ def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
 
 
 def _plan(plan_id: str) -> PlanSite:
-    ps = public_site().by_id.get(plan_id)
+    site = plan_site(plan_id)
+    ps = site.by_id.get(plan_id) if site is not None else None
     if ps is None:
         raise ApiError(404, "not_found", f"no published plan {plan_id!r}", f"公開されている計画「{plan_id}」はありません", "plan_id")
     return ps

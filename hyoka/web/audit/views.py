@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from ..accounts import access
 from .models import AuditEvent, EventKind
@@ -26,6 +27,7 @@ def _day(raw: str, problems: list[str]) -> date | None:
         return None
 
 
+@require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     access.require(request.user.is_admin)
     q = request.GET

@@ -10,9 +10,13 @@ plan only, and the plans to rebuild are read together (one query per table).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+
+from django.conf import settings
 
 from ...core.model import Plan as CorePlan
 from ...formats.hyoka1 import plan_from_dict
+from ...site.paths import ENGLISH
 from ...site.plansite import PlanSite
 from ...site.published import PUBLISHED
 from ...site.render import Site
@@ -24,6 +28,7 @@ PlanState = tuple[int, str, tuple[tuple[int, str], ...]]  # pk, revision, (year,
 _lock = threading.Lock()
 _site: dict[tuple[PlanState, ...], Site] = {}
 _published: dict[PlanState, PlanSite] = {}
+_alone: OrderedDict[PlanState, Site] = OrderedDict()
 
 
 def _state() -> tuple[PlanState, ...]:
@@ -67,3 +72,49 @@ def public_site() -> Site:
             _site.clear()
             _site[public] = site
     return site
+
+
+def _plan_state(key: str) -> PlanState | None:
+    """The state of one plan if it has a published cycle (two small queries, whatever the number of plans)."""
+    row = m.Plan.objects.filter(key=key).values_list("pk", "revision").first()
+    if row is None:
+        return None
+    cycles = tuple(m.Cycle.objects.filter(plan_id=row[0]).order_by("year").values_list("year", "status"))
+    if not any(status == PUBLISHED for _year, status in cycles):
+        return None
+    return (row[0], row[1], cycles)
+
+
+def plan_site(key: str) -> Site | None:
+    """The public site of one published plan alone, for its pages and its API answers.
+
+    A request about one plan reads and computes that plan only: building every published
+    plan, as the home page and the list of plans must, would make a national installation
+    answer its first request about any plan in minutes. A few of these sites are kept, the
+    most recently used.
+    """
+    state = _plan_state(key)
+    if state is None:
+        return None
+    with _lock:
+        site = _alone.get(state)
+        if site is None:
+            ps = _published.get(state) or PlanSite.of(_plans([state])[0])
+            site = Site.of([ps])
+            _alone[state] = site
+        _alone.move_to_end(state)
+        while len(_alone) > settings.HYOKA_PLANS_IN_MEMORY:
+            _alone.popitem(last=False)
+    return site
+
+
+def site_for(path: str) -> Site | None:
+    """The site that holds *path*: one plan's own site for its pages and data, else the whole public site."""
+    parts = path.split("/")
+    if parts[0] == ENGLISH:
+        parts = parts[1:]
+    if parts[0] == "data" and len(parts) > 2:
+        return plan_site(parts[1])
+    if len(parts) > 1 and parts[0] != "assets":
+        return plan_site(parts[0])
+    return public_site()

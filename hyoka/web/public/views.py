@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from .site import public_site
+from .site import site_for
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -25,7 +25,8 @@ TYPES = {
 def page(request: HttpRequest, path: str = "") -> HttpResponse:
     if path == "" or path.endswith("/"):
         path += "index.html"
-    data = public_site().render(path)
+    site = site_for(path)
+    data = site.render(path) if site is not None else None
     if data is None:
         raise Http404(path)
     suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""

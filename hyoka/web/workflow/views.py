@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ...core.model import Plan as CorePlan
 from ..accounts import access
@@ -55,6 +55,7 @@ def department_work(core: CorePlan, department: str, year: int) -> dict[str, Any
     }
 
 
+@require_safe
 def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
     """A department's open work; planners pick the department and see every submission."""
     plan = get_plan(plan_key)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ....core.explain import explain_grade
 from ....core.model import Plan as CorePlan
@@ -32,6 +32,7 @@ def review_grades(core: CorePlan) -> list[str]:
     return list(DEFAULT_REVIEW_GRADES)
 
 
+@require_safe
 def council(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     year = chosen_year(request, plan)

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 
 from ....formats.csvpackage.write import write_package
 from ....formats.xlsx.write import department_workbook, plan_workbook
@@ -31,6 +32,7 @@ def _attachment(content: bytes, filename: str, media_type: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def report(request: HttpRequest, plan_key: str, fmt: str) -> HttpResponse:
     """The evaluation report of the chosen year as HTML, PDF, Word or Excel."""
     if fmt not in MEDIA_TYPES:
@@ -41,6 +43,7 @@ def report(request: HttpRequest, plan_key: str, fmt: str) -> HttpResponse:
     return _attachment(content, f"{plan.key}-{year}-評価報告書.{fmt}", MEDIA_TYPES[fmt])
 
 
+@require_safe
 def workbook(request: HttpRequest, plan_key: str) -> HttpResponse:
     """A department gets its own slice of the year to fill in; a planner the whole plan or any slice."""
     plan = get_plan(plan_key)
@@ -66,6 +69,7 @@ def workbook(request: HttpRequest, plan_key: str) -> HttpResponse:
     return _attachment(buffer.getvalue(), name, XLSX)
 
 
+@require_safe
 def open_data(request: HttpRequest, plan_key: str) -> HttpResponse:
     """The CSV data package (datapackage.json and the tables) as one zip file."""
     plan = get_plan(plan_key)

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ....core.engine import indicator_result
 from ....core.errors import InputError
@@ -50,6 +50,7 @@ def import_plan(request: HttpRequest) -> HttpResponse:
     return redirect("tree", row.key)
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Every plan with its size, counted in the database (index only): listing plans must not build each of them."""
     nodes = dict(m.Node.objects.values_list("plan").annotate(n=Count("plan")).order_by())
@@ -67,6 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/home.html", {"plans": plans, "may_manage": access.may_manage(request.user)})
 
 
+@require_safe
 def tree(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     year = chosen_year(request, plan)
@@ -101,6 +103,7 @@ def _indicator_rows(ctx: dict[str, Any], indicators: list[CoreIndicator]) -> lis
     return rows
 
 
+@require_safe
 def node(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     year = chosen_year(request, plan)
@@ -137,6 +140,7 @@ def node(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
     return render(request, "plans/node.html", ctx)
 
 
+@require_safe
 def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     year = chosen_year(request, plan)
@@ -202,6 +206,7 @@ def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpRe
     return render(request, "plans/indicator.html", ctx)
 
 
+@require_safe
 def summary(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     year = chosen_year(request, plan)
@@ -258,6 +263,7 @@ def summary(request: HttpRequest, plan_key: str) -> HttpResponse:
     return render(request, "plans/summary.html", ctx)
 
 
+@require_safe
 def history(request: HttpRequest, plan_key: str) -> HttpResponse:
     plan = get_plan(plan_key)
     year = chosen_year(request, plan)
@@ -272,6 +278,7 @@ def history(request: HttpRequest, plan_key: str) -> HttpResponse:
     return render(request, "plans/history.html", ctx)
 
 
+@require_safe
 def export(request: HttpRequest, plan_key: str) -> HttpResponse:
     """The stored plan as a `hyoka/1` file, checked by the core on the way out."""
     plan = get_plan(plan_key)

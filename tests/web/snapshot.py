@@ -1,0 +1,52 @@
+"""What "nothing changed" means for the security tests: every row the web app can write.
+
+A refused request must leave all of it as it was, so the tests compare a digest of every
+table the app writes (plans, their values and texts, history, workflow, accounts), not
+the one field they aimed at: a write that lands somewhere unexpected is caught as well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group
+from django.db.models import Model
+
+from hyoka.web.accounts.models import Department, User
+from hyoka.web.history.models import Change
+from hyoka.web.plans import models as m
+from hyoka.web.workflow.models import Submission
+
+TABLES: tuple[type[Model], ...] = (
+    m.Plan,
+    m.RuleSetVersion,
+    m.Cycle,
+    m.Node,
+    m.NodeText,
+    m.Review,
+    m.Indicator,
+    m.Series,
+    m.Target,
+    m.Value,
+    Change,
+    Submission,
+    Department,
+    Group,
+    LogEntry,
+)
+
+
+NAMES = (*(t.__name__ for t in TABLES), "User")
+
+
+def changed(before: tuple[str, ...], after: tuple[str, ...]) -> set[str]:
+    """The tables whose rows differ between two snapshots."""
+    return {name for name, a, b in zip(NAMES, before, after, strict=True) if a != b}
+
+
+def snapshot() -> tuple[str, ...]:
+    """A digest per table, and the users without their last login (which a refused request may well update)."""
+    digests = [hashlib.sha256(repr(list(t.objects.order_by("pk").values_list())).encode()).hexdigest() for t in TABLES]
+    users = User.objects.order_by("pk").values_list("pk", "username", "password", "role", "department_id", "is_active", "is_staff")
+    return (*digests, repr(list(users)))
