@@ -30,16 +30,37 @@ def to_json(doc: Any) -> bytes:
 
 def plan_summary(ps: PlanSite) -> dict[str, Any]:
     plan = ps.plan
+    return summary(
+        plan.id,
+        plan.name,
+        (plan.organization.name, plan.organization.code),
+        (plan.period_start, plan.period_end),
+        list(plan.levels),
+        ps.years,
+        (len(plan.indicators), len(plan.nodes)),
+    )
+
+
+def summary(
+    plan_id: str,
+    name: str,
+    organization: tuple[str, str],
+    period: tuple[int, int],
+    levels: list[str],
+    years: list[int],
+    counts: tuple[int, int],
+) -> dict[str, Any]:
+    """A plan in a list of plans; also made from the plans' rows, so that listing a country's plans builds none of them."""
     return {
-        "id": plan.id,
-        "name": plan.name,
-        "organization": {"name": plan.organization.name, "code": plan.organization.code},
-        "period": {"start": plan.period_start, "end": plan.period_end},
-        "levels": list(plan.levels),
-        "published_years": ps.years,
-        "latest_year": ps.latest,
-        "indicators": len(plan.indicators),
-        "nodes": len(plan.nodes),
+        "id": plan_id,
+        "name": name,
+        "organization": {"name": organization[0], "code": organization[1]},
+        "period": {"start": period[0], "end": period[1]},
+        "levels": levels,
+        "published_years": years,
+        "latest_year": years[-1] if years else None,
+        "indicators": counts[0],
+        "nodes": counts[1],
     }
 
 

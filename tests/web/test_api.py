@@ -12,6 +12,8 @@ from django.test import Client, override_settings
 
 from hyoka.core.engine import evaluate
 from hyoka.samples import load_sample
+from hyoka.site import records
+from hyoka.web.public.site import public_site
 
 
 @pytest.fixture
@@ -33,6 +35,17 @@ def test_plans_lists_only_plans_with_a_published_evaluation(api):
     assert {p["id"]: p["published_years"] for p in doc["plans"]} == {"kanagawa-dx": [2024], "kanagawa-sousei-3": [2024]}
     status, doc = _get(api, "plans/hiratsuka-juten")
     assert status == 404 and doc["error"]["code"] == "not_found"
+
+
+def test_the_list_of_plans_read_from_rows_is_what_each_built_plan_says(api):
+    """The list is made from the plans' rows (building a country's plans would take minutes); each
+    entry must be exactly the summary of the built, published plan, as a plan's own answer gives it."""
+    _status, doc = _get(api, "plans")
+    built = [records.plan_summary(ps) for ps in public_site().plans]
+    assert doc["plans"] == json.loads(json.dumps(built)) and len(built) == 2
+    for entry in doc["plans"]:
+        _status, own = _get(api, f"plans/{entry['id']}")
+        assert {k: own["plan"][k] for k in entry} == entry
 
 
 def test_a_plan_carries_the_evaluation_of_its_newest_published_year(api):

@@ -22,7 +22,7 @@ from ...core.errors import InputError
 from ...core.wareki import parse_year
 from ...site import records
 from ...site.plansite import PlanSite
-from ..public.site import plan_site, public_site
+from ..public.site import plan_site, plan_summaries
 from . import limits
 
 SAFE = ("GET", "HEAD", "OPTIONS")
@@ -115,7 +115,7 @@ def _year(request: HttpRequest, ps: PlanSite, default: int | None) -> int | None
 
 @endpoint
 def plans(request: HttpRequest) -> dict[str, Any]:
-    return {"format": records.FORMAT, "plans": [records.plan_summary(ps) for ps in public_site().plans]}
+    return {"format": records.FORMAT, "plans": plan_summaries()}
 
 
 @endpoint

@@ -10,12 +10,15 @@ plan only, and the plans to rebuild are read together (one query per table).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Count
 
 from ...core.model import Plan as CorePlan
 from ...formats.hyoka1 import plan_from_dict
+from ...site import records
 from ...site.paths import ENGLISH
 from ...site.plansite import PlanSite
 from ...site.published import PUBLISHED
@@ -118,3 +121,23 @@ def site_for(path: str) -> Site | None:
     if len(parts) > 1 and parts[0] != "assets":
         return plan_site(parts[0])
     return public_site()
+
+
+def plan_summaries() -> list[dict[str, Any]]:
+    """Every published plan as the API lists them (``records.plan_summary``), read from the plans' rows.
+
+    A list of the country's plans must not build each plan: four queries, whatever their number.
+    """
+    years: dict[int, list[int]] = {}
+    for plan_id, year in m.Cycle.objects.filter(status=PUBLISHED).order_by("year").values_list("plan_id", "year"):
+        years.setdefault(plan_id, []).append(year)
+    indicators = Counter(
+        dict(m.Indicator.objects.filter(plan_id__in=years).values("plan_id").annotate(n=Count("id")).values_list("plan_id", "n"))
+    )
+    nodes = Counter(dict(m.Node.objects.filter(plan_id__in=years).values("plan_id").annotate(n=Count("id")).values_list("plan_id", "n")))
+    rows = m.Plan.objects.filter(pk__in=years).order_by("key")
+    fields = ("pk", "key", "name", "organization_name", "organization_code", "period_start", "period_end", "levels")
+    return [
+        records.summary(key, name, (org, code), (start, end), list(levels), years[pk], (indicators[pk], nodes[pk]))
+        for pk, key, name, org, code, start, end, levels in rows.values_list(*fields)
+    ]
