@@ -20,7 +20,7 @@ from typing import Any
 import psycopg
 import pytest
 import requests
-from live import Browser, Server, backend_waiting_on_a_lock, fresh_database, seed, stored_value
+from live import Browser, Server, backend_waiting_on_a_lock, fresh_database, seed, serving, stored_value
 from seed import PASSWORD, PLAN, YEAR
 from web.webforms import Form, form
 
@@ -37,11 +37,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Server
     data_dir = tmp_path_factory.mktemp("live")
     with fresh_database("live_edits") as url:
         seed(url, data_dir)
-        server = Server(url, data_dir, workers=2, threads=2).start()
-        try:
+        with serving(url, data_dir, workers=2, threads=2) as server:
             yield url, server
-        finally:
-            server.stop()
 
 
 @pytest.fixture(scope="module")

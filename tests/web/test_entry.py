@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from opencycle import URL, YEAR
 
 from hyoka.core.engine import evaluate
@@ -224,3 +226,20 @@ def test_a_value_with_a_unit_word_nobody_knows_is_refused(plan: m.Plan, client_f
     assert any("ほげ" in str(message) for message in get_messages(response.wsgi_request))
     assert _value(plan, "1-3-1-k1") is None or _value(plan, "1-3-1-k1").text != "12ほげ"
     assert core_plan(m.Plan.objects.get(pk=plan.pk)).indicator_by_id["1-3-1-k1"]  # the plan still reads
+
+
+def test_a_saved_value_is_answered_without_the_database_after_its_commit(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """Once the value, its change and its audit event are committed, the answer (保存しました with the new
+    rate's explanation) needs no database: a connection lost in that moment cannot turn a committed
+    save into an error page that tells the person it may be lost."""
+    client = client_for("sangyo")
+    client.get(f"{URL}/indicators/1-3-1-k1/?year={YEAR}")  # the page the person saves from
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "55.5", "status": "confirmed"})
+    sql = [q["sql"] for q in queries.captured_queries]
+    writes = [i for i, s in enumerate(sql) if s.startswith(("INSERT", "UPDATE"))]
+    commit = max(i for i, s in enumerate(sql) if s.startswith("RELEASE SAVEPOINT"))  # the save's own transaction (tests run in one)
+    print(f"{len(sql)} queries; the last write at {writes[-1]}, the commit at {commit}, after it: {sql[commit + 1 :]}")
+    assert response.status_code == 302 and writes and writes[-1] < commit
+    assert sql[commit + 1 :] == []
+    assert "保存しました" in next(str(msg) for msg in get_messages(response.wsgi_request))
