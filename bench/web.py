@@ -313,6 +313,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--mix", default=MIX, help=f"kinds of request and their weights (default {MIX})")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--plans-in-memory", type=int, default=16, help="HYOKA_PLANS_IN_MEMORY: computed plans each worker keeps")
     parser.add_argument("--jobs", type=int, default=None, help="processes reading plan files while loading")
     parser.add_argument("--fresh", action="store_true", help="load into a new database even if one with this N and seed exists")
     parser.add_argument("--load-only", action="store_true", help="prepare the database and stop")
@@ -361,9 +362,11 @@ def main(argv: list[str]) -> int:
 
     # Keep-alive longer than the clients': a connection gunicorn closes as a client reuses it is reset (a proxy's upstream pool alike).
     keep_alive = ("--keep-alive", "75")
-    server = Server(production_env(url, data_dir), data_dir, workers=args.workers, threads=args.threads, options=keep_alive)
+    env = production_env(url, data_dir) | {"HYOKA_PLANS_IN_MEMORY": str(args.plans_in_memory)}
+    server = Server(env, data_dir, workers=args.workers, threads=args.threads, options=keep_alive)
     print(
-        f"\ngunicorn: {args.workers} workers × {args.threads} threads, HYOKA_ENV=production, behind a (simulated) TLS proxy; mix {args.mix}"
+        f"\ngunicorn: {args.workers} workers × {args.threads} threads, {args.plans_in_memory} plans in memory each, HYOKA_ENV=production,"
+        f" behind a (simulated) TLS proxy; mix {args.mix}"
     )
     server.start(timeout=120, headers={"X-Forwarded-Proto": "https"})
     try:
