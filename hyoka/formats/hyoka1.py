@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.errors import InputError, ProblemCollector
 from ..core.model import (
@@ -80,6 +80,7 @@ INDICATOR_KEYS = SERIES_KEYS | {
 VALUE_KEYS = {"value", "status", "expected", "note", "judgement", "judgement_reason"}
 TEXT_KEYS = {"results", "issues", "summary", "funding"}
 REVIEW_KEYS = {"grade", "comments", "answer"}
+T = TypeVar("T")
 
 
 def is_extension(key: str) -> bool:
@@ -385,35 +386,43 @@ def _nodes(r: _Reader, spec: Any, levels: list[str]) -> list[Node]:
     return nodes
 
 
-def _texts(r: _Reader, spec: Any, p: str) -> dict[int, NodeTexts]:
-    out: dict[int, NodeTexts] = {}
+def _yearly(r: _Reader, spec: Any, p: str, keys: set[str], build: Callable[[dict[str, Any], str], T]) -> dict[int, T]:
+    """A node's year-keyed objects (texts, reviews): one year check and key check for both."""
+    out: dict[int, T] = {}
     for key, value in (r.obj(spec, p) or {}).items():
         q = f"{p}.{key}"
         year = r.year(key, q)
         obj = r.obj(value, q)
         if year is None or obj is None:
             continue
-        r.keys(obj, q, TEXT_KEYS)
-        out[year] = NodeTexts(
+        r.keys(obj, q, keys)
+        out[year] = build(obj, q)
+    return out
+
+
+def _texts(r: _Reader, spec: Any, p: str) -> dict[int, NodeTexts]:
+    return _yearly(
+        r,
+        spec,
+        p,
+        TEXT_KEYS,
+        lambda obj, q: NodeTexts(
             results=r.str_list(obj, "results", q),
             issues=r.str_list(obj, "issues", q),
             summary=r.str_(obj, "summary", q),
             funding=r.str_list(obj, "funding", q),
-        )
-    return out
+        ),
+    )
 
 
 def _reviews(r: _Reader, spec: Any, p: str) -> dict[int, Review]:
-    out: dict[int, Review] = {}
-    for key, value in (r.obj(spec, p) or {}).items():
-        q = f"{p}.{key}"
-        year = r.year(key, q)
-        obj = r.obj(value, q)
-        if year is None or obj is None:
-            continue
-        r.keys(obj, q, REVIEW_KEYS)
-        out[year] = Review(r.str_(obj, "grade", q), r.str_list(obj, "comments", q), r.str_(obj, "answer", q))
-    return out
+    return _yearly(
+        r,
+        spec,
+        p,
+        REVIEW_KEYS,
+        lambda obj, q: Review(r.str_(obj, "grade", q), r.str_list(obj, "comments", q), r.str_(obj, "answer", q)),
+    )
 
 
 def _projects(r: _Reader, spec: Any, p: str) -> list[Project]:
