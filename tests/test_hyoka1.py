@@ -105,6 +105,9 @@ DELETE = object()
         ("indicators/0/direction", "up", "indicators[0].direction", "direction"),
         ("indicators/0/formula", "mean", "indicators[0].formula", "formula"),
         ("indicators/0/name", DELETE, "indicators[0].name", "name"),
+        ("nodes/0/texts", {"2024": {"summary": "s", "colour": "red"}}, "nodes[0].texts.2024.colour", "不明な項目"),
+        ("nodes/0/reviews", {"20x4": {"grade": "A"}}, "nodes[0].reviews.20x4", "年として解釈できません"),
+        ("nodes/0/reviews", {"2024": {"grade": "A", "score": 1}}, "nodes[0].reviews.2024.score", "不明な項目"),
         ("indicators/0/values/2024/value", 12.5, None, None),
     ],
 )
