@@ -165,10 +165,10 @@ class Site:
     def _plan_links(ps: PlanSite) -> dict[str, str]:
         return {"home": paths.plan_home(ps.id)} | {k: paths.plan_page(ps.id, k) for k in ("tree", "indicators", "method")}
 
-    def _plan_files(self, ps: PlanSite, lang: str, own: tuple[str, str, str, str] | None = None) -> list[tuple[str, str, str]]:
-        """The downloads of a page: its own CSV and JSON (label, path, label, path) first, then the plan's."""
+    def _plan_files(self, ps: PlanSite, lang: str, own: tuple[tuple[str, str, str], ...] = ()) -> list[tuple[str, str, str]]:
+        """The downloads of a page: its own (label, path, kind) first, then the plan's."""
         _ = words(lang)
-        files = [(own[0], own[1], "CSV"), (own[2], own[3], "JSON")] if own else []
+        files = [*own]
         files += [
             (_("計画全体の CSV データパッケージ（ZIP）"), paths.package_zip(ps.id), "ZIP"),
             (_("計画ファイル（hyoka/1 形式の JSON）"), paths.hyoka1_file(ps.id), "JSON"),
@@ -284,10 +284,8 @@ class Site:
         year = ps.latest
         text_nodes = [n for n in [node, *plan.children.get(node.id, [])] if year is not None and year in n.texts]
         own = (
-            _("このページの指標の CSV"),
-            paths.node_data(ps.id, node.id, "csv"),
-            _("このページの JSON"),
-            paths.node_data(ps.id, node.id, "json"),
+            (_("このページの指標の CSV"), paths.node_data(ps.id, node.id, "csv"), "CSV"),
+            (_("このページの JSON"), paths.node_data(ps.id, node.id, "json"), "JSON"),
         )
         return self._page(
             "node.html.j2",
@@ -317,10 +315,8 @@ class Site:
         explanation = ps.indicator_doc(ps.latest, ind.id)["explanation"] if ps.latest is not None else ""
         formulas = {s.effective_formula for s in ind.series() if not s.qualitative}
         own = (
-            _("この指標の CSV"),
-            paths.indicator_data(ps.id, ind.id, "csv"),
-            _("この指標の JSON"),
-            paths.indicator_data(ps.id, ind.id, "json"),
+            (_("この指標の CSV"), paths.indicator_data(ps.id, ind.id, "csv"), "CSV"),
+            (_("この指標の JSON"), paths.indicator_data(ps.id, ind.id, "json"), "JSON"),
         )
         return self._page(
             "indicator.html.j2",
