@@ -44,7 +44,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from generate import FULL_SCALE, organizations, plan_document  # noqa: E402
-from serving import Browser, Server, create_database, database_exists, database_url  # noqa: E402
+from serving import Browser, Server, clean_environ, create_database, database_exists, database_url  # noqa: E402
+from serving import database_name as checkout_database_name  # noqa: E402
 
 OPEN_YEAR = 2030  # departments enter this year's values
 PUBLISHED_YEAR = 2027  # the public site and API show this year (every other plan)
@@ -58,12 +59,11 @@ BASE = re.compile(
 
 
 def database_name(organizations_count: int, seed: int) -> str:
-    checkout = re.sub(r"[^a-z0-9_]", "_", ROOT.name.lower())
-    return f"hyoka_{checkout}_bench_n{organizations_count}_s{seed}"
+    return checkout_database_name(f"bench_n{organizations_count}_s{seed}")
 
 
 def django_env(url: str, data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HYOKA_", "DJANGO_"))}
+    env = clean_environ()
     # The cache shared by all workers, as docs/deployment.md configures it (its table is made by migrate()).
     return env | {
         "HYOKA_DATABASE_URL": url,

@@ -58,14 +58,14 @@ def test_computed_benchmark_runs_and_checks_a_save_against_a_fresh_read(tmp_path
 def test_web_benchmark_serves_two_plans_to_two_clients(tmp_path):
     """Loads, serves with gunicorn in production settings and drives it; every request must succeed."""
     sys.path.insert(0, str(ROOT / "tools"))
-    from serving import drop_database
+    from serving import database_name, drop_database
 
     args = [sys.executable, str(ROOT / "bench" / "web.py"), "-n", "2", "--clients", "2", "--requests", "15"]
     args += ["--workers", "2", "--jobs", "1", "--data-dir", str(tmp_path)]
     try:
         out = subprocess.run([*args, "--fresh"], capture_output=True, text=True, timeout=300)
     finally:
-        drop_database(f"hyoka_{re.sub(r'[^a-z0-9_]', '_', ROOT.name.lower())}_bench_n2_s0")
+        drop_database(database_name("bench_n2_s0"))
     print(out.stdout)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "loaded 2 plans" in out.stdout + out.stderr

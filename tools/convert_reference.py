@@ -552,6 +552,12 @@ def measure_indicator(m: dict[str, Any], node_id: str) -> dict[str, Any]:
 
 # --- seed 004: Hiratsuka 重点戦略 -----------------------------------------------------------------
 
+HIRATSUKA_BANDS = [  # the same four grades for a 施策 and a 重点戦略
+    {"min": "100", "label": "順調", "symbol": "A"},
+    {"min": "80", "label": "おおむね順調", "symbol": "B"},
+    {"min": "60", "label": "やや遅れ", "symbol": "C"},
+    {"min": None, "label": "遅れ", "symbol": "D"},
+]
 HIRATSUKA_RULES = {
     "name": "例示ルール（上限100%・４段階）",
     "description": "達成率は小数第２位を四捨五入し、表示と平均では100%を上限とする。施策は KPI 達成率の平均、計画全体は施策の平均で評価する。",
@@ -563,12 +569,7 @@ HIRATSUKA_RULES = {
             "scope": "own",
             "kinds": ["kpi"],
             "aggregate": "mean",
-            "bands": [
-                {"min": "100", "label": "順調", "symbol": "A"},
-                {"min": "80", "label": "おおむね順調", "symbol": "B"},
-                {"min": "60", "label": "やや遅れ", "symbol": "C"},
-                {"min": None, "label": "遅れ", "symbol": "D"},
-            ],
+            "bands": HIRATSUKA_BANDS,
             "no_data": "実績未把握",
         },
         {
@@ -576,12 +577,7 @@ HIRATSUKA_RULES = {
             "source": "grades",
             "of_level": "施策",
             "aggregate": "mean",
-            "bands": [
-                {"min": "100", "label": "順調", "symbol": "A"},
-                {"min": "80", "label": "おおむね順調", "symbol": "B"},
-                {"min": "60", "label": "やや遅れ", "symbol": "C"},
-                {"min": None, "label": "遅れ", "symbol": "D"},
-            ],
+            "bands": HIRATSUKA_BANDS,
             "no_data": "実績未把握",
         },
         {

@@ -8,6 +8,7 @@ of the installed package. Servers bind 127.0.0.1 on a free port.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -21,6 +22,17 @@ import psycopg
 import requests
 
 SERVER_URL = os.environ.get("HYOKA_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
+CHECKOUT = re.sub(r"[^a-z0-9_]", "_", Path(__file__).resolve().parents[1].name.lower())
+
+
+def database_name(purpose: str) -> str:
+    """hyoka_<checkout>_<purpose>: checkouts testing side by side on one server never share a database."""
+    return f"hyoka_{CHECKOUT}_{purpose}"
+
+
+def clean_environ() -> dict[str, str]:
+    """This process's environment less its HYOKA_ and DJANGO_ settings, so a child sees only those its caller gives."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("HYOKA_", "DJANGO_"))}
 
 
 def database_url(name: str) -> str:

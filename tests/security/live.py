@@ -6,8 +6,6 @@ testing side by side on one server never share one; servers bind 127.0.0.1 on a 
 
 from __future__ import annotations
 
-import os
-import re
 import secrets
 import subprocess
 import sys
@@ -21,17 +19,12 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import serving as real  # noqa: E402  (tools/serving.py: gunicorn and the browser's HTTP, shared with bench/web.py)
-from serving import Browser, database_url, free_port  # noqa: E402
+from serving import Browser, clean_environ, database_name, database_url, free_port  # noqa: E402
 
 SEED = Path(__file__).with_name("seed.py")
-CHECKOUT = re.sub(r"[^a-z0-9_]", "_", ROOT.name.lower())
 HYOKA = [sys.executable, "-c", "from hyoka.cli import main; main()"]
 SECRET_KEY = secrets.token_urlsafe(50)
 __all__ = ["Browser", "Server", "database_url", "free_port", "fresh_database", "hyoka", "seed", "serving", "stored_value"]
-
-
-def database_name(purpose: str) -> str:
-    return f"hyoka_{CHECKOUT}_{purpose}"
 
 
 @contextmanager
@@ -46,8 +39,7 @@ def fresh_database(purpose: str, *, copy_of: str | None = None) -> Iterator[str]
 
 
 def environment(url: str, data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HYOKA_", "DJANGO_"))}
-    return env | {"HYOKA_DATABASE_URL": url, "HYOKA_DATA_DIR": str(data_dir), "HYOKA_SECRET_KEY": SECRET_KEY}
+    return clean_environ() | {"HYOKA_DATABASE_URL": url, "HYOKA_DATA_DIR": str(data_dir), "HYOKA_SECRET_KEY": SECRET_KEY}
 
 
 def run(args: list[str], url: str, data_dir: Path, *, check: bool = True) -> subprocess.CompletedProcess[str]:

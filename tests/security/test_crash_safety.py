@@ -103,6 +103,15 @@ def _blocked(server: Server, url: str, request: Callable[[], requests.Response],
     return pid, [holder, thread, outcome]
 
 
+def _crash(crash: str, server: Server, url: str, pid: int) -> None:
+    """Kill the whole server (as in a power cut) or only its database connection *pid*, mid-transaction."""
+    if crash == "kill the server":
+        server.kill()
+    else:
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 def _release(held: list[Any], url: str, pid: int) -> list[Any]:
     """Let go of the lock; the orphaned transaction then ends without a commit (its client is gone or it was terminated)."""
     holder, thread, outcome = held
@@ -147,11 +156,7 @@ def test_an_upload_interrupted_half_way_leaves_nothing(database: tuple[str, Path
         before = _state(url)
         hold, params = _middle_value_lock(url, changed)
         pid, held = _blocked(server, url, lambda: planner.submit(f"/plans/{PLAN}/upload/apply/", {"why": "crash test"}), hold, params)
-        if crash == "kill the server":
-            server.kill()
-        else:
-            with psycopg.connect(url, autocommit=True) as db:
-                db.execute("SELECT pg_terminate_backend(%s)", [pid])
+        _crash(crash, server, url, pid)
         outcome = _release(held, url, pid)
         after = _state(url)
         print(f"{crash} while an upload of {len(changed)} changes was half applied: client got {_shown(outcome)}")
@@ -194,11 +199,7 @@ def test_a_save_interrupted_before_its_history_is_written_leaves_nothing(databas
         # The save writes its value row, then waits to insert its change: the test holds the change log.
         hold = "LOCK TABLE history_change IN SHARE MODE"
         pid, held = _blocked(server, url, lambda: sangyo.submit(f"/plans/{PLAN}/indicators/1-3-1-k1/value/", value), hold, [])
-        if crash == "kill the server":
-            server.kill()
-        else:
-            with psycopg.connect(url, autocommit=True) as db:
-                db.execute("SELECT pg_terminate_backend(%s)", [pid])
+        _crash(crash, server, url, pid)
         outcome = _release(held, url, pid)
         after = _state(url)
         print(f"{crash} between a value's row and its history: client got {_shown(outcome)}; value stored: {after != before}")

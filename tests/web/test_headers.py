@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import subprocess
 import sys
@@ -17,6 +16,8 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from serving import clean_environ  # noqa: E402
 
 # (what, who, URL, expected status): one of each kind of response the app gives
 RESPONSES = [
@@ -78,8 +79,7 @@ print(json.dumps(out))
 
 
 def _production(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HYOKA_", "DJANGO_"))}
-    env |= {
+    env = clean_environ() | {
         "DJANGO_SETTINGS_MODULE": "hyoka.web.settings",
         "HYOKA_ENV": "production",
         "HYOKA_SECRET_KEY": "k" * 60,
@@ -144,9 +144,7 @@ def test_the_code_holds_no_secret_literal(tmp_path: Path) -> None:
 def test_the_secret_key_comes_from_the_environment_or_a_private_file(tmp_path: Path) -> None:
     """HYOKA_SECRET_KEY is used as given; without it (development only) each data folder gets its own random key, mode 600."""
     probe = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HYOKA_", "DJANGO_"))} | {
-        "DJANGO_SETTINGS_MODULE": "hyoka.web.settings"
-    }
+    env = clean_environ() | {"DJANGO_SETTINGS_MODULE": "hyoka.web.settings"}
 
     def key(**extra: str) -> str:
         run = subprocess.run([sys.executable, "-c", probe], env=env | extra, capture_output=True, text=True, timeout=60, check=True)
