@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from hyoka.formats.hyoka1 import check_digit
+
 PREFECTURES = [
     "北海道",
     "青森県",
@@ -116,11 +118,6 @@ RULES: dict[str, Any] = {
         "parts": "worst",
     },
 }
-
-
-def check_digit(five: str) -> str:
-    total = sum(int(d) * w for d, w in zip(five, (6, 5, 4, 3, 2), strict=True))
-    return str((11 - total % 11) % 10)
 
 
 def organizations(n: int) -> Iterator[tuple[str, str]]:

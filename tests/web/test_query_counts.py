@@ -21,13 +21,13 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from hyoka.formats.hyoka1 import plan_from_dict
+from hyoka.formats.hyoka1 import check_digit, plan_from_dict
 from hyoka.web.accounts.models import Department, Role, User
 from hyoka.web.plans import models as m
 from hyoka.web.plans.convert import store_plan, touch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from generate import check_digit, plan_document
+from generate import plan_document
 
 SMALL, BIG = 60, 240  # one and four indicators per 小柱
 OPEN_YEAR, PUBLISHED_YEAR = 2028, 2027
