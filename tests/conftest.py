@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
+from checkout import ROOT, reference_dir
 
 from hyoka.core.model import Plan
 from hyoka.samples import load_sample
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def reference_dir() -> Path:
-    """../shared/reference beside the project (where developers and CI have it), or $HYOKA_REFERENCE."""
-    if "HYOKA_REFERENCE" in os.environ:
-        return Path(os.environ["HYOKA_REFERENCE"])
-    for candidate in (ROOT.parent / "shared" / "reference", Path("/work/shared/reference")):
-        if candidate.exists():
-            return candidate
-    return ROOT.parent / "shared" / "reference"
 
 
 def load_reference(name: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from checkout import ROOT
 
 from hyoka import evaluate, plan_from_dict
 from hyoka.core.batch import NUMERIC, RATE_REASONS, TableBuilder, evaluate_table

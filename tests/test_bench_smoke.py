@@ -6,9 +6,8 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from checkout import ROOT
 
 
 def test_evaluate_benchmark_runs_and_checks_itself(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT, reference_dir
+from checkout import ROOT, reference_dir
 
 from hyoka.samples import sample_names, sample_path
 
