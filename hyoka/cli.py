@@ -344,13 +344,9 @@ def serve(
     database: Annotated[Path | None, typer.Option("--database", help="SQLite ファイル（省略時は設定の HYOKA_DATABASE_URL）")] = None,
 ) -> None:
     """既存のデータベースで Web アプリを起動します（本番は gunicorn hyoka.web.wsgi）。"""
-    from .web.demo import migrate, use_database
     from .web.demo import serve as run_server
 
-    if database is not None and not database.exists():
-        raise InputError.one(str(database), "データベースファイルがありません", "no such database file")
-    use_database(database)
-    migrate()
+    open_database(database)
     run_server(host, port)
 
 
