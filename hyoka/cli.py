@@ -344,13 +344,9 @@ def serve(
     database: Annotated[Path | None, typer.Option("--database", help="SQLite ファイル（省略時は設定の HYOKA_DATABASE_URL）")] = None,
 ) -> None:
     """既存のデータベースで Web アプリを起動します（本番は gunicorn hyoka.web.wsgi）。"""
-    from .web.demo import migrate, use_database
     from .web.demo import serve as run_server
 
-    if database is not None and not database.exists():
-        raise InputError.one(str(database), "データベースファイルがありません", "no such database file")
-    use_database(database)
-    migrate()
+    open_database(database)
     run_server(host, port)
 
 
@@ -402,11 +398,12 @@ def publish(
 
     if db or database is not None:
         open_database(database)
+        from .web.plans.convert import core_plans
         from .web.plans.models import Plan as PlanRow
         from .web.transfer import export_from_database
 
-        ids = plans or list(PlanRow.objects.order_by("key").values_list("key", flat=True))
-        loaded = [export_from_database(p) for p in ids]
+        # Every stored plan is read together (one query per table), not one plan after another.
+        loaded = [export_from_database(p) for p in plans] if plans else core_plans(list(PlanRow.objects.order_by("key")))
     elif not plans:
         raise InputError.one("PLANS", "公開する計画を指定してください（--db なら省略可）", "name the plans to publish (or use --db)")
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from importlib import resources
 from typing import Any
 
@@ -138,9 +138,15 @@ def indicator(request: HttpRequest, ident: str) -> dict[str, Any]:
     return records.indicator_record(ps, ind, _year(request, ps, None))
 
 
+@cache
+def _openapi_document() -> dict[str, Any]:
+    """The schema is a file of the package, the same for every request: read and parsed once per process."""
+    return json.loads((resources.files("hyoka.web.api") / "openapi.json").read_text(encoding="utf-8"))
+
+
 @endpoint
 def openapi(request: HttpRequest) -> dict[str, Any]:
-    return json.loads((resources.files("hyoka.web.api") / "openapi.json").read_text(encoding="utf-8"))
+    return _openapi_document()
 
 
 @endpoint

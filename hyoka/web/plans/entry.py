@@ -64,14 +64,12 @@ def core_series(series: m.Series) -> CoreSeries:
 def check_value(series: m.Series, year: int, entered: ValueInput) -> CoreValue:
     """The value as the core understands it; InputError (with the place) if it cannot be understood."""
     core = core_plan(series.indicator.plan)
+    place = series_place(series.indicator.key, series.part, year)
     if not series.part and core.indicator_by_id[series.indicator.key].parts:
         # Stored, it would make the whole plan unreadable (the plan file's rule: values live in the parts).
         raise InputError.one(
-            series_place(series.indicator.key, series.part, year),
-            "部分（parts）のある指標の値は各部分に書いてください",
-            "an indicator with parts keeps its values in the parts",
+            place, "部分（parts）のある指標の値は各部分に書いてください", "an indicator with parts keeps its values in the parts"
         )
-    place = series_place(series.indicator.key, series.part, year)
     held = core_series(series)
     value = value_from_dict(entered.spec(), place, qualitative=held.qualitative, rules=core.rules)
     check_unit(value, held.unit, f"{place}.value")  # 「12ほげ」 would make the whole plan unreadable too

@@ -52,10 +52,6 @@ def chosen_year(request: HttpRequest, plan: m.Plan) -> int:
     return default_year(plan)
 
 
-def plan_years(plan: m.Plan) -> list[int]:
-    return sorted({*plan.years, *(c.year for c in plan.cycles.all())})
-
-
 @dataclass
 class NodeRow:
     """A node of the tree with its grade and the counts a reader scans for."""
@@ -103,12 +99,12 @@ def tree_rows(core: CorePlan, ev: Evaluation, *, under: str | None = None) -> li
 
 def plan_context(plan: m.Plan, year: int, **extra: Any) -> dict[str, Any]:
     ev = evaluation(plan, year)
-    cycle = next((c for c in plan.cycles.all() if c.year == year), None)
+    cycles = list(plan.cycles.all())  # one query for both the years offered and the year's cycle
     return {
         "plan": plan,
         "core": ev.plan,  # the very objects the evaluation refers to
         "year": year,
-        "years": plan_years(plan),
-        "cycle": cycle,
+        "years": sorted({*plan.years, *(c.year for c in cycles)}),
+        "cycle": next((c for c in cycles if c.year == year), None),
         "ev": ev,
     } | extra
