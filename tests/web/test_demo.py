@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import http.cookiejar
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,13 +16,10 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from serving import clean_environ, free_port
+
 HYOKA = [sys.executable, "-c", "from hyoka.cli import main; main()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(url: str | urllib.request.Request, timeout: float = 30) -> http.client.HTTPResponse:
@@ -44,7 +40,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def test_demo_prepares_and_serve_shows_the_three_plans(tmp_path: Path) -> None:
-    env = {"HYOKA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = clean_environ() | {"HYOKA_DATA_DIR": str(tmp_path)}  # PYTHONPATH kept: the code under test, not an installed copy
     prepared = subprocess.run(
         [*HYOKA, "demo", "--no-serve", "--data-dir", str(tmp_path)], env=env, capture_output=True, text=True, check=True
     )
@@ -53,7 +49,7 @@ def test_demo_prepares_and_serve_shows_the_three_plans(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         assert db.execute("select count(*) from plans_plan").fetchone() == (3,)
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([*HYOKA, "serve", "--database", str(tmp_path / "demo.sqlite3"), "--port", str(port)], env=env)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -82,10 +78,13 @@ def test_demo_prepares_and_serve_shows_the_three_plans(tmp_path: Path) -> None:
 def test_gunicorn_serves_the_production_settings_behind_a_proxy(tmp_path: Path) -> None:
     """The documented production command: gunicorn with HYOKA_ENV=production behind a TLS proxy."""
     subprocess.run(
-        [*HYOKA, "demo", "--no-serve", "--data-dir", str(tmp_path)], env={"HYOKA_DATA_DIR": str(tmp_path)}, capture_output=True, check=True
+        [*HYOKA, "demo", "--no-serve", "--data-dir", str(tmp_path)],
+        env=clean_environ() | {"HYOKA_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        check=True,
     )
-    port = _free_port()
-    env = {
+    port = free_port()
+    env = clean_environ() | {
         "HYOKA_ENV": "production",
         "HYOKA_SECRET_KEY": "x" * 60,
         "HYOKA_ALLOWED_HOSTS": "127.0.0.1",
