@@ -17,6 +17,7 @@ from ..formats.csvpackage.write import package_files, package_tables
 from ..formats.evaluation import evaluation_dict
 from ..formats.hyoka1 import plan_to_dict
 from ..reports.context import Context
+from . import paths
 from .published import evaluated_years, published_plan
 
 
@@ -35,6 +36,11 @@ class PlanSite:
     @property
     def id(self) -> str:
         return self.plan.id
+
+    @property
+    def root(self) -> str:
+        """The plan's folder on the site, under its organization's (``paths.plan_root``)."""
+        return paths.of_plan(self.plan)
 
     @cached_property
     def years(self) -> list[int]:

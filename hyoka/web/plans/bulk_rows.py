@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...core.model import Organization as CoreOrganization
 from ...core.model import Plan as CorePlan
 from ...core.model import Series as CoreSeries
 from ...formats.hyoka1 import load_path
 
-PLAN_COLUMNS = ("key", "name", "organization_name", "organization_code", "period_start", "period_end", "levels", "description", "extras")
+PLAN_COLUMNS = ("key", "name", "period_start", "period_end", "levels", "description", "extras")  # and the organization, found by the loader
 CYCLE_COLUMNS = ("year", "status", "due")
 NODE_COLUMNS = (
     "key",
@@ -77,6 +78,7 @@ class PlanRows:
     """One plan's rows; the first element of a dependent row is the index of the row it belongs to."""
 
     plan: Row
+    organization: CoreOrganization  # as the file names it; the loader finds (or makes) the stored one
     rules: dict[str, Any]
     cycles: list[Row] = field(default_factory=list)
     nodes: list[Row] = field(default_factory=list)
@@ -105,14 +107,13 @@ def plan_rows(plan: CorePlan) -> PlanRows:
         plan=(
             plan.id,
             plan.name,
-            plan.organization.name,
-            plan.organization.code,
             plan.period_start,
             plan.period_end,
             list(plan.levels),
             plan.description,
             plan.extras,
         ),
+        organization=plan.organization,
         rules=plan.rules_spec,
         cycles=[(y, c.status, c.due) for y, c in plan.cycles.items()],
     )

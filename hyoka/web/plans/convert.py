@@ -21,13 +21,15 @@ from django.db import connection, transaction
 
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError
-from ...core.model import Cycle, NodeTexts, Organization, Project, Review
+from ...core.model import Cycle, NodeTexts, Project, Review
 from ...core.model import Node as CoreNode
+from ...core.model import Organization as CoreOrganization
 from ...core.model import Plan as CorePlan
 from ...core.model import Series as CoreSeries
 from ...core.rules import parse_rules
 from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict, value_from_dict
-from ..accounts.models import Department
+from ..accounts.models import Organization
+from ..accounts.organizations import ensure_departments, organization_for
 from . import computed
 from . import models as m
 from .computed import Computed, Key, Step
@@ -152,12 +154,13 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
             extras=n["extras"],
         )
 
+    organizations = {pk: CoreOrganization(name, code) for pk, code, name in _organizations(plans)}
     out = {}
     for plan in plans:
         head = CorePlan(
             id=plan.key,
             name=plan.name,
-            organization=Organization(plan.organization_name, plan.organization_code),
+            organization=organizations[plan.organization_id],
             period_start=plan.period_start,
             period_end=plan.period_end,
             levels=list(plan.levels),
@@ -172,6 +175,14 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
         doc["indicators"] = [indicator_doc(i) for i in indicators[plan.pk]]
         out[plan.pk] = doc
     return out
+
+
+def _organizations(plans: Sequence[m.Plan]) -> list[tuple[int, str, str]]:
+    """(pk, code, name) of the plans' organizations: those already loaded with their plans, the others in one query."""
+    loaded = {p.organization_id: p.organization for p in plans if m.Plan.organization.is_cached(p)}
+    missing = {p.organization_id for p in plans} - loaded.keys()
+    rows = list(Organization.objects.filter(pk__in=missing).values_list("pk", "code", "name")) if missing else []
+    return rows + [(pk, o.code, o.name) for pk, o in loaded.items()]
 
 
 VALUE_FIELDS = ("text", "status", "expected", "note", "judgement", "judgement_reason")  # what a value row puts in the plan
@@ -306,9 +317,13 @@ def touch(plan: m.Plan) -> None:
 
 
 @transaction.atomic
-def store_plan(plan: CorePlan, *, replace: bool = False) -> m.Plan:
-    """Write a core plan into the database (all or nothing); *replace* drops a stored plan of the same id."""
-    existing = m.Plan.objects.filter(key=plan.id).first()
+def store_plan(plan: CorePlan, *, replace: bool = False, organization: Organization | None = None) -> m.Plan:
+    """Write a core plan into the database (all or nothing); *replace* drops a stored plan of the same id.
+
+    The plan goes to *organization*, else to the one its file names (``organization_for``).
+    """
+    owner = organization_for(plan.organization, organization)
+    existing = m.Plan.objects.filter(organization=owner, key=plan.id).first()
     if existing is not None:
         if not replace:
             raise InputError.one(
@@ -316,10 +331,9 @@ def store_plan(plan: CorePlan, *, replace: bool = False) -> m.Plan:
             )
         existing.delete()
     row = m.Plan.objects.create(
+        organization=owner,
         key=plan.id,
         name=plan.name,
-        organization_name=plan.organization.name,
-        organization_code=plan.organization.code,
         period_start=plan.period_start,
         period_end=plan.period_end,
         levels=list(plan.levels),
@@ -330,9 +344,7 @@ def store_plan(plan: CorePlan, *, replace: bool = False) -> m.Plan:
     m.Cycle.objects.bulk_create(m.Cycle(plan=row, year=y, status=c.status, due=c.due) for y, c in plan.cycles.items())
     _store_nodes(row, plan)
     _store_indicators(row, plan)
-    names = {d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments}
-    known = set(Department.objects.filter(name__in=names).values_list("name", flat=True))
-    Department.objects.bulk_create(Department(name=n) for n in sorted(names - known))
+    ensure_departments(owner, {d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments})
     return row
 
 

@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from ....core.engine import Evaluation, IndicatorResult, NodeResult
 from ....core.errors import InputError
 from ....core.model import Node as CoreNode
 from ....core.model import Plan as CorePlan
 from ....core.wareki import parse_year
+from ...accounts import scope
 from .. import models as m
 from ..convert import evaluation
 
 
-def get_plan(key: str) -> m.Plan:
-    return get_object_or_404(m.Plan, key=key)
+def plan_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view of one plan: the URL's organization code and plan key become the plan, fetched through ``scope``.
+
+    Every URL with a plan in it goes through here (a test checks that), so no view can
+    reach another organization's plan by forgetting a filter: it is a 404 before the view runs.
+    """
+
+    @wraps(view)
+    def run(request: HttpRequest, org: str, plan_key: str, **kwargs: Any) -> HttpResponse:
+        return view(request, scope.plan(request.user, org, plan_key), **kwargs)
+
+    run.scoped_plan = True  # type: ignore[attr-defined]
+    return run
 
 
 def default_year(plan: m.Plan) -> int:
