@@ -6,6 +6,7 @@ department typed (「2,609万人泊」) while the engine computes with the exact
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -263,14 +264,17 @@ class Plan:
     def roots(self) -> list[Node]:
         return self.children.get(None, [])
 
-    def descendants(self, node_id: str) -> list[Node]:
-        out: list[Node] = []
-        stack = list(reversed(self.children.get(node_id, [])))
+    def walk(self, under: str | None = None) -> Iterator[tuple[Node, int]]:
+        """The nodes below *under* (the whole plan when None) depth first, in plan order, each with its depth
+        below *under* (0 for its children). Without recursion: a plan may nest deeper than Python's stack."""
+        stack = [(n, 0) for n in reversed(self.children.get(under, []))]
         while stack:
-            n = stack.pop()
-            out.append(n)
-            stack.extend(reversed(self.children.get(n.id, [])))
-        return out
+            node, depth = stack.pop()
+            yield node, depth
+            stack.extend((child, depth + 1) for child in reversed(self.children.get(node.id, [])))
+
+    def descendants(self, node_id: str) -> list[Node]:
+        return [n for n, _depth in self.walk(node_id)]
 
     def ancestors(self, node_id: str) -> list[Node]:
         """From the root down to the parent of *node_id*."""

@@ -86,14 +86,11 @@ def _count(row: NodeRow, results: list[IndicatorResult]) -> None:
 def tree_rows(core: CorePlan, ev: Evaluation, *, under: str | None = None) -> list[NodeRow]:
     """Depth-first rows of the plan (or of the subtree below *under*), each with its own indicators counted."""
     rows: list[NodeRow] = []
-    stack = [(n, 0) for n in reversed(core.children.get(under, []))]
-    while stack:
-        node, depth = stack.pop()
+    for node, depth in core.walk(under):
         row = NodeRow(node, depth, ev.nodes[node.id])
         _count(row, ev.indicators_under(node.id, scope="own"))
         row.leaf = depth > 0 and not core.children.get(node.id) and row.indicators == 0
         rows.append(row)
-        stack.extend((child, depth + 1) for child in reversed(core.children.get(node.id, [])))
     return rows
 
 
