@@ -14,8 +14,6 @@ same file again (the round-trip test checks exactly that).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ..formats.files import write_atomic
 from .accounts.models import Department, User
 from .audit.models import AuditEvent
 from .history.models import Change
@@ -144,16 +143,6 @@ def write_backup(path: Path, **options: bool) -> dict[str, Any]:
     """
     doc = backup_document(**options)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False, indent=1)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), mode=0o600)
     return doc
