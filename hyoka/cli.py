@@ -238,7 +238,7 @@ def template(
 
 @command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="取り込む .xlsx、データパッケージ（フォルダか datapackage.json）、--db では hyoka/1 も")],
+    file: Annotated[Path, typer.Argument(help="取り込む .xlsx、データパッケージ（フォルダか datapackage.json）、hyoka/1 ファイル")],
     into: Annotated[str | None, typer.Option("--into", help="取り込み先の hyoka/1 ファイル（またはサンプル名）")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="変更を表示するだけで書き込まない")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="書き出す hyoka/1 ファイル（省略時は --into）")] = None,
