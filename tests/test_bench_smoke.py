@@ -72,3 +72,9 @@ def test_web_benchmark_serves_two_plans_to_two_clients(tmp_path):
     for kind in ("tree", "node", "indicator", "api", "save"):
         assert re.search(rf"^{kind} +\d+ ", out.stdout, re.M), kind
     assert "throughput:" in out.stdout and "pages p95" in out.stdout
+
+
+def test_parse_benchmark_times_hostile_input():
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "parse.py"), "--repeat", "1"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "10 million letters" in out.stdout and "slowest hostile input" in out.stdout
