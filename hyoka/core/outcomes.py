@@ -60,9 +60,7 @@ def outcome_of(ev: Evaluation) -> PlanOutcome:
             rates.append(RateOutcome(ind.id, series.id if label else "", ind.node, rate.value, rate.uncapped, rate.reason))
         if result.judgement is not None:
             judgements.append((ind.id, result.judgement.symbol))
-    grades = [
-        GradeOutcome(n.id, n.level, g.label, g.mean, len(g.inputs)) for n in plan.nodes if (g := ev.nodes[n.id].grade) is not None
-    ]
+    grades = [GradeOutcome(n.id, n.level, g.label, g.mean, len(g.inputs)) for n in plan.nodes if (g := ev.nodes[n.id].grade) is not None]
     if ev.plan_grade is not None:
         g = ev.plan_grade
         grades.append(GradeOutcome("", PLAN_LEVEL, g.label, g.mean, len(g.inputs)))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError
@@ -28,6 +28,7 @@ from ...core.model import Series as CoreSeries
 from ...core.rules import parse_rules
 from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict, value_from_dict
 from ..accounts.models import Department
+from ..snapshot import snapshot
 from . import computed
 from . import models as m
 from .computed import Computed, Key, Step
@@ -42,34 +43,40 @@ def document(plan: m.Plan) -> dict[str, Any]:
     return documents([plan])[plan.pk]
 
 
-def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
+def documents(plans: Sequence[m.Plan], *, year: int | None = None) -> dict[int, dict[str, Any]]:
     """The `hyoka/1` documents of stored plans by primary key, read with one query per table for all of them.
 
     Rows are read as tuples, not model instances: building ten thousand model objects cost
     more than the queries themselves, and the documents are all that is kept. They are
     ordered by the foreign key's id, not by the related model (whose ordering would join
     its table for nothing): only the order within one plan, indicator or series matters.
+
+    With *year*, a document holds only what evaluating that year reads (``rates.quantities``):
+    the year's targets, the values of the year and the year before, and no texts or reviews.
     """
     pks = [p.pk for p in plans]
+    target_years = {} if year is None else {"year": year}
+    value_years = {} if year is None else {"year__in": (year - 1, year)}
     nodes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     node_keys: dict[int, str] = {}
     for n in m.Node.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
         nodes[n["plan_id"]].append(n)
         node_keys[n["id"]] = n["key"]
     texts: dict[int, dict[int, NodeTexts]] = defaultdict(dict)
-    for node_id, year, results, issues, summary, funding in (
-        m.NodeText.objects.filter(node__plan__in=pks)
-        .order_by("node_id", "year")
-        .values_list("node_id", "year", "results", "issues", "summary", "funding")
-    ):
-        texts[node_id][year] = NodeTexts(results, issues, summary, funding)
     reviews: dict[int, dict[int, Review]] = defaultdict(dict)
-    for node_id, year, grade, comments, answer in (
-        m.Review.objects.filter(node__plan__in=pks)
-        .order_by("node_id", "year")
-        .values_list("node_id", "year", "grade", "comments", "answer")
-    ):
-        reviews[node_id][year] = Review(grade, comments, answer)
+    if year is None:
+        for node_id, y, results, issues, summary, funding in (
+            m.NodeText.objects.filter(node__plan__in=pks)
+            .order_by("node_id", "year")
+            .values_list("node_id", "year", "results", "issues", "summary", "funding")
+        ):
+            texts[node_id][y] = NodeTexts(results, issues, summary, funding)
+        for node_id, y, grade, comments, answer in (
+            m.Review.objects.filter(node__plan__in=pks)
+            .order_by("node_id", "year")
+            .values_list("node_id", "year", "grade", "comments", "answer")
+        ):
+            reviews[node_id][y] = Review(grade, comments, answer)
     indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for i in m.Indicator.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
         indicators[i["plan_id"]].append(i)
@@ -77,23 +84,27 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
     for s in m.Series.objects.filter(indicator__plan__in=pks).order_by("indicator_id", "position").values():
         series[s["indicator_id"]].append(s)
     targets: dict[int, dict[str, str]] = defaultdict(dict)
-    for series_id, year, text in (
-        m.Target.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values_list("series_id", "year", "text")
+    for series_id, y, text in (
+        m.Target.objects.filter(series__indicator__plan__in=pks, **target_years)
+        .order_by("series_id", "year")
+        .values_list("series_id", "year", "text")
     ):
-        targets[series_id][str(year)] = text
+        targets[series_id][str(y)] = text
     values: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for v in (
-        m.Value.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values("series_id", "year", *VALUE_FIELDS)
+        m.Value.objects.filter(series__indicator__plan__in=pks, **value_years)
+        .order_by("series_id", "year")
+        .values("series_id", "year", *VALUE_FIELDS)
     ):
         values[v["series_id"]][str(v["year"])] = value_doc(v)
     specs: dict[int, Any] = {}
     for plan_id, spec in m.RuleSetVersion.objects.filter(plan__in=pks).order_by("plan_id", "-version").values_list("plan_id", "spec"):
         specs.setdefault(plan_id, spec)
     cycles: dict[int, dict[int, Cycle]] = defaultdict(dict)
-    for plan_id, year, status, due in (
+    for plan_id, y, status, due in (
         m.Cycle.objects.filter(plan__in=pks).order_by("plan_id", "-year").values_list("plan_id", "year", "status", "due")
     ):
-        cycles[plan_id][year] = Cycle(status, due)
+        cycles[plan_id][y] = Cycle(status, due)
 
     def series_doc(s: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"name": s["name"], "unit": s["unit"], "direction": s["direction"]}
@@ -197,11 +208,7 @@ def _read(plans: Sequence[m.Plan]) -> dict[Key, Computed]:
     revisions, so a save committed meanwhile is wholly in a plan or wholly out of it and
     the plan is filed under the revision it really has (not the one the caller read before).
     """
-    outermost = not connection.in_atomic_block  # inside a caller's transaction, its snapshot is the one read
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    with snapshot():
         revisions = dict(m.Plan.objects.filter(pk__in=[p.pk for p in plans]).values_list("pk", "revision"))
         docs = documents(plans)
         built = {}
