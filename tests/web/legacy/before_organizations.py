@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("accounts", "0001_initial"), ("plans", "0001_initial"), ("workflow", "0001_initial"), ("audit", "0001_initial")]
+BEFORE = [("accounts", "0001_initial"), ("plans", "0002_columns_from_schema"), ("workflow", "0001_initial"), ("audit", "0001_initial")]
 
 
 def main() -> None:

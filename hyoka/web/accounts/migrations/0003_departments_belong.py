@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0002_organizations"),
-        ("plans", "0002_organizations"),
+        ("plans", "0003_organizations"),
     ]
 
     operations = [

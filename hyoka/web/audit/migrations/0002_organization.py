@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0001_initial"),
         ("accounts", "0003_departments_belong"),
-        ("plans", "0002_organizations"),
+        ("plans", "0003_organizations"),
     ]
 
     operations = [

@@ -17,6 +17,7 @@ from ....core.model import Plan as CorePlan
 from ....core.wareki import parse_year
 from ...accounts import scope
 from .. import models as m
+from ..conflicts import writing
 from ..convert import evaluation
 
 
@@ -33,6 +34,21 @@ def plan_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     run.scoped_plan = True  # type: ignore[attr-defined]
     return run
+
+
+def writing_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view that changes its plan (found by ``plan_view``): it runs in ``conflicts.writing`` of the plan.
+
+    The lock is taken before any check, so saves, submissions and the close of a year happen
+    one after another and what a view checked stays true until it commits.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, plan: m.Plan, *args: Any, **kwargs: Any) -> HttpResponse:
+        with writing(plan):
+            return view(request, plan, *args, **kwargs)
+
+    return wrapped
 
 
 def default_year(plan: m.Plan) -> int:
@@ -99,14 +115,11 @@ def _count(row: NodeRow, results: list[IndicatorResult]) -> None:
 def tree_rows(core: CorePlan, ev: Evaluation, *, under: str | None = None) -> list[NodeRow]:
     """Depth-first rows of the plan (or of the subtree below *under*), each with its own indicators counted."""
     rows: list[NodeRow] = []
-    stack = [(n, 0) for n in reversed(core.children.get(under, []))]
-    while stack:
-        node, depth = stack.pop()
+    for node, depth in core.walk(under):
         row = NodeRow(node, depth, ev.nodes[node.id])
         _count(row, ev.indicators_under(node.id, scope="own"))
         row.leaf = depth > 0 and not core.children.get(node.id) and row.indicators == 0
         rows.append(row)
-        stack.extend((child, depth + 1) for child in reversed(core.children.get(node.id, [])))
     return rows
 
 

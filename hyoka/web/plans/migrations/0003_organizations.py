@@ -65,7 +65,7 @@ def assign(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_organizations"),
-        ("plans", "0001_initial"),
+        ("plans", "0002_columns_from_schema"),
         ("workflow", "0001_initial"),
     ]
 
