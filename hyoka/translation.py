@@ -13,6 +13,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from .core.schema import gettext_noop as gettext_noop  # re-exported: marks a phrase translated later
+
 FOLDER = Path(__file__).resolve().parent / "locale"  # data only: a package named locale would hide the standard library's
 DOMAIN = "django"  # the catalogue's name, as Django's makemessages writes it
 JAPANESE = "ja"  # the language the words are written in
@@ -30,9 +32,3 @@ def translations(language: str) -> gettext.NullTranslations:
 def translator(language: str) -> Callable[[str], str]:
     """The translation function of *language* ("ja" or "en")."""
     return translations(language).gettext
-
-
-def gettext_noop(text: str) -> str:
-    """Marks a phrase for ``makemessages`` where it is translated later, not where it is written
-    (a chart's words, a label of the core): the catalogue keeps it."""
-    return text
