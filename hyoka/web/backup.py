@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
 from django.utils import timezone
 
 from ..formats.files import write_atomic
@@ -27,6 +26,7 @@ from .audit.models import AuditEvent
 from .history.models import Change
 from .plans import models as m
 from .plans.convert import document
+from .snapshot import snapshot
 from .workflow.models import Submission
 
 FORMAT = "hyoka-backup/1"
@@ -118,12 +118,8 @@ def _audit(change_index: dict[int, tuple[str, int]]) -> list[dict[str, Any]]:
 
 
 def backup_document(*, with_users: bool = True, with_password_hashes: bool = False) -> dict[str, Any]:
-    """Everything, read in one transaction: on PostgreSQL a repeatable-read snapshot, so saves made meanwhile are wholly in or out."""
-    outermost = not connection.in_atomic_block  # inside a caller's transaction, its snapshot is the one read
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    """Everything, read in one snapshot, so saves made meanwhile are wholly in or out."""
+    with snapshot():
         change_index: dict[int, tuple[str, int]] = {}
         plans = [_plan(p, change_index) for p in m.Plan.objects.order_by("key")]
         return {
