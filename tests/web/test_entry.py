@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from opencycle import URL, YEAR
+from webforms import stored_base, targets_base
 
 from hyoka.core.engine import evaluate
 from hyoka.web.accounts.models import Department, Role, User
@@ -23,7 +24,10 @@ def _value(plan: m.Plan, indicator: str, year: int = YEAR) -> m.Value | None:
 
 
 def _post_value(c: Client, indicator: str, **data: object) -> object:
-    return c.post(f"{URL}/indicators/{indicator}/value/", {"year": YEAR, "status": "confirmed", **data}, follow=True)
+    """As the form posts it, with the token of what it showed (the value stored now)."""
+    plan = m.Plan.objects.get(organization__code="140007", key="kanagawa-sousei-3")
+    base = stored_base(plan, indicator, int(str(data.get("year", YEAR))))
+    return c.post(f"{URL}/indicators/{indicator}/value/", {"year": YEAR, "status": "confirmed", "base": base, **data}, follow=True)
 
 
 def test_full_width_value_is_stored_as_typed_and_rated_by_the_core(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
@@ -162,10 +166,11 @@ def test_a_due_date_that_is_not_a_date_is_refused(plan: m.Plan, client_for: Call
 def test_planner_revises_a_target_with_a_reason_and_the_core_checks_it(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
     c = client_for("planner")
     url = f"{URL}/indicators/1-3-1-k1/target/"
-    assert "変更理由" in c.post(url, {"target_year": YEAR, "target": "52.0％"}, follow=True).content.decode()
-    bad = c.post(url, {"target_year": YEAR, "target": "実行中", "why": "改定"}, follow=True).content.decode()
+    base = targets_base(plan, "1-3-1-k1")
+    assert "変更理由" in c.post(url, {"target_year": YEAR, "target": "52.0％", "base": base}, follow=True).content.decode()
+    bad = c.post(url, {"target_year": YEAR, "target": "実行中", "why": "改定", "base": base}, follow=True).content.decode()
     assert "indicators[1-3-1-k1].targets.2025" in bad and "数値として解釈できません" in bad
-    c.post(url, {"target_year": YEAR, "target": "52.0％", "why": "令和７年３月改定"})
+    c.post(url, {"target_year": YEAR, "target": "52.0％", "why": "令和７年３月改定", "base": base})
     plan.refresh_from_db()
     assert core_plan(plan).indicator_by_id["1-3-1-k1"].targets[YEAR].text == "52.0％"
     change = Change.objects.get(plan=plan, kind="target")

@@ -90,7 +90,7 @@ def review_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpRespon
         return _back(plan, node_key, year)
     comments = lines(request.POST.get("comments", ""))
     try:
-        changed = save_review(node, year, request.user, grade=grade, comments=comments, base=request.POST.get("base"))
+        changed = save_review(node, year, request.user, grade=grade, comments=comments, base=request.POST.get("base", ""))
     except Conflict as c:
         mine = review_shown(grade, comments, "", answering=False)
         fields = {"grade": _("評価区分"), "comments": _("意見（1行に1項目）")}
@@ -107,7 +107,7 @@ def answer_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpRespon
     access.require(access.may_answer(request.user, core, core.node_by_id[node_key]))
     answer = request.POST.get("answer", "").strip()
     try:
-        changed = save_review(node, year, request.user, answer=answer, base=request.POST.get("base"))
+        changed = save_review(node, year, request.user, answer=answer, base=request.POST.get("base", ""))
     except Conflict as c:
         fields = {"answer": _("対応・回答")}
         return conflict_page(request, plan, year, c, mine=answer, back=_url(plan, node_key, year), editable=fields, multiline=("answer",))

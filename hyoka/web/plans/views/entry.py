@@ -55,7 +55,7 @@ def value_edit(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpRe
             core = core_plan(plan)
             access.require(access.may_enter(request.user, plan, year, core.departments_of(core.indicator_by_id[indicator_key])))
             why = request.POST.get("why", "").strip()
-            changed = save_value(series, year, entered, request.user, why, base=request.POST.get("base"))
+            changed = save_value(series, year, entered, request.user, why, base=request.POST.get("base", ""))
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
@@ -103,7 +103,7 @@ def target_edit(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpR
     back = reverse("indicator", args=[*plan.route, indicator_key]) + f"?year={shown_year}#entry-{series.part or 'main'}"
     text = request.POST.get("target", "")
     try:
-        changed = save_target(series, year, text, request.user, request.POST.get("why", ""), base=request.POST.get("base"))
+        changed = save_target(series, year, text, request.user, request.POST.get("why", ""), base=request.POST.get("base", ""))
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
@@ -157,7 +157,7 @@ def text_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse
             with writing(plan):  # the permission once more, under the lock the close and submit take
                 access.require(access.may_enter(request.user, plan, year, core.node_departments(node_key)))
                 why = request.POST.get("why", "").strip()
-                changed = save_texts(node, year, results, issues, request.user, why, base=request.POST.get("base"))
+                changed = save_texts(node, year, results, issues, request.user, why, base=request.POST.get("base", ""))
         except Conflict as c:
             mine = "\n".join([*results, *issues])
             fields = {"results": _("取組結果"), "issues": _("今後の取組に向けた課題と方向性"), "why": _("変更理由")}
