@@ -32,6 +32,7 @@ from ..core.model import (
 )
 from ..core.rules import parse_rules
 from ..core.schema import CHOICE, DECIMAL, LIST, TEXT, YEAR, Plain, drop_empty, is_empty, plain_fields, record, to_plain
+from ..core.text import MAX_TEXT, too_long
 from ..core.values import KNOWN_UNITS, Kind, parse_unit, parse_value
 from ..core.wareki import parse_year
 from .files import write_atomic
@@ -142,6 +143,9 @@ class _Reader:
         if not isinstance(value, str):
             self.add(f"{p}.{key}" if p else key, "文字列が必要です", "a string is required", _short(value))
             return default
+        if too_long(value):
+            self.add(f"{p}.{key}" if p else key, f"{MAX_TEXT:,} 文字までです", f"at most {MAX_TEXT:,} characters", _short(value))
+            return default
         return value
 
     def str_list(self, obj: dict[str, Any], key: str, p: str) -> list[str]:
@@ -151,6 +155,10 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.add(f"{p}.{key}", "文字列の配列が必要です", "a list of strings is required", _short(value))
             return []
+        for i, item in enumerate(value):
+            if too_long(item):
+                self.add(f"{p}.{key}[{i}]", f"{MAX_TEXT:,} 文字までです", f"at most {MAX_TEXT:,} characters", _short(item))
+                return []
         return list(value)
 
     def choice(self, obj: dict[str, Any], key: str, p: str, allowed: Any, default: str) -> str:
@@ -198,8 +206,9 @@ class _Reader:
         if not isinstance(value, str):
             self.add(where, "文字列が必要です", "a string is required", _short(value))
             return default
-        if f.about.size is not None and len(value) > f.about.size:
-            self.add(where, f"{f.about.size} 文字までです", f"at most {f.about.size} characters", _short(value))
+        size = f.about.size if f.about.size is not None else MAX_TEXT
+        if len(value) > size:
+            self.add(where, f"{size:,} 文字までです", f"at most {size:,} characters", _short(value))
             return default
         if f.about.required and not value:
             self.add(where, f"「{key}」が必要です", f"{key!r} is required")

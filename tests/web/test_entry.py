@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
@@ -252,3 +253,30 @@ def test_a_saved_value_is_answered_without_the_database_after_its_commit(plan: m
     assert response.status_code == 302 and writes and writes[-1] < commit
     assert sql[commit + 1 :] == []
     assert "保存しました" in next(str(msg) for msg in get_messages(response.wsgi_request))
+
+
+def test_no_free_text_is_longer_than_the_limit_on_any_path(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """A 15 MB answer made the history page 31 MB for everyone: every free text a form, an upload or a file
+    brings is refused past MAX_TEXT characters, with its place, and nothing is stored."""
+    from hyoka.core.errors import InputError
+    from hyoka.core.text import MAX_TEXT
+    from hyoka.formats.hyoka1 import plan_from_dict, plan_to_dict
+
+    long = "長" * (MAX_TEXT + 1)
+    before = Change.objects.count()
+    sangyo = client_for("sangyo")
+    posts = [
+        (sangyo, f"{URL}/nodes/1/answer/", {"year": YEAR, "answer": long}),
+        (client_for("reviewer"), f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": long}),
+        (sangyo, f"{URL}/nodes/1-3-1-1/texts/", {"year": YEAR, "results": long, "issues": ""}),
+        (sangyo, f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "50%", "status": "confirmed", "note": long}),
+    ]
+    for client, path, data in posts:
+        told = [str(x) for x in get_messages(client.post(path, {"base": "", **data}).wsgi_request)]
+        assert any(f"{MAX_TEXT:,} 文字まで" in t for t in told), (path, told)
+    assert Change.objects.count() == before and not m.Review.objects.filter(node__plan=plan, year=YEAR).exists()
+    doc = plan_to_dict(core_plan(plan))
+    doc["nodes"][0]["description"] = long
+    with pytest.raises(InputError) as refused:
+        plan_from_dict(doc)
+    assert refused.value.problems[0].where.endswith("description")

@@ -17,6 +17,7 @@ from ...core.errors import InputError, Problem
 from ...core.model import Series as CoreSeries
 from ...core.model import Status
 from ...core.model import Value as CoreValue
+from ...core.text import MAX_TEXT, too_long
 from ...core.values import Kind
 from ...formats.hyoka1 import check_unit, plan_from_dict, value_from_dict
 from ..accounts.models import User
@@ -46,6 +47,14 @@ class ValueInput:
         if self.note:
             spec["note"] = self.note
         return spec
+
+
+def bounded(place: str, *texts: str) -> None:
+    """Every free text a person writes is at most MAX_TEXT characters, on every path (forms and uploads come here,
+    plan files are held to the same by their reader): one 15 MB answer made the history page 31 MB for everyone."""
+    for text in texts:
+        if too_long(text):
+            raise InputError.one(place, f"{MAX_TEXT:,} 文字までです", f"at most {MAX_TEXT:,} characters", text[:60])
 
 
 def series_place(indicator_key: str, part: str, year: int) -> str:
@@ -129,6 +138,7 @@ def save_value(
     A batch (an upload) passes ``mark_changed=False`` and marks the plan changed once at the end.
     *base* is the value's token when the form was rendered (``conflicts``); Conflict if it moved on.
     """
+    bounded(series_place(series.indicator.key, series.part, year), entered.text, entered.note, entered.expected, why)
     plan = series.indicator.plan
     lock_plan(plan)
     before = plan.revision
@@ -191,6 +201,7 @@ def save_target(series: m.Series, year: int, text: str, user: User | None, why: 
 
     *base* is the token of the series' targets when the form was rendered; Conflict if any of them moved on.
     """
+    bounded(target_place(series, year), text, why)
     plan = series.indicator.plan
     lock_plan(plan)
     text = text.strip()
@@ -233,6 +244,7 @@ def save_texts(
     node: m.Node, year: int, results: list[str], issues: list[str], user: User | None, why: str = "", *, base: str | None = None
 ) -> bool:
     """一次評価 texts; *base* is their token when the form was rendered, Conflict if they moved on."""
+    bounded(f"nodes[{node.key}].texts.{year}", *results, *issues, why)
     lock_plan(node.plan)
     row = m.NodeText.objects.select_for_update().filter(node=node, year=year).first() or m.NodeText(node=node, year=year)
     stored = "\n".join([*row.results, *row.issues])
@@ -283,6 +295,7 @@ def save_review(
     *base* is the token of what the form edits (the review, or the answer) when it was rendered.
     """
     answering = answer is not None
+    bounded(f"nodes[{node.key}].reviews.{year}", grade or "", *(comments or []), answer or "")
     lock_plan(node.plan)
     row = m.Review.objects.select_for_update().filter(node=node, year=year).first() or m.Review(node=node, year=year)
     before = (row.grade, list(row.comments), row.answer)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ...core.model import Plan as CorePlan
+from ...core.text import MAX_TEXT, too_long
 from ..accounts import access
 from ..history.models import ChangeKind
 from ..history.record import record
@@ -133,6 +134,9 @@ def decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpRespon
         return redirect(target)
     if action == "return" and not comment:
         messages.error(request, _("差戻しの理由をコメントに書いてください。"))
+        return redirect(target)
+    if too_long(comment):
+        messages.error(request, _("コメントは %(n)s 文字までです。") % {"n": f"{MAX_TEXT:,}"})
         return redirect(target)
     old = sub.get_status_display()
     sub.status = SubmissionStatus.ACCEPTED if action == "accept" else SubmissionStatus.RETURNED

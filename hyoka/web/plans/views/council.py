@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from ....core.errors import InputError
 from ....core.explain import explain_grade
 from ....core.model import Plan as CorePlan
 from ...accounts import access
@@ -78,6 +79,12 @@ def _back(plan: m.Plan, node_key: str, year: int) -> HttpResponse:
     return redirect(_url(plan, node_key, year))
 
 
+def _refused(request: HttpRequest, e: InputError, plan: m.Plan, node_key: str, year: int) -> HttpResponse:
+    for problem in e.problems:
+        messages.error(request, str(problem))
+    return _back(plan, node_key, year)
+
+
 @plan_view
 @require_POST
 def review_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
@@ -91,6 +98,8 @@ def review_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpRespon
     comments = lines(request.POST.get("comments", ""))
     try:
         changed = save_review(node, year, request.user, grade=grade, comments=comments, base=request.POST.get("base", ""))
+    except InputError as e:
+        return _refused(request, e, plan, node_key, year)
     except Conflict as c:
         mine = review_shown(grade, comments, "", answering=False)
         fields = {"grade": _("評価区分"), "comments": _("意見（1行に1項目）")}
@@ -108,6 +117,8 @@ def answer_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpRespon
     answer = request.POST.get("answer", "").strip()
     try:
         changed = save_review(node, year, request.user, answer=answer, base=request.POST.get("base", ""))
+    except InputError as e:
+        return _refused(request, e, plan, node_key, year)
     except Conflict as c:
         fields = {"answer": _("対応・回答")}
         return conflict_page(request, plan, year, c, mine=answer, back=_url(plan, node_key, year), editable=fields, multiline=("answer",))

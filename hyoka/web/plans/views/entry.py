@@ -158,6 +158,10 @@ def text_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse
                 access.require(access.may_enter(request.user, plan, year, core.node_departments(node_key)))
                 why = request.POST.get("why", "").strip()
                 changed = save_texts(node, year, results, issues, request.user, why, base=request.POST.get("base", ""))
+        except InputError as e:
+            for problem in e.problems:
+                messages.error(request, str(problem))
+            return redirect(reverse("text_edit", args=[*plan.route, node_key]) + f"?year={year}")
         except Conflict as c:
             mine = "\n".join([*results, *issues])
             fields = {"results": _("取組結果"), "issues": _("今後の取組に向けた課題と方向性"), "why": _("変更理由")}

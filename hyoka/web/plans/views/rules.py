@@ -21,6 +21,7 @@ from ...history.record import record
 from .. import models as m
 from ..conflicts import writing
 from ..convert import document, touch
+from ..entry import bounded
 from .common import chosen_year, plan_context, plan_view
 
 
@@ -54,6 +55,7 @@ def rule_words(rules: RuleSet) -> list[dict[str, object]]:
 
 def save_rules(plan: m.Plan, text: str, user: object, why: str) -> m.RuleSetVersion:
     """A new version of the rule set, after the core has checked the whole plan under it."""
+    bounded("why", why)
     with writing(plan):
         spec = parse_json(text, "rules")
         doc = document(plan)
