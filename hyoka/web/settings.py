@@ -215,6 +215,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# Audit events of requests by nobody signed in, per address and hour (hyoka/web/audit/record.py).
+HYOKA_AUDIT_ANONYMOUS_PER_HOUR = int(os.environ.get("HYOKA_AUDIT_ANONYMOUS_PER_HOUR", "100"))
+
 # The public API's rate limit per client address (hyoka/web/api/limits.py).
 HYOKA_API_RATE_PER_MINUTE = int(os.environ.get("HYOKA_API_RATE_PER_MINUTE", "120"))
 HYOKA_API_BURST = int(os.environ.get("HYOKA_API_BURST", "60"))
