@@ -39,6 +39,15 @@ class Incoming:
             raise InputError.one(self.where, "ブックを読めません", "the workbook could not be read")
         return getattr(update, "plan_id", None) or update.doc["plan"].get("id", "")  # type: ignore[union-attr]
 
+    @property
+    def organization_code(self) -> str:
+        """The 全国地方公共団体コード the file names ("" when it names none): plan ids are unique within an organization."""
+        if self.plan is not None:
+            return self.plan.organization.code
+        assert self.workbook is not None
+        cell = self.workbook.raw.plan.get("code")
+        return cell.text if cell is not None and cell.text else ""
+
     def applied(self, into: Plan | None) -> Plan:
         """The plan after the import into *into* (None: a new plan); a whole plan must be for *into*'s id."""
         if self.workbook is not None:
