@@ -37,6 +37,7 @@ from ..core.model import (
     Value,
 )
 from ..core.rules import parse_rules
+from ..core.units import check_entered_unit
 from ..core.values import KNOWN_UNITS, Kind, parse_unit, parse_value
 from ..core.wareki import parse_year
 
@@ -545,9 +546,14 @@ def _unit_words(word: str | None, unit: str) -> tuple[str, str]:
 
 
 def check_unit(value: Value, unit: str, where: str) -> None:
-    """The unit check of a plan file for one value entered alone (a form, an upload): InputError at *where*."""
+    """The unit check of one value entered alone (a form, an upload): InputError at *where*.
+
+    Stricter than a plan file's: a known unit word that contradicts the indicator's
+    (「45.6％」 for 施設) is refused too, where a plan file only warns (``core.checks``).
+    """
     if foreign_unit(parse_unit(unit)[1], value.entry):
         raise InputError.one(where, *_unit_words(value.entry.parsed.unit, unit), value.entry.text)
+    check_entered_unit(unit, value.entry.parsed, where)
 
 
 def _value(r: _Reader, spec: Any, p: str, qualitative: bool, rules: Any) -> Value | None:
