@@ -30,7 +30,11 @@ def _figures(ctx: Context, ind: Indicator) -> list[tuple[str, list[Cell]]]:
     out = []
     for series, r in zip(ind.series(), records, strict=True):
         name = ind.name if series is ind else f"{ind.name}（{series.label or series.id}）"
-        cells = [Cell(r.get("target") or "―", css="num"), Cell(value_text(series.values.get(ctx.year)), css="num"), rate_cell(r)]
+        cells = [
+            Cell(r.get("target") or "―", css="num"),
+            Cell(value_text(series.values.get(ctx.year), series.unit, ctx.rules.display), css="num"),
+            rate_cell(r),
+        ]
         out.append((name, cells))
     return out
 
