@@ -8,21 +8,24 @@ rule set as JSON and その他 holds whatever a table cannot hold without loss.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...core.errors import InputError
+from ...core.errors import InputError, Problem
 from ...core.model import Indicator, Node, Plan, Series
 from ...core.wareki import short_wareki
-from ..cells import neutralise
+from ..cells import ESCAPE, FORMULA_STARTS, number_text
 from ..evaluation import width
 from ..files import write_atomic
 from ..hyoka1 import plan_to_dict
@@ -51,7 +54,8 @@ from .layout import (
 )
 
 MAX_WIDTH = 60
-JSON_CHUNK = 30000  # an Excel cell holds at most 32,767 characters
+EXCEL_CELL_LIMIT = 32_767  # the characters an Excel cell holds
+JSON_CHUNK = 30000  # a long JSON value is split over rows to fit the cells
 # A new plan's levels are not known yet, so the template's rules only say how rates are
 # rounded; the planner adds grades for the levels of the plan (docs/rules.md).
 TEMPLATE_RULES = {"rate": {"rounding": "truncate", "decimals": 1, "cap": None}, "grades": []}
@@ -59,6 +63,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REFERENCE_FILL = PatternFill("solid", fgColor="F2F2F2")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 UNLOCKED = Protection(locked=False)
+# Columns of figures: a plain number there is written as a number, so that Excel can compute with it.
+FIGURE_COLUMNS = ("value", "baseline")
+_PLAIN_FIGURE = re.compile(r"^-?\d{1,15}(?:\.\d{1,15})?$")
 
 Row = dict[str, Any]
 
@@ -362,6 +369,7 @@ def _rules_rows(spec: Any) -> list[Row]:
 
 
 def _workbook(tables: list[Table], *, department: bool) -> Workbook:
+    _check_lengths(tables)
     wb = Workbook()
     guide = wb.active
     assert guide is not None
@@ -376,10 +384,35 @@ def _workbook(tables: list[Table], *, department: bool) -> Workbook:
     return wb
 
 
+def _check_lengths(tables: list[Table]) -> None:
+    """Refuse, naming each, the texts an Excel cell cannot hold: Excel would cut them, and importing the cut text would store it."""
+    problems = []
+    for table in tables:
+        for number, row in enumerate(table.rows, start=2):
+            if table.sheet is PLAN:  # one item a row: its name, then its value
+                what, cells = row["key"], [("値", row["value"])]
+            else:
+                what = " ".join(str(row[k]) for k in ("id", "node", "part", "year") if row.get(k))
+                cells = [(c.header, row.get(c.key)) for c in table.columns]
+            problems += [
+                Problem(
+                    f"{table.sheet.name}!{number}行 {header}",
+                    f"{what} の文章が {len(value):,} 文字あり、Excel のセル（{EXCEL_CELL_LIMIT:,} 文字まで）に入りません。"
+                    "短くしてから出力してください",
+                    f"{what}: {len(value)} characters do not fit an Excel cell ({EXCEL_CELL_LIMIT})",
+                    value[:40] + "…",
+                )
+                for header, value in cells
+                if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT
+            ]
+    if problems:
+        raise InputError(problems)
+
+
 def _write_plan(ws: Worksheet, table: Table, department: bool) -> None:
     ws.append(["項目", "値"])
     for row in table.rows:
-        ws.append([row["key"], _cell(row["value"])])
+        ws.append([row["key"], _cell(ws, row["value"])])
     _header(ws, 2)
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = MAX_WIDTH
@@ -395,8 +428,9 @@ def _write_plan(ws: Worksheet, table: Table, department: bool) -> None:
 def _write_table(ws: Worksheet, table: Table, department: bool) -> None:
     columns = table.columns
     ws.append([c.header for c in columns])
+    figures = [c.key in FIGURE_COLUMNS or _is_year_column(c) for c in columns]
     for row in table.rows:
-        ws.append([_cell(row.get(c.key)) for c in columns])
+        ws.append([_cell(ws, row.get(c.key), figure) for c, figure in zip(columns, figures, strict=True)])
     _header(ws, len(columns))
     inputs = DEPARTMENT_INPUT.get(table.sheet.name, ()) if department else None
     keys = sum(1 for c in columns if c.key_column)
@@ -436,7 +470,7 @@ def _write_guide(ws: Worksheet, tables: list[Table], department: bool) -> None:
         inputs = DEPARTMENT_INPUT.get(table.sheet.name, ()) if department else None
         ws.append([table.sheet.name, "", "", table.sheet.help])
         for column in table.columns if table.sheet is not PLAN else PLAN.columns:
-            if column.key.startswith("y") and column.key[1:].isdigit():
+            if _is_year_column(column):
                 continue
             ws.append([table.sheet.name, column.header, _input_label(column, inputs), column.help])
     _header(ws, len(GUIDE.columns))
@@ -494,7 +528,27 @@ def _protect(ws: Worksheet) -> None:
     p.sort = False
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return neutralise(value)
+def _is_year_column(column: Column) -> bool:
+    return column.key.startswith("y") and column.key[1:].isdigit()
+
+
+def _cell(ws: Worksheet, value: Any, figure: bool = False) -> Any:
+    """What a cell holds: a plain figure as a number (「-5」, not the text 「'-5」), a text never run as a formula.
+
+    A text that begins like a formula (「-5％」, 「=HYPERLINK(…)」) is a text cell marked
+    with Excel's quote prefix: shown as typed, without a visible apostrophe, and still a
+    text when someone edits the cell. Only a text that itself begins with an apostrophe
+    gets one more, which the reader takes away again (``cells.restore``).
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(ESCAPE):
+        return ESCAPE + value
+    if figure and _PLAIN_FIGURE.match(value) and number_text(float(value)) == value:
+        return Decimal(value)
+    if value.startswith(FORMULA_STARTS):
+        cell = Cell(ws, value=value)
+        cell.data_type = "s"  # openpyxl takes a text beginning with = for a formula
+        cell.quotePrefix = True
+        return cell
     return value
