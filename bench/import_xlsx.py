@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from hyoka.core.rules import SOUSEI_BANDS
 from hyoka.formats.hyoka1 import plan_from_dict
 from hyoka.formats.importing import import_file
 from hyoka.formats.xlsx.write import plan_workbook, save_workbook
@@ -41,7 +42,13 @@ def synthetic_plan(rows: int) -> dict[str, Any]:
     ]
     plan = {"id": "bench", "name": "ベンチマーク計画", "organization": {"name": "神奈川県", "code": "140007"}}
     plan |= {"period": {"start": YEARS[0], "end": YEARS[-1]}, "levels": ["基本目標", "施策"]}
-    return {"format": "hyoka/1", "plan": plan, "rules": {"preset": "kanagawa-sousei"}, "nodes": goals + measures, "indicators": indicators}
+    return {
+        "format": "hyoka/1",
+        "plan": plan,
+        "rules": {"preset": "kanagawa-sousei", "grades": [{"level": "施策", "bands": SOUSEI_BANDS}]},
+        "nodes": goals + measures,
+        "indicators": indicators,
+    }
 
 
 def main() -> None:

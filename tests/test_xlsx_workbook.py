@@ -47,7 +47,8 @@ def validation_lists(ws: Worksheet) -> dict[str, str]:
 
 
 def test_sheets_and_japanese_headers(full_book):
-    assert full_book.sheetnames == FULL_SHEETS
+    assert full_book.sheetnames == [*FULL_SHEETS, "出力時の記録"]
+    assert full_book["出力時の記録"].sheet_state == "hidden" and full_book["出力時の記録"].protection.sheet
     assert headers(full_book["指標"])[:7] == ["指標ID", "部分ID", "ラベル", "ノードID", "種別", "指標名", "単位"]
     assert headers(full_book["実績値"]) == [
         "指標ID",
@@ -109,7 +110,7 @@ def test_frozen_headers_and_widths_that_fit_japanese(full_book):
 
 
 def test_department_workbook_locks_all_but_its_inputs(department_book, sousei_plan):
-    assert department_book.sheetnames == ["説明", "計画", "実績値", "評価コメント"]
+    assert department_book.sheetnames == ["説明", "計画", "実績値", "評価コメント", "出力時の記録"]
     ws = department_book["実績値"]
     assert ws.protection.sheet
     ids = {r[0] for r in ws.iter_rows(min_row=2, values_only=True)}

@@ -740,13 +740,13 @@ def _series_out(s: Series, parent: Series | None = None) -> dict[str, Any]:
     if s.baseline is not None:
         out["baseline"] = _drop_empty({"year": s.baseline.year, "value": s.baseline.entry.text, "note": s.baseline.note})
     out["targets"] = {str(y): _entry_out(e) for y, e in sorted(s.targets.items())}
-    out["values"] = {str(y): _value_out(v) for y, v in sorted(s.values.items())}
+    out["values"] = {str(y): value_to_dict(v) for y, v in sorted(s.values.items())}
     if s.note:
         out["note"] = s.note
     return out
 
 
-def _value_out(v: Value) -> dict[str, Any]:
+def value_to_dict(v: Value) -> dict[str, Any]:
     return {"value": v.entry.text} | _drop_empty(
         {
             "status": v.status.value,

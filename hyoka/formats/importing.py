@@ -6,7 +6,7 @@ list of changes against the plan it goes into; writing it is the caller's decisi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.diff import Change, diff_plans
@@ -14,19 +14,24 @@ from ..core.errors import InputError
 from ..core.model import Plan
 from .csvpackage.read import read_package
 from .xlsx.importer import apply_update, read_update
+from .xlsx.stamps import Stale
 
 
 @dataclass
 class Imported:
     plan: Plan
     changes: list[Change]
+    stale: list[Stale] = field(default_factory=list)  # workbook rows changed in the plan since their export
 
 
 def import_file(path: str | Path, into: Plan | None, where: str | None = None) -> Imported:
     """The plan after importing *path* into *into* (None: a new plan), and what changed."""
     p = Path(path)
+    stale: list[Stale] = []
     if p.suffix.lower() == ".xlsx":
-        new = apply_update(into, read_update(p, where))
+        read = read_update(p, where)
+        new = apply_update(into, read)
+        stale = read.stale
     elif p.is_dir() or p.name == "datapackage.json":
         new = read_package(p)
         if into is not None and new.id != into.id:
@@ -37,4 +42,4 @@ def import_file(path: str | Path, into: Plan | None, where: str | None = None) -
         raise InputError.one(
             str(p), "取り込めるのは .xlsx とデータパッケージ（フォルダか datapackage.json）です", "import an .xlsx or a data package"
         )
-    return Imported(new, diff_plans(into, new) if into is not None else [])
+    return Imported(new, diff_plans(into, new) if into is not None else [], stale)

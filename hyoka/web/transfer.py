@@ -66,6 +66,8 @@ def import_into_database(path: Path, *, dry_run: bool = False, replace: bool = F
         return Imported(new.id, created=row is None, replaced=row is not None)
     current = core_plan(row)
     new = incoming if incoming is not None else apply_update(current, workbook)  # type: ignore[arg-type]
+    if workbook is not None and workbook.stale:  # rows changed in hyoka since the export are never overwritten
+        raise InputError([s.problem() for s in workbook.stale])
     changes = diff_plans(current, new)
     structural = [c for c in changes if c.subject not in APPLIED_SUBJECTS]
     if structural:

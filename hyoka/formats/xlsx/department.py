@@ -17,7 +17,7 @@ from ...core.values import Kind, parse_value
 from ..hyoka1 import plan_to_dict
 from ..origins import Origins
 from .fields import Fields
-from .layout import DEPARTMENT_INPUT, VALUES
+from .layout import DEPARTMENT_INPUT, STAMPS, VALUES
 from .read import Cell, RawWorkbook, Table
 
 
@@ -56,6 +56,8 @@ def department_update(raw: RawWorkbook) -> DepartmentUpdate | None:
         return None
     update = DepartmentUpdate(plan_id, department, year, items["id"].place)
     for name, table in raw.tables.items():
+        if name == STAMPS.name:  # read by stamps.reconcile
+            continue
         if name not in DEPARTMENT_INPUT:
             raw.add(
                 name,

@@ -43,6 +43,7 @@ from .layout import (
     PROJECTS,
     REVIEWS,
     RULES,
+    STAMPS,
     TARGETS,
     TEXTS,
     VALUES,
@@ -52,6 +53,7 @@ from .layout import (
     Sheet,
     department_columns,
 )
+from .stamps import texts_row_stamp, value_row_stamp
 
 MAX_WIDTH = 60
 EXCEL_CELL_LIMIT = 32_767  # the characters an Excel cell holds
@@ -115,7 +117,7 @@ class _Extras:
             row[key] = cell or ""
 
 
-def plan_workbook(plan: Plan) -> Workbook:
+def plan_workbook(plan: Plan, revision: int | None = None) -> Workbook:
     """The whole plan, for the planning division: reading it back gives the same plan."""
     extras = _Extras()
     doc = plan_to_dict(plan)
@@ -131,7 +133,7 @@ def plan_workbook(plan: Plan) -> Workbook:
         indicator_rows += _indicator_rows(ind, extras)
     years = sorted({*plan.years, *(y for i in plan.indicators for s in i.series() for y in s.targets)})
     tables = [
-        Table(PLAN, PLAN.columns, _plan_rows(plan, KIND_FULL)),
+        Table(PLAN, PLAN.columns, _plan_rows(plan, KIND_FULL, revision)),
         Table(NODES, NODES.columns, nodes, {"level": plan.levels}),
         Table(PROJECTS, PROJECTS.columns, [r for n in plan.nodes for r in _project_rows(n, extras)]),
         Table(INDICATORS, INDICATORS.columns, indicator_rows),
@@ -142,11 +144,14 @@ def plan_workbook(plan: Plan) -> Workbook:
         Table(RULES, RULES.columns, _rules_rows(plan.rules_spec)),
         Table(EXTRAS, EXTRAS.columns, extras.rows),
     ]
-    return _workbook(tables, department=False)
+    return _workbook(_stamped(tables), department=False)
 
 
-def department_workbook(plan: Plan, department: str, year: int) -> Workbook:
-    """One department's indicators and nodes for one year: only the inputs can be changed."""
+def department_workbook(plan: Plan, department: str, year: int, revision: int | None = None) -> Workbook:
+    """One department's indicators and nodes for one year: only the inputs can be changed.
+
+    *revision* is the stored plan's (the web's): the 計画 sheet records it for the person reading.
+    """
     indicators = [i for i in plan.indicators if department in plan.departments_of(i)]
     nodes = text_nodes(plan, department)
     if not indicators and not nodes:
@@ -157,13 +162,13 @@ def department_workbook(plan: Plan, department: str, year: int) -> Workbook:
             f"department {department!r} has no indicators or nodes",
             department,
         )
-    rows = [*_plan_rows(plan, KIND_DEPARTMENT), {"key": "担当部局", "value": department}, {"key": "年度", "value": year}]
+    rows = [*_plan_rows(plan, KIND_DEPARTMENT, revision), {"key": "担当部局", "value": department}, {"key": "年度", "value": year}]
     tables = [
         Table(PLAN, PLAN.columns, rows),
         Table(VALUES, department_columns(VALUES), _value_rows(plan, year, indicators)),
         Table(TEXTS, department_columns(TEXTS), [r for n in nodes for r in _text_rows(n, year, None)]),
     ]
-    return _workbook(tables, department=True)
+    return _workbook(_stamped(tables), department=True)
 
 
 def text_nodes(plan: Plan, department: str) -> list[Node]:
@@ -192,7 +197,7 @@ def save_workbook(workbook: Workbook, path: str | Path) -> None:
 # --- rows -------------------------------------------------------------------------------------
 
 
-def _plan_rows(plan: Plan, kind: str) -> list[Row]:
+def _plan_rows(plan: Plan, kind: str, revision: int | None = None) -> list[Row]:
     values = {
         "形式": WORKBOOK_FORMAT,
         "種類": kind,
@@ -205,6 +210,8 @@ def _plan_rows(plan: Plan, kind: str) -> list[Row]:
         "階層": "\n".join(plan.levels),
         "計画の説明": plan.description,
     }
+    if revision is not None:
+        values[PLAN.column("revision").header] = revision
     return [{"key": k, "value": v} for k, v in values.items()]
 
 
@@ -238,7 +245,7 @@ def _text_rows(n: Node, year: int | None, extras: _Extras | None) -> list[Row]:
     texts = n.texts if year is None else {year: n.texts.get(year)}
     rows = []
     for y, t in sorted(texts.items()):
-        row: Row = {"node": n.id, "name": n.name, "year": y, "summary": t.summary if t else ""}
+        row: Row = {"node": n.id, "name": n.name, "year": y, "summary": t.summary if t else "", "base": texts_row_stamp(t)}
         lists = {"results": t.results if t else [], "issues": t.issues if t else [], "funding": t.funding if t else []}
         cells = {k: list_cell(v) for k, v in lists.items()}
         if extras is not None and None in cells.values():
@@ -344,6 +351,7 @@ def _value_row(ind: Indicator, part: str, s: Series, year: int) -> Row:
         "previous": previous.entry.text if previous else "",
     }
     v = s.values.get(year)
+    row["base"] = value_row_stamp(v)
     if v is not None:
         row |= {
             "value": v.entry.text,
@@ -368,6 +376,19 @@ def _rules_rows(spec: Any) -> list[Row]:
 # --- sheets -----------------------------------------------------------------------------------
 
 
+def _stamped(tables: list[Table]) -> list[Table]:
+    """*tables* and the hidden 出力時の記録: each 実績値 and 評価コメント row's stamp at export (``stamps``)."""
+    record = [
+        [t.sheet.name, row.get("id") or row.get("node"), row.get("part", ""), row["year"], row["base"]]
+        for t in tables
+        if t.sheet in (VALUES, TEXTS)
+        for row in t.rows
+        if row["base"]
+    ]
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))  # a few long cells: quick to read back
+    return [*tables, Table(STAMPS, STAMPS.columns, [{"json": text[i : i + JSON_CHUNK]} for i in range(0, len(text), JSON_CHUNK)])]
+
+
 def _workbook(tables: list[Table], *, department: bool) -> Workbook:
     _check_lengths(tables)
     wb = Workbook()
@@ -381,6 +402,9 @@ def _workbook(tables: list[Table], *, department: bool) -> Workbook:
             _write_plan(ws, table, department)
         else:
             _write_table(ws, table, department)
+        if table.sheet is STAMPS:
+            ws.sheet_state = "hidden"
+            _protect(ws)
     return wb
 
 
