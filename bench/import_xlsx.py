@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from hyoka.core.rules import SOUSEI_BANDS
 from hyoka.formats.hyoka1 import plan_from_dict
 from hyoka.formats.importing import import_file
 from hyoka.formats.xlsx.write import plan_workbook, save_workbook
@@ -26,7 +25,7 @@ TARGET_SECONDS = 10
 def synthetic_plan(rows: int) -> dict[str, Any]:
     count = rows // len(YEARS)
     goals = [{"id": f"g{g}", "parent": None, "level": "基本目標", "name": f"基本目標{g}", "departments": [f"局{g}"]} for g in range(10)]
-    measures = [{"id": f"g{g}-m{m}", "parent": f"g{g}", "level": "施策", "name": f"施策{g}-{m}"} for g in range(10) for m in range(20)]
+    measures = [{"id": f"g{g}-m{m}", "parent": f"g{g}", "level": "小柱", "name": f"小柱{g}-{m}"} for g in range(10) for m in range(20)]
     indicators = [
         {
             "id": f"k{i}",
@@ -41,14 +40,8 @@ def synthetic_plan(rows: int) -> dict[str, Any]:
         for i in range(count)
     ]
     plan = {"id": "bench", "name": "ベンチマーク計画", "organization": {"name": "神奈川県", "code": "140007"}}
-    plan |= {"period": {"start": YEARS[0], "end": YEARS[-1]}, "levels": ["基本目標", "施策"]}
-    return {
-        "format": "hyoka/1",
-        "plan": plan,
-        "rules": {"preset": "kanagawa-sousei", "grades": [{"level": "施策", "bands": SOUSEI_BANDS}]},
-        "nodes": goals + measures,
-        "indicators": indicators,
-    }
+    plan |= {"period": {"start": YEARS[0], "end": YEARS[-1]}, "levels": ["基本目標", "小柱"]}
+    return {"format": "hyoka/1", "plan": plan, "rules": {"preset": "kanagawa-sousei"}, "nodes": goals + measures, "indicators": indicators}
 
 
 def main() -> None:
