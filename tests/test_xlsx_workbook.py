@@ -63,6 +63,7 @@ def test_sheets_and_japanese_headers(full_book):
         "状態",
         "把握予定時期",
         "備考",
+        "未達成の理由",
         "判定",
         "判定理由",
     ]
