@@ -5,12 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from workbooks import edit
 
 from hyoka.core.checks import check_plan
 from hyoka.core.errors import InputError
 from hyoka.core.rates import number_in_base
 from hyoka.core.units import check_entered_unit, mismatch
 from hyoka.core.values import parse_unit, parse_value
+from hyoka.formats.importing import import_file
+from hyoka.formats.xlsx.write import department_workbook, save_workbook
 
 REFUSED = [
     ("施設", "45.6％", "%"),
@@ -57,3 +60,17 @@ def test_a_plan_file_keeps_its_published_slip_as_a_warning(sousei_plan) -> None:
     warnings = [w for w in check_plan(sousei_plan) if "単位" in w.message]
     assert [(w.where, w.text) for w in warnings] == [("indicators[110].values.2022.value", "5,661 件")]
     assert "「件」" in warnings[0].message and "「回」" in warnings[0].message
+
+
+def test_a_departments_workbook_refuses_a_contradicting_unit_at_its_cell(tmp_path, sousei_plan) -> None:
+    path = tmp_path / "dept.xlsx"
+    save_workbook(department_workbook(sousei_plan, "福祉子どもみらい局", 2025), path)
+    edit(path, "実績値", [({"指標ID": "3-2-1-k1"}, "実績値", "45.6％"), ({"指標ID": "3-1-1-k1"}, "実績値", "１２３人")])
+    with pytest.raises(InputError) as e:
+        import_file(path, sousei_plan)
+    found = {(p.text, p.where.split("（")[0].rsplit("!", 1)[0]) for p in e.value.problems}
+    assert found == {("45.6％", "dept.xlsx:実績値"), ("１２３人", "dept.xlsx:実績値")}
+    assert {p.message.split("。")[0] for p in e.value.problems} == {
+        "単位「%」は指標の単位「施設」と合いません",
+        "単位「人」は指標の単位「市町村」と合いません",
+    }

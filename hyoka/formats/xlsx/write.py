@@ -140,7 +140,7 @@ def cells(
     return row
 
 
-def plan_workbook(plan: Plan, revision: int | None = None) -> Workbook:
+def plan_workbook(plan: Plan, revision: str | None = None) -> Workbook:
     """The whole plan, for the planning division: reading it back gives the same plan."""
     extras = _Extras()
     doc = plan_to_dict(plan)
@@ -170,7 +170,7 @@ def plan_workbook(plan: Plan, revision: int | None = None) -> Workbook:
     return _workbook(_stamped(tables), department=False)
 
 
-def department_workbook(plan: Plan, department: str, year: int, revision: int | None = None) -> Workbook:
+def department_workbook(plan: Plan, department: str, year: int, revision: str | None = None) -> Workbook:
     """One department's indicators and nodes for one year: only the inputs can be changed.
 
     *revision* is the stored plan's (the web's): the 計画 sheet records it for the person reading.
@@ -220,7 +220,7 @@ def save_workbook(workbook: Workbook, path: str | Path) -> None:
 # --- rows -------------------------------------------------------------------------------------
 
 
-def _plan_rows(plan: Plan, kind: str, revision: int | None = None) -> list[Row]:
+def _plan_rows(plan: Plan, kind: str, revision: str | None = None) -> list[Row]:
     values = {
         "形式": WORKBOOK_FORMAT,
         "種類": kind,
