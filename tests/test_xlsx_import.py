@@ -129,10 +129,10 @@ def test_a_figure_replaces_a_pending_value(dept, sousei_plan):
         for i in sousei_plan.indicators
         if DEPT in sousei_plan.departments_of(i) and 2024 in i.values and i.values[2024].status is Status.PENDING
     )
-    edit(dept, "実績値", [({"指標ID": pending}, "実績値", "3,915 件")])
+    edit(dept, "実績値", [({"指標ID": pending}, "実績値", "39.1 ％")])
     result = import_file(dept, sousei_plan)
     value = result.plan.indicator_by_id[pending].values[2024]
-    assert (value.status, value.expected, value.number) == (Status.CONFIRMED, None, Decimal(3915))
+    assert (value.status, value.expected, value.number) == (Status.CONFIRMED, None, Decimal("39.1"))
 
 
 def test_row_for_another_departments_indicator_is_refused(dept, sousei_plan):

@@ -168,7 +168,11 @@ def _check_unit(f: Fields, row: RowUpdate, series: Series, old: dict[str, Any] |
     if not text or text == (old or {}).get("value"):
         return
     try:
-        check_entered_unit(series.unit, parse_value(text, qualitative=series.qualitative), "")
+        parsed = parse_value(text, qualitative=series.qualitative)
+    except InputError:
+        return  # the plan check names what cannot be read
+    try:
+        check_entered_unit(series.unit, parsed, "")
     except InputError as e:
         cell = row.cells.get("value")
         for p in e.problems:
