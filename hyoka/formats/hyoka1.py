@@ -592,6 +592,17 @@ def value_from_dict(spec: Any, where: str = "", *, qualitative: bool = False, ru
     return value
 
 
+def yearly_from_dict(spec: Any, cls: type[T], where: str = "") -> T:
+    """One year's texts or review (``{"results": [...], ...}``) entered alone, checked as a plan file would be, at *where*."""
+    r = _Reader("")
+    obj = r.obj(spec, where)
+    out = cls(**r.fields(obj or {}, where, cls))
+    if obj is not None:
+        r.keys(obj, where, keys_of(cls))
+    r.c.raise_if_any()
+    return out
+
+
 def _judgement_symbols(rules: Any) -> set[str] | None:
     if rules is None:
         return None

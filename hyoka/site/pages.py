@@ -49,12 +49,9 @@ def node_rows(ps: PlanSite, under: str | None = None) -> list[NodeRow]:
     """The nodes below *under* (or the whole plan) depth first, with the newest grade."""
     ev = ps.evaluation(ps.latest) if ps.latest is not None else None
     rows = []
-    stack = [(n, 0) for n in reversed(ps.plan.children.get(under, []))]
-    while stack:
-        node, depth = stack.pop()
+    for node, depth in ps.plan.walk(under):
         grade = ev.nodes[node.id].grade if ev is not None else None
         rows.append(NodeRow(node, depth, grade, len(ps.plan.indicators_of.get(node.id, []))))
-        stack.extend((child, depth + 1) for child in reversed(ps.plan.children.get(node.id, [])))
     return rows
 
 

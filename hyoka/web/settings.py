@@ -100,6 +100,13 @@ if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "hyoka.sqlite3"}}
+# SQLite, the embedded default, serves several people at once by making them wait rather than fail:
+# WAL lets readers go on beside the one writer, a writer waits up to 30 s for the lock instead of
+# answering 「database is locked」, and a transaction that writes takes the lock when it begins
+# (IMMEDIATE), not half-way through, where SQLite could only give up.
+SQLITE_OPTIONS = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 # Several checkouts run their test suites side by side on one PostgreSQL server, so the test
 # database is named after the checkout's folder (test_hyoka_web for a worktree called "web").
 _checkout = re.sub(r"[^a-z0-9_]", "_", WEB_DIR.parent.parent.name.lower())
@@ -148,7 +155,7 @@ HYOKA_LOGIN_WINDOW_SECONDS = int(os.environ.get("HYOKA_LOGIN_WINDOW_SECONDS", "9
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
-LOCALE_PATHS = [WEB_DIR / "locale"]
+LOCALE_PATHS = [WEB_DIR.parent / "locale"]  # one catalogue for the web app, the site and the charts (hyoka.translation)
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

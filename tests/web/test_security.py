@@ -46,7 +46,7 @@ def test_successful_login_sets_a_protected_session(password: str) -> None:
 def test_posts_without_a_csrf_token_are_refused(password: str) -> None:
     c = Client(enforce_csrf_checks=True)
     c.force_login(User.objects.get(username="planner"))
-    response = c.post("/plans/kanagawa-sousei-3/cycles/open/", {"year": 2026})
+    response = c.post("/plans/140007/kanagawa-sousei-3/cycles/open/", {"year": 2026})
     assert response.status_code == 403
 
 
@@ -85,7 +85,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
 def test_pages_allow_scripts_only_from_hyoka(password: str) -> None:
     c = Client()
     c.force_login(User.objects.get(username="planner"))
-    response = c.get("/plans/kanagawa-sousei-3/")
+    response = c.get("/plans/140007/kanagawa-sousei-3/")
     policy = response["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
     assert "<script>" not in response.content.decode()  # no inline script, so the policy costs nothing
@@ -107,10 +107,10 @@ def test_a_session_planted_before_login_is_not_the_one_used_after(password: str)
     assert not SessionStore().exists(planted.session_key), "the planted session must be gone, not merely unused"
     attacker = Client()
     attacker.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
-    response = attacker.get("/plans/kanagawa-sousei-3/")
+    response = attacker.get("/plans/140007/kanagawa-sousei-3/")
     print(f"the attacker with the planted key: {response.status_code} {response.get('Location', '')}")
     assert response.status_code == 302 and "login" in response["Location"]
-    assert c.get("/plans/kanagawa-sousei-3/").status_code == 200
+    assert c.get("/plans/140007/kanagawa-sousei-3/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -128,6 +128,6 @@ def test_the_session_key_changes_at_login_and_dies_at_logout(password: str) -> N
     assert not SessionStore().exists(key)
     replay = Client()
     replay.cookies[settings.SESSION_COOKIE_NAME] = key
-    response = replay.get("/plans/kanagawa-sousei-3/")
+    response = replay.get("/plans/140007/kanagawa-sousei-3/")
     print(f"the old session cookie replayed after logout: {response.status_code} {response.get('Location', '')}")
     assert response.status_code == 302 and "login" in response["Location"]

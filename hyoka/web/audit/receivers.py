@@ -43,6 +43,7 @@ def change_saved(sender: Any, instance: Change, created: bool, **kwargs: Any) ->
             EventKind.CHANGE,
             user=instance.user,
             plan_key=instance.plan.key,
+            organization_id=instance.plan.organization_id,
             subject=instance.subject,
             detail=f"{instance.old} → {instance.new}" + (f"（{instance.why}）" if instance.why else ""),
             change=instance,

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +18,8 @@ from ..accounts import access
 from ..history.models import ChangeKind
 from ..history.record import record
 from ..plans import models as m
-from ..plans.conflicts import lock_plan
 from ..plans.convert import core_plan, touch
-from ..plans.views.common import chosen_year, get_plan, plan_context, year_or_404
+from ..plans.views.common import chosen_year, plan_context, plan_view, writing_view, year_or_404
 from .models import Submission, SubmissionStatus
 
 
@@ -55,10 +53,10 @@ def department_work(core: CorePlan, department: str, year: int) -> dict[str, Any
     }
 
 
+@plan_view
 @require_safe
-def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
+def inbox(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """A department's open work; planners pick the department and see every submission."""
-    plan = get_plan(plan_key)
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
@@ -92,11 +90,10 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
     return render(request, "workflow/inbox.html", ctx)
 
 
+@plan_view
 @require_POST
-@transaction.atomic
-def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
+@writing_view
+def submit(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = year_or_404(request.POST.get("year", ""))
     user = request.user
     access.require(
@@ -118,20 +115,19 @@ def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
     )
     record(plan, user, ChangeKind.SUBMISSION, f"{user.department.name} {year}年度 提出", new=sub.get_status_display(), year=year)
     messages.success(request, _("提出しました。企画担当の確認をお待ちください。"))
-    return redirect(reverse("inbox", args=[plan.key]) + f"?year={year}")
+    return redirect(reverse("inbox", args=plan.route) + f"?year={year}")
 
 
+@plan_view
 @require_POST
-@transaction.atomic
-def decide(request: HttpRequest, plan_key: str, submission_id: int) -> HttpResponse:
+@writing_view
+def decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpResponse:
     """Accept a submission, or return it with a comment (the department can then edit again)."""
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
     access.require(access.may_manage(request.user))
     sub = get_object_or_404(Submission.objects.select_for_update(), pk=submission_id, plan=plan)
     action = request.POST.get("action")
     comment = request.POST.get("comment", "").strip()
-    target = reverse("inbox", args=[plan.key]) + f"?year={sub.year}&department={sub.department.name}"
+    target = reverse("inbox", args=plan.route) + f"?year={sub.year}&department={sub.department.name}"
     if action not in ("accept", "return") or sub.status != SubmissionStatus.SUBMITTED:
         messages.error(request, _("この提出は承認・差戻しできる状態ではありません。"))
         return redirect(target)
@@ -158,11 +154,10 @@ def decide(request: HttpRequest, plan_key: str, submission_id: int) -> HttpRespo
     return redirect(target)
 
 
+@plan_view
 @require_POST
-@transaction.atomic
-def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
+@writing_view
+def cycle_open(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     access.require(access.may_manage(request.user))
     year = year_or_404(request.POST.get("year", ""))
     due = request.POST.get("due", "").strip()
@@ -170,7 +165,7 @@ def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
         date.fromisoformat(due) if due else None
     except ValueError:
         messages.error(request, _("提出期限は日付（例: 2026-05-29）で入力してください。"))
-        return redirect(reverse("tree", args=[plan.key]) + f"?year={year}")
+        return redirect(reverse("tree", args=plan.route) + f"?year={year}")
     cycle, created = m.Cycle.objects.get_or_create(plan=plan, year=year, defaults={"status": m.CycleStatus.OPEN, "due": due})
     old = "" if created else cycle.get_status_display()
     cycle.status = m.CycleStatus.OPEN
@@ -188,14 +183,13 @@ def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
     )
     touch(plan)
     messages.success(request, _("評価サイクルを開始しました。"))
-    return redirect(reverse("inbox", args=[plan.key]) + f"?year={year}")
+    return redirect(reverse("inbox", args=plan.route) + f"?year={year}")
 
 
+@plan_view
 @require_POST
-@transaction.atomic
-def cycle_close(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
+@writing_view
+def cycle_close(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     access.require(access.may_manage(request.user))
     year = year_or_404(request.POST.get("year", ""))
     cycle = get_object_or_404(m.Cycle, plan=plan, year=year)
@@ -205,4 +199,4 @@ def cycle_close(request: HttpRequest, plan_key: str) -> HttpResponse:
     record(plan, request.user, ChangeKind.CYCLE, f"{year}年度 評価サイクル", old=old, new=cycle.get_status_display(), year=year)
     touch(plan)
     messages.success(request, _("評価サイクルを締め切りました。"))
-    return redirect(reverse("tree", args=[plan.key]) + f"?year={year}")
+    return redirect(reverse("tree", args=plan.route) + f"?year={year}")

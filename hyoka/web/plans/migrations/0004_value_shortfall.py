@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0002_columns_from_schema'),
+        ('plans', '0003_organizations'),
     ]
 
     operations = [
