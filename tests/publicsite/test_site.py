@@ -74,8 +74,14 @@ def test_pages_say_their_language_and_mark_japanese_content_on_english_pages(sit
 def catalogue() -> dict[str, str]:
     """hyoka's English catalogue as written (msgid → msgstr), untranslated entries left out."""
     po = (LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-    entries = re.findall(r'^msgid "((?:[^"\\]|\\.)*)"\nmsgstr "((?:[^"\\]|\\.)*)"$', po, re.M)
-    return {json.loads(f'"{k}"'): json.loads(f'"{v}"') for k, v in entries if k and v}
+    # a msgid or msgstr may be wrapped over several quoted lines (makemessages wraps long ones)
+    quoted = r'((?:"(?:[^"\\]|\\.)*"\n)+)'
+    entries = re.findall(r"^msgid " + quoted + r"msgstr " + quoted, po + "\n", re.M)
+
+    def text(lines: str) -> str:
+        return "".join(json.loads(line) for line in lines.splitlines())
+
+    return {text(k): text(v) for k, v in entries if text(k) and text(v)}
 
 
 def test_every_site_and_chart_phrase_has_an_english_translation():
