@@ -303,6 +303,10 @@ def import_command(
         raise InputError.one("--output", "書き出し先（-o、または既存ファイルの --into）が必要です", "give -o or an existing --into file")
     base = resolve_plan(into) if into is not None else None
     result = import_file(file, base, str(file))
+    if result.stale and not dry_run:  # never overwrite what changed since the export: nothing is written
+        raise InputError([s.problem() for s in result.stale])
+    for stale in result.stale:
+        typer.echo(f"衝突: {stale.problem()}")
     for change in result.changes:
         typer.echo(str(change))
     counts = Counter(c.action for c in result.changes)

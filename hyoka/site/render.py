@@ -46,7 +46,6 @@ def _environment() -> Environment:
         "asset": paths.asset,
         "grade_class": pages.grade_class,
         "judgement_class": pages.judgement_class,
-        "baseline": pages.baseline_text,
         "status_label": lambda status: STATUS_LABELS[Status(status)],
     }
     return env
@@ -337,7 +336,7 @@ class Site:
             kind_label=KINDS.get(ind.kind, ind.kind),
             basis_label=BASIS_LABELS[ind.period_basis],
             direction_label=DIRECTIONS[ind.direction],
-            final=pages.final_target(ind),
+            final=pages.final_target(ind, ps.plan.rules.display),
             departments=plan.departments_of(ind),
             result=result,
             explanation=explanation,

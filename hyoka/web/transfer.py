@@ -82,6 +82,8 @@ def import_into_database(
         return Imported(new.id, created=row is None, replaced=row is not None)
     current = core_plan(row)
     new = incoming.applied(current)
+    if incoming.stale:  # rows changed in hyoka since the export are never overwritten
+        raise InputError([s.problem() for s in incoming.stale])
     changes = diff_plans(current, new)
     structural = [c for c in changes if c.subject not in APPLIED_SUBJECTS]
     if structural:

@@ -212,7 +212,7 @@ def hostile(db: None, client_for: Callable[[str], Client]) -> Client:
     writes = [
         (
             f"{url}/indicators/{indicator}/value/",
-            {"year": YEAR + 1, "value": "5 人", "status": "confirmed", "note": payload("form-note"), "why": payload("form-why")},
+            {"year": YEAR + 1, "value": "5", "status": "confirmed", "note": payload("form-note"), "why": payload("form-why")},
         ),
         (f"{url}/nodes/{leaf}/texts/", {"year": YEAR + 1, "results": payload("form-results"), "issues": "課題"}),
         (f"{url}/nodes/{goal}/review/", {"year": YEAR + 1, "grade": "順調", "comments": payload("form-review")}),

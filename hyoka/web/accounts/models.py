@@ -122,14 +122,3 @@ class User(AbstractUser):
     @property
     def is_reviewer(self) -> bool:
         return self.role == Role.REVIEWER and self.organization_id is not None
-
-
-class LoginFailure(models.Model):
-    """One failed login, counted per username and address to refuse guessing for a while."""
-
-    username = models.CharField(max_length=150)
-    address = models.GenericIPAddressField(null=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["username", "address", "at"])]
