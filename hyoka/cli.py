@@ -246,10 +246,11 @@ def import_command(
     database: DatabaseOption = None,
     replace: Annotated[bool, typer.Option("--replace", help="--db: 保存済みの計画をファイルの内容で置き換える")] = False,
     why: Annotated[str, typer.Option("--why", help="--db: 変更履歴に残す理由")] = "",
+    correct: Annotated[str, typer.Option("--correct", help="--db: 公表済みの年度の変更を、この理由の訂正として公表する")] = "",
 ) -> None:
     """ブック・データパッケージ・hyoka/1 ファイルを取り込みます。すべて正しいときだけ、変更を一覧してから書き込みます。"""
     if db or database is not None:
-        _import_into_database(file, database, dry_run=dry_run, replace=replace, why=why)
+        _import_into_database(file, database, dry_run=dry_run, replace=replace, why=why, correct=correct)
         return
     target = output or (Path(into) if into is not None and Path(into).is_file() else None)
     if target is None and not dry_run:
@@ -274,11 +275,11 @@ def import_command(
     typer.echo(f"書き込みました: {target}")
 
 
-def _import_into_database(file: Path, database: Path | None, *, dry_run: bool, replace: bool, why: str) -> None:
+def _import_into_database(file: Path, database: Path | None, *, dry_run: bool, replace: bool, why: str, correct: str) -> None:
     open_database(database, create=True)
     from .web.transfer import import_into_database
 
-    result = import_into_database(file, dry_run=dry_run, replace=replace, why=why)
+    result = import_into_database(file, dry_run=dry_run, replace=replace, why=why, correct=correct)
     if result.created or result.replaced:
         verb = ("置き換えます", "置き換えました") if result.replaced else ("追加します", "追加しました")
         typer.echo(f"計画 {result.plan_id} を{verb[0] + '（--dry-run のため書き込みません）' if dry_run else verb[1]}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +24,8 @@ from ..core.model import (
     NODE_STATUSES,
     PERIOD_BASES,
     Baseline,
+    Corrected,
+    Correction,
     Cycle,
     Entry,
     Indicator,
@@ -320,9 +323,76 @@ def _cycles(r: _Reader, spec: Any) -> dict[int, Cycle]:
         c = r.obj(value, p)
         if year is None or c is None:
             continue
-        r.keys(c, p, {"status", "due"})
-        out[year] = Cycle(r.choice(c, "status", p, CYCLE_STATUSES, "open"), r.str_(c, "due", p))
+        r.keys(c, p, {"status", "due", "published", "corrections"})
+        status = r.choice(c, "status", p, CYCLE_STATUSES, "open")
+        published = _date(r, c, "published", p)
+        corrections = _corrections(r, c.get("corrections", []), f"{p}.corrections")
+        if status != "published" and (published or corrections):
+            r.add(f"{p}.status", "公表日・訂正は公表済みの年度にだけ書けます", "a publication date and corrections need status published")
+        out[year] = Cycle(status, r.str_(c, "due", p), published, corrections)
     return out
+
+
+def _date(r: _Reader, obj: dict[str, Any], key: str, p: str) -> str:
+    """An ISO date (2026-03-01) or ""; anything else is named as a problem."""
+    text = r.str_(obj, key, p)
+    if text:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            r.add(f"{p}.{key}", "日付は 2026-03-01 の形で書いてください", "a date is written 2026-03-01", _short(text))
+            return ""
+    return text
+
+
+def _corrections(r: _Reader, spec: Any, p: str) -> list[Correction]:
+    if not isinstance(spec, list):
+        r.add(p, "配列が必要です", "a list is required", _short(spec))
+        return []
+    out = []
+    for i, item in enumerate(spec):
+        q = f"{p}[{i}]"
+        c = r.obj(item, q)
+        if c is None:
+            continue
+        r.keys(c, q, {"date", "reason", "changes"})
+        changes = []
+        for k, change in enumerate(c.get("changes", []) if isinstance(c.get("changes", []), list) else []):
+            cq = f"{q}.changes[{k}]"
+            ch = r.obj(change, cq)
+            if ch is not None:
+                r.keys(ch, cq, {"subject", "old", "new", "indicator", "node"})
+                changes.append(
+                    Corrected(
+                        r.str_(ch, "subject", cq, required=True),
+                        r.str_(ch, "old", cq),
+                        r.str_(ch, "new", cq),
+                        r.str_(ch, "indicator", cq),
+                        r.str_(ch, "node", cq),
+                    )
+                )
+        when = _date(r, c, "date", q)
+        if not when:
+            r.add(f"{q}.date", "訂正の日付が必要です", "a correction needs its date")
+        out.append(Correction(when, r.str_(c, "reason", q, required=True), changes))
+    return out
+
+
+def cycle_to_dict(c: Cycle) -> dict[str, Any]:
+    """A cycle as the plan file writes it (the web layer stores corrections in this form too)."""
+    return _drop_empty(
+        {"status": c.status, "due": c.due, "published": c.published, "corrections": [correction_to_dict(x) for x in c.corrections]}
+    )
+
+
+def correction_to_dict(c: Correction) -> dict[str, Any]:
+    return {
+        "date": c.date,
+        "reason": c.reason,
+        "changes": [
+            {"subject": x.subject, "old": x.old, "new": x.new} | _drop_empty({"indicator": x.indicator, "node": x.node}) for x in c.changes
+        ],
+    }
 
 
 def _objects(r: _Reader, spec: Any, name: str, allowed: set[str]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], str]]:
@@ -764,7 +834,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "period": {"start": plan.period_start, "end": plan.period_end},
                 "levels": list(plan.levels),
                 "description": plan.description,
-                "cycles": {str(y): _drop_empty({"status": c.status, "due": c.due}) for y, c in sorted(plan.cycles.items())},
+                "cycles": {str(y): cycle_to_dict(c) for y, c in sorted(plan.cycles.items())},
             }
         ),
         "rules": plan.rules_spec,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..core.wareki import to_wareki
+from ..core.wareki import to_wareki, wareki_date
 from ..reports.charts import ENGLISH_WORDS, JAPANESE_WORDS, ChartWords
 
 JAPANESE = "ja"
@@ -48,6 +48,13 @@ EN: dict[str, str] = {
     "評価年度": "Evaluated year",
     "公表済みの評価": "Published evaluations",
     "最新の評価": "Latest evaluation",
+    "訂正": "Corrected",
+    "訂正版": "Corrected edition",
+    "訂正の理由": "Reason",
+    "訂正前": "Before",
+    "訂正後": "After",
+    "訂正した項目": "Item",
+    "公表日": "Published",
     "まだ公表された評価はありません。計画の体系と目標値を掲載しています。": "No evaluation has been published yet. The plan's structure and targets are shown.",
     "計画全体の評価": "Overall grade",
     "の評価の内訳": "grades",
@@ -141,6 +148,11 @@ def words(lang: str) -> Callable[[str], str]:
 def chart_words(lang: str) -> ChartWords:
     """The legends, axes and descriptions of the charts on a page of *lang*."""
     return ENGLISH_WORDS if lang == ENGLISH else JAPANESE_WORDS
+
+
+def date_label(iso: str, lang: str) -> str:
+    """「令和７年３月１日」 on a Japanese page, 2025-03-01 on an English one."""
+    return iso if lang == ENGLISH or not iso else wareki_date(iso)
 
 
 def year_label(year: int, lang: str) -> str:

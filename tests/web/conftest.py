@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from opencycle import PLAN, YEAR
+from opencycle import COUNCIL_YEAR, PLAN, YEAR
 
 from hyoka.samples import load_sample, sample_names
 from hyoka.web.accounts.models import Department, Role, User
@@ -83,7 +83,9 @@ def plan(db: None) -> m.Plan:
 
 @pytest.fixture
 def open_cycle(plan: m.Plan) -> m.Plan:
-    """The same, with one department's submission waiting for a decision (the security tests accept and return it)."""
+    """The same, with one department's submission waiting for a decision (the security tests accept and return it),
+    and FY2026 closed: the council's window, where 二次評価 and answers are written."""
+    m.Cycle.objects.create(plan=plan, year=COUNCIL_YEAR, status=m.CycleStatus.CLOSED)
     Submission.objects.create(
         plan=plan,
         year=YEAR,
@@ -91,4 +93,5 @@ def open_cycle(plan: m.Plan) -> m.Plan:
         status=SubmissionStatus.SUBMITTED,
         submitted_at="2026-05-01T10:00:00+09:00",
     )
+    touch(plan)
     return plan

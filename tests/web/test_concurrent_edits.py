@@ -102,6 +102,7 @@ def test_a_target_revised_by_two_planners(plan: m.Plan, client_for: Callable[[st
 
 
 def test_a_review_and_an_answer_saved_by_two_people(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    m.Cycle.objects.filter(plan=plan, year=YEAR).update(status=m.CycleStatus.CLOSED)  # the council writes once the year is closed
     page = f"{URL}/council/?year={YEAR}"
     reviewer, planner = client_for("reviewer"), client_for("planner")
     first, second = _open(reviewer, page, "/nodes/1/review/"), _open(planner, page, "/nodes/1/review/")

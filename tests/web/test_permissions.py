@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from opencycle import COUNCIL_YEAR, PLAN, PUBLISHED_YEAR, YEAR
 from snapshot import snapshot
 
 from hyoka.formats.hyoka1 import plan_to_dict
@@ -26,8 +27,6 @@ from hyoka.web.plans import models as m
 from hyoka.web.plans.convert import core_plan
 from hyoka.web.workflow.models import Submission
 
-PLAN = "kanagawa-sousei-3"
-YEAR = 2025
 OWN_INDICATOR = "1-3-1-k1"  # 産業労働局 (sangyo)
 OTHER_INDICATOR = "3-2-1-k1"  # 福祉子どもみらい局 (fukushi)
 
@@ -88,6 +87,7 @@ def _apply(indicator: str) -> Callable[[Client, m.Plan], object]:
 
 EVERYONE = frozenset({"admin", "planner", "sangyo", "fukushi", "reviewer"})
 MANAGERS = frozenset({"admin", "planner"})
+NOBODY: frozenset[str] = frozenset()  # a published year, or the council outside its window: refused for every role
 
 ENDPOINTS = [
     Endpoint(
@@ -108,8 +108,27 @@ ENDPOINTS = [
         "value_closed_year",
         MANAGERS,
         lambda c, p: c.post(
-            f"/plans/{p.key}/indicators/{OWN_INDICATOR}/value/", {"year": 2024, "value": "99%", "status": "confirmed", "why": "x"}
+            f"/plans/{p.key}/indicators/{OWN_INDICATOR}/value/", {"year": COUNCIL_YEAR, "value": "99%", "status": "confirmed", "why": "x"}
         ),
+    ),
+    Endpoint(
+        "value_published_year",
+        NOBODY,
+        lambda c, p: c.post(
+            f"/plans/{p.key}/indicators/{OWN_INDICATOR}/value/", {"year": PUBLISHED_YEAR, "value": "99%", "status": "confirmed", "why": "x"}
+        ),
+    ),
+    Endpoint(
+        "target_published_year",
+        NOBODY,
+        lambda c, p: c.post(
+            f"/plans/{p.key}/indicators/{OWN_INDICATOR}/target/", {"target_year": PUBLISHED_YEAR, "target": "52.0％", "why": "改定"}
+        ),
+    ),
+    Endpoint(
+        "texts_published_year",
+        NOBODY,
+        lambda c, p: c.post(f"/plans/{p.key}/nodes/1-3-1-1/texts/", {"year": PUBLISHED_YEAR, "results": "成果", "issues": "課題"}),
     ),
     Endpoint(
         "target",
@@ -137,10 +156,32 @@ ENDPOINTS = [
     Endpoint(
         "review",
         MANAGERS | {"reviewer"},
-        lambda c, p: c.post(f"/plans/{p.key}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": "意見"}),
+        lambda c, p: c.post(
+            f"/plans/{p.key}/nodes/1/review/", {"year": COUNCIL_YEAR, "grade": "概ね順調に進んでいます", "comments": "意見"}
+        ),
+    ),
+    *(
+        Endpoint(
+            f"review_{when}",
+            NOBODY,
+            lambda c, p, year=year: c.post(
+                f"/plans/{p.key}/nodes/1/review/", {"year": year, "grade": "概ね順調に進んでいます", "comments": "意見"}
+            ),
+        )
+        for when, year in (("open_year", YEAR), ("published_year", PUBLISHED_YEAR), ("no_cycle", 2030), ("no_cycle_1999", 1999))
     ),
     Endpoint(
-        "answer", MANAGERS | {"sangyo"}, lambda c, p: c.post(f"/plans/{p.key}/nodes/1/answer/", {"year": YEAR, "answer": "対応します"})
+        "answer",
+        MANAGERS | {"sangyo"},
+        lambda c, p: c.post(f"/plans/{p.key}/nodes/1/answer/", {"year": COUNCIL_YEAR, "answer": "対応します"}),
+    ),
+    *(
+        Endpoint(
+            f"answer_{when}",
+            NOBODY,
+            lambda c, p, year=year: c.post(f"/plans/{p.key}/nodes/1/answer/", {"year": year, "answer": "対応します"}),
+        )
+        for when, year in (("open_year", YEAR), ("published_year", PUBLISHED_YEAR), ("no_cycle", 2030))
     ),
     Endpoint(
         "upload_preview",
@@ -205,16 +246,34 @@ ROUTES = [
     Route("i18n/setlang/", "/i18n/setlang/", outcome(302, anonymous=302), outcome(302, anonymous=302)),
     Route(P, "/plans/{plan}/", PAGE, NOT_ALLOWED),
     Route(P + "nodes/<str:node_key>/", "/plans/{plan}/nodes/1-3/", PAGE, NOT_ALLOWED),
-    Route(P + "nodes/<str:node_key>/texts/", "/plans/{plan}/nodes/1-3-1-1/texts/", outcome(allowed=ENTRY), outcome(404), ("texts",)),
-    Route(P + "nodes/<str:node_key>/review/", "/plans/{plan}/nodes/1/review/", NOT_ALLOWED, outcome(404), ("review",)),
-    Route(P + "nodes/<str:node_key>/answer/", "/plans/{plan}/nodes/1/answer/", NOT_ALLOWED, outcome(404), ("answer",)),
+    Route(
+        P + "nodes/<str:node_key>/texts/",
+        "/plans/{plan}/nodes/1-3-1-1/texts/",
+        outcome(allowed=ENTRY),
+        outcome(404),
+        ("texts", "texts_published_year"),
+    ),
+    Route(
+        P + "nodes/<str:node_key>/review/",
+        "/plans/{plan}/nodes/1/review/",
+        NOT_ALLOWED,
+        outcome(404),
+        ("review", "review_open_year", "review_published_year", "review_no_cycle", "review_no_cycle_1999"),
+    ),
+    Route(
+        P + "nodes/<str:node_key>/answer/",
+        "/plans/{plan}/nodes/1/answer/",
+        NOT_ALLOWED,
+        outcome(404),
+        ("answer", "answer_open_year", "answer_published_year", "answer_no_cycle"),
+    ),
     Route(P + "indicators/<str:indicator_key>/", "/plans/{plan}/indicators/1-3-1-k1/", PAGE, NOT_ALLOWED),
     Route(
         P + "indicators/<str:indicator_key>/value/",
         "/plans/{plan}/indicators/1-3-1-k1/value/",
         NOT_ALLOWED,
         outcome(404),
-        ("value_own", "value_other", "value_closed_year"),
+        ("value_own", "value_other", "value_closed_year", "value_published_year"),
     ),
     Route(
         P + "indicators/<str:indicator_key>/preview/", "/plans/{plan}/indicators/1-3-1-k1/preview/?year=2025&value=50", PAGE, NOT_ALLOWED
@@ -224,7 +283,7 @@ ROUTES = [
         "/plans/{plan}/indicators/1-3-1-k1/target/",
         NOT_ALLOWED,
         outcome(404, MANAGERS),
-        ("target",),
+        ("target", "target_published_year"),
     ),
     Route(P + "summary/", "/plans/{plan}/summary/", PAGE, NOT_ALLOWED),
     Route(P + "council/", "/plans/{plan}/council/", PAGE, NOT_ALLOWED),
@@ -405,7 +464,7 @@ def test_department_cannot_apply_an_upload_touching_another_department(open_cycl
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_every_write_needs_the_csrf_token(open_cycle: m.Plan, endpoint: Endpoint) -> None:
     """A role allowed to write, posting from another site (no CSRF token): 403 and nothing changed."""
-    role = sorted(endpoint.allowed)[0]
+    role = sorted(endpoint.allowed or EVERYONE)[0]
     c = Client(enforce_csrf_checks=True)
     c.force_login(User.objects.get(username=role))
     before = snapshot()

@@ -217,6 +217,7 @@ def hostile(db: None, client_for: Callable[[str], Client]) -> Client:
         (f"{url}/nodes/{goal}/review/", {"year": YEAR + 1, "grade": "順調", "comments": payload("form-review")}),
         (f"{url}/nodes/{goal}/answer/", {"year": YEAR + 1, "answer": payload("form-answer")}),
     ]
+    m.Cycle.objects.update_or_create(plan=plan, year=YEAR + 1, defaults={"status": m.CycleStatus.CLOSED})  # the council's window
     for path, data in writes:
         response = planner.post(path, data)
         assert response.status_code == 302, (path, response.status_code)

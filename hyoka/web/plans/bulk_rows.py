@@ -16,10 +16,10 @@ from typing import Any
 
 from ...core.model import Plan as CorePlan
 from ...core.model import Series as CoreSeries
-from ...formats.hyoka1 import load_path
+from ...formats.hyoka1 import cycle_to_dict, load_path
 
 PLAN_COLUMNS = ("key", "name", "organization_name", "organization_code", "period_start", "period_end", "levels", "description", "extras")
-CYCLE_COLUMNS = ("year", "status", "due")
+CYCLE_COLUMNS = ("year", "status", "due", "published", "corrections")
 NODE_COLUMNS = (
     "key",
     "position",
@@ -66,7 +66,20 @@ SERIES_COLUMNS = (
 TARGET_COLUMNS = ("year", "text")
 VALUE_COLUMNS = ("year", "text", "status", "expected", "note", "judgement", "judgement_reason")
 JSON_COLUMNS = frozenset(
-    {"levels", "extras", "departments", "tags", "projects", "activities", "results", "issues", "funding", "comments", "footnotes"}
+    {
+        "levels",
+        "extras",
+        "departments",
+        "tags",
+        "projects",
+        "activities",
+        "results",
+        "issues",
+        "funding",
+        "comments",
+        "footnotes",
+        "corrections",
+    }
 )
 
 Row = tuple[Any, ...]
@@ -114,7 +127,7 @@ def plan_rows(plan: CorePlan) -> PlanRows:
             plan.extras,
         ),
         rules=plan.rules_spec,
-        cycles=[(y, c.status, c.due) for y, c in plan.cycles.items()],
+        cycles=[(y, c.status, c.due, c.published, cycle_to_dict(c).get("corrections", [])) for y, c in plan.cycles.items()],
     )
     node_index = {n.id: i for i, n in enumerate(plan.nodes)}
     for i, n in enumerate(plan.nodes):

@@ -26,7 +26,7 @@ from ...core.model import Node as CoreNode
 from ...core.model import Plan as CorePlan
 from ...core.model import Series as CoreSeries
 from ...core.rules import parse_rules
-from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict, value_from_dict
+from ...formats.hyoka1 import cycle_to_dict, node_to_dict, plan_from_dict, plan_to_dict, value_from_dict
 from ..accounts.models import Department
 from . import computed
 from . import models as m
@@ -89,11 +89,13 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
     specs: dict[int, Any] = {}
     for plan_id, spec in m.RuleSetVersion.objects.filter(plan__in=pks).order_by("plan_id", "-version").values_list("plan_id", "spec"):
         specs.setdefault(plan_id, spec)
-    cycles: dict[int, dict[int, Cycle]] = defaultdict(dict)
-    for plan_id, year, status, due in (
-        m.Cycle.objects.filter(plan__in=pks).order_by("plan_id", "-year").values_list("plan_id", "year", "status", "due")
+    cycles: dict[int, dict[str, Any]] = defaultdict(dict)
+    for plan_id, year, status, due, published, corrections in (
+        m.Cycle.objects.filter(plan__in=pks)
+        .order_by("plan_id", "-year")
+        .values_list("plan_id", "year", "status", "due", "published", "corrections")
     ):
-        cycles[plan_id][year] = Cycle(status, due)
+        cycles[plan_id][str(year)] = cycle_to_dict(Cycle(status, due, published)) | _drop_empty({"corrections": corrections})
 
     def series_doc(s: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"name": s["name"], "unit": s["unit"], "direction": s["direction"]}
@@ -164,10 +166,11 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
             rules=parse_rules(specs[plan.pk], f"{plan.key}:rules"),
             rules_spec=specs[plan.pk],
             description=plan.description,
-            cycles=cycles[plan.pk],
             extras=plan.extras,
         )
         doc = plan_to_dict(head)
+        if cycles[plan.pk]:
+            doc["plan"]["cycles"] = cycles[plan.pk]  # read by plan_from_dict like a file's
         doc["nodes"] = [node_to_dict(core_node(n)) for n in nodes[plan.pk]]
         doc["indicators"] = [indicator_doc(i) for i in indicators[plan.pk]]
         out[plan.pk] = doc
@@ -327,13 +330,18 @@ def store_plan(plan: CorePlan, *, replace: bool = False) -> m.Plan:
         extras=plan.extras,
     )
     m.RuleSetVersion.objects.create(plan=row, version=1, spec=plan.rules_spec, note="取込み")
-    m.Cycle.objects.bulk_create(m.Cycle(plan=row, year=y, status=c.status, due=c.due) for y, c in plan.cycles.items())
+    m.Cycle.objects.bulk_create(cycle_row(row, y, c) for y, c in plan.cycles.items())
     _store_nodes(row, plan)
     _store_indicators(row, plan)
     names = {d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments}
     known = set(Department.objects.filter(name__in=names).values_list("name", flat=True))
     Department.objects.bulk_create(Department(name=n) for n in sorted(names - known))
     return row
+
+
+def cycle_row(plan: m.Plan, year: int, c: Cycle) -> m.Cycle:
+    stored = cycle_to_dict(c)
+    return m.Cycle(plan=plan, year=year, status=c.status, due=c.due, published=c.published, corrections=stored.get("corrections", []))
 
 
 def _store_nodes(row: m.Plan, plan: CorePlan) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
@@ -14,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from ...core.model import Plan as CorePlan
 from ..accounts import access
 from ..history.models import ChangeKind
 from ..history.record import record
@@ -23,36 +21,7 @@ from ..plans.conflicts import lock_plan
 from ..plans.convert import core_plan, touch
 from ..plans.views.common import chosen_year, get_plan, plan_context, year_or_404
 from .models import Submission, SubmissionStatus
-
-
-def plan_departments(core: CorePlan) -> list[str]:
-    """Every department named in the plan: the ones that have something to enter and submit."""
-    return sorted({d for n in core.nodes for d in n.departments} | {d for i in core.indicators for d in i.departments})
-
-
-def department_work(core: CorePlan, department: str, year: int) -> dict[str, Any]:
-    """What *department* still has to enter for *year*: values per series and texts per initiative."""
-    values = []
-    for ind in core.indicators:
-        if department not in core.departments_of(ind):
-            continue
-        for series in ind.series():
-            v = series.values.get(year)
-            state = "missing" if v is None else v.status.value
-            values.append({"indicator": ind, "series": series, "value": v, "state": state, "target": series.targets.get(year)})
-    leaf_level = core.levels[-1]
-    texts = [
-        {"node": n, "texts": n.texts.get(year)}
-        for n in core.nodes
-        if n.level == leaf_level and not core.children.get(n.id) and department in core.node_departments(n.id)
-    ]
-    return {
-        "values": values,
-        "texts": texts,
-        "missing_values": sum(1 for v in values if v["state"] == "missing"),
-        "pending_values": sum(1 for v in values if v["state"] == "pending"),
-        "missing_texts": sum(1 for t in texts if t["texts"] is None),
-    }
+from .work import department_work, plan_departments
 
 
 @require_safe
