@@ -352,6 +352,36 @@ def serve(
 
 
 @command()
+def remind(
+    database: DatabaseOption = None,
+    days: Annotated[int, typer.Option("--days", help="期限の何日前から知らせるか")] = 7,
+    today: Annotated[str, typer.Option("--today", help="基準日（例: 2026-05-25。省略時は今日）")] = "",
+) -> None:
+    """提出期限が近い、または過ぎた年度に未入力の実績値・取組がある担当課へメールで知らせます（cron で毎日実行）。
+
+    提出済み・承認済みの担当課には送りません。メールは設定の HYOKA_EMAIL_HOST（SMTP）へ、なければ画面に出力します。
+    """
+    open_database(database)
+    from datetime import date
+
+    from django.utils import timezone
+
+    from .web.workflow.mail import send_reminders
+
+    try:
+        day = date.fromisoformat(today) if today else timezone.localdate()
+    except ValueError:
+        raise InputError.one("--today", "日付は 2026-05-25 の形で書いてください", "a date is written 2026-05-25", today) from None
+    done = send_reminders(day, days)
+    for r in done:
+        state = "期限超過" if r.overdue else "期限間近"
+        typer.echo(
+            f"{r.plan} {r.year} {r.department}: {state} {r.due} 未入力 {r.missing_values} 件、未記入 {r.missing_texts} 件 → メール {r.sent} 通"
+        )
+    typer.echo(f"知らせた担当課 {len(done)}、送ったメール {sum(r.sent for r in done)} 通 (reminded {len(done)} departments)")
+
+
+@command()
 def backup(
     output: Annotated[Path, typer.Option("--output", "-o", help="書き出す JSON ファイル")],
     database: DatabaseOption = None,

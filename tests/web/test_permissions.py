@@ -25,6 +25,7 @@ from hyoka.formats.hyoka1 import plan_to_dict
 from hyoka.web.accounts.models import Department, User
 from hyoka.web.plans import models as m
 from hyoka.web.plans.convert import core_plan
+from hyoka.web.renders.models import Rendering
 from hyoka.web.workflow.models import Submission
 
 OWN_INDICATOR = "1-3-1-k1"  # 産業労働局 (sangyo)
@@ -56,7 +57,7 @@ def _new_plan_file(plan: m.Plan) -> io.BytesIO:
     return f
 
 
-def _apply(indicator: str) -> Callable[[Client, m.Plan], object]:
+def _apply(indicator: str, year: int = YEAR, form: dict[str, str] | None = None) -> Callable[[Client, m.Plan], object]:
     def run(c: Client, plan: m.Plan) -> object:
         # The preview is made by the planner in the same session shape; apply is what is checked.
         session = c.session
@@ -68,7 +69,7 @@ def _apply(indicator: str) -> Callable[[Client, m.Plan], object]:
                 {
                     "indicator": indicator,
                     "part": "",
-                    "year": YEAR,
+                    "year": year,
                     "kind": "added",
                     "old": "",
                     "new": "50.5%（確定）",
@@ -80,7 +81,7 @@ def _apply(indicator: str) -> Callable[[Client, m.Plan], object]:
             ],
         }
         session.save()
-        return c.post(f"/plans/{plan.key}/upload/apply/", {"why": "matrix"})
+        return c.post(f"/plans/{plan.key}/upload/apply/", form or {"why": "matrix"})
 
     return run
 
@@ -151,8 +152,32 @@ ENDPOINTS = [
         MANAGERS,
         lambda c, p: c.post(f"/plans/{p.key}/submissions/{Submission.objects.get(plan=p, year=YEAR).pk}/decide/", {"action": "accept"}),
     ),
+    Endpoint("submit_withdraw", frozenset({"sangyo", "fukushi"}), lambda c, p: _submit_then_withdraw(c, p)),
     Endpoint("cycle_open", MANAGERS, lambda c, p: c.post(f"/plans/{p.key}/cycles/open/", {"year": 2026, "due": "2027-05-31"})),
+    Endpoint("cycle_open_published", NOBODY, lambda c, p: c.post(f"/plans/{p.key}/cycles/open/", {"year": PUBLISHED_YEAR})),
     Endpoint("cycle_close", MANAGERS, lambda c, p: c.post(f"/plans/{p.key}/cycles/close/", {"year": YEAR})),
+    Endpoint("cycle_close_published", NOBODY, lambda c, p: c.post(f"/plans/{p.key}/cycles/close/", {"year": PUBLISHED_YEAR})),
+    Endpoint(
+        "publish", MANAGERS, lambda c, p: c.post(f"/plans/{p.key}/cycles/publish/", {"year": COUNCIL_YEAR, "reason": "速報として公表"})
+    ),
+    Endpoint("publish_open_year", NOBODY, lambda c, p: c.post(f"/plans/{p.key}/cycles/publish/", {"year": YEAR, "reason": "速報"})),
+    Endpoint("unpublish", MANAGERS, lambda c, p: c.post(f"/plans/{p.key}/cycles/unpublish/", {"year": PUBLISHED_YEAR, "reason": "誤り"})),
+    Endpoint("unpublish_unpublished", NOBODY, lambda c, p: c.post(f"/plans/{p.key}/cycles/unpublish/", {"year": YEAR, "reason": "誤り"})),
+    Endpoint(
+        "correct",
+        MANAGERS,
+        lambda c, p: c.post(
+            f"/plans/{p.key}/indicators/{OWN_INDICATOR}/correct/",
+            {"year": PUBLISHED_YEAR, "value": "49.0%", "status": "confirmed", "reason": "集計誤り"},
+        ),
+    ),
+    Endpoint(
+        "correct_unpublished",
+        NOBODY,
+        lambda c, p: c.post(
+            f"/plans/{p.key}/indicators/{OWN_INDICATOR}/correct/", {"year": YEAR, "value": "49.0%", "status": "confirmed", "reason": "x"}
+        ),
+    ),
     Endpoint(
         "review",
         MANAGERS | {"reviewer"},
@@ -189,6 +214,7 @@ ENDPOINTS = [
         lambda c, p: c.post(f"/plans/{p.key}/upload/", {"file": _upload_file(p, OWN_INDICATOR)}),
     ),
     Endpoint("upload_apply_own", MANAGERS | {"sangyo"}, _apply(OWN_INDICATOR)),
+    Endpoint("upload_apply_published", MANAGERS, _apply(OWN_INDICATOR, PUBLISHED_YEAR, {"why": "matrix", "correction": "県統計の確定"})),
     Endpoint(
         "admin_add_user",
         frozenset({"admin"}),
@@ -200,6 +226,12 @@ ENDPOINTS = [
     Endpoint("import_plan", MANAGERS, lambda c, p: c.post("/plans/import/", {"file": _new_plan_file(p)})),
     Endpoint("admin_departments", frozenset({"admin"}), lambda c, p: c.post("/admin/accounts/department/add/", {"name": "新しい局"})),
 ]
+
+
+def _submit_then_withdraw(c: Client, plan: m.Plan) -> HttpResponse:
+    """A department submits and takes its submission back before any decision (others are refused both)."""
+    c.post(f"/plans/{plan.key}/submit/", {"year": YEAR})
+    return c.post(f"/plans/{plan.key}/withdraw/", {"year": YEAR})
 
 
 LOGIN = "login"  # a redirect to a login page (the app's, or the admin site's for its own pages)
@@ -236,6 +268,8 @@ PUBLIC_GONE = outcome(404, anonymous=404)
 READ_ONLY = outcome(405, anonymous=405)
 ADMIN_PAGE = outcome(allowed=ADMIN)
 ENTRY = MANAGERS | {"sangyo"}  # 1-3-1 belongs to 産業労働局
+DEPARTMENTS = frozenset({"sangyo", "fukushi"})
+MANAGER_PAGE = outcome(allowed=MANAGERS)
 UPLOADERS = MANAGERS | {"sangyo", "fukushi"}
 
 ROUTES = [
@@ -290,7 +324,8 @@ ROUTES = [
     Route(P + "history/", "/plans/{plan}/history/", PAGE, NOT_ALLOWED),
     Route(P + "rules/", "/plans/{plan}/rules/", PAGE, outcome(400, MANAGERS), ("rules",)),
     Route(P + "export.json", "/plans/{plan}/export.json", PAGE, NOT_ALLOWED),
-    Route(P + "report.<str:fmt>", "/plans/hiratsuka-juten/report.html?year=2024", PAGE, NOT_ALLOWED),
+    Route(P + "report.<str:fmt>", "/plans/hiratsuka-juten/report.html?year=2024", outcome(302), NOT_ALLOWED),  # to its progress page
+    Route(P + "reports/<int:rendering_id>/", "/plans/{plan}/reports/{rendering}/", PAGE, NOT_ALLOWED),
     Route(P + "report.<str:fmt>", "/plans/hiratsuka-juten/report.exe?year=2024", outcome(404), NOT_ALLOWED),
     Route(P + "workbook.xlsx", "/plans/{plan}/workbook.xlsx?year=2025", PAGE, NOT_ALLOWED),
     Route(
@@ -299,20 +334,44 @@ ROUTES = [
         outcome(allowed=MANAGERS | {"fukushi"}),
         NOT_ALLOWED,
     ),
-    Route(P + "opendata.zip", "/plans/{plan}/opendata.zip", PAGE, NOT_ALLOWED),
+    Route(P + "internal.zip", "/plans/{plan}/internal.zip", PAGE, NOT_ALLOWED),
     Route(P + "inbox/", "/plans/{plan}/inbox/", PAGE, NOT_ALLOWED),
-    Route(P + "submit/", "/plans/{plan}/submit/", NOT_ALLOWED, outcome(404), ("submit",)),
+    Route(P + "submit/", "/plans/{plan}/submit/", outcome(allowed=DEPARTMENTS), outcome(404), ("submit",)),
+    Route(P + "withdraw/", "/plans/{plan}/withdraw/", NOT_ALLOWED, outcome(404, DEPARTMENTS), ("submit_withdraw",)),
     Route(
         P + "submissions/<int:submission_id>/decide/",
         "/plans/{plan}/submissions/{submission}/decide/",
-        NOT_ALLOWED,
+        MANAGER_PAGE,
         outcome(302, MANAGERS),
         ("accept",),
     ),
-    Route(P + "cycles/open/", "/plans/{plan}/cycles/open/", NOT_ALLOWED, outcome(404, MANAGERS), ("cycle_open",)),
-    Route(P + "cycles/close/", "/plans/{plan}/cycles/close/", NOT_ALLOWED, outcome(404, MANAGERS), ("cycle_close",)),
+    Route(P + "cycles/open/", "/plans/{plan}/cycles/open/", MANAGER_PAGE, outcome(404, MANAGERS), ("cycle_open", "cycle_open_published")),
+    Route(
+        P + "cycles/close/", "/plans/{plan}/cycles/close/", MANAGER_PAGE, outcome(404, MANAGERS), ("cycle_close", "cycle_close_published")
+    ),
+    Route(P + "cycles/publish/", "/plans/{plan}/cycles/publish/", MANAGER_PAGE, outcome(404, MANAGERS), ("publish", "publish_open_year")),
+    Route(
+        P + "cycles/unpublish/",
+        "/plans/{plan}/cycles/unpublish/",
+        MANAGER_PAGE,
+        outcome(404, MANAGERS),
+        ("unpublish", "unpublish_unpublished"),
+    ),
+    Route(
+        P + "indicators/<str:indicator_key>/correct/",
+        "/plans/{plan}/indicators/1-3-1-k1/correct/?year=2024",
+        MANAGER_PAGE,
+        outcome(404, MANAGERS),
+        ("correct", "correct_unpublished"),
+    ),
     Route(P + "upload/", "/plans/{plan}/upload/", outcome(allowed=UPLOADERS), outcome(302, UPLOADERS), ("upload_preview",)),
-    Route(P + "upload/apply/", "/plans/{plan}/upload/apply/", NOT_ALLOWED, outcome(302, UPLOADERS), ("upload_apply_own",)),
+    Route(
+        P + "upload/apply/",
+        "/plans/{plan}/upload/apply/",
+        NOT_ALLOWED,
+        outcome(302, UPLOADERS),
+        ("upload_apply_own", "upload_apply_published"),
+    ),
     Route("audit/", "/audit/?kind=denied", ADMIN_PAGE, NOT_ALLOWED),
     Route("admin/", "/admin/", ADMIN_PAGE, ADMIN_PAGE),
     Route("admin/login/", "/admin/login/", outcome(302, ADMIN, anonymous=200), outcome(200, ADMIN, anonymous=200)),
@@ -371,6 +430,7 @@ def ids(open_cycle: m.Plan) -> dict[str, object]:
         "group": group.pk,
         "content_type": ContentType.objects.get_for_model(User).pk,
         "dx_indicator": m.Indicator.objects.filter(plan__key="kanagawa-dx").order_by("position")[0].key,
+        "rendering": Rendering.objects.create(plan=open_cycle, revision=open_cycle.revision, year=YEAR, fmt="pdf").pk,
     }
 
 

@@ -80,7 +80,7 @@ def test_downloads(client_for: Callable[[str], Client], path: str) -> None:
     _check(c, f"/plans/hiratsuka-juten/report.html{path}")
     _check(c, f"/plans/kanagawa-sousei-3/workbook.xlsx?department={path}")
     _check(c, f"/plans/{path}/export.json")
-    _check(c, f"/plans/{path}/opendata.zip")
+    _check(c, f"/plans/{path}/internal.zip")
 
 
 @pytest.mark.parametrize(

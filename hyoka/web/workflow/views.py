@@ -1,8 +1,8 @@
-"""The yearly cycle in the browser: open a year, the department's inbox, submit, accept or return."""
+"""A department's side of the year: the inbox, 提出 (after a page that counts what is still
+empty), 取下げ before a decision, and the planner's 承認 or 差戻し, each step an ``Event`` of
+the submission's timeline. The planner's own steps (open, close, publish) are in ``cycles``."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from django.contrib import messages
 from django.db import transaction
@@ -11,16 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..accounts import access
+from ..accounts.models import User
 from ..history.models import ChangeKind
 from ..history.record import record
 from ..plans import models as m
 from ..plans.conflicts import lock_plan
-from ..plans.convert import core_plan, touch
+from ..plans.convert import core_plan
 from ..plans.views.common import chosen_year, get_plan, plan_context, year_or_404
-from .models import Submission, SubmissionStatus
+from .mail import notify_decision
+from .models import Event, EventAction, Submission, SubmissionStatus
 from .work import department_work, plan_departments
 
 
@@ -44,6 +46,7 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
         for s in Submission.objects.filter(plan=plan, year=year).select_related("department", "submitted_by", "decided_by")
     }
     submission = submissions.get(department)
+    events = list(submission.events.select_related("by")) if submission else []
     overview = []
     if access.may_manage(user):
         for name in names:
@@ -56,122 +59,139 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
         "submission": submission,
         "overview": overview,
         "may_submit": user.is_department and department in names and access.may_enter(user, plan, year, [department]),
+        "may_withdraw": user.is_department and submission is not None and submission.status == SubmissionStatus.SUBMITTED,
+        "timeline": events,
         "may_manage": access.may_manage(user),
     }
     return render(request, "workflow/inbox.html", ctx)
 
 
-@require_POST
-@transaction.atomic
-def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
-    year = year_or_404(request.POST.get("year", ""))
-    user = request.user
-    access.require(
+def _may_submit(user: User, plan: m.Plan, year: int) -> bool:
+    return (
         user.is_department
         and user.department.name in plan_departments(core_plan(plan))
         and access.may_enter(user, plan, year, [user.department.name])
     )
-    sub, _created = Submission.objects.update_or_create(
-        plan=plan,
-        year=year,
-        department=user.department,
-        defaults={
-            "status": SubmissionStatus.SUBMITTED,
-            "submitted_by": user,
-            "submitted_at": timezone.now(),
-            "decided_by": None,
-            "decided_at": None,
-        },
-    )
-    record(plan, user, ChangeKind.SUBMISSION, f"{user.department.name} {year}年度 提出", new=sub.get_status_display(), year=year)
+
+
+def _inbox(plan: m.Plan, year: int, department: str = "") -> HttpResponse:
+    return redirect(reverse("inbox", args=[plan.key]) + f"?year={year}" + (f"&department={department}" if department else ""))
+
+
+def _event(sub: Submission, action: str, user: User, comment: str = "") -> None:
+    Event.objects.create(submission=sub, action=action, comment=comment, by=user, at=timezone.now())
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
+    """GET: 「未入力 3 件、未記入 25 件」 and the question. POST: submit (the entries become read-only until a decision)."""
+    plan = get_plan(plan_key)
+    user = request.user
+    if request.method != "POST":
+        year = chosen_year(request, plan)
+        access.require(_may_submit(user, plan, year))
+        work = department_work(core_plan(plan), user.department.name, year)
+        return render(request, "workflow/submit.html", plan_context(plan, year, work=work, department=user.department.name))
+    with transaction.atomic():
+        lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
+        year = year_or_404(request.POST.get("year", ""))
+        access.require(_may_submit(user, plan, year))
+        sub, _created = Submission.objects.update_or_create(
+            plan=plan,
+            year=year,
+            department=user.department,
+            defaults={
+                "status": SubmissionStatus.SUBMITTED,
+                "comment": "",  # a return comment stays in the timeline, not under 「提出済み」
+                "submitted_by": user,
+                "submitted_at": timezone.now(),
+                "decided_by": None,
+                "decided_at": None,
+            },
+        )
+        work = department_work(core_plan(plan), user.department.name, year)
+        _event(sub, EventAction.SUBMITTED, user, work.counts())
+        record(
+            plan,
+            user,
+            ChangeKind.SUBMISSION,
+            f"{user.department.name} {year}年度 提出",
+            new=sub.get_status_display(),
+            why=work.counts(),
+            year=year,
+        )
     messages.success(request, _("提出しました。企画担当の確認をお待ちください。"))
-    return redirect(reverse("inbox", args=[plan.key]) + f"?year={year}")
+    return _inbox(plan, year)
 
 
 @require_POST
-@transaction.atomic
+def withdraw(request: HttpRequest, plan_key: str) -> HttpResponse:
+    """取下げ: the department takes back its submission before the planner decided, and may edit again."""
+    plan = get_plan(plan_key)
+    user = request.user
+    access.require(user.is_department)
+    year = year_or_404(request.POST.get("year", ""))
+    with transaction.atomic():
+        lock_plan(plan)
+        sub = Submission.objects.select_for_update().filter(plan=plan, year=year, department=user.department).first()
+        access.require(sub is not None)
+        if sub.status != SubmissionStatus.SUBMITTED:
+            messages.error(request, _("判断済みの提出は取り下げられません。"))
+            return _inbox(plan, year)
+        sub.status = SubmissionStatus.WITHDRAWN
+        sub.save()
+        _event(sub, EventAction.WITHDRAWN, user)
+        record(
+            plan,
+            user,
+            ChangeKind.SUBMISSION,
+            f"{user.department.name} {year}年度 取下げ",
+            old="提出済み",
+            new=sub.get_status_display(),
+            year=year,
+        )
+    messages.success(request, _("提出を取り下げました。修正して、もう一度提出できます。"))
+    return _inbox(plan, year)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def decide(request: HttpRequest, plan_key: str, submission_id: int) -> HttpResponse:
-    """Accept a submission, or return it with a comment (the department can then edit again)."""
+    """GET: the department's counts and the choice. POST: accept, or return with a comment (the department may edit again)."""
     plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
     access.require(access.may_manage(request.user))
-    sub = get_object_or_404(Submission.objects.select_for_update(), pk=submission_id, plan=plan)
-    action = request.POST.get("action")
-    comment = request.POST.get("comment", "").strip()
-    target = reverse("inbox", args=[plan.key]) + f"?year={sub.year}&department={sub.department.name}"
-    if action not in ("accept", "return") or sub.status != SubmissionStatus.SUBMITTED:
-        messages.error(request, _("この提出は承認・差戻しできる状態ではありません。"))
-        return redirect(target)
-    if action == "return" and not comment:
-        messages.error(request, _("差戻しの理由をコメントに書いてください。"))
-        return redirect(target)
-    old = sub.get_status_display()
-    sub.status = SubmissionStatus.ACCEPTED if action == "accept" else SubmissionStatus.RETURNED
-    sub.comment = comment
-    sub.decided_by = request.user
-    sub.decided_at = timezone.now()
-    sub.save()
-    record(
-        plan,
-        request.user,
-        ChangeKind.SUBMISSION,
-        f"{sub.department.name} {sub.year}年度 {sub.get_status_display()}",
-        old=old,
-        new=sub.get_status_display(),
-        why=comment,
-        year=sub.year,
-    )
+    if request.method != "POST":
+        sub = get_object_or_404(Submission.objects.select_related("department"), pk=submission_id, plan=plan)
+        work = department_work(core_plan(plan), sub.department.name, sub.year)
+        ctx = plan_context(plan, sub.year, submission=sub, work=work, timeline=list(sub.events.select_related("by")))
+        return render(request, "workflow/decide.html", ctx)
+    with transaction.atomic():
+        lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
+        sub = get_object_or_404(Submission.objects.select_for_update(), pk=submission_id, plan=plan)
+        action = request.POST.get("action")
+        comment = request.POST.get("comment", "").strip()
+        if action not in ("accept", "return") or sub.status != SubmissionStatus.SUBMITTED:
+            messages.error(request, _("この提出は承認・差戻しできる状態ではありません。"))
+            return _inbox(plan, sub.year, sub.department.name)
+        if action == "return" and not comment:
+            messages.error(request, _("差戻しの理由をコメントに書いてください。"))
+            return redirect(reverse("decide", args=[plan.key, sub.pk]))
+        old = sub.get_status_display()
+        sub.status = SubmissionStatus.ACCEPTED if action == "accept" else SubmissionStatus.RETURNED
+        sub.comment = comment
+        sub.decided_by = request.user
+        sub.decided_at = timezone.now()
+        sub.save()
+        _event(sub, EventAction.ACCEPTED if action == "accept" else EventAction.RETURNED, request.user, comment)
+        record(
+            plan,
+            request.user,
+            ChangeKind.SUBMISSION,
+            f"{sub.department.name} {sub.year}年度 {sub.get_status_display()}",
+            old=old,
+            new=sub.get_status_display(),
+            why=comment,
+            year=sub.year,
+        )
+        transaction.on_commit(lambda: notify_decision(sub))
     messages.success(request, _("承認しました。") if action == "accept" else _("差し戻しました。"))
-    return redirect(target)
-
-
-@require_POST
-@transaction.atomic
-def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
-    access.require(access.may_manage(request.user))
-    year = year_or_404(request.POST.get("year", ""))
-    due = request.POST.get("due", "").strip()
-    try:
-        date.fromisoformat(due) if due else None
-    except ValueError:
-        messages.error(request, _("提出期限は日付（例: 2026-05-29）で入力してください。"))
-        return redirect(reverse("tree", args=[plan.key]) + f"?year={year}")
-    cycle, created = m.Cycle.objects.get_or_create(plan=plan, year=year, defaults={"status": m.CycleStatus.OPEN, "due": due})
-    old = "" if created else cycle.get_status_display()
-    cycle.status = m.CycleStatus.OPEN
-    if due:
-        cycle.due = due
-    cycle.save()
-    record(
-        plan,
-        request.user,
-        ChangeKind.CYCLE,
-        f"{year}年度 評価サイクル",
-        old=old,
-        new=f"{cycle.get_status_display()} {cycle.due}".strip(),
-        year=year,
-    )
-    touch(plan)
-    messages.success(request, _("評価サイクルを開始しました。"))
-    return redirect(reverse("inbox", args=[plan.key]) + f"?year={year}")
-
-
-@require_POST
-@transaction.atomic
-def cycle_close(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
-    access.require(access.may_manage(request.user))
-    year = year_or_404(request.POST.get("year", ""))
-    cycle = get_object_or_404(m.Cycle, plan=plan, year=year)
-    old = cycle.get_status_display()
-    cycle.status = m.CycleStatus.CLOSED
-    cycle.save()
-    record(plan, request.user, ChangeKind.CYCLE, f"{year}年度 評価サイクル", old=old, new=cycle.get_status_display(), year=year)
-    touch(plan)
-    messages.success(request, _("評価サイクルを締め切りました。"))
-    return redirect(reverse("tree", args=[plan.key]) + f"?year={year}")
+    return _inbox(plan, sub.year, sub.department.name)
