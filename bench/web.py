@@ -22,15 +22,12 @@ The machine's load is printed with the figures: on a shared machine they are noi
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
 import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -43,9 +40,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from generate import FULL_SCALE, organizations, plan_document  # noqa: E402
-from serving import Browser, Server, clean_environ, create_database, database_exists, database_url  # noqa: E402
-from serving import database_name as checkout_database_name  # noqa: E402
+from generate import FULL_SCALE, plan_document, stored  # noqa: E402
+from serving import Browser, Server  # noqa: E402
 
 OPEN_YEAR = 2030  # departments enter this year's values
 PUBLISHED_YEAR = 2027  # the public site and API show this year (every other plan)
@@ -58,25 +54,10 @@ BASE = re.compile(
 )
 
 
-def database_name(organizations_count: int, seed: int) -> str:
-    return checkout_database_name(f"bench_n{organizations_count}_s{seed}")
-
-
-def django_env(url: str, data_dir: Path) -> dict[str, str]:
-    env = clean_environ()
-    # The cache shared by all workers, as docs/deployment.md configures it (its table is made by migrate()).
-    return env | {
-        "HYOKA_DATABASE_URL": url,
-        "HYOKA_DATA_DIR": str(data_dir),
-        "HYOKA_CACHE_URL": "db://hyoka_cache",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def production_env(url: str, data_dir: Path) -> dict[str, str]:
+def production_env(env: dict[str, str], data_dir: Path) -> dict[str, str]:
     """What docs/deployment.md sets, and an API rate limit out of the way: every client here is one address."""
     (data_dir / "static").mkdir(parents=True, exist_ok=True)
-    return django_env(url, data_dir) | {
+    return env | {
         "HYOKA_ENV": "production",
         "HYOKA_SECRET_KEY": secrets.token_urlsafe(50),
         "HYOKA_ALLOWED_HOSTS": "127.0.0.1",
@@ -84,20 +65,6 @@ def production_env(url: str, data_dir: Path) -> dict[str, str]:
         "HYOKA_API_RATE_PER_MINUTE": "10000000",
         "HYOKA_API_BURST": "10000000",
     }
-
-
-def load(count: int, seed: int, url: str, data_dir: Path, jobs: int | None) -> None:
-    """The synthetic plans into the database with ``hyoka load``, timed."""
-    with tempfile.TemporaryDirectory(prefix="hyoka-bench-") as folder:
-        started = time.perf_counter()
-        for index, (code, name) in enumerate(organizations(count)):
-            doc = plan_document(index, code, name, seed)
-            (Path(folder) / f"{doc['plan']['id']}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-        print(f"generated {count:,} plans in {time.perf_counter() - started:.1f} s")
-        args = [sys.executable, "-m", "hyoka.cli", "load", folder, *(["--jobs", str(jobs)] if jobs else [])]
-        started = time.perf_counter()
-        subprocess.run(args, env=django_env(url, data_dir), check=True, timeout=3 * 3600)
-        print(f"hyoka load: {time.perf_counter() - started:.1f} s wall for {count:,} plans (load average {os.getloadavg()[0]:.1f})")
 
 
 def prepare(count: int) -> None:
@@ -178,12 +145,12 @@ def count_queries() -> dict[str, tuple[int, int]]:
             client.force_login(User.objects.get(username="bench-dept"))
             indicator_key = _saveable(m.Series.objects.filter(indicator__plan=row)).values_list("indicator__key", flat=True)[0]
             small = m.Indicator.objects.get(plan=row, key=indicator_key).node.key
-            plan = f"/plans/{key}"
+            plan = f"/plans/140007/{key}"
             asks = (
                 ("tree", f"{plan}/?year={OPEN_YEAR}", None),
                 ("node", f"{plan}/nodes/{small}/?year={OPEN_YEAR}", None),
                 ("indicator", f"{plan}/indicators/{indicator_key}/?year={OPEN_YEAR}", None),
-                ("api", f"/api/v1/plans/{key}", None),
+                ("api", f"/api/v1/plans/140007/{key}", None),
                 ("save", f"{plan}/indicators/{indicator_key}/value/", {"part": "", "year": OPEN_YEAR, "value": "123"}),
             )
             for kind, path, data in asks:
@@ -242,17 +209,17 @@ def client(
         kind = rng.choice(kinds)
         plan = rng.choice(plans.keys)
         if kind == "tree":
-            _timed(results, kind, lambda plan=plan: browser.get(f"{base}/plans/{plan}/?year={OPEN_YEAR}", timeout=60), 200)
+            _timed(results, kind, lambda plan=plan: browser.get(f"{base}/plans/140007/{plan}/?year={OPEN_YEAR}", timeout=60), 200)
         elif kind == "node":
-            path = f"{base}/plans/{plan}/nodes/{rng.choice(plans.nodes)}/?year={OPEN_YEAR}"
+            path = f"{base}/plans/140007/{plan}/nodes/{rng.choice(plans.nodes)}/?year={OPEN_YEAR}"
             _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
         elif kind == "indicator":
-            path = f"{base}/plans/{plan}/indicators/{rng.choice(plans.indicators)}/?year={OPEN_YEAR}"
+            path = f"{base}/plans/140007/{plan}/indicators/{rng.choice(plans.indicators)}/?year={OPEN_YEAR}"
             _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
         elif kind == "api":
             public = rng.choice(plans.published)
             path = (
-                f"{base}/api/v1/plans/{public}"
+                f"{base}/api/v1/plans/140007/{public}"
                 if rng.random() < 0.5
                 else f"{base}/api/v1/indicators/{public}:{rng.choice(plans.indicators)}"
             )
@@ -260,7 +227,7 @@ def client(
         else:
             plan = rng.choice(mine)
             indicator = rng.choice(plans.saveable[plan])
-            page = f"/plans/{plan}/indicators/{indicator}/"
+            page = f"/plans/140007/{plan}/indicators/{indicator}/"
             form = _timed(results, "indicator", lambda page=page: browser.get(f"{base}{page}?year={OPEN_YEAR}", timeout=60), 200)
             if form is None:  # the page failed: counted as an indicator error, and no save is tried
                 continue
@@ -321,32 +288,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    name = database_name(args.organizations, args.seed)
-    url = database_url(name)
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (shared: figures are noisy)")
-
-    reuse = not args.fresh and database_exists(name)
-    if not reuse:
-        create_database(name)
-    os.environ.update(django_env(url, data_dir))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyoka.web.settings")
-    from hyoka.web.demo import migrate, use_database
-
-    use_database(None)
-    migrate()
-    from hyoka.web.plans import models as m
-
-    stored = m.Plan.objects.count()
-    if reuse and stored == args.organizations:
-        print(f"reusing database {name} ({stored:,} plans)")
-    else:
-        if stored:
-            from django.db import connections
-
-            connections.close_all()
-            create_database(name)
-            migrate()
-        load(args.organizations, args.seed, url, data_dir, args.jobs)
+    env = stored(args.organizations, args.seed, data_dir, fresh=args.fresh, jobs=args.jobs)
     prepare(args.organizations)
     if args.load_only:
         return 0
@@ -362,7 +305,7 @@ def main(argv: list[str]) -> int:
 
     # Keep-alive longer than the clients': a connection gunicorn closes as a client reuses it is reset (a proxy's upstream pool alike).
     keep_alive = ("--keep-alive", "75")
-    env = production_env(url, data_dir) | {"HYOKA_PLANS_IN_MEMORY": str(args.plans_in_memory)}
+    env = production_env(env, data_dir) | {"HYOKA_PLANS_IN_MEMORY": str(args.plans_in_memory)}
     server = Server(env, data_dir, workers=args.workers, threads=args.threads, options=keep_alive)
     print(
         f"\ngunicorn: {args.workers} workers × {args.threads} threads, {args.plans_in_memory} plans in memory each, HYOKA_ENV=production,"

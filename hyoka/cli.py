@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from .core.diff import Action
 from .core.engine import evaluate as run_evaluation
 from .core.errors import HyokaError, InputError
 from .core.model import Plan
+from .core.outcomes import PlanOutcome
 from .core.rules import PRESETS, parse_rules
 from .core.wareki import parse_year
 from .formats.csvpackage.write import write_package
@@ -78,6 +80,9 @@ def resolve_plan(plan: str) -> Plan:
 
 DbOption = Annotated[bool, typer.Option("--db", help="データベースの計画を使う（HYOKA_DATABASE_URL、なければ var/hyoka.sqlite3）")]
 DatabaseOption = Annotated[Path | None, typer.Option("--database", help="データベースにする SQLite ファイル（--db を含む）")]
+OrganizationOption = Annotated[
+    str | None, typer.Option("--organization", help="団体コード（全国地方公共団体コード）: 計画の団体。省略時はファイルの団体コード")
+]
 
 
 def open_database(database: Path | None, *, create: bool = False) -> None:
@@ -90,14 +95,14 @@ def open_database(database: Path | None, *, create: bool = False) -> None:
     migrate()
 
 
-def load_plan(plan: str, db: bool = False, database: Path | None = None) -> Plan:
+def load_plan(plan: str, db: bool = False, database: Path | None = None, organization: str | None = None) -> Plan:
     """A plan from a file or a sample name, or with --db the stored plan of that id."""
     if not db and database is None:
         return resolve_plan(plan)
     open_database(database)
     from .web.transfer import export_from_database
 
-    return export_from_database(plan)
+    return export_from_database(plan, organization)
 
 
 def _year_with_data(plan: Plan, value: str) -> int:
@@ -116,15 +121,25 @@ def _year_with_data(plan: Plan, value: str) -> int:
 
 @command()
 def evaluate(
-    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で保存済みの計画 ID")],
     year: Annotated[str, typer.Option("--year", "-y", help="評価する年度（2024、令和6年度、R6）")],
+    plan: Annotated[str | None, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で保存済みの計画 ID")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json または table")] = OutputFormat.table,
     rules: Annotated[Path | None, typer.Option("--rules", help="別の評価ルール（JSON）で計算する")] = None,
+    every: Annotated[bool, typer.Option("--all", help="データベースの全計画（計画期間にその年度を含むもの）を一つの CSV 表に")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="--all の CSV を書き出すファイル（省略時は標準出力）")] = None,
     db: DbOption = False,
     database: DatabaseOption = None,
+    organization: OrganizationOption = None,
 ) -> None:
-    """各指標の達成率・判定、各ノードの評価、集計を出力します。"""
-    loaded = load_plan(plan, db, database)
+    """各指標の達成率・判定、各ノードの評価、集計を出力します。--all --db で全計画の表（CSV）を書き出します。"""
+    if every:
+        _evaluate_all(year, plan, rules, output, db or database is not None, database)
+        return
+    if plan is None:
+        raise InputError.one("PLAN", "評価する計画を指定してください（全計画なら --all --db）", "name the plan to evaluate (or --all --db)")
+    if output is not None:
+        raise InputError.one("--output", "-o は --all の表に使います", "-o is for the table of --all", str(output))
+    loaded = load_plan(plan, db, database, organization)
     rule_set = None
     if rules is not None:
         rule_set = parse_rules(parse_json(rules.read_bytes(), str(rules)), f"{rules}:rules")
@@ -135,6 +150,35 @@ def evaluate(
         typer.echo(evaluation_table(doc), nl=False)
 
 
+def _evaluate_all(year: str, plan: str | None, rules: Path | None, output: Path | None, db: bool, database: Path | None) -> None:
+    """Every stored plan's figures of *year*, each by its own rules, as the national table."""
+    if not db:
+        raise InputError.one("--all", "--all はデータベースの計画に使います（--db）", "--all evaluates the stored plans (use --db)")
+    if plan is not None or rules is not None:
+        place = "PLAN" if plan is not None else "--rules"
+        raise InputError.one(
+            place, "--all では計画もルールも指定できません（各計画のルールで評価します）", "--all takes no plan and no rules"
+        )
+    evaluated = parse_year(year, "--year")
+    open_database(database)
+    from .formats.national import save_national, write_national
+    from .web.plans.national import stored_outcomes
+
+    counted = Counter[str]()
+
+    def counting() -> Iterator[PlanOutcome]:
+        for outcome in stored_outcomes(evaluated):
+            counted["plans"] += 1
+            counted["series"] += len(outcome.rates)
+            yield outcome
+
+    if output is None:
+        write_national(counting(), sys.stdout)
+        return
+    written = save_national(counting(), output)
+    typer.echo(f"{output}（{evaluated}年度、計画 {counted['plans']:,}、指標（部分） {counted['series']:,}、{written:,} 行）", err=True)
+
+
 @command()
 def report(
     plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で保存済みの計画 ID")],
@@ -142,10 +186,11 @@ def report(
     output: Annotated[Path, typer.Option("--output", "-o", help=f"出力ファイル（拡張子で形式を選ぶ: {', '.join(FORMATS)}）")],
     db: DbOption = False,
     database: DatabaseOption = None,
+    organization: OrganizationOption = None,
 ) -> None:
     """評価報告書（HTML・PDF・Word・Excel）を書き出します。"""
     format_of(output)  # a wrong suffix is reported before the plan is even read
-    loaded = load_plan(plan, db, database)
+    loaded = load_plan(plan, db, database, organization)
     size = write_report(loaded, _year_with_data(loaded, year), output)
     typer.echo(f"{output}（{size:,} バイト）")
 
@@ -193,9 +238,10 @@ def export(
     year: Annotated[str | None, typer.Option("--year", "-y", help="担当部局用ブックの年度")] = None,
     db: DbOption = False,
     database: DatabaseOption = None,
+    organization: OrganizationOption = None,
 ) -> None:
     """計画を JSON（hyoka/1）、Excel ブック、CSV データパッケージに書き出します。"""
-    loaded = load_plan(plan, db, database)
+    loaded = load_plan(plan, db, database, organization)
     if (department is None) != (year is None) or (department is not None and output_format is not ExportFormat.xlsx):
         raise InputError.one(
             "--department",
@@ -238,7 +284,7 @@ def template(
 
 @command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="取り込む .xlsx、データパッケージ（フォルダか datapackage.json）、--db では hyoka/1 も")],
+    file: Annotated[Path, typer.Argument(help="取り込む .xlsx、データパッケージ（フォルダか datapackage.json）、hyoka/1 ファイル")],
     into: Annotated[str | None, typer.Option("--into", help="取り込み先の hyoka/1 ファイル（またはサンプル名）")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="変更を表示するだけで書き込まない")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="書き出す hyoka/1 ファイル（省略時は --into）")] = None,
@@ -246,17 +292,22 @@ def import_command(
     database: DatabaseOption = None,
     replace: Annotated[bool, typer.Option("--replace", help="--db: 保存済みの計画をファイルの内容で置き換える")] = False,
     why: Annotated[str, typer.Option("--why", help="--db: 変更履歴に残す理由")] = "",
+    organization: OrganizationOption = None,
     correct: Annotated[str, typer.Option("--correct", help="--db: 公表済みの年度の変更を、この理由の訂正として公表する")] = "",
 ) -> None:
     """ブック・データパッケージ・hyoka/1 ファイルを取り込みます。すべて正しいときだけ、変更を一覧してから書き込みます。"""
     if db or database is not None:
-        _import_into_database(file, database, dry_run=dry_run, replace=replace, why=why, correct=correct)
+        _import_into_database(file, database, dry_run=dry_run, replace=replace, why=why, organization=organization, correct=correct)
         return
     target = output or (Path(into) if into is not None and Path(into).is_file() else None)
     if target is None and not dry_run:
         raise InputError.one("--output", "書き出し先（-o、または既存ファイルの --into）が必要です", "give -o or an existing --into file")
     base = resolve_plan(into) if into is not None else None
     result = import_file(file, base, str(file))
+    if result.stale and not dry_run:  # never overwrite what changed since the export: nothing is written
+        raise InputError([s.problem() for s in result.stale])
+    for stale in result.stale:
+        typer.echo(f"衝突: {stale.problem()}")
     for change in result.changes:
         typer.echo(str(change))
     counts = Counter(c.action for c in result.changes)
@@ -275,11 +326,13 @@ def import_command(
     typer.echo(f"書き込みました: {target}")
 
 
-def _import_into_database(file: Path, database: Path | None, *, dry_run: bool, replace: bool, why: str, correct: str) -> None:
+def _import_into_database(
+    file: Path, database: Path | None, *, dry_run: bool, replace: bool, why: str, organization: str | None, correct: str
+) -> None:
     open_database(database, create=True)
     from .web.transfer import import_into_database
 
-    result = import_into_database(file, dry_run=dry_run, replace=replace, why=why, correct=correct)
+    result = import_into_database(file, dry_run=dry_run, replace=replace, why=why, organization=organization, correct=correct)
     if result.created or result.replaced:
         verb = ("置き換えます", "置き換えました") if result.replaced else ("追加します", "追加しました")
         typer.echo(f"計画 {result.plan_id} を{verb[0] + '（--dry-run のため書き込みません）' if dry_run else verb[1]}")
@@ -299,6 +352,7 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="hyoka/1 ファイル、または *.json を含むフォルダ（複数可）")],
     database: DatabaseOption = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="ファイルを読むプロセス数（既定: CPU 数）")] = None,
+    organization: OrganizationOption = None,
 ) -> None:
     """まだ登録されていない多数の計画をデータベースにまとめて登録します（PostgreSQL では COPY）。すべて正しいときだけ書き込みます。"""
     open_database(database, create=True)
@@ -311,7 +365,9 @@ def load(
     def progress(plans: int, rows: int) -> None:
         typer.echo(f"  {plans:,}/{len(files):,} 計画、{rows:,} 行", err=True)
 
-    done = load_files(files, jobs=jobs, progress=progress)
+    from .web.transfer import given_organization
+
+    done = load_files(files, jobs=jobs, progress=progress, organization=given_organization(organization))
     typer.echo(
         f"登録しました: 計画 {done.plans:,}、{done.rows:,} 行、{done.seconds:.1f} 秒（{done.rows_per_second:,.0f} 行/秒）"
         f" (loaded {done.plans:,} plans, {done.rows:,} rows in {done.seconds:.1f} s)"
@@ -332,7 +388,8 @@ def demo(
     typer.echo(f"デモ用データベース: {database}")
     typer.echo("デモ用ユーザー（パスワードはこの起動ごとに生成されます）:")
     for u in users:
-        typer.echo(f"  {u.username:<10} {u.password:<16} {u.role}{f'（{u.department}）' if u.department else ''}")
+        where = "・".join(w for w in (u.organization, u.department) if w)
+        typer.echo(f"  {u.username:<10} {u.password:<16} {u.role}{f'（{where}）' if where else ''}")
     if not no_serve:
         typer.echo(f"http://127.0.0.1:{port}/ で起動します（終了は Ctrl+C）")
         serve("127.0.0.1", port)
@@ -420,6 +477,7 @@ def publish(
     plans: Annotated[list[str] | None, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で計画 ID（複数可）")] = None,
     db: DbOption = False,
     database: DatabaseOption = None,
+    organization: OrganizationOption = None,
 ) -> None:
     """公表済みの年度だけを載せた公開サイト（静的ファイル）とオープンデータを書き出します。
 
@@ -434,7 +492,8 @@ def publish(
         from .web.transfer import export_from_database
 
         # Every stored plan is read together (one query per table), not one plan after another.
-        loaded = [export_from_database(p) for p in plans] if plans else core_plans(list(PlanRow.objects.order_by("key")))
+        rows = PlanRow.objects.order_by("organization__code", "key").select_related("organization")
+        loaded = [export_from_database(p, organization) for p in plans] if plans else core_plans(list(rows))
     elif not plans:
         raise InputError.one("PLANS", "公開する計画を指定してください（--db なら省略可）", "name the plans to publish (or use --db)")
     else:

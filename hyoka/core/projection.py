@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from .model import Series, Status
 from .rates import number_in_base, resolve_target
+from .schema import gettext_noop
 
 PRECISION = 40
 ON_TRACK = Decimal("0.95")
@@ -44,11 +45,11 @@ class Outlook(StrEnum):
 
 
 OUTLOOK_LABELS = {
-    Outlook.ACHIEVED: "目標達成",
-    Outlook.ON_TRACK: "目標達成の見込み",
-    Outlook.ACCELERATION_NEEDED: "進捗あり・加速が必要",
-    Outlook.LIMITED: "進捗が限定的",
-    Outlook.DETERIORATION: "悪化",
+    Outlook.ACHIEVED: gettext_noop("目標達成"),
+    Outlook.ON_TRACK: gettext_noop("目標達成の見込み"),
+    Outlook.ACCELERATION_NEEDED: gettext_noop("進捗あり・加速が必要"),
+    Outlook.LIMITED: gettext_noop("進捗が限定的"),
+    Outlook.DETERIORATION: gettext_noop("悪化"),
 }
 
 

@@ -29,7 +29,6 @@ pytestmark = pytest.mark.slow
 ROUNDS = 20
 CLOSE_ROUNDS = 12
 CLOSE_DELAYS = (0.0, 0.05, 0.1, 0.15)  # a department save takes longer to reach the lock than the close: both orders happen
-BUDGET = 240  # seconds for the whole module (about 60 on an idle machine); every request has its own timeout too
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +40,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Server
             yield url, server
 
 
-@pytest.fixture(scope="module")
-def deadline() -> float:
-    return time.monotonic() + BUDGET
-
-
-def _in_time(deadline: float) -> None:
-    assert time.monotonic() < deadline, f"the live edit tests took longer than {BUDGET} s"
-
-
 def _page(indicator: str) -> str:
-    return f"/plans/{PLAN}/indicators/{indicator}/?year={YEAR}"
+    return f"/plans/140007/{PLAN}/indicators/{indicator}/?year={YEAR}"
 
 
 def _value_form(browser: Browser, indicator: str) -> Form:
@@ -100,13 +90,12 @@ def _confirmed(text: str) -> str:
     return f"{text}（確定）"
 
 
-def test_two_people_saving_one_value_at_the_same_moment(live: tuple[str, Server], deadline: float) -> None:
+def test_two_people_saving_one_value_at_the_same_moment(live: tuple[str, Server]) -> None:
     url, server = live
     indicator, subject = "1-3-1-k1", f"1-3-1-k1 {YEAR}年度 実績値"
     people = {"sangyo": Browser(server.base).login("sangyo", PASSWORD), "planner": Browser(server.base).login("planner", PASSWORD)}
     wins: Counter[str] = Counter()
     for n in range(ROUNDS):
-        _in_time(deadline)
         forms = {name: _value_form(b, indicator) for name, b in people.items()}
         assert forms["sangyo"].fields["base"] == forms["planner"].fields["base"]  # both typed over the same stored state
         typed = {"sangyo": f"{60 + n}.1", "planner": f"{60 + n}.2"}
@@ -142,7 +131,7 @@ def test_two_people_saving_one_value_at_the_same_moment(live: tuple[str, Server]
     )
 
 
-def test_many_people_saving_different_values_at_once(live: tuple[str, Server], deadline: float) -> None:
+def test_many_people_saving_different_values_at_once(live: tuple[str, Server]) -> None:
     """Every writer of a plan queues on the plan's row lock: slower, never lost, and never a false conflict."""
     url, server = live
     indicators = ["1-1-1-k1", "1-1-1-k2", "1-1-1-k3", "1-1-2-k1", "1-2-1-k1", "1-3-2-k1"]
@@ -167,7 +156,6 @@ def test_many_people_saving_different_values_at_once(live: tuple[str, Server], d
     with ThreadPoolExecutor(len(people)) as pool:
         results = list(pool.map(work, range(len(people))))
     took = time.monotonic() - started
-    _in_time(deadline)
     codes = Counter(code for outcomes in results for _v, code in outcomes)
     print(
         f"{len(people)} people each saved {saves_each} values of their own indicator of one plan at once "
@@ -211,15 +199,14 @@ def _cycle_status(url: str) -> str:
         ).fetchone()[0]
 
 
-def test_the_yearly_close_racing_a_department_save(live: tuple[str, Server], deadline: float) -> None:
+def test_the_yearly_close_racing_a_department_save(live: tuple[str, Server]) -> None:
     """The save lands before the close, or is refused after it; a department never writes into a closed year."""
     url, server = live
     indicator, subject = "1-3-1-k2", f"1-3-1-k2 {YEAR}年度 実績値"
     sangyo, planner = Browser(server.base).login("sangyo", PASSWORD), Browser(server.base).login("planner", PASSWORD)
-    close, reopen = f"/plans/{PLAN}/cycles/close/", f"/plans/{PLAN}/cycles/open/"
+    close, reopen = f"/plans/140007/{PLAN}/cycles/close/", f"/plans/140007/{PLAN}/cycles/open/"
     order: Counter[str] = Counter()
     for n in range(CLOSE_ROUNDS):
-        _in_time(deadline)
         assert _cycle_status(url) == "open"
         f = _value_form(sangyo, indicator)
         since = _last_change(url)
@@ -267,7 +254,9 @@ def test_the_yearly_close_interrupted_half_way_leaves_the_year_open(live: tuple[
     outcome: list[Any] = []
     holder = psycopg.connect(url)
     holder.execute("LOCK TABLE history_change IN SHARE MODE")  # the close has updated its cycle row and now waits to log it
-    thread = threading.Thread(target=lambda: outcome.append(planner.submit(f"/plans/{PLAN}/cycles/close/", {"year": YEAR})), daemon=True)
+    thread = threading.Thread(
+        target=lambda: outcome.append(planner.submit(f"/plans/140007/{PLAN}/cycles/close/", {"year": YEAR})), daemon=True
+    )
     thread.start()
     try:
         pid = backend_waiting_on_a_lock(url, wrote="plans_cycle")
@@ -285,7 +274,7 @@ def test_the_yearly_close_interrupted_half_way_leaves_the_year_open(live: tuple[
         f"the close's connection killed after it updated the cycle, before it logged it: HTTP {answer}; cycle {status}; {len(events)} changes"
     )
     assert answer == 503 and status == "open" and events == [] and _audited_changes(url) == audited
-    assert planner.submit(f"/plans/{PLAN}/cycles/close/", {"year": YEAR}).status_code == 302  # the same server, a new connection
+    assert planner.submit(f"/plans/140007/{PLAN}/cycles/close/", {"year": YEAR}).status_code == 302  # the same server, a new connection
     assert _cycle_status(url) == "closed" and [e[1] for e in _events(url, since)] == ["cycle"] and _audited_changes(url) == audited + 1
-    assert planner.submit(f"/plans/{PLAN}/cycles/open/", {"year": YEAR, "due": "2026-05-29"}).status_code == 302
+    assert planner.submit(f"/plans/140007/{PLAN}/cycles/open/", {"year": YEAR, "due": "2026-05-29"}).status_code == 302
     print("closed again on the same server without a restart: cycle closed with one change")

@@ -68,7 +68,7 @@ def test_a_rendering_that_finds_the_plan_changed_is_stale_and_asked_again(plan: 
 
 
 def test_pdf_report_of_a_small_plan(db: None, client_for: Callable[[str], Client]) -> None:
-    pdf = download(client_for("reviewer"), "/plans/hiratsuka-juten/report.pdf?year=2024")
+    pdf = download(client_for("hiratsuka"), "/plans/142034/hiratsuka-juten/report.pdf?year=2024")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
 
 

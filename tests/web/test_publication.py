@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
-from opencycle import PLAN, YEAR
+from opencycle import ORG, PLAN, YEAR
 from snapshot import snapshot
 
 from hyoka.core.errors import InputError
@@ -25,6 +25,8 @@ from hyoka.web.plans.publication import correcting, publish, readiness, withdraw
 from hyoka.web.workflow.models import Submission, SubmissionStatus
 
 INDICATOR = "1-3-1-k1"
+
+ROOT = f"{ORG}/{PLAN}"  # how the public site and the API name the plan
 
 
 def _series(plan: m.Plan, key: str = INDICATOR) -> m.Series:
@@ -62,7 +64,7 @@ def test_readiness_counts_what_is_not_finished(plan: m.Plan) -> None:
     Submission.objects.create(
         plan=plan,
         year=YEAR,
-        department=Department.objects.get(name="産業労働局"),
+        department=Department.objects.get(organization__code=ORG, name="産業労働局"),
         status=SubmissionStatus.ACCEPTED,
         submitted_at=timezone.now(),
     )
@@ -89,12 +91,12 @@ def test_publishing_needs_a_closed_cycle_and_a_reason_when_unfinished(plan: m.Pl
 
 def test_the_published_year_is_public_and_in_the_api(published: m.Plan) -> None:
     client = Client()
-    page = client.get(f"/public/{paths.plan_home(PLAN)}").content.decode()
+    page = client.get(f"/public/{paths.plan_home(ROOT)}").content.decode()
     assert "2025年度（令和７年度）" in page and wareki_date(timezone.localdate().isoformat()) in page
-    doc = client.get(f"/api/v1/plans/{PLAN}?year={YEAR}").json()
+    doc = client.get(f"/api/v1/plans/{ROOT}?year={YEAR}").json()
     assert doc["year"] == YEAR and doc["publication"] == {"published": timezone.localdate().isoformat(), "corrections": []}
-    ind = client.get(f"/api/v1/indicators/{PLAN}:{INDICATOR}?year={YEAR}").json()
-    assert ind["evaluations"][0]["rate"] == "98.0" and ind["evaluations"][0]["actual"] == "50.0%"
+    ind = client.get(f"/api/v1/indicators/{ROOT}:{INDICATOR}?year={YEAR}").json()
+    assert ind["evaluations"][0]["rate"] == "98.0" and ind["evaluations"][0]["actual"] == "50.0％"
 
 
 @pytest.mark.parametrize("write", ["value", "target", "texts", "review", "answer"])
@@ -157,13 +159,13 @@ def test_a_correction_is_published_with_its_date_and_old_to_new(published: m.Pla
     cache.clear()
     client = Client()
     note = f"{wareki_date(today)} 訂正"
-    page = client.get(f"/public/{paths.plan_home(PLAN)}").content.decode()
+    page = client.get(f"/public/{paths.plan_home(ROOT)}").content.decode()
     assert note in page and "集計誤りの訂正" in page and "50.0%（確定）" in page and "51.0%（確定）" in page
-    indicator_page = client.get(f"/public/{paths.indicator_page(PLAN, INDICATOR)}").content.decode()
+    indicator_page = client.get(f"/public/{paths.indicator_page(ROOT, INDICATOR)}").content.decode()
     assert note in indicator_page and "51.0%（確定）" in indicator_page
-    doc = client.get(f"/api/v1/plans/{PLAN}?year={YEAR}").json()
+    doc = client.get(f"/api/v1/plans/{ROOT}?year={YEAR}").json()
     assert doc["publication"]["corrections"][0]["reason"] == "集計誤りの訂正"
-    ind = client.get(f"/api/v1/indicators/{PLAN}:{INDICATOR}").json()
+    ind = client.get(f"/api/v1/indicators/{ROOT}:{INDICATOR}").json()
     assert ind["corrections"][0]["changes"][0]["new"] == "51.0%（確定）" and ind["corrections"][0]["year"] == YEAR
     html = render_report(core_plan(published), YEAR, "html", evaluation(published, YEAR)).decode()
     assert "【訂正版】" in html and note in html and "集計誤りの訂正" in html and "51.0%（確定）" in html
@@ -202,7 +204,7 @@ def test_withdrawing_a_publication_needs_a_reason_and_keeps_the_revisions(publis
     cycle = m.Cycle.objects.get(plan=published, year=YEAR)
     assert cycle.status == "closed" and cycle.published == "" and revision.number == 2 and revision.kind == "withdrawn"
     cache.clear()
-    assert Client().get(f"/api/v1/plans/{PLAN}?year={YEAR}").status_code == 404
+    assert Client().get(f"/api/v1/plans/{ROOT}?year={YEAR}").status_code == 404
     publish(published, YEAR, planner, "再公表")
     assert list(cycle.publications.values_list("kind", flat=True)) == ["published", "withdrawn", "published"]
 
@@ -214,5 +216,5 @@ def test_the_published_record_goes_through_the_plan_file(published: m.Plan, plan
     cycle = core.cycles[YEAR]
     assert cycle.published == timezone.localdate().isoformat()
     assert [(c.reason, [(x.old, x.new) for x in c.changes]) for c in cycle.corrections] == [("訂正", [("50.0%（確定）", "51.0%（確定）")])]
-    exported = json.loads(Client().get(f"/api/v1/plans/{PLAN}?year={YEAR}").content)
+    exported = json.loads(Client().get(f"/api/v1/plans/{ROOT}?year={YEAR}").content)
     assert exported["publication"]["published"] == cycle.published

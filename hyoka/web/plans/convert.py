@@ -17,17 +17,20 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError
-from ...core.model import BASELINE_PREFIX, Baseline, Cycle, Indicator, Node, NodeTexts, Organization, Review, Series
+from ...core.model import BASELINE_PREFIX, Baseline, Cycle, Indicator, Node, NodeTexts, Review, Series
+from ...core.model import Organization as CoreOrganization
 from ...core.model import Plan as CorePlan
 from ...core.model import Value as CoreValue
 from ...core.rules import parse_rules
 from ...core.schema import names
 from ...formats.hyoka1 import corrections_from_list, corrections_to_list, fields_doc, plan_from_dict, plan_to_dict, value_from_dict
-from ..accounts.models import Department
+from ..accounts.models import Organization
+from ..accounts.organizations import ensure_departments, organization_for
+from ..snapshot import snapshot
 from . import computed
 from . import models as m
 from .bulk_rows import db_row, indicator_columns, node_columns, plan_columns, series_columns, value_columns
@@ -39,26 +42,32 @@ def document(plan: m.Plan) -> dict[str, Any]:
     return documents([plan])[plan.pk]
 
 
-def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
+def documents(plans: Sequence[m.Plan], *, year: int | None = None) -> dict[int, dict[str, Any]]:
     """The `hyoka/1` documents of stored plans by primary key, read with one query per table for all of them.
 
     Rows are read as tuples, not model instances: building ten thousand model objects cost
     more than the queries themselves, and the documents are all that is kept. They are
     ordered by the foreign key's id, not by the related model (whose ordering would join
     its table for nothing): only the order within one plan, indicator or series matters.
+
+    With *year*, a document holds only what evaluating that year reads (``rates.quantities``):
+    the year's targets, the values of the year and the year before, and no texts or reviews.
     """
     pks = [p.pk for p in plans]
+    target_years = {} if year is None else {"year": year}
+    value_years = {} if year is None else {"year__in": (year - 1, year)}
     nodes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     node_keys: dict[int, str] = {}
     for n in m.Node.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
         nodes[n["plan_id"]].append(n)
         node_keys[n["id"]] = n["key"]
     texts: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for t in m.NodeText.objects.filter(node__plan__in=pks).order_by("node_id", "year").values("node_id", "year", *names(NodeTexts)):
-        texts[t["node_id"]][str(t["year"])] = fields_doc(t, NodeTexts)
     reviews: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for r in m.Review.objects.filter(node__plan__in=pks).order_by("node_id", "year").values("node_id", "year", *names(Review)):
-        reviews[r["node_id"]][str(r["year"])] = fields_doc(r, Review)
+    if year is None:
+        for t in m.NodeText.objects.filter(node__plan__in=pks).order_by("node_id", "year").values("node_id", "year", *names(NodeTexts)):
+            texts[t["node_id"]][str(t["year"])] = fields_doc(t, NodeTexts)
+        for r in m.Review.objects.filter(node__plan__in=pks).order_by("node_id", "year").values("node_id", "year", *names(Review)):
+            reviews[r["node_id"]][str(r["year"])] = fields_doc(r, Review)
     indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for i in m.Indicator.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
         indicators[i["plan_id"]].append(i)
@@ -66,13 +75,17 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
     for s in m.Series.objects.filter(indicator__plan__in=pks).order_by("indicator_id", "position").values():
         series[s["indicator_id"]].append(s)
     targets: dict[int, dict[str, str]] = defaultdict(dict)
-    for series_id, year, text in (
-        m.Target.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values_list("series_id", "year", "text")
+    for series_id, y, text in (
+        m.Target.objects.filter(series__indicator__plan__in=pks, **target_years)
+        .order_by("series_id", "year")
+        .values_list("series_id", "year", "text")
     ):
-        targets[series_id][str(year)] = text
+        targets[series_id][str(y)] = text
     values: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for v in (
-        m.Value.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values("series_id", "year", *VALUE_FIELDS)
+        m.Value.objects.filter(series__indicator__plan__in=pks, **value_years)
+        .order_by("series_id", "year")
+        .values("series_id", "year", *VALUE_FIELDS)
     ):
         values[v["series_id"]][str(v["year"])] = value_doc(v)
     specs: dict[int, Any] = {}
@@ -99,12 +112,13 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
         parent = node_keys[n["parent_id"]] if n["parent_id"] else None
         return {"id": n["key"], "parent": parent} | fields_doc(n, Node) | {k: v for k, v in nested.items() if v} | n["extras"]
 
+    organizations = {pk: CoreOrganization(name, code) for pk, code, name in _organizations(plans)}
     out = {}
     for plan in plans:
         head = CorePlan(
             id=plan.key,
             name=plan.name,
-            organization=Organization(plan.organization_name, plan.organization_code),
+            organization=organizations[plan.organization_id],
             period_start=plan.period_start,
             period_end=plan.period_end,
             levels=list(plan.levels),
@@ -119,6 +133,14 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
         doc["indicators"] = [indicator_doc(i) for i in indicators[plan.pk]]
         out[plan.pk] = doc
     return out
+
+
+def _organizations(plans: Sequence[m.Plan]) -> list[tuple[int, str, str]]:
+    """(pk, code, name) of the plans' organizations: those already loaded with their plans, the others in one query."""
+    loaded = {p.organization_id: p.organization for p in plans if m.Plan.organization.is_cached(p)}
+    missing = {p.organization_id for p in plans} - loaded.keys()
+    rows = list(Organization.objects.filter(pk__in=missing).values_list("pk", "code", "name")) if missing else []
+    return rows + [(pk, o.code, o.name) for pk, o in loaded.items()]
 
 
 VALUE_FIELDS = ("text", *names(CoreValue))  # what a value row puts in the plan
@@ -136,11 +158,7 @@ def _read(plans: Sequence[m.Plan]) -> dict[Key, Computed]:
     revisions, so a save committed meanwhile is wholly in a plan or wholly out of it and
     the plan is filed under the revision it really has (not the one the caller read before).
     """
-    outermost = not connection.in_atomic_block  # inside a caller's transaction, its snapshot is the one read
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    with snapshot():
         revisions = dict(m.Plan.objects.filter(pk__in=[p.pk for p in plans]).values_list("pk", "revision"))
         docs = documents(plans)
         built = {}
@@ -245,25 +263,27 @@ def touch(plan: m.Plan) -> None:
 
 
 @transaction.atomic
-def store_plan(plan: CorePlan, *, replace: bool = False) -> m.Plan:
-    """Write a core plan into the database (all or nothing); *replace* drops a stored plan of the same id."""
-    existing = m.Plan.objects.filter(key=plan.id).first()
+def store_plan(plan: CorePlan, *, replace: bool = False, organization: Organization | None = None) -> m.Plan:
+    """Write a core plan into the database (all or nothing); *replace* drops a stored plan of the same id.
+
+    The plan goes to *organization*, else to the one its file names (``organization_for``).
+    """
+    owner = organization_for(plan.organization, organization)
+    existing = m.Plan.objects.filter(organization=owner, key=plan.id).first()
     if existing is not None:
         if not replace:
             raise InputError.one(
                 f"plan.id={plan.id}", "同じ ID の計画がすでに登録されています", "a plan with this id is already stored", plan.id
             )
         existing.delete()
-    row = m.Plan.objects.create(**plan_columns(plan))
+    row = m.Plan.objects.create(organization=owner, **plan_columns(plan))
     m.RuleSetVersion.objects.create(plan=row, version=1, spec=plan.rules_spec, note="取込み")
     m.Cycle.objects.bulk_create(
         m.Cycle(plan=row, year=y, corrections=corrections_to_list(c.corrections), **db_row(c)) for y, c in plan.cycles.items()
     )
     _store_nodes(row, plan)
     _store_indicators(row, plan)
-    departments = {d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments}
-    known = set(Department.objects.filter(name__in=departments).values_list("name", flat=True))
-    Department.objects.bulk_create(Department(name=n) for n in sorted(departments - known))
+    ensure_departments(owner, {d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments})
     return row
 
 

@@ -23,7 +23,7 @@ from ..plans import models as m
 from ..plans.entry import ValueInput, save_value
 from ..plans.locks import YearLocked, published_years
 from ..plans.publication import correcting
-from ..plans.views.common import chosen_year, get_plan, plan_context, year_or_404
+from ..plans.views.common import chosen_year, plan_context, plan_view, year_or_404
 
 
 class CorrectionForm(forms.Form):
@@ -38,9 +38,9 @@ class CorrectionForm(forms.Form):
         return ValueInput(d["value"], d["status"], d["expected"].strip(), d["note"].strip())
 
 
+@plan_view
 @require_http_methods(["GET", "HEAD", "POST"])
-def correct_value(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def correct_value(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpResponse:
     access.require(access.may_manage(request.user))
     series = get_object_or_404(
         m.Series.objects.select_related("indicator__plan", "indicator__node"),
@@ -64,6 +64,6 @@ def correct_value(request: HttpRequest, plan_key: str, indicator_key: str) -> Ht
                 form.add_error("value", problem.message)
         else:
             messages.success(request, _("訂正して公表しました。") if changed else _("変更はありません。"))
-            return redirect(reverse("indicator", args=[plan.key, indicator_key]) + f"?year={year}")
+            return redirect(reverse("indicator", args=[*plan.route, indicator_key]) + f"?year={year}")
     ctx = plan_context(plan, year, form=form, series=series, indicator=series.indicator, stored=stored)
     return render(request, "workflow/correct.html", ctx, status=400 if request.method == "POST" else 200)

@@ -22,11 +22,11 @@ from ..accounts import access
 from ..history.models import ChangeKind
 from ..history.record import record
 from ..plans import models as m
-from ..plans.conflicts import lock_plan
+from ..plans.conflicts import writing
 from ..plans.convert import core_plan, touch
 from ..plans.locks import YearLocked
 from ..plans.publication import publish, readiness, withdraw
-from ..plans.views.common import chosen_year, get_plan, plan_context, year_or_404
+from ..plans.views.common import chosen_year, plan_context, plan_view, year_or_404
 from .mail import notify_opened
 from .models import Submission, SubmissionStatus
 from .work import plan_departments
@@ -38,7 +38,7 @@ def _year(request: HttpRequest, plan: m.Plan) -> int:
 
 
 def _back(plan: m.Plan, name: str, year: int) -> HttpResponse:
-    return redirect(reverse(name, args=[plan.key]) + f"?year={year}")
+    return redirect(reverse(name, args=plan.route) + f"?year={year}")
 
 
 def openable_years(plan: m.Plan) -> list[int]:
@@ -47,10 +47,10 @@ def openable_years(plan: m.Plan) -> list[int]:
     return [y for y in sorted({*plan.years, *cycles}) if y not in cycles or not cycles[y].is_published]
 
 
+@plan_view
 @require_http_methods(["GET", "HEAD", "POST"])
-def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
+def cycle_open(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: what opening a year does (departments may enter and submit its values and texts). POST: open it."""
-    plan = get_plan(plan_key)
     access.require(access.may_manage(request.user))
     if request.method != "POST":
         year = chosen_year(request, plan) if request.GET.get("year") else None
@@ -63,8 +63,7 @@ def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
     except ValueError:
         messages.error(request, _("提出期限は日付（例: 2026-05-29）で入力してください。"))
         return _back(plan, "cycle_open", year)
-    with transaction.atomic():
-        lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
+    with writing(plan):  # before any check: saves, submissions and the close of a year happen one after another
         cycle, created = m.Cycle.objects.select_for_update().get_or_create(plan=plan, year=year, defaults={"due": due})
         if cycle.is_published:
             raise YearLocked(f"{plan.key}:{year}", f"{year}年度は公表済みです（再開するには公表取消）", f"{year} is published")
@@ -97,18 +96,17 @@ def not_finished(plan: m.Plan, year: int) -> tuple[list[str], list[str]]:
     return missing, waiting
 
 
+@plan_view
 @require_http_methods(["GET", "HEAD", "POST"])
-def cycle_close(request: HttpRequest, plan_key: str) -> HttpResponse:
+def cycle_close(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: the departments not submitted and not accepted. POST: close (entries end; the council's window opens)."""
-    plan = get_plan(plan_key)
     access.require(access.may_manage(request.user))
     year = _year(request, plan)
     if request.method != "POST":
         missing, waiting = not_finished(plan, year)
         ctx = plan_context(plan, year, missing=missing, waiting=waiting)
         return render(request, "workflow/cycle_close.html", ctx)
-    with transaction.atomic():
-        lock_plan(plan)
+    with writing(plan):
         cycle = get_object_or_404(m.Cycle.objects.select_for_update(), plan=plan, year=year)
         if cycle.is_published:
             raise YearLocked(f"{plan.key}:{year}", f"{year}年度は公表済みです", f"{year} is published")
@@ -121,10 +119,10 @@ def cycle_close(request: HttpRequest, plan_key: str) -> HttpResponse:
     return _back(plan, "tree", year)
 
 
+@plan_view
 @require_http_methods(["GET", "HEAD", "POST"])
-def cycle_publish(request: HttpRequest, plan_key: str) -> HttpResponse:
+def cycle_publish(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: what becomes public and what is not finished. POST: 公表 (a reason when something is unfinished)."""
-    plan = get_plan(plan_key)
     access.require(access.may_manage(request.user))
     year = _year(request, plan)
     if request.method == "POST":
@@ -139,10 +137,10 @@ def cycle_publish(request: HttpRequest, plan_key: str) -> HttpResponse:
     return render(request, "workflow/cycle_publish.html", ctx, status=400 if request.method == "POST" else 200)
 
 
+@plan_view
 @require_http_methods(["GET", "HEAD", "POST"])
-def cycle_unpublish(request: HttpRequest, plan_key: str) -> HttpResponse:
+def cycle_unpublish(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: the form for 公表取消 with its reason. POST: take the year off the public site (it goes back to 締切)."""
-    plan = get_plan(plan_key)
     access.require(access.may_manage(request.user))
     year = _year(request, plan)
     if request.method == "POST":

@@ -11,14 +11,15 @@ A failure to send is logged and never undoes the step that caused it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.urls import reverse
 
 from ...core.wareki import to_wareki, wareki_date
-from ..accounts.models import Department, User
+from ..accounts.models import User
 from ..plans import models as m
 from ..plans.convert import core_plan
 from .models import Submission, SubmissionStatus
@@ -28,14 +29,18 @@ logger = logging.getLogger(__name__)
 Message = tuple[str, str, str | None, list[str]]
 
 
-def _addresses(department: str) -> list[str]:
-    return sorted(
-        User.objects.filter(department__name=department, is_active=True).exclude(email="").values_list("email", flat=True).distinct()
-    )
+def _addresses(plan: m.Plan, department: str) -> list[str]:
+    """The addresses of the department's users in the plan's organization (another government may have a 政策局 too)."""
+    users = User.objects.filter(department__name=department, department__organization_id=plan.organization_id, is_active=True)
+    return sorted(users.exclude(email="").values_list("email", flat=True).distinct())
 
 
 def _site() -> str:
     return settings.HYOKA_SITE_URL.rstrip("/")
+
+
+def _inbox_url(plan: m.Plan, year: int) -> str:
+    return _site() + reverse("inbox", args=plan.route) + f"?year={year}"
 
 
 def _send(messages: list[Message]) -> int:
@@ -53,14 +58,14 @@ def notify_opened(plan: m.Plan, year: int) -> int:
     """Each department of the plan: the year is open for its entries, with the due date."""
     cycle = m.Cycle.objects.get(plan=plan, year=year)
     due = f"提出期限: {wareki_date(cycle.due)}\n" if cycle.due else ""
-    url = f"{_site()}/plans/{plan.key}/inbox/?year={year}"
+    url = _inbox_url(plan, year)
     return _send(
         [
             (
                 f"[hyoka] {plan.name} {to_wareki(year)}の評価を開始しました",
                 f"{department} ご担当者様\n\n{plan.name}の{to_wareki(year)}の実績値と取組の記入をお願いします。\n{due}{url}\n",
                 None,
-                _addresses(department),
+                _addresses(plan, department),
             )
             for department in plan_departments(core_plan(plan))
         ]
@@ -70,19 +75,20 @@ def notify_opened(plan: m.Plan, year: int) -> int:
 def notify_decision(submission: Submission) -> int:
     """The department hears that its submission was accepted, or returned with the comment."""
     plan, year = submission.plan, submission.year
-    url = f"{_site()}/plans/{plan.key}/inbox/?year={year}"
+    url = _inbox_url(plan, year)
     if submission.status == SubmissionStatus.RETURNED:
         subject = f"[hyoka] {plan.name} {to_wareki(year)}の提出が差し戻されました"
         body = f"差戻しの理由:\n{submission.comment}\n\n修正のうえ、もう一度提出してください。\n{url}\n"
     else:
         subject = f"[hyoka] {plan.name} {to_wareki(year)}の提出が承認されました"
         body = f"提出いただいた実績値と取組を承認しました。\n{url}\n"
-    return _send([(subject, f"{submission.department.name} ご担当者様\n\n{body}", None, _addresses(submission.department.name))])
+    return _send([(subject, f"{submission.department.name} ご担当者様\n\n{body}", None, _addresses(plan, submission.department.name))])
 
 
 @dataclass(frozen=True)
 class Reminder:
-    plan: str
+    plan_pk: int
+    plan: str  # 「140007/kanagawa-sousei-3」: its organization's code and key, as the command prints it
     year: int
     department: str
     due: str
@@ -99,7 +105,12 @@ def reminders(today: date, days_before: int) -> list[Reminder]:
     """
     out = []
     horizon = today + timedelta(days=days_before)
-    cycles = m.Cycle.objects.filter(status=m.CycleStatus.OPEN).exclude(due="").select_related("plan").order_by("plan__key", "year")
+    cycles = (
+        m.Cycle.objects.filter(status=m.CycleStatus.OPEN)
+        .exclude(due="")
+        .select_related("plan__organization")
+        .order_by("plan__organization__code", "plan__key", "year")
+    )
     for cycle in cycles:
         due = date.fromisoformat(cycle.due)
         if due > horizon:
@@ -114,29 +125,35 @@ def reminders(today: date, days_before: int) -> list[Reminder]:
             work = department_work(core, department, cycle.year)
             if department in done or work.complete:
                 continue
-            out.append(Reminder(cycle.plan.key, cycle.year, department, cycle.due, work.missing_values, work.missing_texts, due < today, 0))
+            out.append(
+                Reminder(
+                    cycle.plan.pk,
+                    "/".join(cycle.plan.route),
+                    cycle.year,
+                    department,
+                    cycle.due,
+                    work.missing_values,
+                    work.missing_texts,
+                    due < today,
+                    0,
+                )
+            )
     return out
 
 
 def send_reminders(today: date, days_before: int = 7) -> list[Reminder]:
     """`hyoka remind`: mail each department of :func:`reminders`; returns them with the number of mails sent."""
     due = reminders(today, days_before)
-    plans = {p.key: p for p in m.Plan.objects.filter(key__in={r.plan for r in due})}
+    plans = m.Plan.objects.in_bulk({r.plan_pk for r in due})
     out = []
     for r in due:
-        plan = plans[r.plan]
+        plan = plans[r.plan_pk]
         state = "提出期限を過ぎています" if r.overdue else "提出期限が近づいています"
         body = (
             f"{r.department} ご担当者様\n\n{plan.name}の{to_wareki(r.year)}について、{state}（{wareki_date(r.due)}）。\n"
             f"未入力の実績値 {r.missing_values} 件、未記入の取組 {r.missing_texts} 件があります。\n"
-            f"{_site()}/plans/{plan.key}/inbox/?year={r.year}\n"
+            f"{_inbox_url(plan, r.year)}\n"
         )
-        sent = _send([(f"[hyoka] {plan.name} {to_wareki(r.year)} {state}", body, None, _addresses(r.department))])
-        out.append(Reminder(**{**r.__dict__, "sent": sent}))
+        sent = _send([(f"[hyoka] {plan.name} {to_wareki(r.year)} {state}", body, None, _addresses(plan, r.department))])
+        out.append(replace(r, sent=sent))
     return out
-
-
-def departments_without_address() -> list[str]:
-    """Departments nobody could be mailed in (no user with an address), for the remind command to name."""
-    with_address = set(User.objects.exclude(email="").values_list("department__name", flat=True))
-    return [d for d in Department.objects.values_list("name", flat=True) if d not in with_address]

@@ -34,7 +34,7 @@ class Todo:
 
 
 def _inbox(plan: m.Plan, year: int, department: str = "") -> str:
-    return reverse("inbox", args=[plan.key]) + f"?year={year}" + (f"&department={department}" if department else "")
+    return reverse("inbox", args=plan.route) + f"?year={year}" + (f"&department={department}" if department else "")
 
 
 def todo(user: User, plans: list[m.Plan], today: date | None = None) -> list[Todo]:
@@ -66,7 +66,7 @@ def todo(user: User, plans: list[m.Plan], today: date | None = None) -> list[Tod
                     sub = subs.get((plan.pk, c.year, name))
                     if sub is not None and sub.status == SubmissionStatus.SUBMITTED:
                         out.append(
-                            Todo("decide", plan.name, c.year, f"{name} の提出を承認・差戻し", reverse("decide", args=[plan.key, sub.pk]))
+                            Todo("decide", plan.name, c.year, f"{name} の提出を承認・差戻し", reverse("decide", args=[*plan.route, sub.pk]))
                         )
                     elif overdue and (sub is None or sub.status in (SubmissionStatus.RETURNED, SubmissionStatus.WITHDRAWN)):
                         out.append(
@@ -79,12 +79,12 @@ def todo(user: User, plans: list[m.Plan], today: date | None = None) -> list[Tod
                         plan.name,
                         c.year,
                         "締切済み: 公表を待っています",
-                        reverse("cycle_publish", args=[plan.key]) + f"?year={c.year}",
+                        reverse("cycle_publish", args=plan.route) + f"?year={c.year}",
                     )
                 )
         elif user.is_reviewer and not c.is_open:
             missing = [n for n in core.roots if not (n.reviews.get(c.year) and n.reviews[c.year].grade)]
             if missing:
-                url = reverse("council", args=[plan.key]) + f"?year={c.year}"
+                url = reverse("council", args=plan.route) + f"?year={c.year}"
                 out.append(Todo("review", plan.name, c.year, f"二次評価 未記入 {len(missing)} 件", url))
     return sorted(out, key=lambda t: (not t.overdue, t.due or "9999", t.plan, t.year))

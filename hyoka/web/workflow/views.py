@@ -18,18 +18,17 @@ from ..accounts.models import User
 from ..history.models import ChangeKind
 from ..history.record import record
 from ..plans import models as m
-from ..plans.conflicts import lock_plan
 from ..plans.convert import core_plan
-from ..plans.views.common import chosen_year, get_plan, plan_context, year_or_404
+from ..plans.views.common import chosen_year, plan_context, plan_view, writing_view, year_or_404
 from .mail import notify_decision
 from .models import Event, EventAction, Submission, SubmissionStatus
 from .work import department_work, plan_departments
 
 
+@plan_view
 @require_safe
-def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
+def inbox(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """A department's open work; planners pick the department and see every submission."""
-    plan = get_plan(plan_key)
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
@@ -75,123 +74,129 @@ def _may_submit(user: User, plan: m.Plan, year: int) -> bool:
 
 
 def _inbox(plan: m.Plan, year: int, department: str = "") -> HttpResponse:
-    return redirect(reverse("inbox", args=[plan.key]) + f"?year={year}" + (f"&department={department}" if department else ""))
+    return redirect(reverse("inbox", args=plan.route) + f"?year={year}" + (f"&department={department}" if department else ""))
 
 
 def _event(sub: Submission, action: str, user: User, comment: str = "") -> None:
     Event.objects.create(submission=sub, action=action, comment=comment, by=user, at=timezone.now())
 
 
+@plan_view
 @require_http_methods(["GET", "HEAD", "POST"])
-def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
+def submit(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: 「未入力 3 件、未記入 25 件」 and the question. POST: submit (the entries become read-only until a decision)."""
-    plan = get_plan(plan_key)
+    if request.method == "POST":
+        return _submit(request, plan)
     user = request.user
-    if request.method != "POST":
-        year = chosen_year(request, plan)
-        access.require(_may_submit(user, plan, year))
-        work = department_work(core_plan(plan), user.department.name, year)
-        return render(request, "workflow/submit.html", plan_context(plan, year, work=work, department=user.department.name))
-    with transaction.atomic():
-        lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
-        year = year_or_404(request.POST.get("year", ""))
-        access.require(_may_submit(user, plan, year))
-        sub, _created = Submission.objects.update_or_create(
-            plan=plan,
-            year=year,
-            department=user.department,
-            defaults={
-                "status": SubmissionStatus.SUBMITTED,
-                "comment": "",  # a return comment stays in the timeline, not under 「提出済み」
-                "submitted_by": user,
-                "submitted_at": timezone.now(),
-                "decided_by": None,
-                "decided_at": None,
-            },
-        )
-        work = department_work(core_plan(plan), user.department.name, year)
-        _event(sub, EventAction.SUBMITTED, user, work.counts())
-        record(
-            plan,
-            user,
-            ChangeKind.SUBMISSION,
-            f"{user.department.name} {year}年度 提出",
-            new=sub.get_status_display(),
-            why=work.counts(),
-            year=year,
-        )
+    year = chosen_year(request, plan)
+    access.require(_may_submit(user, plan, year))
+    work = department_work(core_plan(plan), user.department.name, year)
+    return render(request, "workflow/submit.html", plan_context(plan, year, work=work, department=user.department.name))
+
+
+@writing_view
+def _submit(request: HttpRequest, plan: m.Plan) -> HttpResponse:
+    user = request.user
+    year = year_or_404(request.POST.get("year", ""))
+    access.require(_may_submit(user, plan, year))
+    sub, _created = Submission.objects.update_or_create(
+        plan=plan,
+        year=year,
+        department=user.department,
+        defaults={
+            "status": SubmissionStatus.SUBMITTED,
+            "comment": "",  # a return comment stays in the timeline, not under 「提出済み」
+            "submitted_by": user,
+            "submitted_at": timezone.now(),
+            "decided_by": None,
+            "decided_at": None,
+        },
+    )
+    work = department_work(core_plan(plan), user.department.name, year)
+    _event(sub, EventAction.SUBMITTED, user, work.counts())
+    record(
+        plan,
+        user,
+        ChangeKind.SUBMISSION,
+        f"{user.department.name} {year}年度 提出",
+        new=sub.get_status_display(),
+        why=work.counts(),
+        year=year,
+    )
     messages.success(request, _("提出しました。企画担当の確認をお待ちください。"))
     return _inbox(plan, year)
 
 
+@plan_view
 @require_POST
-def withdraw(request: HttpRequest, plan_key: str) -> HttpResponse:
+@writing_view
+def withdraw(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """取下げ: the department takes back its submission before the planner decided, and may edit again."""
-    plan = get_plan(plan_key)
     user = request.user
     access.require(user.is_department)
     year = year_or_404(request.POST.get("year", ""))
-    with transaction.atomic():
-        lock_plan(plan)
-        sub = Submission.objects.select_for_update().filter(plan=plan, year=year, department=user.department).first()
-        access.require(sub is not None)
-        if sub.status != SubmissionStatus.SUBMITTED:
-            messages.error(request, _("判断済みの提出は取り下げられません。"))
-            return _inbox(plan, year)
-        sub.status = SubmissionStatus.WITHDRAWN
-        sub.save()
-        _event(sub, EventAction.WITHDRAWN, user)
-        record(
-            plan,
-            user,
-            ChangeKind.SUBMISSION,
-            f"{user.department.name} {year}年度 取下げ",
-            old="提出済み",
-            new=sub.get_status_display(),
-            year=year,
-        )
+    sub = Submission.objects.select_for_update().filter(plan=plan, year=year, department=user.department).first()
+    access.require(sub is not None)
+    if sub.status != SubmissionStatus.SUBMITTED:
+        messages.error(request, _("判断済みの提出は取り下げられません。"))
+        return _inbox(plan, year)
+    sub.status = SubmissionStatus.WITHDRAWN
+    sub.save()
+    _event(sub, EventAction.WITHDRAWN, user)
+    record(
+        plan,
+        user,
+        ChangeKind.SUBMISSION,
+        f"{user.department.name} {year}年度 取下げ",
+        old="提出済み",
+        new=sub.get_status_display(),
+        year=year,
+    )
     messages.success(request, _("提出を取り下げました。修正して、もう一度提出できます。"))
     return _inbox(plan, year)
 
 
+@plan_view
 @require_http_methods(["GET", "HEAD", "POST"])
-def decide(request: HttpRequest, plan_key: str, submission_id: int) -> HttpResponse:
+def decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpResponse:
     """GET: the department's counts and the choice. POST: accept, or return with a comment (the department may edit again)."""
-    plan = get_plan(plan_key)
     access.require(access.may_manage(request.user))
-    if request.method != "POST":
-        sub = get_object_or_404(Submission.objects.select_related("department"), pk=submission_id, plan=plan)
-        work = department_work(core_plan(plan), sub.department.name, sub.year)
-        ctx = plan_context(plan, sub.year, submission=sub, work=work, timeline=list(sub.events.select_related("by")))
-        return render(request, "workflow/decide.html", ctx)
-    with transaction.atomic():
-        lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
-        sub = get_object_or_404(Submission.objects.select_for_update(), pk=submission_id, plan=plan)
-        action = request.POST.get("action")
-        comment = request.POST.get("comment", "").strip()
-        if action not in ("accept", "return") or sub.status != SubmissionStatus.SUBMITTED:
-            messages.error(request, _("この提出は承認・差戻しできる状態ではありません。"))
-            return _inbox(plan, sub.year, sub.department.name)
-        if action == "return" and not comment:
-            messages.error(request, _("差戻しの理由をコメントに書いてください。"))
-            return redirect(reverse("decide", args=[plan.key, sub.pk]))
-        old = sub.get_status_display()
-        sub.status = SubmissionStatus.ACCEPTED if action == "accept" else SubmissionStatus.RETURNED
-        sub.comment = comment
-        sub.decided_by = request.user
-        sub.decided_at = timezone.now()
-        sub.save()
-        _event(sub, EventAction.ACCEPTED if action == "accept" else EventAction.RETURNED, request.user, comment)
-        record(
-            plan,
-            request.user,
-            ChangeKind.SUBMISSION,
-            f"{sub.department.name} {sub.year}年度 {sub.get_status_display()}",
-            old=old,
-            new=sub.get_status_display(),
-            why=comment,
-            year=sub.year,
-        )
-        transaction.on_commit(lambda: notify_decision(sub))
+    if request.method == "POST":
+        return _decide(request, plan, submission_id)
+    sub = get_object_or_404(Submission.objects.select_related("department"), pk=submission_id, plan=plan)
+    work = department_work(core_plan(plan), sub.department.name, sub.year)
+    ctx = plan_context(plan, sub.year, submission=sub, work=work, timeline=list(sub.events.select_related("by")))
+    return render(request, "workflow/decide.html", ctx)
+
+
+@writing_view
+def _decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpResponse:
+    sub = get_object_or_404(Submission.objects.select_for_update(), pk=submission_id, plan=plan)
+    action = request.POST.get("action")
+    comment = request.POST.get("comment", "").strip()
+    if action not in ("accept", "return") or sub.status != SubmissionStatus.SUBMITTED:
+        messages.error(request, _("この提出は承認・差戻しできる状態ではありません。"))
+        return _inbox(plan, sub.year, sub.department.name)
+    if action == "return" and not comment:
+        messages.error(request, _("差戻しの理由をコメントに書いてください。"))
+        return redirect(reverse("decide", args=[*plan.route, sub.pk]))
+    old = sub.get_status_display()
+    sub.status = SubmissionStatus.ACCEPTED if action == "accept" else SubmissionStatus.RETURNED
+    sub.comment = comment
+    sub.decided_by = request.user
+    sub.decided_at = timezone.now()
+    sub.save()
+    _event(sub, EventAction.ACCEPTED if action == "accept" else EventAction.RETURNED, request.user, comment)
+    record(
+        plan,
+        request.user,
+        ChangeKind.SUBMISSION,
+        f"{sub.department.name} {sub.year}年度 {sub.get_status_display()}",
+        old=old,
+        new=sub.get_status_display(),
+        why=comment,
+        year=sub.year,
+    )
+    transaction.on_commit(lambda: notify_decision(sub))
     messages.success(request, _("承認しました。") if action == "accept" else _("差し戻しました。"))
     return _inbox(plan, sub.year, sub.department.name)

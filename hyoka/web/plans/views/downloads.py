@@ -22,8 +22,9 @@ from ....formats.csvpackage.write import write_package
 from ....formats.xlsx.write import department_workbook, plan_workbook
 from ....site.published import released_years
 from ...accounts import access
+from .. import models as m
 from ..convert import core_plan
-from .common import chosen_year, get_plan
+from .common import chosen_year, plan_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,10 +36,10 @@ def attachment(content: bytes, filename: str, media_type: str) -> HttpResponse:
     return response
 
 
+@plan_view
 @require_safe
-def workbook(request: HttpRequest, plan_key: str) -> HttpResponse:
+def workbook(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """A department gets its own slice of the year to fill in; a planner the whole plan or any slice."""
-    plan = get_plan(plan_key)
     year = chosen_year(request, plan)
     core = core_plan(plan)
     asked = request.GET.get("department", "").strip()
@@ -75,14 +76,14 @@ def internal_notice(core: CorePlan) -> str:
     )
 
 
+@plan_view
 @require_safe
-def internal_data(request: HttpRequest, plan_key: str) -> HttpResponse:
+def internal_data(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """The whole plan as a CSV data package for the office (drafts included), named and marked as internal.
 
     The open data of published years is the public site's package (``/public/``); this one
     is ``PLAN-YEAR-internal.zip`` with a README that says it is not for publication.
     """
-    plan = get_plan(plan_key)
     year = chosen_year(request, plan)
     core = core_plan(plan)
     with tempfile.TemporaryDirectory() as tmp:
