@@ -60,13 +60,3 @@ _FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９"
 def fullwidth_digits(text: str) -> str:
     """Write ASCII digits full-width, as Japanese documents print years (令和６年度)."""
     return text.translate(_FULLWIDTH_DIGITS)
-
-
-# The longest free text hyoka keeps (a name, a note, one bullet, an answer, a reason): long enough for
-# any 一次評価 or 二次評価 of the seeds many times over, short enough that one text cannot make every
-# page that shows it (the history, the council's page) tens of megabytes for everyone.
-MAX_TEXT = 10_000
-
-
-def too_long(text: str, limit: int = MAX_TEXT) -> bool:
-    return len(text) > limit

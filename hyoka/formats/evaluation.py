@@ -11,13 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.arithmetic import exact_text, fmt_decimal
+from ..core.display import entry_text
 from ..core.engine import Evaluation, IndicatorResult, NodeResult
 from ..core.explain import explain_grade, explain_judgement, explain_rate
 from ..core.grades import Grade
 from ..core.judgement import Judgement
 from ..core.rates import Rate
 from ..core.summary import ALL, GradeCounts, JudgementCounts, Summary, summarize
-from ..core.text import clean_line
 
 
 def _d(value: Decimal | None) -> str | None:
@@ -34,8 +34,8 @@ def rate_dict(series: Any, year: int, rate: Rate, ev: Evaluation) -> dict[str, A
         "rate_fraction": f"{rate.exact.numerator}/{rate.exact.denominator}" if rate.exact is not None else None,
         "formula": rate.formula,
         "no_rate_reason": rate.reason.value if rate.reason else None,
-        "target": clean_line(target.text) if target else None,
-        "actual": clean_line(value.entry.text) if value else None,
+        "target": entry_text(target.parsed, series.unit, ev.rules.display) if target else None,
+        "actual": entry_text(value.entry.parsed, series.unit, ev.rules.display) if value else None,
         "status": value.status.value if value else None,
         "expected": value.expected if value else None,
         "explanation": explain_rate(series, year, rate, ev.rules),

@@ -75,6 +75,7 @@ def test_every_change_has_its_audit_event(plan: m.Plan, client_for: Callable[[st
     target = f"{URL}/indicators/1-3-1-k1/target/"
     planner.post(target, with_base(target, {"target_year": YEAR, "target": "52.0％", "why": "改定"}))  # as its form posts it
     planner.post(f"{URL}/cycles/close/", {"year": YEAR})
+    reviewer.post(f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": "意見"})  # once closed
     changes = list(Change.objects.filter(plan=plan).order_by("id"))
     events = list(AuditEvent.objects.filter(kind=EventKind.CHANGE).order_by("id"))
     print(f"{len(changes)} changes, {len(events)} change events")
