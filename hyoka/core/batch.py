@@ -223,6 +223,8 @@ class TableBuilder:
         q = quantities(series, year)
         empty_value = value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED)
         text_target = target is not None and target.parsed.kind is Kind.TEXT
+        if target is not None and target.parsed.trend is not None:  # 「増加」: judged by the change, by the engine
+            raise Unsupported("a target that names only a direction")
         qualitative = series.qualitative or text_target
         # rates.rate_of, in its order
         if empty_value:
@@ -357,9 +359,17 @@ def _rates(a: np.ndarray, t: np.ndarray, b: np.ndarray, formula: np.ndarray, has
 
 def evaluate_table(table: SeriesTable, rules: RuleSet) -> TableResult:
     """The engine's results for every row of *table*, computed in columns."""
+    # This path computes the seeds' comparison: the value and the target of the evaluation year, bands on
+    # one ratio. Rule sets with other measures (a data window, 目安値, elapsed share, final target, named
+    # judgements, points, 五捨六入) are declined and evaluated by the engine until the two share their
+    # classification (issue 17).
+    if not rules.measures.is_default or rules.judgements or _half_down(rules):
+        raise Unsupported("measures beyond the evaluation year's value and target")
     for g in rules.grades:
         if g.aggregate != "mean":
             raise Unsupported(f"aggregate {g.aggregate!r}")
+        if g.source == "points":
+            raise Unsupported("source 'points'")
     cols = table.columns()
     n = table.series_count
     limit = _safe_limit(rules)
@@ -394,6 +404,11 @@ def evaluate_table(table: SeriesTable, rules: RuleSet) -> TableResult:
     result = TableResult(table, rules, rate, uncapped, reason, judgement, {}, {}, {})
     _grades(result)
     return result
+
+
+def _half_down(rules: RuleSet) -> bool:
+    roundings = [rules.rate.rounding, rules.summary.share_rounding, *(g.rounding for g in rules.grades if g.rounding)]
+    return any(r.mode == "half_down" for r in roundings)
 
 
 def _safe_limit(rules: RuleSet) -> int:

@@ -20,7 +20,7 @@ from .rates import NoRate, Rate
 from .rules import Band, GradeRule, JudgementRule, Rounding, RuleSet
 from .text import clean_line
 
-AGGREGATE_WORDS = {"mean": "平均", "min": "最小値", "max": "最大値", "median": "中央値", "weighted_mean": "加重平均"}
+AGGREGATE_WORDS = {"mean": "平均", "min": "最小値", "max": "最大値", "median": "中央値", "weighted_mean": "加重平均", "sum": "合計"}
 KIND_WORDS = {"kpi": "ＫＰＩ", "numeric_target": "数値目標"}
 
 

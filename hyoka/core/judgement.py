@@ -8,11 +8,14 @@ evaluator's recorded judgement, which the explanation then mentions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
+from .criteria import MeasureRule
 from .model import Indicator, Series, Status
-from .rates import NoRate, exact_rate, quantities
+from .rates import SAME_YEAR, NoRate, Quantities, exact_rate, missing_target, quantities
 from .rules import Band, JudgementRule
+from .targets import Basis, basis_of
 from .text import same_text
 from .values import Kind
 
@@ -24,13 +27,14 @@ class Judgement:
     symbol: str
     label: str
     rank: int | None  # index of the band, 0 = best; None for pending / none
-    basis: str  # ratio | qualitative | zero_target | parts | pending | none | recorded
+    basis: str  # ratio | qualitative | direction | zero_target | parts | pending | none | recorded | conditions
     state: str = "judged"  # judged | pending | none
     ratio: Fraction | None = None
     computed: Judgement | None = None  # what the rule gave when a recorded judgement overrides it
     reason: str = ""
     detail: str = ""  # why none / which part decided
     parts: tuple[tuple[str, Judgement], ...] = field(default=())
+    points: Decimal | None = None  # the points of the band or condition (健康日本21: A=5 … D=2)
 
     @property
     def judged(self) -> bool:
@@ -45,7 +49,7 @@ class Judgement:
 
 def _band_judgement(rule: JudgementRule, rank: int, basis: str, ratio: Fraction | None = None, detail: str = "") -> Judgement:
     band: Band = rule.bands[rank]
-    return Judgement(band.symbol, band.label, rank, basis, ratio=ratio, detail=detail)
+    return Judgement(band.symbol, band.label, rank, basis, ratio=ratio, detail=detail, points=band.points)
 
 
 def _pending(rule: JudgementRule, detail: str = "") -> Judgement:
@@ -63,9 +67,10 @@ def rank_for(rule: JudgementRule, ratio_percent: Fraction) -> int:
     return len(rule.bands) - 1
 
 
-def judge_series(series: Series, year: int, rule: JudgementRule) -> Judgement:
-    value = series.values.get(year)
-    target = series.targets.get(year)
+def judge_series(series: Series, year: int, rule: JudgementRule, basis: Basis | None = None) -> Judgement:
+    basis = basis or basis_of(series, year, SAME_YEAR)
+    value = series.values.get(basis.data_year)
+    target = basis.entry
     if target is None or target.parsed.kind is Kind.EMPTY:
         return _none(rule, NoRate.NO_TARGET.value)
     if value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED):
@@ -78,12 +83,17 @@ def judge_series(series: Series, year: int, rule: JudgementRule) -> Judgement:
     if series.qualitative or target.parsed.kind is Kind.TEXT:
         met = same_text(value.entry.text, target.text)
         return _band_judgement(rule, 0 if met else worst, "qualitative")
-    q = quantities(series, year)
+    q = quantities(series, year, basis)
+    if target.parsed.trend is not None:
+        met = trend_met(series, target.parsed.trend, q)
+        if met is None:
+            return _none(rule, NoRate.NO_BASELINE.value if q.baseline is None else NoRate.NO_VALUE.value)
+        return _band_judgement(rule, 0 if met else worst, "direction")
     if q.target is None:
-        return _none(rule, NoRate.NO_TARGET.value)
+        return _none(rule, missing_target(series, basis).value)
     if q.actual is None:
         return _none(rule, NoRate.NO_VALUE.value)
-    ratio, reason = exact_rate(series.effective_formula, q)
+    ratio, reason = exact_rate(basis.formula, q)
     if ratio is None:
         if reason is NoRate.NO_BASELINE:
             return _none(rule, reason.value)
@@ -96,12 +106,19 @@ def judge_series(series: Series, year: int, rule: JudgementRule) -> Judgement:
     return _band_judgement(rule, rank_for(rule, ratio), "ratio", ratio=ratio)
 
 
-def judge(indicator: Indicator, year: int, rule: JudgementRule) -> Judgement:
+def trend_met(series: Series, trend: str, q: Quantities) -> bool | None:
+    """A target 「増加」「減少傾向へ」 is met when the actual moved that way from the baseline (strictly)."""
+    if q.actual is None or q.baseline is None:
+        return None
+    return q.actual > q.baseline if trend == "increase" else q.actual < q.baseline
+
+
+def judge(indicator: Indicator, year: int, rule: JudgementRule, measures: MeasureRule = SAME_YEAR) -> Judgement:
     """Judge an indicator; a recorded judgement of the evaluator overrides the rule."""
     if indicator.parts:
-        computed = _combine_parts(indicator, year, rule)
+        computed = _combine_parts(indicator, year, rule, measures)
     else:
-        computed = judge_series(indicator, year, rule)
+        computed = judge_series(indicator, year, rule, basis_of(indicator, year, measures, indicator.final_target_year))
     value = indicator.values.get(year)
     if value is not None and value.judgement:
         recorded = _recorded(rule, value.judgement)
@@ -115,6 +132,7 @@ def judge(indicator: Indicator, year: int, rule: JudgementRule) -> Judgement:
             computed=computed,
             reason=value.judgement_reason,
             parts=computed.parts,
+            points=recorded.points,
         )
     return computed
 
@@ -128,8 +146,10 @@ def _recorded(rule: JudgementRule, symbol: str) -> Judgement:
     return _none(rule, "recorded")
 
 
-def _combine_parts(indicator: Indicator, year: int, rule: JudgementRule) -> Judgement:
-    parts = tuple((p.label or p.id, judge_series(p, year, rule)) for p in indicator.parts)
+def _combine_parts(indicator: Indicator, year: int, rule: JudgementRule, measures: MeasureRule) -> Judgement:
+    parts = tuple(
+        (p.label or p.id, judge_series(p, year, rule, basis_of(p, year, measures, indicator.final_target_year))) for p in indicator.parts
+    )
     judged = [(label, j) for label, j in parts if j.judged]
     if any(j.basis == "pending" for _, j in parts):
         pending = next(label for label, j in parts if j.basis == "pending")
@@ -145,4 +165,4 @@ def _combine_parts(indicator: Indicator, year: int, rule: JudgementRule) -> Judg
         deciding, decided = pick(judged, key=lambda item: item[1].rank or 0)
         rank = decided.rank or 0
     band = rule.bands[rank]
-    return Judgement(band.symbol, band.label, rank, "parts", detail=deciding, parts=parts)
+    return Judgement(band.symbol, band.label, rank, "parts", detail=deciding, parts=parts, points=band.points)

@@ -12,9 +12,13 @@ from enum import StrEnum
 from fractions import Fraction
 
 from .arithmetic import round_fraction
-from .model import Entry, Series, Status, Value
+from .criteria import MeasureRule
+from .model import Series, Status, Value
 from .rules import RateRule
-from .values import Kind, Parsed
+from .targets import Basis, basis_of, drawn_text, number_in_base
+from .values import Kind
+
+SAME_YEAR = MeasureRule()
 
 
 class NoRate(StrEnum):
@@ -27,6 +31,7 @@ class NoRate(StrEnum):
     ZERO_DENOMINATOR = "zero_denominator"  # target 0 with A/T, actual 0 with T/A, T = B with progress
     NO_BASELINE = "no_baseline"  # progress formula without a baseline
     QUALITATIVE = "qualitative"  # a text target has no rate, only a judgement
+    DIRECTION = "direction"  # a target that names only a direction (「増加」「減少傾向へ」), judged by the change
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class Quantities:
     """A, T and B of one year in the series' base unit, and the texts they came from."""
 
     actual: Decimal | None
-    target: Decimal | None
+    target: Decimal | Fraction | None  # a 目安値 on the line may not be a finite decimal
     baseline: Decimal | None
     actual_text: str = ""
     target_text: str = ""
@@ -51,59 +56,33 @@ class Rate:
     reason: NoRate | None = None
     status: Status | None = None
     expected: str | None = None
+    basis: Basis | None = None
 
     @property
     def capped(self) -> bool:
         return self.value is not None and self.uncapped is not None and self.value != self.uncapped
 
 
-def number_in_base(parsed: Parsed, unit_scale: int) -> Decimal | None:
-    """A parsed number in the series' base unit; a bare number is read in the series' unit."""
-    if parsed.number is None:
-        return None
-    if parsed.unit == "" and parsed.scale == 0:
-        return parsed.number.scaleb(unit_scale)
-    return parsed.number
-
-
-def resolve_target(series: Series, year: int) -> tuple[Decimal | None, Entry | None]:
-    """The target of *year* as a number; relative targets (策定時実績値以上) are resolved."""
-    entry = series.targets.get(year)
-    if entry is None or entry.parsed.kind is Kind.EMPTY:
-        return None, entry
-    parsed = entry.parsed
-    if parsed.kind is Kind.RELATIVE:
-        if parsed.relative_to == "baseline":
-            base = series.baseline.entry if series.baseline else None
-        else:
-            previous = series.values.get(year - 1)
-            base = previous.entry if previous and previous.number is not None else None
-        if base is None or base.number is None:
-            return None, entry
-        value = number_in_base(base.parsed, series.unit_scale)
-        if value is not None and parsed.relative_change is not None:
-            value = value * (1 + parsed.relative_change / 100)
-        return value, entry
-    if parsed.kind is Kind.NUMBER:
-        return number_in_base(parsed, series.unit_scale), entry
-    return None, entry
-
-
-def quantities(series: Series, year: int) -> Quantities:
-    target, target_entry = resolve_target(series, year)
-    value = series.values.get(year)
+def quantities(series: Series, year: int, basis: Basis | None = None) -> Quantities:
+    """A, T and B as *basis* chooses them (by default the actual and the target of *year*)."""
+    basis = basis or basis_of(series, year, SAME_YEAR)
+    value = series.values.get(basis.data_year)
     actual = None
     if value is not None and value.number is not None:
         actual = number_in_base(value.entry.parsed, series.unit_scale)
     baseline = None
     if series.baseline is not None and series.baseline.entry.number is not None:
         baseline = number_in_base(series.baseline.entry.parsed, series.unit_scale)
+    if basis.drawn:
+        target_text = "" if basis.target is None else drawn_text(basis.target, series.unit_scale)
+    else:
+        target_text = basis.entry.text if basis.entry else ""
     return Quantities(
         actual=actual,
-        target=target,
+        target=basis.target,
         baseline=baseline,
         actual_text=value.entry.text if value else "",
-        target_text=target_entry.text if target_entry else "",
+        target_text=target_text,
         baseline_text=series.baseline.entry.text if series.baseline else "",
     )
 
@@ -127,10 +106,12 @@ def exact_rate(formula: str, q: Quantities) -> tuple[Fraction | None, NoRate | N
     return (Fraction(a) - Fraction(b)) / (Fraction(t) - Fraction(b)) * 100, None
 
 
-def rate_of(series: Series, year: int, rule: RateRule) -> Rate:
-    formula = series.effective_formula
-    q = quantities(series, year)
-    value: Value | None = series.values.get(year)
+def rate_of(series: Series, year: int, rule: RateRule, basis: Basis | None = None) -> Rate:
+    """The rate of *year*: the actual and the target of that year, or those *basis* chose."""
+    basis = basis or basis_of(series, year, SAME_YEAR)
+    formula = basis.formula
+    q = quantities(series, year, basis)
+    value: Value | None = series.values.get(basis.data_year)
 
     def none(reason: NoRate) -> Rate:
         return Rate(
@@ -142,6 +123,7 @@ def rate_of(series: Series, year: int, rule: RateRule) -> Rate:
             reason,
             value.status if value else None,
             value.expected if value else None,
+            basis,
         )
 
     if value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED):
@@ -150,11 +132,13 @@ def rate_of(series: Series, year: int, rule: RateRule) -> Rate:
         return none(NoRate.PENDING)
     if value.status is Status.UNMEASURABLE:
         return none(NoRate.UNMEASURABLE)
-    target_entry = series.targets.get(year)
+    target_entry = basis.entry
     if series.qualitative or (target_entry is not None and target_entry.parsed.kind is Kind.TEXT):
         return none(NoRate.QUALITATIVE)
+    if target_entry is not None and target_entry.parsed.trend is not None:
+        return none(NoRate.DIRECTION)
     if q.target is None:
-        return none(NoRate.NO_TARGET)
+        return none(missing_target(series, basis))
     if q.actual is None:
         return none(NoRate.NO_VALUE)
     exact, reason = exact_rate(formula, q)
@@ -164,4 +148,11 @@ def rate_of(series: Series, year: int, rule: RateRule) -> Rate:
     shown = uncapped
     if rule.cap is not None and uncapped > rule.cap:
         shown = rule.cap.quantize(Decimal(1).scaleb(-rule.rounding.decimals))
-    return Rate(formula, shown, uncapped, exact, q, None, value.status, value.expected)
+    return Rate(formula, shown, uncapped, exact, q, None, value.status, value.expected, basis)
+
+
+def missing_target(series: Series, basis: Basis) -> NoRate:
+    """Why there is no reference target: none for the year, or no baseline to draw the line from."""
+    if basis.drawn and basis.entry is not None and (series.baseline is None or series.baseline.year is None):
+        return NoRate.NO_BASELINE
+    return NoRate.NO_TARGET

@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from .criteria import CriteriaRule, MeasureRule, parse_criteria, parse_measures
 from .errors import InputError, ProblemCollector
+from .ruleparse import ROUNDINGS, Marker, Rounding, check_keys, decimal_option, marker_option, rounding_option
+from .styles import STYLE_PRESETS
 
-ROUNDINGS = ("truncate", "half_up", "half_even", "floor", "ceiling")
-AGGREGATES = ("mean", "min", "max", "median", "weighted_mean")
-SOURCES = ("indicators", "grades", "judgements")
+__all__ = ["ROUNDINGS", "Marker", "Rounding"]  # spelled in ruleparse, used everywhere through this module
+
+AGGREGATES = ("mean", "min", "max", "median", "weighted_mean", "sum")
+SOURCES = ("indicators", "grades", "judgements", "points")
 SCOPES = ("own", "descendants")
 PART_MODES = ("each", "mean", "worst")
 PLAN_LEVEL = "plan"
-
-
-@dataclass(frozen=True)
-class Rounding:
-    """How a computed percentage is cut for display and averaging."""
-
-    mode: str = "truncate"
-    decimals: int = 1
 
 
 @dataclass(frozen=True)
@@ -43,6 +39,7 @@ class Band:
     min: Decimal | None
     label: str
     symbol: str = ""
+    points: Decimal | None = None
 
     @property
     def name(self) -> str:
@@ -63,16 +60,11 @@ class GradeRule:
     parts: str = "each"
     count: tuple[str, ...] = ()  # judgement symbols that count as success (source: judgements)
     rounding: Rounding | None = None  # default: the rate rounding
+    judgement: str | None = None  # for source judgements / points: a named judgement (None: the ◎○△ judgement)
 
     @property
     def is_plan(self) -> bool:
         return self.level == PLAN_LEVEL
-
-
-@dataclass(frozen=True)
-class Marker:
-    symbol: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -96,6 +88,15 @@ class RuleSet:
     grades: tuple[GradeRule, ...] = ()
     judgement: JudgementRule | None = None
     summary: SummaryRule = SummaryRule()
+    measures: MeasureRule = MeasureRule()
+    judgements: tuple[CriteriaRule, ...] = ()  # named judgements shown side by side (達成度, 改善・悪化 …)
+    source: str = ""  # where the criteria were published
+
+    def criteria(self, name: str) -> CriteriaRule | None:
+        for j in self.judgements:
+            if j.name == name:
+                return j
+        return None
 
     def grade_rule_for(self, level: str) -> GradeRule | None:
         for g in self.grades:
@@ -153,6 +154,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         },
         "summary": {"share_rounding": "half_up", "share_decimals": 1},
     },
+    **STYLE_PRESETS,
 }
 
 
@@ -184,7 +186,7 @@ def parse_rules(spec: Any, where: str = "rules") -> RuleSet:
         raise InputError.one(where, "ルールはオブジェクトで指定してください", "rules must be an object")
     full = resolve_spec(spec, where)
     c = ProblemCollector()
-    _check_keys(c, full, where, {"name", "description", "rate", "grades", "judgement", "summary"})
+    check_keys(c, full, where, {"name", "description", "source", "rate", "grades", "judgement", "judgements", "summary", "measures"})
     rate = _rate(c, full.get("rate", {}), f"{where}.rate")
     grades_spec = full.get("grades", [])
     grades: list[GradeRule] = []
@@ -199,13 +201,9 @@ def parse_rules(spec: Any, where: str = "rules") -> RuleSet:
     judgement = None
     if full.get("judgement") is not None:
         judgement = _judgement(c, full["judgement"], f"{where}.judgement")
-    for i, g in enumerate(grades):
-        if g.source == "judgements" and judgement is None:
-            c.add(
-                f"{where}.grades[{i}].source",
-                "judgements を使うには judgement ルールが必要です",
-                "source 'judgements' needs a judgement rule",
-            )
+    measures = parse_measures(c, full.get("measures"), f"{where}.measures")
+    criteria = parse_criteria(c, full.get("judgements"), f"{where}.judgements")
+    _check_grade_judgements(c, grades, judgement, criteria, where)
     summary = _summary(c, full.get("summary", {}), f"{where}.summary")
     c.raise_if_any()
     return RuleSet(
@@ -215,60 +213,43 @@ def parse_rules(spec: Any, where: str = "rules") -> RuleSet:
         grades=tuple(grades),
         judgement=judgement,
         summary=summary,
+        measures=measures,
+        judgements=criteria,
+        source=str(full.get("source", "")),
     )
 
 
-def _check_keys(c: ProblemCollector, obj: dict[str, Any], where: str, allowed: set[str]) -> None:
-    for key in obj:
-        if key not in allowed:
+def _check_grade_judgements(
+    c: ProblemCollector, grades: list[GradeRule], judgement: JudgementRule | None, criteria: tuple[CriteriaRule, ...], where: str
+) -> None:
+    """A grade over judgements or points must name a judgement the rule set has (with points for points)."""
+    names = {j.name: j for j in criteria}
+    for i, g in enumerate(grades):
+        if g.source not in ("judgements", "points"):
+            continue
+        if g.judgement is not None and g.judgement not in names:
+            c.add(f"{where}.grades[{i}].judgement", f"判定「{g.judgement}」がありません", f"no judgement named {g.judgement!r}")
+        elif g.judgement is None and judgement is None:
             c.add(
-                f"{where}.{key}",
-                f"不明なオプション「{key}」（使えるもの: {', '.join(sorted(allowed))}）",
-                f"unknown option {key!r}; allowed: {', '.join(sorted(allowed))}",
+                f"{where}.grades[{i}].source",
+                f"{g.source} を使うには judgement ルールが必要です（または judgements の判定の名前を judgement に）",
+                f"source {g.source!r} needs a judgement rule or a named judgement",
             )
-
-
-def _decimal(c: ProblemCollector, value: Any, where: str) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, (bool, float)):
-        c.add(where, '数値は文字列または整数で指定してください（例: "90"）', "give numbers as strings or integers", repr(value))
-        return None
-    try:
-        d = Decimal(str(value))
-    except InvalidOperation:
-        c.add(where, "数値ではありません", "not a number", str(value))
-        return None
-    if not d.is_finite():
-        c.add(where, "有限の数値を指定してください", "must be finite", str(value))
-        return None
-    return d
-
-
-def _rounding(c: ProblemCollector, spec: dict[str, Any], where: str, mode_key: str, decimals_key: str, default: Rounding) -> Rounding:
-    mode = spec.get(mode_key, default.mode)
-    if not isinstance(mode, str) or mode not in ROUNDINGS:
-        c.add(
-            f"{where}.{mode_key}",
-            f"丸め方は {', '.join(ROUNDINGS)} のいずれかです",
-            f"rounding must be one of {', '.join(ROUNDINGS)}",
-            str(mode),
-        )
-        mode = default.mode
-    decimals = spec.get(decimals_key, default.decimals)
-    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
-        c.add(f"{where}.{decimals_key}", "小数桁数は0〜6の整数です", "decimals must be an integer 0-6", str(decimals))
-        decimals = default.decimals
-    return Rounding(mode, decimals)
+        elif g.source == "points":
+            scored = [b.points for b in judgement.bands] if g.judgement is None and judgement else []
+            if g.judgement is not None:
+                scored = [x.points for x in names[g.judgement].conditions]
+            if any(p is None for p in scored):
+                c.add(f"{where}.grades[{i}].source", "points を使うには判定のすべての区分に points が必要です", "every band needs points")
 
 
 def _rate(c: ProblemCollector, spec: Any, where: str) -> RateRule:
     if not isinstance(spec, dict):
         c.add(where, "rate はオブジェクトで指定してください", "rate must be an object")
         return RateRule()
-    _check_keys(c, spec, where, {"rounding", "decimals", "cap"})
-    rounding = _rounding(c, spec, where, "rounding", "decimals", Rounding())
-    cap = _decimal(c, spec.get("cap"), f"{where}.cap")
+    check_keys(c, spec, where, {"rounding", "decimals", "cap"})
+    rounding = rounding_option(c, spec, where, "rounding", "decimals", Rounding())
+    cap = decimal_option(c, spec.get("cap"), f"{where}.cap")
     return RateRule(rounding=rounding, cap=cap)
 
 
@@ -282,7 +263,7 @@ def _bands(c: ProblemCollector, spec: Any, where: str, need_symbol: bool) -> tup
         if not isinstance(b, dict):
             c.add(w, "区分はオブジェクトで指定してください", "a band must be an object")
             continue
-        _check_keys(c, b, w, {"min", "label", "symbol"})
+        check_keys(c, b, w, {"min", "label", "symbol", "points"})
         label = b.get("label")
         if not isinstance(label, str) or not label:
             c.add(f"{w}.label", "label（区分の名前）が必要です", "label is required")
@@ -290,7 +271,8 @@ def _bands(c: ProblemCollector, spec: Any, where: str, need_symbol: bool) -> tup
         symbol = b.get("symbol", "")
         if need_symbol and not symbol:
             c.add(f"{w}.symbol", "symbol（◎ など）が必要です", "symbol is required")
-        bands.append(Band(_decimal(c, b.get("min"), f"{w}.min"), label, str(symbol or "")))
+        points = decimal_option(c, b.get("points"), f"{w}.points")
+        bands.append(Band(decimal_option(c, b.get("min"), f"{w}.min"), label, str(symbol or ""), points))
     for i, band in enumerate(bands):
         last = i == len(bands) - 1
         if band.min is None and not last:
@@ -310,7 +292,7 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
     if not isinstance(spec, dict):
         c.add(where, "評価ルールはオブジェクトで指定してください", "a grade rule must be an object")
         return None
-    _check_keys(
+    check_keys(
         c,
         spec,
         where,
@@ -328,6 +310,7 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
             "count",
             "rounding",
             "decimals",
+            "judgement",
         },
     )
     level = spec.get("level")
@@ -352,7 +335,7 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
         if not isinstance(cl, list) or len(cl) != 2:
             c.add(f"{where}.clamp", "clamp は [下限, 上限] の2要素です", "clamp must be [low, high]")
         else:
-            lo, hi = _decimal(c, cl[0], f"{where}.clamp[0]"), _decimal(c, cl[1], f"{where}.clamp[1]")
+            lo, hi = decimal_option(c, cl[0], f"{where}.clamp[0]"), decimal_option(c, cl[1], f"{where}.clamp[1]")
             if lo is not None and hi is not None:
                 if lo > hi:
                     c.add(f"{where}.clamp", "clamp の下限が上限より大きいです", "clamp low is above high")
@@ -383,11 +366,19 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
     if not isinstance(count, list):
         c.add(f"{where}.count", 'count は判定記号の配列です（例: ["◎", "○"]）', "count must be a list of symbols")
         count = []
+    judgement = spec.get("judgement")
+    if judgement is not None and (not isinstance(judgement, str) or source not in ("judgements", "points")):
+        c.add(
+            f"{where}.judgement",
+            "judgement は source が judgements か points のときの判定の名前です",
+            "judgement names a judgement for source judgements or points",
+        )
+        judgement = None
     if source == "judgements" and not count:
         c.add(f"{where}.count", "source: judgements には count（達成とみなす記号）が必要です", "source 'judgements' needs count")
     rounding = None
     if "rounding" in spec or "decimals" in spec:
-        rounding = _rounding(c, spec, where, "rounding", "decimals", Rounding())
+        rounding = rounding_option(c, spec, where, "rounding", "decimals", Rounding())
     no_data = spec.get("no_data", "データなし")
     if not isinstance(no_data, str) or not no_data:
         c.add(f"{where}.no_data", "no_data は文字列です", "no_data must be a string")
@@ -405,6 +396,7 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
         parts=parts,
         count=tuple(str(x) for x in count),
         rounding=rounding,
+        judgement=judgement,
     )
 
 
@@ -433,28 +425,18 @@ def _check_grade_levels(c: ProblemCollector, grades: list[GradeRule], where: str
             )
 
 
-def _marker(c: ProblemCollector, spec: Any, where: str, default: Marker) -> Marker:
-    if spec is None:
-        return default
-    if not isinstance(spec, dict):
-        c.add(where, "{symbol, label} のオブジェクトで指定してください", "must be {symbol, label}")
-        return default
-    _check_keys(c, spec, where, {"symbol", "label"})
-    return Marker(str(spec.get("symbol", default.symbol)), str(spec.get("label", default.label)))
-
-
 def _judgement(c: ProblemCollector, spec: Any, where: str) -> JudgementRule | None:
     if not isinstance(spec, dict):
         c.add(where, "judgement はオブジェクトで指定してください", "judgement must be an object")
         return None
-    _check_keys(c, spec, where, {"bands", "pending", "none", "parts"})
+    check_keys(c, spec, where, {"bands", "pending", "none", "parts"})
     parts = spec.get("parts", "worst")
     if not isinstance(parts, str) or parts not in ("worst", "best", "mean"):
         c.add(f"{where}.parts", "parts は worst, best, mean のいずれかです", "parts must be worst, best or mean", str(parts))
     return JudgementRule(
         bands=_bands(c, spec.get("bands"), f"{where}.bands", need_symbol=True),
-        pending=_marker(c, spec.get("pending"), f"{where}.pending", Marker("■", "集計中")),
-        none=_marker(c, spec.get("none"), f"{where}.none", Marker("―", "指標未設定")),
+        pending=marker_option(c, spec.get("pending"), f"{where}.pending", Marker("■", "集計中")),
+        none=marker_option(c, spec.get("none"), f"{where}.none", Marker("―", "指標未設定")),
         parts=parts,
     )
 
@@ -463,5 +445,5 @@ def _summary(c: ProblemCollector, spec: Any, where: str) -> SummaryRule:
     if not isinstance(spec, dict):
         c.add(where, "summary はオブジェクトで指定してください", "summary must be an object")
         return SummaryRule()
-    _check_keys(c, spec, where, {"share_rounding", "share_decimals"})
-    return SummaryRule(_rounding(c, spec, where, "share_rounding", "share_decimals", Rounding("half_up", 1)))
+    check_keys(c, spec, where, {"share_rounding", "share_decimals"})
+    return SummaryRule(rounding_option(c, spec, where, "share_rounding", "share_decimals", Rounding("half_up", 1)))

@@ -14,8 +14,8 @@ from html import escape
 
 from ...core.arithmetic import fmt_decimal, round_fraction
 from ...core.model import Series, Status
-from ...core.rates import number_in_base, resolve_target
 from ...core.rules import Rounding
+from ...core.targets import number_in_base, resolve_target
 from ...core.wareki import short_wareki
 
 WIDTH, HEIGHT = 680, 280
