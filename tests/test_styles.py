@@ -17,6 +17,7 @@ from hyoka import evaluate, plan_from_dict
 from hyoka.core.errors import InputError
 from hyoka.core.rules import PRESETS, parse_rules
 from hyoka.core.styles import STYLE_PRESETS
+from hyoka.formats.evaluation import evaluation_dict, evaluation_table
 
 PLAN: dict[str, Any] = {
     "format": "hyoka/1",
@@ -462,3 +463,43 @@ def test_errors_in_the_new_options_name_the_place(spec, where, fragment):
 def test_points_are_decimals():
     rules = parse_rules({"preset": "kenko-nippon21"})
     assert [c.points for c in rules.judgements[0].conditions] == [Decimal(5), Decimal(4), Decimal(4), Decimal(3), Decimal(2)]
+
+
+# --- what `hyoka evaluate` prints ----------------------------------------------------------------
+
+
+def test_the_json_carries_data_year_reference_change_and_each_named_judgement():
+    doc = evaluation_dict(result({"preset": "kenko-nippon21"}, 2022, kenko("below", "26.0"), kenko("none", "25.0", baseline="0")))
+    below = doc["indicators"][0]
+    assert below["data_year"] == 2019 and below["reference"] == {
+        "kind": "final",
+        "target": "30.0",
+        "target_exact": "30",
+        "target_year": 2022,
+        "elapsed_share": None,
+    }
+    m = below["measures"]
+    assert (m["lag"], m["change"], m["change_points"], m["line"], m["position"]) == (3, "30", "6", "27", "below")
+    assert m["final_reached"] is False and "目安値は 27 で、実績値は線より下" in m["explanation"]
+    j = below["judgements"]["achievement"]
+    assert (j["symbol"], j["title"], j["points"]) == ("B*", "目標に対する評価", "4")
+    assert "変化率 +30%（5% 以上）" in j["explanation"] and "B ではない" in j["explanation"] and "線より下" in j["explanation"]
+    assert "2022年度の評価には、最新の2019年度の実績値を用います。" in below["rate_explanation"]
+    none = doc["indicators"][1]["judgements"]["achievement"]
+    assert none["symbol"] == "E" and none["state"] == "none" and "変化率が求められない" in none["explanation"]
+    named = doc["summary"]["named"]["achievement"]["overall"]
+    assert named["counts"] == {"A": 0, "B": 0, "B*": 1, "C": 0, "D": 0} and named["none"] == 1
+    assert doc["rules"]["judgements"] == [{"name": "achievement", "title": "目標に対する評価", "symbols": ["A", "B", "B*", "C", "D"]}]
+
+
+def test_the_table_shows_the_data_year_the_final_target_and_a_column_per_judgement():
+    rows = [
+        ind("damage", (2014, "22,585"), {2019: "20,000"}, {2015: "20,563"}, unit="千円", direction="lower"),
+        ind("olive", (2014, "22.6"), {2019: "35.0"}, {2015: "24.6"}, unit="ha"),
+    ]
+    table = evaluation_table(evaluation_dict(result({"preset": "etajima-sousei"}, 2015, *rows)))
+    assert "改善・悪化" in table and "達成度" in table
+    olive = next(line for line in table.splitlines() if line.startswith("olive"))
+    assert olive.split()[-2:] == ["○", "B"] and "25.08" in olive  # the 目安値 of 2015 is the target compared with
+    lag = evaluation_table(evaluation_dict(result({"preset": "kenko-nippon21"}, 2022, kenko("below", "26.0"))))
+    assert "26.0（2019）" in lag and "B*" in lag and "目標に対する評価の集計: A0" in lag
