@@ -18,6 +18,8 @@ from hyoka.core.errors import InputError
 from hyoka.core.rules import PRESETS, parse_rules
 from hyoka.core.styles import STYLE_PRESETS
 from hyoka.formats.evaluation import evaluation_dict, evaluation_table
+from hyoka.reports import build_report, render_report
+from hyoka.reports.document import Table
 
 PLAN: dict[str, Any] = {
     "format": "hyoka/1",
@@ -503,3 +505,34 @@ def test_the_table_shows_the_data_year_the_final_target_and_a_column_per_judgeme
     assert olive.split()[-2:] == ["○", "B"] and "25.08" in olive  # the 目安値 of 2015 is the target compared with
     lag = evaluation_table(evaluation_dict(result({"preset": "kenko-nippon21"}, 2022, kenko("below", "26.0"))))
     assert "26.0（2019）" in lag and "B*" in lag and "目標に対する評価の集計: A0" in lag
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def test_the_report_writes_the_method_from_the_rules_and_shows_each_judgement():
+    rows = [
+        ind("damage", (2014, "22,585"), {2019: "20,000"}, {2015: "20,563"}, unit="千円", direction="lower"),
+        ind("olive", (2014, "22.6"), {2019: "35.0"}, {2015: "24.6"}, unit="ha"),
+    ]
+    report = build_report(plan_of({"preset": "etajima-sousei"}, *rows), 2015)
+    method = next(s for s in report.sections if s.anchor == "method")
+    text = " ".join(_texts(method))
+    assert "基準の出典: 江田島市" in text and "改善・悪化の区分" in text and "達成度の区分" in text
+    assert "基準値からの変化が 0 超" in text and "経過した割合" in text and "上の区分から順に判断し" in text
+    listing = next(b for s in report.sections for b in s.blocks if isinstance(b, Table) and b.caption.startswith("指標一覧"))
+    assert [c.text for c in listing.head[0]][6:8] == ["改善・悪化", "達成度"]
+    olive = next(r for r in listing.body if any(c.text == "olive" for c in r))
+    assert [c.text for c in olive][3:8] == ["25.08", "24.6", "80.6％", "○ 改善", "B 要改善"]
+    html = render_report(plan_of({"preset": "etajima-sousei"}, *rows), 2015, "html").decode()
+    assert "達成度: 達成率 約80.65%（100% 未満）のため『B 要改善』" in html
+
+
+def _texts(section: Any) -> list[str]:
+    out: list[str] = []
+    for b in section.blocks:
+        if isinstance(b, Table):
+            out += [c.text for row in (*b.head, *b.body) for c in row]
+        else:
+            out += [str(getattr(b, "text", "")), *(getattr(b, "items", ()) or ())]
+    return out

@@ -23,8 +23,8 @@ from .text import clean_line
 
 
 def _unit(name: str, points_unit: str) -> str:
-    unit = NUMBER_MEASURES[name][1]
-    return points_unit if name == "change_points" and points_unit else unit
+    """The unit of a measure; a change in points is in the indicator's unit (「ポイント」 for a percentage)."""
+    return points_unit if name == "change_points" else NUMBER_MEASURES[name][1]
 
 
 def _number(value: Fraction | Decimal, unit: str, signed: bool = False) -> str:
@@ -34,7 +34,7 @@ def _number(value: Fraction | Decimal, unit: str, signed: bool = False) -> str:
     if text in ("-0", "-0.00"):
         text = "0"
     sign = "+" if signed and value > 0 else ""
-    space = "" if unit in ("%", "年", "倍") else " "
+    space = "" if unit in ("", "%", "年", "倍") else " "
     return f"{'' if exact else '約'}{sign}{text}{space}{unit}"
 
 
