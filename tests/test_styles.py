@@ -20,6 +20,9 @@ from hyoka.core.styles import STYLE_PRESETS
 from hyoka.formats.evaluation import evaluation_dict, evaluation_table
 from hyoka.reports import build_report, render_report
 from hyoka.reports.document import Table
+from hyoka.site import paths as site_paths
+from hyoka.site.published import published_plan
+from hyoka.site.render import Site
 
 PLAN: dict[str, Any] = {
     "format": "hyoka/1",
@@ -536,3 +539,30 @@ def _texts(section: Any) -> list[str]:
         else:
             out += [str(getattr(b, "text", "")), *(getattr(b, "items", ()) or ())]
     return out
+
+
+# --- the public site -----------------------------------------------------------------------------
+
+
+def test_the_public_site_shows_the_data_year_the_compared_target_and_each_judgement():
+    doc = copy.deepcopy(PLAN)
+    doc["plan"]["cycles"] = {"2022": {"status": "published"}}
+    doc["rules"] = {"preset": "kenko-nippon21"}
+    doc["indicators"] = [kenko("below", "26.0"), kenko("reached", "30.5")]
+    site = Site([plan_from_dict(doc)])
+    page = site.render(site_paths.indicator_page("s", "below")).decode()
+    assert "目標に対する評価" in page and "B* </span>改善傾向にあるが" in page
+    assert "実績値 2019年度（令和元年度）: 26.0 ／ 最終目標値 30.0（2022）" in page  # the figure judged, with its year
+    english = site.render(site_paths.in_language(site_paths.indicator_page("s", "below"), "en")).decode()
+    assert 'Final target <span lang="ja">30.0（2022）</span>' in english
+    node = site.render(site_paths.node_page("s", "n")).decode()
+    assert '<th scope="col">目標に対する評価</th>' in node and "A </span>目標値に達した" in node
+
+
+def test_a_looked_back_year_is_public_only_without_a_cycle_of_its_own():
+    doc = copy.deepcopy(PLAN)
+    doc["rules"] = {"preset": "kenko-nippon21"}
+    doc["indicators"] = [ind("i", (2012, "20.0"), {2022: "30.0"}, {2016: "22.0", 2019: "26.0", 2021: "27.0"}, unit="%")]
+    doc["plan"]["cycles"] = {"2022": {"status": "published"}, "2021": {"status": "closed"}}
+    public = published_plan(plan_from_dict(doc))
+    assert sorted(public.indicator_by_id["i"].values) == [2019]  # 2021 is a draft; 2016 is outside the window of 5
