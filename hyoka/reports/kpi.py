@@ -115,32 +115,12 @@ def footnotes(ctx: Context, indicators: list[Indicator]) -> list[str]:
     return notes
 
 
-def series_points(ctx: Context, series: Series, years: list[int]) -> list[charts.Point]:
-    points = []
-    for year in years:
-        value = series.values.get(year) if year <= ctx.year else None
-        actual = entry_number(series, value.entry) if value is not None and value.number is not None else None
-        target = entry_number(series, series.targets.get(year))
-        points.append(charts.Point(year, actual, value is not None and value.status is Status.ESTIMATE, target))
-    return points
-
-
 def series_charts(
     ctx: Context, ind: Indicator, years: list[int] | None = None, css: str = "series", words: charts.ChartWords = charts.JAPANESE_WORDS
 ) -> list[Chart]:
-    """One chart per series that has a number to draw (a part gets its own chart)."""
-    years = years or ctx.columns
-    out = []
-    axis = words.calendar_year if ind.period_basis == "calendar" else words.fiscal_year
-    for s in ind.series():
-        title = ind.name if s is ind else f"{ind.name}（{s.label or s.id}）"
-        points = series_points(ctx, s, years)
-        if not any(p.actual is not None or p.target is not None for p in points):
-            continue
-        chart_id = f"chart-{ind.id}-{s.id}" if s is not ind else f"chart-{ind.id}"
-        svg = charts.series_chart(chart_id, title, s.unit, axis, points, words)
-        out.append(Chart(title, svg, charts.series_words(title, s.unit, points, words), css=css))
-    return out
+    """One chart per series that has a number to draw (a part gets its own chart), up to the report's year."""
+    drawn = charts.indicator_charts(ind, years or ctx.columns, ctx.year, words)
+    return [Chart(c.title, c.svg, c.words, css=css) for c in drawn]
 
 
 def explanations(ctx: Context, indicators: list[Indicator]) -> list[Block]:

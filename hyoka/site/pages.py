@@ -18,8 +18,7 @@ from ..core.model import Indicator, Node, Series, Status
 from ..core.notation import AGGREGATION_WORDS, CALENDAR_WORDS, marked_name
 from ..core.text import clean_line
 from ..reports import charts
-from ..reports.kpi import series_charts
-from .i18n import ENGLISH, chart_words
+from .i18n import ENGLISH
 from .plansite import PlanSite
 
 
@@ -142,7 +141,7 @@ class SeriesBlock:
 
     label: str
     series: Series
-    chart: Any  # reports.document.Chart, or None when there is no number to draw
+    chart: charts.SeriesChart | None  # None when there is no number to draw
     years: list[YearRow]
     current: YearRow | None  # the row of the newest published year
     outlook: Any  # core.projection.Projection or None
@@ -188,26 +187,17 @@ def _compared(record: dict[str, Any] | None) -> dict[str, Any]:
     return data | {"compared_label": REFERENCE_LABELS[kind], "compared": (reference.get("target") or "") + year}
 
 
-def chart_years(ps: PlanSite, ind: Indicator) -> list[int]:
-    """The x axis of an indicator's charts: its first figure (or the plan's start) to its last target (or the plan's end)."""
-    years = {ps.plan.period_start, ps.plan.period_end}
-    for s in ind.series():
-        years.update(s.targets)
-        years.update(s.values)
-        if s.baseline is not None and s.baseline.year is not None:
-            years.add(s.baseline.year)
-    return list(range(min(years), max(years) + 1))
-
-
 def series_blocks(ps: PlanSite, ind: Indicator, lang: str) -> list[SeriesBlock]:
-    drawn = {c.title: c for c in series_charts(ps.report, ind, chart_years(ps, ind), css="series", words=chart_words(lang))}
+    """Each series with its chart: the whole series over the plan's period, actuals up to the newest published year."""
+    period = (ps.plan.period_start, ps.plan.period_end)
+    latest = ps.latest if ps.latest is not None else ps.plan.period_start
     blocks = []
     for series in ind.series():
         label = "" if series is ind else (series.label or series.id)
-        title = ind.name if series is ind else f"{ind.name}（{label}）"
         rows = _year_rows(ps, ind, series)
         current = next((r for r in rows if r.year == ps.latest), None)
-        blocks.append(SeriesBlock(label, series, drawn.get(title), rows, current, ps.projection(ind, series)))
+        chart = charts.chart_of(ind, series, period, latest, charts.words_for(lang))
+        blocks.append(SeriesBlock(label, series, chart, rows, current, ps.projection(ind, series)))
     return blocks
 
 
@@ -260,7 +250,7 @@ def distribution(ps: PlanSite, level: str, chart_id: str, lang: str) -> tuple[st
         for label, n in counts["counts"].items()
     ]
     title = f"FY{ps.latest}: {level} grades" if lang == ENGLISH else f"{ps.latest}年度 {level}の評価"
-    return charts.distribution_chart(chart_id, title, rows, chart_words(lang)), rows
+    return charts.distribution_chart(chart_id, title, rows, charts.words_for(lang)), rows
 
 
 def counts_under(ps: PlanSite, top_id: str) -> list[tuple[str, int]]:
@@ -291,7 +281,7 @@ def judgement_chart(ps: PlanSite, chart_id: str, lang: str) -> str:
     labels = _judgement_labels(ps)
     rows = [(f"{symbol} {labels[symbol]}", n, f"{counts['shares'][symbol]}%") for symbol, n in counts["counts"].items()]
     title = f"FY{ps.latest}: judgements" if lang == ENGLISH else f"{ps.latest}年度 判定の内訳"
-    return charts.distribution_chart(chart_id, title, rows, chart_words(lang))
+    return charts.distribution_chart(chart_id, title, rows, charts.words_for(lang))
 
 
 def judgement_counts(ps: PlanSite) -> dict[str, Any] | None:
