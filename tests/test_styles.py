@@ -7,17 +7,22 @@ rule it follows (docs/rules.md quotes the source).
 from __future__ import annotations
 
 import copy
+import csv
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import frictionless
 import pytest
 
 from hyoka import evaluate, plan_from_dict
 from hyoka.core.errors import InputError
 from hyoka.core.rules import PRESETS, parse_rules
 from hyoka.core.styles import STYLE_PRESETS
+from hyoka.formats.csvpackage.read import read_package
+from hyoka.formats.csvpackage.write import write_package
 from hyoka.formats.evaluation import evaluation_dict, evaluation_table
+from hyoka.formats.hyoka1 import plan_to_dict
 from hyoka.reports import build_report, render_report
 from hyoka.reports.document import Table
 from hyoka.site import paths as site_paths
@@ -566,3 +571,24 @@ def test_a_looked_back_year_is_public_only_without_a_cycle_of_its_own():
     doc["plan"]["cycles"] = {"2022": {"status": "published"}, "2021": {"status": "closed"}}
     public = published_plan(plan_from_dict(doc))
     assert sorted(public.indicator_by_id["i"].values) == [2019]  # 2021 is a draft; 2016 is outside the window of 5
+
+
+# --- the CSV data package ------------------------------------------------------------------------
+
+
+def test_observations_carry_the_data_year_the_reference_target_the_change_and_each_judgement(tmp_path):
+    doc = copy.deepcopy(PLAN) | {"rules": {"preset": "kenko-nippon21"}, "indicators": [kenko("below", "26.0")]}
+    doc["plan"]["cycles"] = {"2022": {"status": "published"}}
+    kenko_plan = plan_from_dict(doc)
+    descriptor = write_package(kenko_plan, tmp_path / "kenko")
+    report = frictionless.validate(str(descriptor))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    with (tmp_path / "kenko" / "observations.csv").open(encoding="utf-8", newline="") as f:
+        computed = {(r["year"], r["measure"]): (r["value"], r["number"], r["unit"]) for r in csv.DictReader(f)}
+    # the 2022 cycle judges the 2019 figure; 2019 itself is evaluated on its own figure
+    assert computed[("2022", "data_year")] == ("2019", "2019", "")
+    assert computed[("2022", "reference_target")] == ("30.0", "30", "%")
+    assert computed[("2022", "change")] == ("30", "30", "%") and computed[("2022", "change_points")] == ("6", "6", "%")
+    assert computed[("2022", "judgement.achievement")] == ("B*", "4", "点")
+    assert ("2019", "data_year") not in computed  # the figure of the year itself
+    assert plan_to_dict(read_package(descriptor)) == plan_to_dict(kenko_plan)  # computed rows are left aside on import

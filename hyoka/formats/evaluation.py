@@ -49,12 +49,12 @@ def rate_dict(series: Any, year: int, rate: Rate, ev: Evaluation) -> dict[str, A
         "status": value.status.value if value else None,
         "expected": value.expected if value else None,
         "data_year": data_year,
-        "reference": _reference(rate),
+        "reference": _reference(rate, series.unit_scale),
         "explanation": explain_rate(series, year, rate, ev.rules),
     }
 
 
-def _reference(rate: Rate) -> dict[str, Any] | None:
+def _reference(rate: Rate, unit_scale: int) -> dict[str, Any] | None:
     """The target the rate compares with: of the year, final, or drawn on the line (目安値, elapsed share)."""
     basis = rate.basis
     if basis is None:
@@ -63,7 +63,7 @@ def _reference(rate: Rate) -> dict[str, Any] | None:
     return {
         "kind": basis.reference,
         "target": clean_line(q.target_text) or None,
-        "target_exact": _x(q.target),
+        "target_exact": _x(Fraction(q.target) / 10**unit_scale) if q.target is not None else None,  # in the indicator's unit
         "target_year": basis.target_year,
         "elapsed_share": _x(basis.share * 100) if basis.share is not None else None,
     }
