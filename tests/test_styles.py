@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import copy
 import csv
+import json
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import frictionless
@@ -592,3 +594,30 @@ def test_observations_carry_the_data_year_the_reference_target_the_change_and_ea
     assert computed[("2022", "judgement.achievement")] == ("B*", "4", "点")
     assert ("2019", "data_year") not in computed  # the figure of the year itself
     assert plan_to_dict(read_package(descriptor)) == plan_to_dict(kenko_plan)  # computed rows are left aside on import
+
+
+# --- docs/rules.md -------------------------------------------------------------------------------
+
+RULES_DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+
+
+def test_each_style_in_the_docs_is_the_preset_a_planner_copies():
+    text = RULES_DOC.read_text(encoding="utf-8")
+    for name, preset in STYLE_PRESETS.items():
+        assert json.loads(_json_block(text[text.index(f"#### {name}\n") :])) == preset, name
+    assert "taken from the issue's description" in text  # the one style without a published source
+
+
+def test_the_point_sum_example_of_the_docs_computes_as_it_says():
+    text = RULES_DOC.read_text(encoding="utf-8")
+    rules = json.loads("{" + _json_block(text[text.index("Point sums, from 佐野市") :]) + "}")
+    kpis = [ind("r100", None, {2024: "100"}, {2024: "100"}), ind("r85", None, {2024: "100"}, {2024: "85"})]
+    policy = ind("policy", None, {2024: "全て達成"}, {2024: "一部未達成"}, direction="qualitative")
+    policy["values"]["2024"] |= {"judgement": "2", "judgement_reason": "取組方針の一部が未達成"}
+    grade = result(rules, 2024, *kpis, policy).nodes["n"].grade
+    assert [i.value for i in grade.inputs] == [7, 5, 2] and grade.mean == 14 and grade.label == "B"
+
+
+def _json_block(text: str) -> str:
+    start = text.index("```json\n") + len("```json\n")
+    return text[start : text.index("\n```", start)]
