@@ -111,7 +111,6 @@ def evaluate(plan: Plan, year: int, rules: RuleSet | None = None) -> Evaluation:
 
 def indicator_result(ind: Indicator, year: int, rules: RuleSet) -> IndicatorResult:
     """One indicator's rates and judgements, exactly as ``evaluate`` has them (they depend on nothing else)."""
-    judgement = judge(ind, year, rules.judgement, rules.measures) if rules.judgement else None
     final_year = ind.final_target_year
 
     def result(series: Series) -> PartResult:
@@ -124,6 +123,8 @@ def indicator_result(ind: Indicator, year: int, rules: RuleSet) -> IndicatorResu
     else:
         parts, own = (), result(ind)
         measured = [("", own.measures)] if rules.judgements else []
+    bases = {p.series.id: p.rate.basis for p in (own, *parts) if p is not None and p.rate.basis is not None}
+    judgement = judge(ind, year, rules.judgement, rules.measures, bases) if rules.judgement else None
     named = {rule.name: assess(rule, measured) for rule in rules.judgements}
     return IndicatorResult(ind, own.rate if own else None, parts, judgement, own, named)
 

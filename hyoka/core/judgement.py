@@ -7,6 +7,7 @@ evaluator's recorded judgement, which the explanation then mentions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -113,12 +114,22 @@ def trend_met(series: Series, trend: str, q: Quantities) -> bool | None:
     return q.actual > q.baseline if trend == "increase" else q.actual < q.baseline
 
 
-def judge(indicator: Indicator, year: int, rule: JudgementRule, measures: MeasureRule = SAME_YEAR) -> Judgement:
-    """Judge an indicator; a recorded judgement of the evaluator overrides the rule."""
+def judge(
+    indicator: Indicator, year: int, rule: JudgementRule, measures: MeasureRule = SAME_YEAR, bases: dict[str, Basis] | None = None
+) -> Judgement:
+    """Judge an indicator; a recorded judgement of the evaluator overrides the rule.
+
+    *bases* are the series' bases by id when the caller has them already (the engine does).
+    """
+
+    def basis(series: Series) -> Basis:
+        known = (bases or {}).get(series.id)
+        return known if known is not None else basis_of(series, year, measures, indicator.final_target_year)
+
     if indicator.parts:
-        computed = _combine_parts(indicator, year, rule, measures)
+        computed = _combine_parts(indicator, year, rule, basis)
     else:
-        computed = judge_series(indicator, year, rule, basis_of(indicator, year, measures, indicator.final_target_year))
+        computed = judge_series(indicator, year, rule, basis(indicator))
     value = indicator.values.get(year)
     if value is not None and value.judgement:
         recorded = _recorded(rule, value.judgement)
@@ -146,10 +157,8 @@ def _recorded(rule: JudgementRule, symbol: str) -> Judgement:
     return _none(rule, "recorded")
 
 
-def _combine_parts(indicator: Indicator, year: int, rule: JudgementRule, measures: MeasureRule) -> Judgement:
-    parts = tuple(
-        (p.label or p.id, judge_series(p, year, rule, basis_of(p, year, measures, indicator.final_target_year))) for p in indicator.parts
-    )
+def _combine_parts(indicator: Indicator, year: int, rule: JudgementRule, basis: Callable[[Series], Basis]) -> Judgement:
+    parts = tuple((p.label or p.id, judge_series(p, year, rule, basis(p))) for p in indicator.parts)
     judged = [(label, j) for label, j in parts if j.judged]
     if any(j.basis == "pending" for _, j in parts):
         pending = next(label for label, j in parts if j.basis == "pending")

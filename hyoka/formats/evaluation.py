@@ -54,6 +54,15 @@ def rate_dict(series: Any, year: int, rate: Rate, ev: Evaluation) -> dict[str, A
     }
 
 
+def _in_unit(value: Decimal | Fraction | None, unit_scale: int) -> str | None:
+    """Exact decimal text of a base-unit value in the indicator's unit (万人 → the figure in 万)."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return fmt_decimal(value.scaleb(-unit_scale).normalize())
+    return exact_text(value / 10**unit_scale)
+
+
 def _reference(rate: Rate, unit_scale: int) -> dict[str, Any] | None:
     """The target the rate compares with: of the year, final, or drawn on the line (目安値, elapsed share)."""
     basis = rate.basis
@@ -63,7 +72,7 @@ def _reference(rate: Rate, unit_scale: int) -> dict[str, Any] | None:
     return {
         "kind": basis.reference,
         "target": clean_line(q.target_text) or None,
-        "target_exact": _x(Fraction(q.target) / 10**unit_scale) if q.target is not None else None,  # in the indicator's unit
+        "target_exact": _in_unit(q.target, unit_scale),
         "target_year": basis.target_year,
         "elapsed_share": _x(basis.share * 100) if basis.share is not None else None,
     }
@@ -114,7 +123,10 @@ def judgement_dict(j: Judgement | None) -> dict[str, Any] | None:
 
 
 def _series_dict(p: PartResult, ev: Evaluation) -> dict[str, Any]:
-    return rate_dict(p.series, ev.year, p.rate, ev) | {"measures": measures_dict(p.measures)}
+    # The measures cost more than the rest of the evaluation (the outlook takes logarithms): they are
+    # given when the rules use them, i.e. judge an older figure, another target, or by named judgements.
+    measured = not ev.rules.measures.is_default or bool(ev.rules.judgements)
+    return rate_dict(p.series, ev.year, p.rate, ev) | {"measures": measures_dict(p.measures) if measured else None}
 
 
 def indicator_dict(result: IndicatorResult, ev: Evaluation) -> dict[str, Any]:

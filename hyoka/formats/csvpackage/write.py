@@ -103,6 +103,8 @@ def _computed(year: int, record: dict[str, Any], unit: str) -> Iterator[Row]:
     if record["rate"] is not None:
         yield _measure(year, "rate", record["rate"], Decimal(record["rate"]), "%")
     measures = record["measures"]
+    if measures is None:  # the rules compare the year's own figure and target, and judge by bands only
+        return
     if record["rate"] is not None and measures["data_year"] != year:
         yield _measure(year, "data_year", str(measures["data_year"]), Decimal(measures["data_year"]))
     reference = record["reference"]
