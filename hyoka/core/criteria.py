@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import ProblemCollector
 from .outlook import Outlook
-from .ruleparse import Marker, Rounding, check_keys, choice_option, decimal_option, marker_option, rounding_option
+from .ruleparse import Marker, Rounding, check_keys, check_unique, choice_option, decimal_option, marker_option, rounding_option
 
 REFERENCES = ("same_year", "interpolated", "elapsed_share", "final")
 FORMULAS = ("ratio", "progress", "inverse_ratio")
@@ -164,10 +164,7 @@ def parse_criteria(c: ProblemCollector, spec: Any, where: str) -> tuple[Criteria
         c.add(where, "judgements は判定の配列です", "judgements must be a list")
         return ()
     rules = [rule for i, j in enumerate(spec) if (rule := _criteria(c, j, f"{where}[{i}]")) is not None]
-    names = [r.name for r in rules]
-    for i, name in enumerate(names):
-        if names.index(name) != i:
-            c.add(f"{where}[{i}].name", f"判定の名前「{name}」が重複しています", f"duplicate judgement name {name!r}")
+    check_unique(c, [r.name for r in rules], lambda i: f"{where}[{i}].name", "判定の名前", "judgement name")
     return tuple(rules)
 
 
@@ -195,10 +192,7 @@ def _criteria(c: ProblemCollector, spec: Any, where: str) -> CriteriaRule | None
             parsed = _condition(c, cond, f"{where}.conditions[{i}]")
             if parsed is not None:
                 conditions.append(parsed)
-    symbols = [x.symbol for x in conditions]
-    for i, symbol in enumerate(symbols):
-        if symbols.index(symbol) != i:
-            c.add(f"{where}.conditions[{i}].symbol", f"記号「{symbol}」が重複しています", f"duplicate symbol {symbol!r}")
+    check_unique(c, [x.symbol for x in conditions], lambda i: f"{where}.conditions[{i}].symbol", "記号", "symbol")
     parts = choice_option(c, spec, "parts", where, PART_COMBINATIONS, "worst")
     if parts == "points" and any(x.points is None for x in conditions):
         c.add(f"{where}.parts", "parts: points にはすべての条件に points が必要です", "parts 'points' needs points on every condition")

@@ -169,7 +169,7 @@ def explain_judgement(series: Series, year: int, j: Judgement, rule: JudgementRu
         when = _expected_words(value.expected if value else None)
         return f"{_year(year)}の実績値が集計中（{when}把握予定）のため{name}。" if when else f"{_year(year)}の実績値が集計中のため{name}。"
     if j.basis == "none":
-        return _none_words(year, j.detail) + f"{name}。"
+        return none_words(year, j.detail) + f"{name}。"
     q = quantities(series, year, basis)
     a, t = _t(q.actual_text), _t(q.target_text)
     prefix = data_year_words(basis)
@@ -198,7 +198,8 @@ def explain_judgement(series: Series, year: int, j: Judgement, rule: JudgementRu
     return f"{prefix}{expr} = {approx_pct(j.ratio)}（丸めずに比較）が {band_range_words(rule.bands, j.rank)} のため{name}。"
 
 
-def _none_words(year: int, detail: str) -> str:
+def none_words(year: int, detail: str) -> str:
+    """「2024年度の実績値が未入力のため」: why a judgement could not be made."""
     if detail == NoRate.NO_TARGET.value:
         return f"{_year(year)}の目標（成果指標）が設定されていないため"
     if detail == NoRate.NO_VALUE.value:

@@ -14,6 +14,7 @@ from fractions import Fraction
 from .arithmetic import fmt_decimal, round_fraction, rounding_words
 from .assessment import NO_CONDITION
 from .criteria import CATEGORY_MEASURES, FLAG_MEASURES, NUMBER_MEASURES, NUMBER_OPS, Condition, CriteriaRule, Test
+from .explain import none_words
 from .judgement import Judgement
 from .measures import Measures
 from .rates import NoRate
@@ -155,10 +156,8 @@ def _lag_words(m: Measures) -> str:
 
 
 def _none_words(detail: str, m: Measures) -> str:
-    if detail == NoRate.NO_VALUE.value:
-        return f"{_year(m.basis.year)}の実績値がないため"
-    if detail == NoRate.UNMEASURABLE.value:
-        return f"{_year(m.basis.year)}の実績値が測定できないため"
+    if detail in (NoRate.NO_VALUE.value, NoRate.UNMEASURABLE.value):
+        return none_words(m.basis.year, detail)
     if detail == NO_CONDITION:
         return "どの条件にも当たらないため"
     missing = [NUMBER_MEASURES[n][0] if n in NUMBER_MEASURES else _flag_or_category(Test(n, "is", True)) for n in detail.split(",")]

@@ -7,6 +7,7 @@ gets the same message with its JSON path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -40,6 +41,13 @@ def check_keys(c: ProblemCollector, obj: dict[str, Any], where: str, allowed: se
                 f"不明なオプション「{key}」（使えるもの: {', '.join(sorted(allowed))}）",
                 f"unknown option {key!r}; allowed: {', '.join(sorted(allowed))}",
             )
+
+
+def check_unique(c: ProblemCollector, names: list[str], place: Callable[[int], str], what: str, what_en: str) -> None:
+    """Each repeated name (a band, a symbol, a judgement's name) is a problem at its own place."""
+    for i, name in enumerate(names):
+        if name and names.index(name) != i:
+            c.add(place(i), f"{what}「{name}」が重複しています", f"duplicate {what_en} {name!r}")
 
 
 def decimal_option(c: ProblemCollector, value: Any, where: str) -> Decimal | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .criteria import CriteriaRule, MeasureRule, parse_criteria, parse_measures
 from .errors import InputError, ProblemCollector
-from .ruleparse import ROUNDINGS, Marker, Rounding, check_keys, decimal_option, marker_option, rounding_option
+from .ruleparse import ROUNDINGS, Marker, Rounding, check_keys, check_unique, choice_option, decimal_option, marker_option, rounding_option
 from .styles import STYLE_PRESETS
 
 __all__ = ["ROUNDINGS", "Marker", "Rounding"]  # spelled in ruleparse, used everywhere through this module
@@ -281,10 +281,7 @@ def _bands(c: ProblemCollector, spec: Any, where: str, need_symbol: bool) -> tup
             c.add(f"{where}[{i}].min", "最後の区分は min: null（それ未満すべて）にしてください", "the last band must have min null")
         if i > 0 and band.min is not None and bands[i - 1].min is not None and band.min >= bands[i - 1].min:  # type: ignore[operator]
             c.add(f"{where}[{i}].min", "区分は min の大きい順に並べてください", "bands must be in descending order of min")
-    names = [b.name for b in bands]
-    for i, name in enumerate(names):
-        if name and names.index(name) != i:
-            c.add(f"{where}[{i}]", f"区分「{name}」が重複しています", f"duplicate band {name!r}")
+    check_unique(c, [b.name for b in bands], lambda i: f"{where}[{i}]", "区分", "band")
     return tuple(bands)
 
 
@@ -317,14 +314,8 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
     if not isinstance(level, str) or not level:
         c.add(f"{where}.level", "level（評価する階層の名前、または plan）が必要です", "level is required")
         level = ""
-    source = spec.get("source", "indicators")
-    if not isinstance(source, str) or source not in SOURCES:
-        c.add(
-            f"{where}.source", f"source は {', '.join(SOURCES)} のいずれかです", f"source must be one of {', '.join(SOURCES)}", str(source)
-        )
-    scope = spec.get("scope", "own" if level != PLAN_LEVEL else "descendants")
-    if not isinstance(scope, str) or scope not in SCOPES:
-        c.add(f"{where}.scope", f"scope は {', '.join(SCOPES)} のいずれかです", f"scope must be one of {', '.join(SCOPES)}", str(scope))
+    source = choice_option(c, spec, "source", where, SOURCES, "indicators")
+    scope = choice_option(c, spec, "scope", where, SCOPES, "own" if level != PLAN_LEVEL else "descendants")
     kinds = spec.get("kinds", ["kpi"])
     if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
         c.add(f"{where}.kinds", 'kinds は指標の種類の配列です（例: ["kpi"]）', "kinds must be a list of indicator kinds")
@@ -340,28 +331,14 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
                 if lo > hi:
                     c.add(f"{where}.clamp", "clamp の下限が上限より大きいです", "clamp low is above high")
                 clamp = (lo, hi)
-    aggregate = spec.get("aggregate", "mean")
-    if not isinstance(aggregate, str) or aggregate not in AGGREGATES:
-        c.add(
-            f"{where}.aggregate",
-            f"aggregate は {', '.join(AGGREGATES)} のいずれかです",
-            f"aggregate must be one of {', '.join(AGGREGATES)}",
-            str(aggregate),
-        )
+    aggregate = choice_option(c, spec, "aggregate", where, AGGREGATES, "mean")
     of_level = spec.get("of_level")
     if of_level is not None and not isinstance(of_level, str):
         c.add(f"{where}.of_level", "of_level は階層の名前（文字列）です", "of_level must be a level name", str(of_level))
         of_level = None
     if source == "grades" and not of_level:
         c.add(f"{where}.of_level", "source: grades には of_level（集計する階層）が必要です", "source 'grades' needs of_level")
-    parts = spec.get("parts", "each")
-    if not isinstance(parts, str) or parts not in PART_MODES:
-        c.add(
-            f"{where}.parts",
-            f"parts は {', '.join(PART_MODES)} のいずれかです",
-            f"parts must be one of {', '.join(PART_MODES)}",
-            str(parts),
-        )
+    parts = choice_option(c, spec, "parts", where, PART_MODES, "each")
     count = spec.get("count", [])
     if not isinstance(count, list):
         c.add(f"{where}.count", 'count は判定記号の配列です（例: ["◎", "○"]）', "count must be a list of symbols")
@@ -430,9 +407,7 @@ def _judgement(c: ProblemCollector, spec: Any, where: str) -> JudgementRule | No
         c.add(where, "judgement はオブジェクトで指定してください", "judgement must be an object")
         return None
     check_keys(c, spec, where, {"bands", "pending", "none", "parts"})
-    parts = spec.get("parts", "worst")
-    if not isinstance(parts, str) or parts not in ("worst", "best", "mean"):
-        c.add(f"{where}.parts", "parts は worst, best, mean のいずれかです", "parts must be worst, best or mean", str(parts))
+    parts = choice_option(c, spec, "parts", where, ("worst", "best", "mean"), "worst")
     return JudgementRule(
         bands=_bands(c, spec.get("bands"), f"{where}.bands", need_symbol=True),
         pending=marker_option(c, spec.get("pending"), f"{where}.pending", Marker("■", "集計中")),
