@@ -18,6 +18,7 @@ import frictionless
 import pytest
 
 from hyoka import evaluate, plan_from_dict
+from hyoka.core.batch import TableBuilder, Unsupported, evaluate_table
 from hyoka.core.errors import InputError
 from hyoka.core.rules import PRESETS, parse_rules
 from hyoka.core.styles import STYLE_PRESETS
@@ -621,3 +622,29 @@ def test_the_point_sum_example_of_the_docs_computes_as_it_says():
 def _json_block(text: str) -> str:
     start = text.index("```json\n") + len("```json\n")
     return text[start : text.index("\n```", start)]
+
+
+def test_the_asymmetric_bands_of_the_docs_judge_as_they_say():
+    text = RULES_DOC.read_text(encoding="utf-8")
+    rules = json.loads("{" + _json_block(text[text.index("Asymmetric bands") :]) + "}")
+    rows = [ind(k, None, {2024: "100"}, {2024: v}) for k, v in (("a", "110"), ("b", "109.9"), ("c", "50"), ("d", "49.9"))]
+    assert {k: r.judgement.symbol for k, r in result(rules, 2024, *rows).indicators.items()} == {"a": "A", "b": "B", "c": "C", "d": "D"}
+
+
+def test_the_columnar_path_leaves_every_style_to_the_engine():
+    """core.batch computes the seeds' comparison only; the product evaluates these rule sets with the engine."""
+    for name in STYLE_PRESETS:
+        builder = TableBuilder(2022)
+        builder.add_plan(plan_of({"preset": name}, kenko("i", "26.0")))
+        with pytest.raises(Unsupported):
+            evaluate_table(builder.table, parse_rules({"preset": name}))
+    direction = TableBuilder(2024)
+    with pytest.raises(Unsupported):
+        direction.add_plan(plan_of({"preset": "kanagawa-dx"}, ind("up", (2020, "50"), {2024: "増加"}, {2024: "51"})))
+
+
+def test_the_method_page_of_the_site_names_the_source(tmp_path):
+    doc = copy.deepcopy(PLAN) | {"rules": {"preset": "nagayo-kijunchi"}, "indicators": [nagayo("a", "101")]}
+    doc["plan"]["cycles"] = {"2019": {"status": "published"}}
+    page = Site([plan_from_dict(doc)]).render(site_paths.plan_page("s", "method")).decode()
+    assert "基準の出典" in page and "長与町" in page and "数値目標評価の区分" in page and "基準値からの変化率が -10% 以上" in page

@@ -88,6 +88,7 @@ EN: dict[str, str] = {
     "基準値": "Baseline",
     "最終目標": "Final target",
     "最終目標値": "Final target",
+    "基準の出典": "Source of the criteria",
     "目安値": "Target for the year on the line to the final target",
     "目標値と実績値の推移": "Targets and actuals over time",
     "グラフのデータ": "Data of the chart",

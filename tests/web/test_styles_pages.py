@@ -64,3 +64,9 @@ def test_the_preview_of_a_typed_value_gives_the_named_judgements(kenko_plan, cli
     assert (named["title"], named["symbol"]) == ("目標に対する評価", "B*")  # +37.5 %, but below the line, which is 30.0 in 2022
     reached = c.get(f"/plans/{KEY}/indicators/b/preview/", {"year": "2022", "value": "30.0", "part": ""}).json()
     assert reached["judgements"][0]["symbol"] == "A" and "目標値に達した" in reached["judgements"][0]["label"]
+
+
+def test_the_rules_page_lists_the_conditions_of_each_named_judgement(kenko_plan, client_for: Callable[[str], Client]) -> None:
+    page = client_for("reviewer").get(f"/plans/{KEY}/rules/").content.decode()
+    assert "目標に対する評価" in page and "基準値からの変化率が 5% 以上、かつ" in page and "B*" in page
+    assert "基準の出典" in page and "健康日本21" in page and "5年前までの最新の実績値" in page
