@@ -22,15 +22,12 @@ The machine's load is printed with the figures: on a shared machine they are noi
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
 import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -43,9 +40,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from generate import FULL_SCALE, organizations, plan_document  # noqa: E402
-from serving import Browser, Server, clean_environ, create_database, database_exists, database_url  # noqa: E402
-from serving import database_name as checkout_database_name  # noqa: E402
+from generate import FULL_SCALE, plan_document, stored  # noqa: E402
+from serving import Browser, Server  # noqa: E402
 
 OPEN_YEAR = 2030  # departments enter this year's values
 PUBLISHED_YEAR = 2027  # the public site and API show this year (every other plan)
@@ -58,25 +54,10 @@ BASE = re.compile(
 )
 
 
-def database_name(organizations_count: int, seed: int) -> str:
-    return checkout_database_name(f"bench_n{organizations_count}_s{seed}")
-
-
-def django_env(url: str, data_dir: Path) -> dict[str, str]:
-    env = clean_environ()
-    # The cache shared by all workers, as docs/deployment.md configures it (its table is made by migrate()).
-    return env | {
-        "HYOKA_DATABASE_URL": url,
-        "HYOKA_DATA_DIR": str(data_dir),
-        "HYOKA_CACHE_URL": "db://hyoka_cache",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def production_env(url: str, data_dir: Path) -> dict[str, str]:
+def production_env(env: dict[str, str], data_dir: Path) -> dict[str, str]:
     """What docs/deployment.md sets, and an API rate limit out of the way: every client here is one address."""
     (data_dir / "static").mkdir(parents=True, exist_ok=True)
-    return django_env(url, data_dir) | {
+    return env | {
         "HYOKA_ENV": "production",
         "HYOKA_SECRET_KEY": secrets.token_urlsafe(50),
         "HYOKA_ALLOWED_HOSTS": "127.0.0.1",
@@ -84,20 +65,6 @@ def production_env(url: str, data_dir: Path) -> dict[str, str]:
         "HYOKA_API_RATE_PER_MINUTE": "10000000",
         "HYOKA_API_BURST": "10000000",
     }
-
-
-def load(count: int, seed: int, url: str, data_dir: Path, jobs: int | None) -> None:
-    """The synthetic plans into the database with ``hyoka load``, timed."""
-    with tempfile.TemporaryDirectory(prefix="hyoka-bench-") as folder:
-        started = time.perf_counter()
-        for index, (code, name) in enumerate(organizations(count)):
-            doc = plan_document(index, code, name, seed)
-            (Path(folder) / f"{doc['plan']['id']}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-        print(f"generated {count:,} plans in {time.perf_counter() - started:.1f} s")
-        args = [sys.executable, "-m", "hyoka.cli", "load", folder, *(["--jobs", str(jobs)] if jobs else [])]
-        started = time.perf_counter()
-        subprocess.run(args, env=django_env(url, data_dir), check=True, timeout=3 * 3600)
-        print(f"hyoka load: {time.perf_counter() - started:.1f} s wall for {count:,} plans (load average {os.getloadavg()[0]:.1f})")
 
 
 def prepare(count: int) -> None:
@@ -321,32 +288,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    name = database_name(args.organizations, args.seed)
-    url = database_url(name)
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (shared: figures are noisy)")
-
-    reuse = not args.fresh and database_exists(name)
-    if not reuse:
-        create_database(name)
-    os.environ.update(django_env(url, data_dir))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyoka.web.settings")
-    from hyoka.web.demo import migrate, use_database
-
-    use_database(None)
-    migrate()
-    from hyoka.web.plans import models as m
-
-    stored = m.Plan.objects.count()
-    if reuse and stored == args.organizations:
-        print(f"reusing database {name} ({stored:,} plans)")
-    else:
-        if stored:
-            from django.db import connections
-
-            connections.close_all()
-            create_database(name)
-            migrate()
-        load(args.organizations, args.seed, url, data_dir, args.jobs)
+    env = stored(args.organizations, args.seed, data_dir, fresh=args.fresh, jobs=args.jobs)
     prepare(args.organizations)
     if args.load_only:
         return 0
@@ -362,7 +305,7 @@ def main(argv: list[str]) -> int:
 
     # Keep-alive longer than the clients': a connection gunicorn closes as a client reuses it is reset (a proxy's upstream pool alike).
     keep_alive = ("--keep-alive", "75")
-    env = production_env(url, data_dir) | {"HYOKA_PLANS_IN_MEMORY": str(args.plans_in_memory)}
+    env = production_env(env, data_dir) | {"HYOKA_PLANS_IN_MEMORY": str(args.plans_in_memory)}
     server = Server(env, data_dir, workers=args.workers, threads=args.threads, options=keep_alive)
     print(
         f"\ngunicorn: {args.workers} workers × {args.threads} threads, {args.plans_in_memory} plans in memory each, HYOKA_ENV=production,"

@@ -13,12 +13,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .criteria import MeasureRule
-from .model import Indicator, Series, Status
-from .rates import SAME_YEAR, NoRate, Quantities, exact_rate, missing_target, quantities
+from .model import Indicator, Series
+from .rates import SAME_YEAR, NoRate, Quantities, exact_rate, read
 from .rules import Band, JudgementRule
 from .targets import Basis, basis_of
-from .text import same_text
-from .values import Kind
 
 
 @dataclass(frozen=True)
@@ -69,32 +67,22 @@ def rank_for(rule: JudgementRule, ratio_percent: Fraction) -> int:
 
 
 def judge_series(series: Series, year: int, rule: JudgementRule, basis: Basis | None = None) -> Judgement:
-    basis = basis or basis_of(series, year, SAME_YEAR)
-    value = series.values.get(basis.data_year)
-    target = basis.entry
-    if target is None or target.parsed.kind is Kind.EMPTY:
-        return _none(rule, NoRate.NO_TARGET.value)
-    if value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED):
-        return _none(rule, NoRate.NO_VALUE.value)
-    if value.status is Status.PENDING:
-        return _pending(rule, NoRate.PENDING.value)
-    if value.status is Status.UNMEASURABLE:
-        return _none(rule, NoRate.UNMEASURABLE.value)
+    r = read(series, year, basis)
+    why = r.no_judgement
+    if why is NoRate.PENDING:
+        return _pending(rule, why.value)
     worst = len(rule.bands) - 1
-    if series.qualitative or target.parsed.kind is Kind.TEXT:
-        met = same_text(value.entry.text, target.text)
-        return _band_judgement(rule, 0 if met else worst, "qualitative")
-    q = quantities(series, year, basis)
-    if target.parsed.trend is not None:
-        met = trend_met(series, target.parsed.trend, q)
+    if why is NoRate.QUALITATIVE:
+        return _band_judgement(rule, 0 if r.text_met else worst, "qualitative")
+    q = r.quantities
+    if why is NoRate.DIRECTION:
+        met = trend_met(r.trend or "", q)
         if met is None:
             return _none(rule, NoRate.NO_BASELINE.value if q.baseline is None else NoRate.NO_VALUE.value)
         return _band_judgement(rule, 0 if met else worst, "direction")
-    if q.target is None:
-        return _none(rule, missing_target(series, basis).value)
-    if q.actual is None:
-        return _none(rule, NoRate.NO_VALUE.value)
-    ratio, reason = exact_rate(basis.formula, q)
+    if why is not None:
+        return _none(rule, why.value)
+    ratio, reason = exact_rate(r.basis.formula, q)
     if ratio is None:
         if reason is NoRate.NO_BASELINE:
             return _none(rule, reason.value)
@@ -107,7 +95,7 @@ def judge_series(series: Series, year: int, rule: JudgementRule, basis: Basis | 
     return _band_judgement(rule, rank_for(rule, ratio), "ratio", ratio=ratio)
 
 
-def trend_met(series: Series, trend: str, q: Quantities) -> bool | None:
+def trend_met(trend: str, q: Quantities) -> bool | None:
     """A target 「増加」「減少傾向へ」 is met when the actual moved that way from the baseline (strictly)."""
     if q.actual is None or q.baseline is None:
         return None
@@ -132,23 +120,24 @@ def judge(
         computed = judge_series(indicator, year, rule, basis(indicator))
     value = indicator.values.get(year)
     if value is not None and value.judgement:
-        recorded = _recorded(rule, value.judgement)
+        kept = recorded(rule, value.judgement)
         return Judgement(
-            recorded.symbol,
-            recorded.label,
-            recorded.rank,
+            kept.symbol,
+            kept.label,
+            kept.rank,
             "recorded",
-            recorded.state,
+            kept.state,
             ratio=computed.ratio,
             computed=computed,
             reason=value.judgement_reason,
             parts=computed.parts,
-            points=recorded.points,
+            points=kept.points,
         )
     return computed
 
 
-def _recorded(rule: JudgementRule, symbol: str) -> Judgement:
+def recorded(rule: JudgementRule, symbol: str) -> Judgement:
+    """The judgement an evaluator recorded (a band's symbol or label, or the pending mark); anything else is none."""
     for i, band in enumerate(rule.bands):
         if symbol in (band.symbol, band.label):
             return _band_judgement(rule, i, "recorded")

@@ -6,13 +6,14 @@ department typed (「2,609万人泊」) while the engine computes with the exact
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from .rules import RuleSet
-from .schema import CHOICE, DECIMAL, LIST, YEAR, plain
+from .schema import CHOICE, DECIMAL, LIST, YEAR, gettext_noop, plain
 from .values import Kind, Parsed, parse_unit
 
 
@@ -30,21 +31,26 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.CONFIRMED: "確定",
-    Status.ESTIMATE: "見込値",
-    Status.PENDING: "把握予定",
-    Status.UNMEASURABLE: "測定不能",
+    Status.CONFIRMED: gettext_noop("確定"),
+    Status.ESTIMATE: gettext_noop("見込値"),
+    Status.PENDING: gettext_noop("把握予定"),
+    Status.UNMEASURABLE: gettext_noop("測定不能"),
 }
 
-KINDS = {"kpi": "ＫＰＩ", "numeric_target": "数値目標"}
+KINDS = {"kpi": gettext_noop("ＫＰＩ"), "numeric_target": gettext_noop("数値目標")}
 AGGREGATIONS = ("単年度", "累計", "計画期間中の累計", "総数")
 PERIOD_BASES = {"fiscal": "年度", "calendar": "暦年"}
-DIRECTIONS = {"higher": "高いほど良い", "lower": "低いほど良い", "qualitative": "定性"}
+DIRECTIONS = {"higher": gettext_noop("高いほど良い"), "lower": gettext_noop("低いほど良い"), "qualitative": gettext_noop("定性")}
 FORMULA_LABELS = {"ratio": "実績÷目標", "progress": "基準からの進捗", "inverse_ratio": "目標÷実績"}
 FORMULAS = tuple(FORMULA_LABELS)
 NODE_STATUS_LABELS = {"active": "有効", "abolished": "廃止"}
 NODE_STATUSES = tuple(NODE_STATUS_LABELS)
-CYCLE_STATUS_LABELS = {"open": "受付中", "submitted": "提出済み", "closed": "締切", "published": "公表済み"}
+CYCLE_STATUS_LABELS = {
+    "open": gettext_noop("受付中"),
+    "submitted": gettext_noop("提出済み"),
+    "closed": gettext_noop("締切"),
+    "published": gettext_noop("公表済み"),
+}
 CYCLE_STATUSES = tuple(CYCLE_STATUS_LABELS)
 
 
@@ -263,14 +269,17 @@ class Plan:
     def roots(self) -> list[Node]:
         return self.children.get(None, [])
 
-    def descendants(self, node_id: str) -> list[Node]:
-        out: list[Node] = []
-        stack = list(reversed(self.children.get(node_id, [])))
+    def walk(self, under: str | None = None) -> Iterator[tuple[Node, int]]:
+        """The nodes below *under* (the whole plan when None) depth first, in plan order, each with its depth
+        below *under* (0 for its children). Without recursion: a plan may nest deeper than Python's stack."""
+        stack = [(n, 0) for n in reversed(self.children.get(under, []))]
         while stack:
-            n = stack.pop()
-            out.append(n)
-            stack.extend(reversed(self.children.get(n.id, [])))
-        return out
+            node, depth = stack.pop()
+            yield node, depth
+            stack.extend((child, depth + 1) for child in reversed(self.children.get(node.id, [])))
+
+    def descendants(self, node_id: str) -> list[Node]:
+        return [n for n, _depth in self.walk(node_id)]
 
     def ancestors(self, node_id: str) -> list[Node]:
         """From the root down to the parent of *node_id*."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .schema import gettext_noop
+
 
 class Outlook(StrEnum):
     ACHIEVED = "achieved"
@@ -22,9 +24,9 @@ class Outlook(StrEnum):
 
 
 OUTLOOK_LABELS = {
-    Outlook.ACHIEVED: "目標達成",
-    Outlook.ON_TRACK: "目標達成の見込み",
-    Outlook.ACCELERATION_NEEDED: "進捗あり・加速が必要",
-    Outlook.LIMITED: "進捗が限定的",
-    Outlook.DETERIORATION: "悪化",
+    Outlook.ACHIEVED: gettext_noop("目標達成"),
+    Outlook.ON_TRACK: gettext_noop("目標達成の見込み"),
+    Outlook.ACCELERATION_NEEDED: gettext_noop("進捗あり・加速が必要"),
+    Outlook.LIMITED: gettext_noop("進捗が限定的"),
+    Outlook.DETERIORATION: gettext_noop("悪化"),
 }

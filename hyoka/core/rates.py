@@ -13,9 +13,10 @@ from fractions import Fraction
 
 from .arithmetic import round_fraction
 from .criteria import MeasureRule
-from .model import Series, Status, Value
+from .model import Entry, Series, Status, Value
 from .rules import RateRule
 from .targets import Basis, basis_of, drawn_text, number_in_base
+from .text import same_text
 from .values import Kind
 
 SAME_YEAR = MeasureRule()
@@ -106,49 +107,63 @@ def exact_rate(formula: str, q: Quantities) -> tuple[Fraction | None, NoRate | N
     return (Fraction(a) - Fraction(b)) / (Fraction(t) - Fraction(b)) * 100, None
 
 
-def rate_of(series: Series, year: int, rule: RateRule, basis: Basis | None = None) -> Rate:
-    """The rate of *year*: the actual and the target of that year, or those *basis* chose."""
+@dataclass(frozen=True)
+class Reading:
+    """What one year of a series gives the rules: its entries, A/T/B, and why there can be no rate.
+
+    The engine (``rate_of``, ``judgement.judge_series``) and the batch path (``batch``) both
+    classify a series through ``read``, so they cannot disagree on which case a value is. The
+    basis says which year's figure and which target (by default those of the year itself).
+    """
+
+    value: Value | None
+    target: Entry | None
+    quantities: Quantities
+    qualitative: bool  # a qualitative indicator or a text target: judged by its words, no rate
+    no_rate: NoRate | None  # None: A and T are numbers, arithmetic decides
+    basis: Basis
+
+    @property
+    def no_judgement(self) -> NoRate | None:
+        """Why the series cannot be judged by its numbers (QUALITATIVE: by its words); a target is asked for first."""
+        if self.target is None or self.target.parsed.kind is Kind.EMPTY:
+            return NoRate.NO_TARGET
+        return self.no_rate
+
+    @property
+    def text_met(self) -> bool:
+        """A qualitative target met: the actual says what the target says."""
+        return self.value is not None and self.target is not None and same_text(self.value.entry.text, self.target.text)
+
+    @property
+    def trend(self) -> str | None:
+        """「増加」「減少傾向へ」: a target that names only a direction, judged by the change from the baseline."""
+        return self.target.parsed.trend if self.target is not None else None
+
+
+def read(series: Series, year: int, basis: Basis | None = None) -> Reading:
     basis = basis or basis_of(series, year, SAME_YEAR)
-    formula = basis.formula
+    target = basis.entry
+    value = series.values.get(basis.data_year)
     q = quantities(series, year, basis)
-    value: Value | None = series.values.get(basis.data_year)
-
-    def none(reason: NoRate) -> Rate:
-        return Rate(
-            formula,
-            None,
-            None,
-            None,
-            q,
-            reason,
-            value.status if value else None,
-            value.expected if value else None,
-            basis,
-        )
-
+    qualitative = series.qualitative or (target is not None and target.parsed.kind is Kind.TEXT)
     if value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED):
-        return none(NoRate.NO_VALUE)
-    if value.status is Status.PENDING:
-        return none(NoRate.PENDING)
-    if value.status is Status.UNMEASURABLE:
-        return none(NoRate.UNMEASURABLE)
-    target_entry = basis.entry
-    if series.qualitative or (target_entry is not None and target_entry.parsed.kind is Kind.TEXT):
-        return none(NoRate.QUALITATIVE)
-    if target_entry is not None and target_entry.parsed.trend is not None:
-        return none(NoRate.DIRECTION)
-    if q.target is None:
-        return none(missing_target(series, basis))
-    if q.actual is None:
-        return none(NoRate.NO_VALUE)
-    exact, reason = exact_rate(formula, q)
-    if exact is None:
-        return none(reason or NoRate.ZERO_DENOMINATOR)
-    uncapped = round_fraction(exact, rule.rounding)
-    shown = uncapped
-    if rule.cap is not None and uncapped > rule.cap:
-        shown = rule.cap.quantize(Decimal(1).scaleb(-rule.rounding.decimals))
-    return Rate(formula, shown, uncapped, exact, q, None, value.status, value.expected, basis)
+        no_rate: NoRate | None = NoRate.NO_VALUE  # nothing entered yet
+    elif value.status is Status.PENDING:
+        no_rate = NoRate.PENDING
+    elif value.status is Status.UNMEASURABLE:
+        no_rate = NoRate.UNMEASURABLE
+    elif qualitative:
+        no_rate = NoRate.QUALITATIVE
+    elif target is not None and target.parsed.trend is not None:
+        no_rate = NoRate.DIRECTION
+    elif q.target is None:
+        no_rate = missing_target(series, basis)
+    elif q.actual is None:
+        no_rate = NoRate.NO_VALUE
+    else:
+        no_rate = None
+    return Reading(value, target, q, qualitative, no_rate, basis)
 
 
 def missing_target(series: Series, basis: Basis) -> NoRate:
@@ -156,3 +171,19 @@ def missing_target(series: Series, basis: Basis) -> NoRate:
     if basis.drawn and basis.entry is not None and (series.baseline is None or series.baseline.year is None):
         return NoRate.NO_BASELINE
     return NoRate.NO_TARGET
+
+
+def rate_of(series: Series, year: int, rule: RateRule, basis: Basis | None = None) -> Rate:
+    """The rate of *year*: the actual and the target of that year, or those *basis* chose."""
+    r = read(series, year, basis)
+    formula = r.basis.formula
+    q, value = r.quantities, r.value
+    status, expected = (value.status, value.expected) if value else (None, None)
+    exact, reason = exact_rate(formula, q) if r.no_rate is None else (None, r.no_rate)
+    if exact is None:
+        return Rate(formula, None, None, None, q, reason or NoRate.ZERO_DENOMINATOR, status, expected, r.basis)
+    uncapped = round_fraction(exact, rule.rounding)
+    shown = uncapped
+    if rule.cap is not None and uncapped > rule.cap:
+        shown = rule.cap.quantize(Decimal(1).scaleb(-rule.rounding.decimals))
+    return Rate(formula, shown, uncapped, exact, q, None, status, expected, r.basis)

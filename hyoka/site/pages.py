@@ -18,6 +18,7 @@ from ..core.model import Indicator, Node, Series, Status
 from ..core.notation import AGGREGATION_WORDS, CALENDAR_WORDS, marked_name
 from ..core.text import clean_line
 from ..reports import charts
+from ..translation import gettext_noop
 from .i18n import ENGLISH
 from .plansite import PlanSite
 
@@ -41,7 +42,12 @@ def named_class(j: Judgement | None) -> str:
 
 
 # The target a rate was compared with, by the rules' reference (measures.reference).
-REFERENCE_LABELS = {"same_year": "目標値", "final": "最終目標値", "interpolated": "目安値", "elapsed_share": "目安値"}
+REFERENCE_LABELS = {
+    "same_year": gettext_noop("目標値"),
+    "final": gettext_noop("最終目標値"),
+    "interpolated": gettext_noop("目安値"),
+    "elapsed_share": gettext_noop("目安値"),
+}
 
 
 def named_judgements(ps: PlanSite, result: IndicatorResult | None) -> list[tuple[str, Judgement]]:
@@ -63,12 +69,9 @@ def node_rows(ps: PlanSite, under: str | None = None) -> list[NodeRow]:
     """The nodes below *under* (or the whole plan) depth first, with the newest grade."""
     ev = ps.evaluation(ps.latest) if ps.latest is not None else None
     rows = []
-    stack = [(n, 0) for n in reversed(ps.plan.children.get(under, []))]
-    while stack:
-        node, depth = stack.pop()
+    for node, depth in ps.plan.walk(under):
         grade = ev.nodes[node.id].grade if ev is not None else None
         rows.append(NodeRow(node, depth, grade, len(ps.plan.indicators_of.get(node.id, []))))
-        stack.extend((child, depth + 1) for child in reversed(ps.plan.children.get(node.id, [])))
     return rows
 
 

@@ -21,6 +21,7 @@ from ..core.errors import InputError
 from ..core.explain import explain_grade
 from ..core.model import DIRECTIONS, KINDS, STATUS_LABELS, Indicator, Node, Plan, Status
 from ..core.notation import marked_name, pending_text
+from ..translation import gettext_noop
 from . import pages, paths, records
 from .i18n import ENGLISH, JAPANESE, LANGUAGES, words, year_label
 from .plansite import PlanSite
@@ -29,7 +30,7 @@ from .search import search_index
 Producer = Callable[[], bytes]
 ASSETS = ("site.css", "search.js")
 SEARCH_INDEX = "data/search-index.json"
-BASIS_LABELS = {"fiscal": "年度（4月〜翌3月）", "calendar": "暦年"}
+BASIS_LABELS = {"fiscal": gettext_noop("年度（4月〜翌3月）"), "calendar": gettext_noop("暦年")}
 
 
 def _environment() -> Environment:
@@ -175,7 +176,8 @@ class Site:
             (_("計画全体の CSV データパッケージ（ZIP）"), paths.package_zip(ps.id), "ZIP"),
             (_("計画ファイル（hyoka/1 形式の JSON）"), paths.hyoka1_file(ps.id), "JSON"),
         ]
-        files += [(f"{year_label(y, lang)} {_('の評価（JSON）')}", paths.evaluation_file(ps.id, y), "JSON") for y in ps.years]
+        evaluation = _("の評価（JSON）")  # outside the f-string, where makemessages finds it
+        files += [(f"{year_label(y, lang)} {evaluation}", paths.evaluation_file(ps.id, y), "JSON") for y in ps.years]
         return files
 
     def _crumbs(self, ps: PlanSite, lang: str, nodes: list[Node]) -> list[tuple[str, str]]:

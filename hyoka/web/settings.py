@@ -148,7 +148,7 @@ HYOKA_LOGIN_WINDOW_SECONDS = int(os.environ.get("HYOKA_LOGIN_WINDOW_SECONDS", "9
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
-LOCALE_PATHS = [WEB_DIR / "locale"]
+LOCALE_PATHS = [WEB_DIR.parent / "locale"]  # one catalogue for the web app, the site and the charts (hyoka.translation)
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

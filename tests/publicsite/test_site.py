@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,13 +20,16 @@ from hyoka.core.errors import InputError
 from hyoka.core.model import DIRECTIONS, KINDS, STATUS_LABELS
 from hyoka.core.outlook import OUTLOOK_LABELS
 from hyoka.formats.hyoka1 import load_path, plan_from_dict, plan_to_dict
+from hyoka.reports.charts import ENGLISH_WORDS, JAPANESE_WORDS
 from hyoka.samples import load_sample, sample_names
 from hyoka.site import i18n, paths
 from hyoka.site.publish import publish
 from hyoka.site.render import BASIS_LABELS
+from hyoka.translation import translator
 
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
 SITE_CODE = Path(__file__).resolve().parents[2] / "hyoka" / "site"
+LOCALE = Path(__file__).resolve().parents[2] / "hyoka" / "locale"
 
 
 def _html(site_dir: Path) -> list[Path]:
@@ -67,17 +71,29 @@ def test_pages_say_their_language_and_mark_japanese_content_on_english_pages(sit
     assert 'hreflang="en"' in ja and 'hreflang="ja"' in en
 
 
-def test_every_site_phrase_has_an_english_translation_and_every_translation_is_used():
-    sources = [*SITE_CODE.glob("templates/*.j2"), *(p for p in SITE_CODE.glob("*.py") if p.name != "i18n.py")]
+def catalogue() -> dict[str, str]:
+    """hyoka's English catalogue as written (msgid → msgstr), untranslated entries left out."""
+    po = (LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    entries = re.findall(r'^msgid "((?:[^"\\]|\\.)*)"\nmsgstr "((?:[^"\\]|\\.)*)"$', po, re.M)
+    return {json.loads(f'"{k}"'): json.loads(f'"{v}"') for k, v in entries if k and v}
+
+
+def test_every_site_and_chart_phrase_has_an_english_translation():
+    """The site's templates, its code and the charts' words are translated by the catalogue the web app uses."""
+    sources = [*SITE_CODE.glob("templates/*.j2"), *SITE_CODE.glob("*.py")]
     code = "\n".join(p.read_text(encoding="utf-8") for p in sources)
     phrases = set(re.findall(r'_\(\s*"([^"]+)"', code)) | set(re.findall(r"_\(\s*'([^']+)'", code))
     phrases |= {label for label in re.findall(r'\("[a-z]+", "([^"]+)"\)', code)}
     # labels of the core that the pages translate: statuses, directions, kinds, outlooks, period bases
     phrases |= {*STATUS_LABELS.values(), *DIRECTIONS.values(), *KINDS.values(), *OUTLOOK_LABELS.values(), *BASIS_LABELS.values()}
-    missing = sorted(p for p in phrases if re.search(r"[ぁ-んァ-ン一-龥]", p) and p not in i18n.EN)
+    phrases |= set(asdict(JAPANESE_WORDS).values())
+    english = catalogue()
+    missing = sorted(p for p in phrases if re.search(r"[ぁ-んァ-ン一-龥]", p) and p not in english)
     assert missing == []
-    unused = sorted(k for k in i18n.EN if k not in code and k not in phrases)
-    assert unused == []
+    assert asdict(ENGLISH_WORDS) == {k: english.get(v, v) for k, v in asdict(JAPANESE_WORDS).items()}
+    assert i18n.words("en")("体系図") == english["体系図"] and i18n.words("ja")("体系図") == "体系図"
+    stale = sorted(k for k, v in english.items() if translator("en")(k) != v)
+    assert stale == [], "django.mo is older than django.po: msgfmt -o django.mo django.po"
 
 
 def test_indicator_downloads_carry_the_numbers_of_the_evaluation(site_dir):

@@ -168,6 +168,6 @@ def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
     page.goto(f"{base}/plans/{PLAN}/indicators/1-3-1-k1/?year={YEAR}")
     expect(page.locator("h1")).to_contain_text("KPI")
-    expect(page.locator("nav.plan-nav")).to_contain_text("Plan tree")
+    expect(page.locator("nav.plan-nav")).to_contain_text("Plan structure")
     shot(page, "12-indicator-english")
     page.close()

@@ -63,7 +63,7 @@ def test_english_is_available(client_for: Callable[[str], Client]) -> None:
     c = client_for("planner")
     c.cookies["django_language"] = "en"
     page = c.get("/plans/kanagawa-sousei-3/?year=2024").content.decode()
-    assert 'lang="en"' in page and "FY2024" in page and "Plan tree" in page
+    assert 'lang="en"' in page and "FY2024" in page and "Plan structure" in page
 
 
 def test_export_is_the_stored_plan(client_for: Callable[[str], Client]) -> None:

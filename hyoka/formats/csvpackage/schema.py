@@ -154,106 +154,64 @@ PLAN = Resource(
     PLAN_KEY,
 )
 
-NODES = Resource(
+
+def _refers_to(resource: str, key: str) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """A foreign key: the plan's key and *key* name a row of *resource*."""
+    return (*PLAN_KEY, key), resource, (*PLAN_KEY, key)
+
+
+def _table(name: str, title: str, description: str, keys: tuple[Field, ...], columns: tuple[Field, ...], refers: str) -> Resource:
+    """A table of the plan whose rows are told apart by the plan's key and *keys*, the columns they begin with;
+    *refers* is the key column that names the row's node or indicator."""
+    key_names = (*PLAN_KEY, *(k.name for k in keys))
+    parent = ((PLAN_KEY, "plan", PLAN_KEY),) if refers == "plan" else (_refers_to(PARENTS[refers], refers),)
+    return Resource(name, title, description, (*LEAD, *keys, *columns), key_names, parent)
+
+
+PARENTS = {"node_id": "nodes", "indicator_id": "indicators"}
+POSITION = Field("position", "integer", "順番", "ノードの中での順番（0 から）。")
+
+NODES = _table(
     "nodes",
     "体系",
     "計画の体系（基本目標・施策など）。１行が一つのノード。",
-    (
-        *LEAD,
-        NODE_ID,
-        Field("parent_id", "string", "親ID", "上位ノードの ID（最上位は空）。"),
-        *plain_columns(Node),
-        EXTRAS,
-    ),
-    (*PLAN_KEY, "node_id"),
-    ((PLAN_KEY, "plan", PLAN_KEY),),
+    (NODE_ID,),
+    (Field("parent_id", "string", "親ID", "上位ノードの ID（最上位は空）。"), *plain_columns(Node), EXTRAS),
+    "plan",
 )
-
-NODE_FK = ((*PLAN_KEY, "node_id"), "nodes", (*PLAN_KEY, "node_id"))
-
-PROJECTS = Resource(
-    "projects",
-    "事業",
-    "ノードに関連する事業。",
-    (
-        *LEAD,
-        NODE_ID,
-        Field("position", "integer", "順番", "ノードの中での順番（0 から）。"),
-        *plain_columns(Project),
-    ),
-    (*PLAN_KEY, "node_id", "position"),
-    (NODE_FK,),
-)
-
+PROJECTS = _table("projects", "事業", "ノードに関連する事業。", (NODE_ID, POSITION), plain_columns(Project), "node_id")
 SECTIONS = names(NodeTexts)
-NODE_TEXTS = Resource(
+NODE_TEXTS = _table(
     "node_texts",
     "評価コメント",
     "一次評価の文章。１行が一つの箇条。",
     (
-        *LEAD,
         NODE_ID,
         YEAR_FIELD,
-        Field(
-            "section",
-            "string",
-            "区分",
-            "、".join(f"{f.name}（{f.label}）" for f in plain_fields(NodeTexts)) + "。",
-            SECTIONS,
-        ),
+        Field("section", "string", "区分", "、".join(f"{f.name}（{f.label}）" for f in plain_fields(NodeTexts)) + "。", SECTIONS),
         Field("position", "integer", "順番", "区分の中での順番（0 から）。"),
-        Field("text", "string", "本文", "箇条の本文。"),
     ),
-    (*PLAN_KEY, "node_id", "year", "section", "position"),
-    (NODE_FK,),
+    (Field("text", "string", "本文", "箇条の本文。"),),
+    "node_id",
 )
-
-REVIEWS = Resource(
-    "reviews",
-    "二次評価",
-    "推進会議などの二次評価と担当部局の回答。",
-    (
-        *LEAD,
-        NODE_ID,
-        YEAR_FIELD,
-        *plain_columns(Review),
-    ),
-    (*PLAN_KEY, "node_id", "year"),
-    (NODE_FK,),
-)
-
-INDICATORS = Resource(
+REVIEWS = _table("reviews", "二次評価", "推進会議などの二次評価と担当部局の回答。", (NODE_ID, YEAR_FIELD), plain_columns(Review), "node_id")
+INDICATORS = _table(
     "indicators",
     "指標",
     "数値目標と KPI のメタデータ。",
-    (
-        *LEAD,
-        INDICATOR_ID,
-        NODE_ID,
-        *plain_columns(Indicator),
-        *_baseline(),
-        EXTRAS,
-    ),
-    (*PLAN_KEY, "indicator_id"),
-    (NODE_FK,),
+    (INDICATOR_ID,),
+    (NODE_ID, *plain_columns(Indicator), *_baseline(), EXTRAS),
+    "node_id",
 )
-
-INDICATOR_FK = ((*PLAN_KEY, "indicator_id"), "indicators", (*PLAN_KEY, "indicator_id"))
-
-PARTS = Resource(
+PARTS = _table(
     "indicator_parts",
     "指標の部分",
     "部分（①②、小学校・中学校など）のある指標の各部分。",
-    (
-        *LEAD,
-        INDICATOR_ID,
-        Field("part_id", "string", "部分ID", "部分の識別子。"),
-        *plain_columns(Series),
-        *_baseline(),
-    ),
-    (*PLAN_KEY, "indicator_id", "part_id"),
-    (INDICATOR_FK,),
+    (INDICATOR_ID, Field("part_id", "string", "部分ID", "部分の識別子。")),
+    (*plain_columns(Series), *_baseline()),
+    "indicator_id",
 )
+INDICATOR_FK = _refers_to("indicators", "indicator_id")
 
 OBSERVATIONS = Resource(
     "observations",

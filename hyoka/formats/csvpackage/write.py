@@ -11,10 +11,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ...core.engine import evaluate
 from ...core.model import Baseline, NodeTexts, Plan, Series
@@ -186,12 +186,20 @@ def _write_text(path: Path, text: str) -> None:
 def table_text(resource: Resource, rows: list[Row]) -> str:
     """One table as CSV text with its header, cells written as the schema types them."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(resource.names)
-    types = {f.name: f.type for f in resource.fields}
-    for row in rows:
-        writer.writerow([_cell(types[name], row.get(name)) for name in resource.names])
+    write_table(resource, rows, buffer)
     return buffer.getvalue()
+
+
+def write_table(resource: Resource, rows: Iterable[Row], stream: TextIO) -> int:
+    """Write the header and *rows* as CSV into *stream*, one row at a time; returns the number of rows."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(resource.names)
+    types = [(f.name, f.type) for f in resource.fields]
+    count = 0
+    for row in rows:
+        writer.writerow([_cell(kind, row.get(name)) for name, kind in types])
+        count += 1
+    return count
 
 
 def _cell(kind: str, value: Any) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError
@@ -28,6 +28,7 @@ from ...core.rules import parse_rules
 from ...core.schema import names
 from ...formats.hyoka1 import fields_doc, plan_from_dict, plan_to_dict, value_from_dict
 from ..accounts.models import Department
+from ..snapshot import snapshot
 from . import computed
 from . import models as m
 from .bulk_rows import db_row, indicator_columns, node_columns, plan_columns, series_columns, value_columns
@@ -39,26 +40,32 @@ def document(plan: m.Plan) -> dict[str, Any]:
     return documents([plan])[plan.pk]
 
 
-def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
+def documents(plans: Sequence[m.Plan], *, year: int | None = None) -> dict[int, dict[str, Any]]:
     """The `hyoka/1` documents of stored plans by primary key, read with one query per table for all of them.
 
     Rows are read as tuples, not model instances: building ten thousand model objects cost
     more than the queries themselves, and the documents are all that is kept. They are
     ordered by the foreign key's id, not by the related model (whose ordering would join
     its table for nothing): only the order within one plan, indicator or series matters.
+
+    With *year*, a document holds only what evaluating that year reads (``rates.quantities``):
+    the year's targets, the values of the year and the year before, and no texts or reviews.
     """
     pks = [p.pk for p in plans]
+    target_years = {} if year is None else {"year": year}
+    value_years = {} if year is None else {"year__in": (year - 1, year)}
     nodes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     node_keys: dict[int, str] = {}
     for n in m.Node.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
         nodes[n["plan_id"]].append(n)
         node_keys[n["id"]] = n["key"]
     texts: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for t in m.NodeText.objects.filter(node__plan__in=pks).order_by("node_id", "year").values("node_id", "year", *names(NodeTexts)):
-        texts[t["node_id"]][str(t["year"])] = fields_doc(t, NodeTexts)
     reviews: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for r in m.Review.objects.filter(node__plan__in=pks).order_by("node_id", "year").values("node_id", "year", *names(Review)):
-        reviews[r["node_id"]][str(r["year"])] = fields_doc(r, Review)
+    if year is None:
+        for t in m.NodeText.objects.filter(node__plan__in=pks).order_by("node_id", "year").values("node_id", "year", *names(NodeTexts)):
+            texts[t["node_id"]][str(t["year"])] = fields_doc(t, NodeTexts)
+        for r in m.Review.objects.filter(node__plan__in=pks).order_by("node_id", "year").values("node_id", "year", *names(Review)):
+            reviews[r["node_id"]][str(r["year"])] = fields_doc(r, Review)
     indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for i in m.Indicator.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
         indicators[i["plan_id"]].append(i)
@@ -66,13 +73,17 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
     for s in m.Series.objects.filter(indicator__plan__in=pks).order_by("indicator_id", "position").values():
         series[s["indicator_id"]].append(s)
     targets: dict[int, dict[str, str]] = defaultdict(dict)
-    for series_id, year, text in (
-        m.Target.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values_list("series_id", "year", "text")
+    for series_id, y, text in (
+        m.Target.objects.filter(series__indicator__plan__in=pks, **target_years)
+        .order_by("series_id", "year")
+        .values_list("series_id", "year", "text")
     ):
-        targets[series_id][str(year)] = text
+        targets[series_id][str(y)] = text
     values: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for v in (
-        m.Value.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values("series_id", "year", *VALUE_FIELDS)
+        m.Value.objects.filter(series__indicator__plan__in=pks, **value_years)
+        .order_by("series_id", "year")
+        .values("series_id", "year", *VALUE_FIELDS)
     ):
         values[v["series_id"]][str(v["year"])] = value_doc(v)
     specs: dict[int, Any] = {}
@@ -135,11 +146,7 @@ def _read(plans: Sequence[m.Plan]) -> dict[Key, Computed]:
     revisions, so a save committed meanwhile is wholly in a plan or wholly out of it and
     the plan is filed under the revision it really has (not the one the caller read before).
     """
-    outermost = not connection.in_atomic_block  # inside a caller's transaction, its snapshot is the one read
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    with snapshot():
         revisions = dict(m.Plan.objects.filter(pk__in=[p.pk for p in plans]).values_list("pk", "revision"))
         docs = documents(plans)
         built = {}

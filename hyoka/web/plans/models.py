@@ -68,11 +68,12 @@ class RuleSetVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "version"], name="unique_rule_version")]
 
 
-class CycleStatus(models.TextChoices):
-    OPEN = "open", _("受付中")
-    SUBMITTED = "submitted", _("提出済み")
-    CLOSED = "closed", _("締切")
-    PUBLISHED = "published", _("公表済み")
+def status_choices(name: str, labels: dict[str, str]) -> type[models.TextChoices]:
+    """The codes of a closed list of the core as Django choices, with their labels in the user's language."""
+    return models.TextChoices(name, [(code.upper(), (code, _(label))) for code, label in labels.items()])  # type: ignore[return-value]
+
+
+CycleStatus = status_choices("CycleStatus", core.CYCLE_STATUS_LABELS)
 
 
 class Cycle(models.Model):
@@ -112,28 +113,34 @@ class Node(models.Model):
 add_columns(Node, core.Node)
 
 
-class NodeText(models.Model):
-    """一次評価 texts of a node for a year: 取組結果 and 課題と方向性, one bullet per item."""
+class NodeYear(models.Model):
+    """A node's row for one year: at most one per node and year."""
 
-    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="texts")
     year = models.PositiveSmallIntegerField(db_index=True)
 
     class Meta:
+        abstract = True
         ordering = ["node", "year"]
+
+
+class NodeText(NodeYear):
+    """一次評価 texts of a node for a year: 取組結果 and 課題と方向性, one bullet per item."""
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="texts")
+
+    class Meta(NodeYear.Meta):
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="unique_node_text_year")]
 
 
 add_columns(NodeText, core.NodeTexts)
 
 
-class Review(models.Model):
+class Review(NodeYear):
     """二次評価 of the council for a node and year, and the department's answer."""
 
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="reviews")
-    year = models.PositiveSmallIntegerField(db_index=True)
 
-    class Meta:
-        ordering = ["node", "year"]
+    class Meta(NodeYear.Meta):
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="unique_review_year")]
 
 
@@ -185,11 +192,7 @@ class Target(models.Model):
         constraints = [models.UniqueConstraint(fields=["series", "year"], name="unique_target_year")]
 
 
-class ValueStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("確定")
-    ESTIMATE = "estimate", _("見込値")
-    PENDING = "pending", _("把握予定")
-    UNMEASURABLE = "unmeasurable", _("測定不能")
+ValueStatus = status_choices("ValueStatus", {status.value: label for status, label in core.STATUS_LABELS.items()})
 
 
 class Value(models.Model):
