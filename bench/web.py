@@ -145,12 +145,12 @@ def count_queries() -> dict[str, tuple[int, int]]:
             client.force_login(User.objects.get(username="bench-dept"))
             indicator_key = _saveable(m.Series.objects.filter(indicator__plan=row)).values_list("indicator__key", flat=True)[0]
             small = m.Indicator.objects.get(plan=row, key=indicator_key).node.key
-            plan = f"/plans/{key}"
+            plan = f"/plans/140007/{key}"
             asks = (
                 ("tree", f"{plan}/?year={OPEN_YEAR}", None),
                 ("node", f"{plan}/nodes/{small}/?year={OPEN_YEAR}", None),
                 ("indicator", f"{plan}/indicators/{indicator_key}/?year={OPEN_YEAR}", None),
-                ("api", f"/api/v1/plans/{key}", None),
+                ("api", f"/api/v1/plans/140007/{key}", None),
                 ("save", f"{plan}/indicators/{indicator_key}/value/", {"part": "", "year": OPEN_YEAR, "value": "123"}),
             )
             for kind, path, data in asks:
@@ -209,17 +209,17 @@ def client(
         kind = rng.choice(kinds)
         plan = rng.choice(plans.keys)
         if kind == "tree":
-            _timed(results, kind, lambda plan=plan: browser.get(f"{base}/plans/{plan}/?year={OPEN_YEAR}", timeout=60), 200)
+            _timed(results, kind, lambda plan=plan: browser.get(f"{base}/plans/140007/{plan}/?year={OPEN_YEAR}", timeout=60), 200)
         elif kind == "node":
-            path = f"{base}/plans/{plan}/nodes/{rng.choice(plans.nodes)}/?year={OPEN_YEAR}"
+            path = f"{base}/plans/140007/{plan}/nodes/{rng.choice(plans.nodes)}/?year={OPEN_YEAR}"
             _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
         elif kind == "indicator":
-            path = f"{base}/plans/{plan}/indicators/{rng.choice(plans.indicators)}/?year={OPEN_YEAR}"
+            path = f"{base}/plans/140007/{plan}/indicators/{rng.choice(plans.indicators)}/?year={OPEN_YEAR}"
             _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
         elif kind == "api":
             public = rng.choice(plans.published)
             path = (
-                f"{base}/api/v1/plans/{public}"
+                f"{base}/api/v1/plans/140007/{public}"
                 if rng.random() < 0.5
                 else f"{base}/api/v1/indicators/{public}:{rng.choice(plans.indicators)}"
             )
@@ -227,7 +227,7 @@ def client(
         else:
             plan = rng.choice(mine)
             indicator = rng.choice(plans.saveable[plan])
-            page = f"/plans/{plan}/indicators/{indicator}/"
+            page = f"/plans/140007/{plan}/indicators/{indicator}/"
             form = _timed(results, "indicator", lambda page=page: browser.get(f"{base}{page}?year={OPEN_YEAR}", timeout=60), 200)
             if form is None:  # the page failed: counted as an indicator error, and no save is tried
                 continue

@@ -96,7 +96,7 @@ def test_city_plan_without_values(city_plan):
     assert "重点戦略に属する施策の評価の値の平均が 100% 以上" in html
     targets = next(b for b in report.sections[3].blocks if isinstance(b, Table) and b.css == "targets")
     assert [c.text for c in targets.head[0]] == ["数値目標", "基準値", "2024 実績値", "目標値"]
-    assert [c.text for c in targets.body[0]] == ["保育所等の待機児童数", "６人（策定時実績値）", "―", "0 人（2031）"]
+    assert [c.text for c in targets.body[0]] == ["保育所等の待機児童数", "6 人（策定時実績値）", "―", "0 人（2031）"]
     labels = [b.text for b in report.sections[3].blocks if getattr(b, "css", "") == "label"]
     assert "【具体的な取組】" in labels and not any("取組結果" in label for label in labels)  # plans, not results, in 2024
 

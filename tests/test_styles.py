@@ -486,7 +486,7 @@ def test_the_json_carries_data_year_reference_change_and_each_named_judgement():
     below = doc["indicators"][0]
     assert below["data_year"] == 2019 and below["reference"] == {
         "kind": "final",
-        "target": "30.0",
+        "target": "30.0％",
         "target_exact": "30",
         "target_year": 2022,
         "elapsed_share": None,
@@ -515,7 +515,7 @@ def test_the_table_shows_the_data_year_the_final_target_and_a_column_per_judgeme
     olive = next(line for line in table.splitlines() if line.startswith("olive"))
     assert olive.split()[-2:] == ["○", "B"] and "25.08" in olive  # the 目安値 of 2015 is the target compared with
     lag = evaluation_table(evaluation_dict(result({"preset": "kenko-nippon21"}, 2022, kenko("below", "26.0"))))
-    assert "26.0（2019）" in lag and "B*" in lag and "目標に対する評価の集計: A0" in lag
+    assert "26.0％（2019）" in lag and "B*" in lag and "目標に対する評価の集計: A0" in lag
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -534,7 +534,7 @@ def test_the_report_writes_the_method_from_the_rules_and_shows_each_judgement():
     listing = next(b for s in report.sections for b in s.blocks if isinstance(b, Table) and b.caption.startswith("指標一覧"))
     assert [c.text for c in listing.head[0]][6:8] == ["改善・悪化", "達成度"]
     olive = next(r for r in listing.body if any(c.text == "olive" for c in r))
-    assert [c.text for c in olive][3:8] == ["25.08", "24.6", "80.6％", "○ 改善", "B 要改善"]
+    assert [c.text for c in olive][3:8] == ["25.08ha", "24.6ha", "80.6％", "○ 改善", "B 要改善"]
     html = render_report(plan_of({"preset": "etajima-sousei"}, *rows), 2015, "html").decode()
     assert "達成度: 達成率 約80.65%（100% 未満）のため『B 要改善』" in html
 
@@ -557,13 +557,14 @@ def test_the_public_site_shows_the_data_year_the_compared_target_and_each_judgem
     doc["plan"]["cycles"] = {"2022": {"status": "published"}}
     doc["rules"] = {"preset": "kenko-nippon21"}
     doc["indicators"] = [kenko("below", "26.0"), kenko("reached", "30.5")]
-    site = Site([plan_from_dict(doc)])
-    page = site.render(site_paths.indicator_page("s", "below")).decode()
+    plan = plan_from_dict(doc)
+    site, root = Site([plan]), site_paths.of_plan(plan)
+    page = site.render(site_paths.indicator_page(root, "below")).decode()
     assert "目標に対する評価" in page and "B* </span>改善傾向にあるが" in page
-    assert "実績値 2019年度（令和元年度）: 26.0 ／ 最終目標値 30.0（2022）" in page  # the figure judged, with its year
-    english = site.render(site_paths.in_language(site_paths.indicator_page("s", "below"), "en")).decode()
-    assert 'Final target <span lang="ja">30.0（2022）</span>' in english
-    node = site.render(site_paths.node_page("s", "n")).decode()
+    assert "実績値 2019年度（令和元年度）: 26.0％ ／ 最終目標値 30.0％（2022）" in page  # the figure judged, with its year
+    english = site.render(site_paths.in_language(site_paths.indicator_page(root, "below"), "en")).decode()
+    assert 'Final target <span lang="ja">30.0％（2022）</span>' in english
+    node = site.render(site_paths.node_page(root, "n")).decode()
     assert '<th scope="col">目標に対する評価</th>' in node and "A </span>目標値に達した" in node
 
 
@@ -590,7 +591,7 @@ def test_observations_carry_the_data_year_the_reference_target_the_change_and_ea
         computed = {(r["year"], r["measure"]): (r["value"], r["number"], r["unit"]) for r in csv.DictReader(f)}
     # the 2022 cycle judges the 2019 figure; 2019 itself is evaluated on its own figure
     assert computed[("2022", "data_year")] == ("2019", "2019", "")
-    assert computed[("2022", "reference_target")] == ("30.0", "30", "%")
+    assert computed[("2022", "reference_target")] == ("30.0％", "30", "%")
     assert computed[("2022", "change")] == ("30", "30", "%") and computed[("2022", "change_points")] == ("6", "6", "%")
     assert computed[("2022", "judgement.achievement")] == ("B*", "4", "点")
     assert ("2019", "data_year") not in computed  # the figure of the year itself
@@ -646,5 +647,6 @@ def test_the_columnar_path_leaves_every_style_to_the_engine():
 def test_the_method_page_of_the_site_names_the_source(tmp_path):
     doc = copy.deepcopy(PLAN) | {"rules": {"preset": "nagayo-kijunchi"}, "indicators": [nagayo("a", "101")]}
     doc["plan"]["cycles"] = {"2019": {"status": "published"}}
-    page = Site([plan_from_dict(doc)]).render(site_paths.plan_page("s", "method")).decode()
+    plan = plan_from_dict(doc)
+    page = Site([plan]).render(site_paths.plan_page(site_paths.of_plan(plan), "method")).decode()
     assert "基準の出典" in page and "長与町" in page and "数値目標評価の区分" in page and "基準値からの変化率が -10% 以上" in page

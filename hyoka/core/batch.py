@@ -41,9 +41,11 @@ from .rules import (
     ROUNDINGS,
     SCOPES,
     Band,
+    Display,
     GradeRule,
     JudgementRule,
     Marker,
+    Plausibility,
     RateRule,
     Rounding,
     RuleSet,
@@ -76,9 +78,12 @@ ANY = None
 # The measures of other evaluation styles (an older figure, the final target, the 目安値, named judgements,
 # points) are the engine's alone: only their defaults, the seeds' comparison, are implemented here.
 IMPLEMENTED: dict[type, dict[str, tuple[object, ...] | None]] = {
-    RuleSet: dict.fromkeys(("name", "description", "source", "rate", "grades", "judgement", "summary"), ANY)
+    RuleSet: dict.fromkeys(("name", "description", "source", "rate", "grades", "judgement", "summary", "display", "plausibility"), ANY)
     | {"measures": (MeasureRule(),), "judgements": ((),)},
     MeasureRule: {f.name: ANY for f in dataclasses.fields(MeasureRule)},  # the default only (above)
+    # how figures are printed and when an entry is doubted: no figure of the evaluation depends on them
+    Display: {f.name: ANY for f in dataclasses.fields(Display)},
+    Plausibility: {f.name: ANY for f in dataclasses.fields(Plausibility)},
     RateRule: {"rounding": ANY, "cap": ANY},
     Rounding: {"mode": ROUNDINGS, "decimals": ANY},
     GradeRule: dict.fromkeys(("level", "bands", "kinds", "clamp", "no_data", "of_level", "count", "rounding"), ANY)

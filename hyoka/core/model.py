@@ -97,6 +97,8 @@ class Value:
     )
     expected: str | None = plain(None, "把握予定時期", "把握予定の時期（例: 2026-09）。", size=7)  # when a pending figure will be known
     note: str = plain("", "備考", "注記。")
+    # The department's explanation of a missed target, printed beside the 未達成 row (seed 001's 別紙).
+    shortfall: str = plain("", "未達成の理由", "目標に届かなかった理由と今後の対応（未達成のとき）。")
     judgement: str | None = plain(None, "判定", "評価者が記録した判定（◎○△など）。", CHOICE, size=20)  # the rule set's symbols
     judgement_reason: str = plain("", "判定理由", "判定の理由。")
 

@@ -7,8 +7,10 @@ the workbook and the public site print the same marks, so they are made here onc
 
 from __future__ import annotations
 
+from .display import entry_text
 from .model import Indicator, Status, Value
-from .text import clean_line, fullwidth_digits
+from .rules import Display
+from .text import fullwidth_digits
 
 EMPTY_CELL = "―"
 
@@ -52,13 +54,13 @@ def pending_text(expected: str | None) -> str:
     return f"{year} 年{fullwidth_digits(str(month))}月頃把握予定"
 
 
-def value_text(value: Value | None) -> str:
-    """The text of an actual's cell as the reports print it."""
+def value_text(value: Value | None, unit: str, style: Display) -> str:
+    """The text of an actual's cell as the reports print it: the figure in the plan's style (``display``)."""
     if value is None:
         return EMPTY_CELL
     if value.status is Status.PENDING:
         return pending_text(value.expected)
-    text = clean_line(value.entry.text) or EMPTY_CELL
+    text = entry_text(value.entry.parsed, unit, style) or EMPTY_CELL
     if value.status is Status.ESTIMATE:
         return f"{text} (見込値)"
     return text

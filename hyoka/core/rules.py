@@ -24,6 +24,7 @@ SOURCES = ("indicators", "grades", "judgements", "points")
 SCOPES = ("own", "descendants")
 PART_MODES = ("each", "mean", "worst")
 PLAN_LEVEL = "plan"
+PERCENT_SIGNS = ("％", "%")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,32 @@ class SummaryRule:
 
 
 @dataclass(frozen=True)
+class Display:
+    """How the plan prints a figure (「1,234件」 or 「1,234 件」, 「50.0％」 or 「50.0%」); see ``core.display``.
+
+    The percent sign is never spaced (「50.0％」 in both of the published reports' styles).
+    """
+
+    unit_space: bool = False
+    percent: str = "％"
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """When an entered actual is doubted: a warning the person confirms, not an error; see ``core.plausibility``.
+
+    A threshold of None switches its check off.
+    """
+
+    negative: bool = True  # a negative count or rate
+    percent_max: Decimal | None = Decimal(200)  # a value in % above this
+    share_max: Decimal | None = Decimal(100)  # … for a share (its name has one of share_words)
+    share_words: tuple[str, ...] = ("割合", "率", "シェア")
+    achievement_max: Decimal | None = Decimal(200)  # a 達成率 above this
+    jump: Decimal | None = Decimal(100)  # a change from the previous actual beyond this percent, up or down
+
+
+@dataclass(frozen=True)
 class RuleSet:
     name: str = ""
     description: str = ""
@@ -88,6 +115,8 @@ class RuleSet:
     grades: tuple[GradeRule, ...] = ()
     judgement: JudgementRule | None = None
     summary: SummaryRule = SummaryRule()
+    display: Display = Display()
+    plausibility: Plausibility = Plausibility()
     measures: MeasureRule = MeasureRule()
     judgements: tuple[CriteriaRule, ...] = ()  # named judgements shown side by side (達成度, 改善・悪化 …)
     source: str = ""  # where the criteria were published
@@ -133,6 +162,7 @@ PRESETS: dict[str, dict[str, Any]] = {
                 "no_data": "ＫＰＩ未把握",
             }
         ],
+        "display": {"unit_space": True, "percent": "％"},
     },
     "kanagawa-dx": {
         "name": "神奈川ＤＸ計画 点検（成果指標の達成状況）",
@@ -153,6 +183,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "parts": "worst",
         },
         "summary": {"share_rounding": "half_up", "share_decimals": 1},
+        "display": {"unit_space": False, "percent": "%"},
     },
     **STYLE_PRESETS,
 }
@@ -186,7 +217,12 @@ def parse_rules(spec: Any, where: str = "rules") -> RuleSet:
         raise InputError.one(where, "ルールはオブジェクトで指定してください", "rules must be an object")
     full = resolve_spec(spec, where)
     c = ProblemCollector()
-    check_keys(c, full, where, {"name", "description", "source", "rate", "grades", "judgement", "judgements", "summary", "measures"})
+    check_keys(
+        c,
+        full,
+        where,
+        {"name", "description", "source", "rate", "grades", "judgement", "judgements", "summary", "measures", "display", "plausibility"},
+    )
     rate = _rate(c, full.get("rate", {}), f"{where}.rate")
     grades_spec = full.get("grades", [])
     grades: list[GradeRule] = []
@@ -205,6 +241,8 @@ def parse_rules(spec: Any, where: str = "rules") -> RuleSet:
     criteria = parse_criteria(c, full.get("judgements"), f"{where}.judgements")
     _check_grade_judgements(c, grades, judgement, criteria, where)
     summary = _summary(c, full.get("summary", {}), f"{where}.summary")
+    display = _display(c, full.get("display", {}), f"{where}.display")
+    plausibility = _plausibility(c, full.get("plausibility", {}), f"{where}.plausibility")
     c.raise_if_any()
     return RuleSet(
         name=str(full.get("name", "")),
@@ -216,6 +254,8 @@ def parse_rules(spec: Any, where: str = "rules") -> RuleSet:
         measures=measures,
         judgements=criteria,
         source=str(full.get("source", "")),
+        display=display,
+        plausibility=plausibility,
     )
 
 
@@ -422,3 +462,42 @@ def _summary(c: ProblemCollector, spec: Any, where: str) -> SummaryRule:
         return SummaryRule()
     check_keys(c, spec, where, {"share_rounding", "share_decimals"})
     return SummaryRule(rounding_option(c, spec, where, "share_rounding", "share_decimals", Rounding("half_up", 1)))
+
+
+def _display(c: ProblemCollector, spec: Any, where: str) -> Display:
+    if not isinstance(spec, dict):
+        c.add(where, "display はオブジェクトで指定してください", "display must be an object")
+        return Display()
+    check_keys(c, spec, where, {"unit_space", "percent"})
+    unit_space = spec.get("unit_space", False)
+    if not isinstance(unit_space, bool):
+        c.add(f"{where}.unit_space", "unit_space は true か false です", "unit_space must be true or false", str(unit_space))
+        unit_space = False
+    percent = spec.get("percent", "％")
+    if percent not in PERCENT_SIGNS:
+        c.add(f"{where}.percent", f"percent は {' か '.join(PERCENT_SIGNS)} です", "percent must be ％ or %", str(percent))
+        percent = "％"
+    return Display(unit_space, percent)
+
+
+def _plausibility(c: ProblemCollector, spec: Any, where: str) -> Plausibility:
+    if not isinstance(spec, dict):
+        c.add(where, "plausibility はオブジェクトで指定してください", "plausibility must be an object")
+        return Plausibility()
+    default = Plausibility()
+    check_keys(c, spec, where, {"negative", "percent_max", "share_max", "share_words", "achievement_max", "jump"})
+    negative = spec.get("negative", True)
+    if not isinstance(negative, bool):
+        c.add(f"{where}.negative", "negative は true か false です", "negative must be true or false", str(negative))
+        negative = True
+    words = spec.get("share_words", list(default.share_words))
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        c.add(f"{where}.share_words", 'share_words は語の配列です（例: ["割合", "率"]）', "share_words must be a list of words")
+        words = list(default.share_words)
+    thresholds = {}
+    for key in ("percent_max", "share_max", "achievement_max", "jump"):
+        value = decimal_option(c, spec[key], f"{where}.{key}") if key in spec else getattr(default, key)
+        if value is not None and value < 0:
+            c.add(f"{where}.{key}", "0 以上の数値か null（確認しない）です", "must be 0 or more, or null (no check)", str(value))
+        thresholds[key] = value
+    return Plausibility(negative=negative, share_words=tuple(words), **thresholds)

@@ -33,6 +33,10 @@ from typing import Any
 TEXT, LIST, YEAR, CHOICE, DECIMAL = "text", "list", "year", "choice", "decimal"
 KINDS_OF_FIELD = (TEXT, LIST, YEAR, CHOICE, DECIMAL)
 ABOUT = "hyoka"  # the metadata key
+# The longest free text (a note, a year's 取組結果 with its bullets one a line) without a size of
+# its own: a workbook cell holds 32,767 characters, so every text an import accepts can be
+# exported again and come back whole (docs/format.md).
+LONGEST_TEXT = 10_000
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class Parsed:
     number: Decimal | None = None
     unit: str = ""
     scale: int = 0  # power of ten applied from 万/億/兆
+    places: int = 0  # decimals typed before that multiplier (「176.0万」 → 1), to print it in 万 again
     bound: Bound | None = None
     approx: bool = False
     per_year: bool = False
@@ -259,6 +260,7 @@ def _number(raw: str, s: str, where: str) -> Parsed:
     scale = 0
     position = 0
     last_multiplier = 99
+    places = 0
     for g in _GROUP.finditer(groups):
         if g.start() != position:
             raise _not_understood(where, raw)
@@ -277,6 +279,7 @@ def _number(raw: str, s: str, where: str) -> Parsed:
             raise _not_understood(where, raw) from None
         if multiplier:
             scale = exponent
+        places = len(digits.partition(".")[2])
     if position != len(groups):
         raise _not_understood(where, raw)
     if unit[:1] in (",", "."):
@@ -304,6 +307,7 @@ def _number(raw: str, s: str, where: str) -> Parsed:
         number=total,
         unit=unit,
         scale=scale,
+        places=places,
         bound=_bound(flags),
         approx=bool(flags.get("approx")),
         per_year=bool(flags.get("per_year")),

@@ -11,8 +11,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..core.arithmetic import exact_text, fmt_decimal
+from ..core.arithmetic import exact_text, fmt_decimal, round_fraction
 from ..core.criteria import CriteriaRule
+from ..core.display import entry_text, figure_text
 from ..core.engine import Evaluation, IndicatorResult, NodeResult, PartResult
 from ..core.explain import explain_grade, explain_judgement, explain_rate
 from ..core.explain_conditions import explain_criteria, explain_measures
@@ -20,7 +21,9 @@ from ..core.grades import Grade
 from ..core.judgement import Judgement
 from ..core.measures import Measures
 from ..core.rates import Rate
+from ..core.rules import Display, Rounding
 from ..core.summary import ALL, GradeCounts, JudgementCounts, Summary, summarize
+from ..core.targets import Basis
 from ..core.text import clean_line
 
 
@@ -44,12 +47,12 @@ def rate_dict(series: Any, year: int, rate: Rate, ev: Evaluation) -> dict[str, A
         "rate_fraction": f"{rate.exact.numerator}/{rate.exact.denominator}" if rate.exact is not None else None,
         "formula": rate.formula,
         "no_rate_reason": rate.reason.value if rate.reason else None,
-        "target": clean_line(target.text) if target else None,
-        "actual": clean_line(value.entry.text) if value else None,
+        "target": entry_text(target.parsed, series.unit, ev.rules.display) if target else None,
+        "actual": entry_text(value.entry.parsed, series.unit, ev.rules.display) if value else None,
         "status": value.status.value if value else None,
         "expected": value.expected if value else None,
         "data_year": data_year,
-        "reference": _reference(rate, series.unit_scale),
+        "reference": _reference(rate, series, ev.rules.display),
         "explanation": explain_rate(series, year, rate, ev.rules),
     }
 
@@ -63,7 +66,19 @@ def _in_unit(value: Decimal | Fraction | None, unit_scale: int) -> str | None:
     return exact_text(value / 10**unit_scale)
 
 
-def _reference(rate: Rate, unit_scale: int) -> dict[str, Any] | None:
+def _target_text(basis: Basis, target: Decimal | Fraction | None, series: Any, display: Display) -> str | None:
+    """The compared target as every page prints a figure: 「30.0％」, a 目安値 「25.08ha」 or 「約166.67件」."""
+    if target is None:
+        return None
+    if not basis.drawn:
+        return entry_text(basis.entry.parsed, series.unit, display) if basis.entry is not None else None
+    shown = Fraction(target) / 10**series.unit_scale
+    cut = round_fraction(shown, Rounding("half_up", 2))
+    exact = Fraction(cut) == shown
+    return ("" if exact else "約") + figure_text(cut.normalize() if exact else cut, series.unit, display)
+
+
+def _reference(rate: Rate, series: Any, display: Display) -> dict[str, Any] | None:
     """The target the rate compares with: of the year, final, or drawn on the line (目安値, elapsed share)."""
     basis = rate.basis
     if basis is None:
@@ -71,8 +86,8 @@ def _reference(rate: Rate, unit_scale: int) -> dict[str, Any] | None:
     q = rate.quantities
     return {
         "kind": basis.reference,
-        "target": clean_line(q.target_text) or None,
-        "target_exact": _in_unit(q.target, unit_scale),
+        "target": _target_text(basis, q.target, series, display),
+        "target_exact": _in_unit(q.target, series.unit_scale),
         "target_year": basis.target_year,
         "elapsed_share": _x(basis.share * 100) if basis.share is not None else None,
     }

@@ -31,7 +31,8 @@ from ..core.model import (
     Value,
 )
 from ..core.rules import parse_rules
-from ..core.schema import CHOICE, DECIMAL, LIST, TEXT, YEAR, Plain, drop_empty, is_empty, plain_fields, record, to_plain
+from ..core.schema import CHOICE, DECIMAL, LIST, LONGEST_TEXT, TEXT, YEAR, Plain, drop_empty, is_empty, plain_fields, record, to_plain
+from ..core.units import check_entered_unit
 from ..core.values import KNOWN_UNITS, Kind, parse_unit, parse_value
 from ..core.wareki import parse_year
 from .files import write_atomic
@@ -142,7 +143,19 @@ class _Reader:
         if not isinstance(value, str):
             self.add(f"{p}.{key}" if p else key, "文字列が必要です", "a string is required", _short(value))
             return default
-        return value
+        return value if self.fits(f"{p}.{key}" if p else key, value, LONGEST_TEXT) else default
+
+    def fits(self, where: str, text: str, limit: int) -> bool:
+        """Whether *text* is within *limit* characters; a problem naming its length if not."""
+        if len(text) <= limit:
+            return True
+        self.add(
+            where,
+            f"長すぎます（{len(text):,} 文字。{limit:,} 文字まで）",
+            f"too long ({len(text)} characters, at most {limit})",
+            _short(text),
+        )
+        return False
 
     def str_list(self, obj: dict[str, Any], key: str, p: str) -> list[str]:
         value = obj.get(key, [])
@@ -151,7 +164,7 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.add(f"{p}.{key}", "文字列の配列が必要です", "a list of strings is required", _short(value))
             return []
-        return list(value)
+        return list(value) if self.fits(f"{p}.{key}", "\n".join(value), LONGEST_TEXT) else []
 
     def choice(self, obj: dict[str, Any], key: str, p: str, allowed: Any, default: str) -> str:
         value = obj.get(key, default)
@@ -198,8 +211,7 @@ class _Reader:
         if not isinstance(value, str):
             self.add(where, "文字列が必要です", "a string is required", _short(value))
             return default
-        if f.about.size is not None and len(value) > f.about.size:
-            self.add(where, f"{f.about.size} 文字までです", f"at most {f.about.size} characters", _short(value))
+        if not self.fits(where, value, f.about.size or LONGEST_TEXT):
             return default
         if f.about.required and not value:
             self.add(where, f"「{key}」が必要です", f"{key!r} is required")
@@ -486,9 +498,14 @@ def _unit_words(word: str | None, unit: str) -> tuple[str, str]:
 
 
 def check_unit(value: Value, unit: str, where: str) -> None:
-    """The unit check of a plan file for one value entered alone (a form, an upload): InputError at *where*."""
+    """The unit check of one value entered alone (a form, an upload): InputError at *where*.
+
+    Stricter than a plan file's: a known unit word that contradicts the indicator's
+    (「45.6％」 for 施設) is refused too, where a plan file only warns (``core.checks``).
+    """
     if foreign_unit(parse_unit(unit)[1], value.entry):
         raise InputError.one(where, *_unit_words(value.entry.parsed.unit, unit), value.entry.text)
+    check_entered_unit(unit, value.entry.parsed, where)
 
 
 def _value(r: _Reader, spec: Any, p: str, qualitative: bool, rules: Any) -> Value | None:
@@ -573,6 +590,17 @@ def value_from_dict(spec: Any, where: str = "", *, qualitative: bool = False, ru
     r.c.raise_if_any()
     assert value is not None  # _value returns None only after adding a problem
     return value
+
+
+def yearly_from_dict(spec: Any, cls: type[T], where: str = "") -> T:
+    """One year's texts or review (``{"results": [...], ...}``) entered alone, checked as a plan file would be, at *where*."""
+    r = _Reader("")
+    obj = r.obj(spec, where)
+    out = cls(**r.fields(obj or {}, where, cls))
+    if obj is not None:
+        r.keys(obj, where, keys_of(cls))
+    r.c.raise_if_any()
+    return out
 
 
 def _judgement_symbols(rules: Any) -> set[str] | None:

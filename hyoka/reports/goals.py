@@ -7,9 +7,9 @@ status. The levels come from the plan, so any hierarchy gets the same layout.
 
 from __future__ import annotations
 
+from ..core.display import entry_text
 from ..core.model import Indicator, Node
 from ..core.notation import marked_name, value_text
-from ..core.text import clean_line
 from .context import Context, rate_cell, year_label
 from .document import Block, Bullets, Cell, Heading, Paragraph, Section, Table, Tree, TreeItem
 from .kpi import explanations, footnotes, kpi_table, series_charts
@@ -47,13 +47,17 @@ def _numeric_targets(ctx: Context, indicators: list[Indicator]) -> list[Block]:
     for ind in indicators:
         series = ind.series()
         final = ind.final_target_year or max((y for s in series for y in s.targets), default=ctx.plan.period_end)
-        target = _per_series(ind, [clean_line(s.targets[final].text) if final in s.targets else "" for s in series])
+        style = ctx.rules.display
+        target = _per_series(ind, [entry_text(s.targets[final].parsed, s.unit, style) if final in s.targets else "" for s in series])
         row = [Cell(marked_name(ind), css="name")]
         if based:
             baselines = [s.baseline for s in series]
-            texts = [f"{clean_line(b.entry.text)}（{b.year or b.note}）" if b is not None else "" for b in baselines]
+            texts = [
+                f"{entry_text(b.entry.parsed, s.unit, style)}（{b.year or b.note}）" if b is not None else ""
+                for s, b in zip(series, baselines, strict=True)
+            ]
             row.append(Cell(_per_series(ind, texts) or "―", css="num"))
-        row.append(Cell(_per_series(ind, [value_text(s.values.get(year)) for s in series]), css="num"))
+        row.append(Cell(_per_series(ind, [value_text(s.values.get(year), s.unit, style) for s in series]), css="num"))
         row.append(Cell(f"{target}（{final}）" if target else "―", css="num"))
         if rated:
             row.append(rate_cell(ctx.indicators[ind.id]))

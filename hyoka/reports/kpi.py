@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.display import entry_text
 from ..core.model import Indicator, Series, Status
 from ..core.notation import EMPTY_CELL, marked_name, value_text
+from ..core.rules import Display
 from ..core.text import clean_line
 from . import charts
 from .context import Context, entry_number, number_format, rate_cell, rate_cell_text
@@ -26,12 +28,12 @@ def _joined(series: list[Series], texts: list[str]) -> str:
     return "\n".join(f"{s.label or s.id}：{t}" for s, t in zip(series, texts, strict=True) if t)
 
 
-def _target_cell(ind: Indicator, year: int) -> Cell:
+def _target_cell(ind: Indicator, year: int, style: Display) -> Cell:
     series = ind.series()
     entries = [s.targets.get(year) for s in series]
     if all(e is None for e in entries):
         return Cell("", css="num")
-    texts = [clean_line(e.text) if e is not None else "" for e in entries]
+    texts = [entry_text(e.parsed, s.unit, style) if e is not None else "" for s, e in zip(series, entries, strict=True)]
     number = entry_number(series[0], entries[0]) if len(series) == 1 else None
     if number is None:
         return Cell(_joined(series, texts), css="num")
@@ -43,7 +45,7 @@ def _actual_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
         return Cell(EMPTY_CELL, css="num")
     series = ind.series()
     values = [s.values.get(year) for s in series]
-    texts = [value_text(v) for v in values]
+    texts = [value_text(v, s.unit, ctx.rules.display) for s, v in zip(series, values, strict=True)]
     pending = any(v is not None and v.status is Status.PENDING for v in values)
     css = "num pending" if pending else "num"
     number = None
@@ -89,7 +91,9 @@ def kpi_table(ctx: Context, indicators: list[Indicator], caption: str) -> Table:
     for ind in indicators:
         name = marked_name(ind) + (f"\n【{ind.added_in}】" if ind.added_in else "")
         rows = 3 + judged + len(named)
-        body.append((Cell(name, rowspan=rows, css="name"), Cell("目標値", css="kind"), *(_target_cell(ind, y) for y in years)))
+        body.append(
+            (Cell(name, rowspan=rows, css="name"), Cell("目標値", css="kind"), *(_target_cell(ind, y, ctx.rules.display) for y in years))
+        )
         body.append((Cell("実績値", css="kind"), *(_actual_cell(ctx, ind, y) for y in years)))
         body.append((Cell("達成率", css="kind"), *(_rate_cell(ctx, ind, y) for y in years)))
         record = ctx.indicators[ind.id]

@@ -1,7 +1,8 @@
 """The list of every indicator with its figures and judgement (seed 001's 別紙).
 
-For an indicator judged in the worst band (△ 未達成) the list prints why, from the
-node's 課題と方向性 texts of the year: that is where departments explain a shortfall.
+For an indicator judged in the worst band (△ 未達成) the list prints why: the reason the
+department gave with the value (未達成の理由), or else the node's 課題と方向性 texts of
+the year, where plans without that field explain a shortfall.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ def _shortfall(ctx: Context, ind: Indicator) -> str:
     judgement = ctx.indicators[ind.id].get("judgement")
     if rule is None or judgement is None or judgement["symbol"] != rule.bands[-1].symbol:
         return ""
+    given = [v.shortfall for s in ind.series() if (v := s.values.get(ctx.year)) is not None and v.shortfall]
+    if given:
+        return "\n".join(clean_line(t) for t in given)
     texts = ctx.plan.node_by_id[ind.node].texts.get(ctx.year)
     return "\n".join(clean_line(t) for t in texts.issues) if texts else ""
 
@@ -33,7 +37,8 @@ def _figures(ctx: Context, ind: Indicator) -> list[tuple[str, list[Cell]]]:
         reference = r.get("reference") or {}
         target = reference.get("target") if reference.get("kind", "same_year") != "same_year" else r.get("target")
         data_year = r.get("data_year") or ctx.year
-        actual = value_text(series.values.get(data_year)) + (f"（{data_year} 年度）" if data_year != ctx.year else "")
+        actual = value_text(series.values.get(data_year), series.unit, ctx.rules.display)
+        actual += f"（{data_year} 年度）" if data_year != ctx.year else ""
         cells = [Cell(target or "―", css="num"), Cell(actual, css="num"), rate_cell(r)]
         out.append((name, cells))
     return out

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.display import entry_text
 from ..core.engine import IndicatorResult
 from ..core.grades import Grade
 from ..core.judgement import Judgement
 from ..core.method import describe_rules
 from ..core.model import Indicator, Node, Series, Status
-from ..core.notation import AGGREGATION_WORDS, CALENDAR_WORDS, marked_name
+from ..core.notation import AGGREGATION_WORDS, CALENDAR_WORDS, marked_name, value_text
+from ..core.rules import Display
 from ..core.text import clean_line
 from ..reports import charts
 from ..translation import gettext_noop
@@ -94,7 +96,7 @@ def indicator_rows(ps: PlanSite, indicators: list[Indicator]) -> list[IndicatorR
     rows = []
     for ind in indicators:
         if year is None:
-            rows.append(IndicatorRow(ind, marked_name(ind), final_target(ind), "", "", None, None, None))
+            rows.append(IndicatorRow(ind, marked_name(ind), final_target(ind, ps.plan.rules.display), "", "", None, None, None))
             continue
         doc = ps.indicator_doc(year, ind.id)
         records = doc["parts"] if doc.get("parts") else [doc]
@@ -103,7 +105,7 @@ def indicator_rows(ps: PlanSite, indicators: list[Indicator]) -> list[IndicatorR
             IndicatorRow(
                 ind,
                 marked_name(ind),
-                _joined(ind, [r.get("target") or "" for r in records]) or final_target(ind),
+                _joined(ind, [r.get("target") or "" for r in records]) or final_target(ind, ps.plan.rules.display),
                 _joined(ind, [r.get("actual") or "" for r in records]),
                 status,
                 _joined(ind, [r["rate"] or "" for r in records]) if any(r["rate"] for r in records) else None,
@@ -148,9 +150,11 @@ class SeriesBlock:
     years: list[YearRow]
     current: YearRow | None  # the row of the newest published year
     outlook: Any  # core.projection.Projection or None
+    baseline: str  # 「3,747件（2022）」
 
 
 def _year_rows(ps: PlanSite, ind: Indicator, series: Series) -> list[YearRow]:
+    style = ps.plan.rules.display
     years = sorted({*series.targets, *series.values} | ({series.baseline.year} if series.baseline and series.baseline.year else set()))
     out = []
     for y in years:
@@ -160,12 +164,12 @@ def _year_rows(ps: PlanSite, ind: Indicator, series: Series) -> list[YearRow]:
         if y in ps.years:
             doc = ps.indicator_doc(y, ind.id)
             record = doc if series is ind else next(p for p in doc["parts"] if p["id"] == series.id)
-        actual = value.entry.text if value is not None and value.status is not Status.PENDING else ""
+        actual = value_text(value, series.unit, style) if value is not None and value.status is not Status.PENDING else ""
         out.append(
             YearRow(
                 year=y,
-                target=clean_line(target.text) if target else "",
-                actual=clean_line(actual),
+                target=entry_text(target.parsed, series.unit, style) if target else "",
+                actual=actual,
                 status=value.status.value if value is not None else "",
                 expected=(value.expected or "") if value is not None else "",
                 note=clean_line(value.note) if value is not None else "",
@@ -200,23 +204,24 @@ def series_blocks(ps: PlanSite, ind: Indicator, lang: str) -> list[SeriesBlock]:
         rows = _year_rows(ps, ind, series)
         current = next((r for r in rows if r.year == ps.latest), None)
         chart = charts.chart_of(ind, series, period, latest, charts.words_for(lang))
-        blocks.append(SeriesBlock(label, series, chart, rows, current, ps.projection(ind, series)))
+        baseline = baseline_text(series, ps.plan.rules.display)
+        blocks.append(SeriesBlock(label, series, chart, rows, current, ps.projection(ind, series), baseline))
     return blocks
 
 
-def baseline_text(series: Series) -> str:
+def baseline_text(series: Series, style: Display) -> str:
     b = series.baseline
     if b is None:
         return ""
     year = f"（{b.year}）" if b.year else ""
-    return f"{clean_line(b.entry.text)}{year}"
+    return f"{entry_text(b.entry.parsed, series.unit, style)}{year}"
 
 
-def final_target(ind: Indicator) -> str:
+def final_target(ind: Indicator, style: Display) -> str:
     year = ind.final_target_year or max((y for s in ind.series() for y in s.targets), default=None)
     if year is None:
         return ""
-    texts = [s.targets[year].text for s in ind.series() if year in s.targets]
+    texts = [entry_text(s.targets[year].parsed, s.unit, style) for s in ind.series() if year in s.targets]
     return f"{_joined(ind, texts) if len(texts) == len(ind.series()) else ' / '.join(texts)}（{year}）"
 
 

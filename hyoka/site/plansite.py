@@ -16,6 +16,7 @@ from ..core.projection import Projection, project
 from ..formats.csvpackage.write import package_files, package_tables
 from ..formats.evaluation import evaluation_dict
 from ..formats.hyoka1 import plan_to_dict
+from . import paths
 from .published import evaluated_years, published_plan
 
 
@@ -34,6 +35,11 @@ class PlanSite:
     @property
     def id(self) -> str:
         return self.plan.id
+
+    @property
+    def root(self) -> str:
+        """The plan's folder on the site, under its organization's (``paths.plan_root``)."""
+        return paths.of_plan(self.plan)
 
     @cached_property
     def years(self) -> list[int]:

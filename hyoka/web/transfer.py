@@ -19,6 +19,7 @@ from ..core.diff import Change, diff_plans
 from ..core.errors import InputError, Problem
 from ..core.model import Plan as CorePlan
 from ..formats.importing import read_incoming
+from .accounts.models import Organization
 from .plans import models as m
 from .plans.convert import core_plan, store_plan, touch
 from .plans.entry import save_target, save_texts, save_value
@@ -35,19 +36,54 @@ class Imported:
     changes: list[Change] = field(default_factory=list)
 
 
-def import_into_database(path: Path, *, dry_run: bool = False, replace: bool = False, why: str = "") -> Imported:
+def given_organization(code: str | None) -> Organization | None:
+    """The organization named on the command line (--organization CODE), which must be stored."""
+    if not code:
+        return None
+    found = Organization.objects.filter(code=code).first()
+    if found is None:
+        known = ", ".join(f"{c} {n}" for c, n in Organization.objects.values_list("code", "name")) or "（なし）"
+        raise InputError.one(
+            "--organization", f"この団体はありません（登録済み: {known}）", f"no such organization (stored: {known})", code
+        )
+    return found
+
+
+def stored_plan(plan_id: str, organization: str | None = None) -> m.Plan | None:
+    """The stored plan of this id (in the organization of this code, when given); refused when several organizations have one."""
+    rows = m.Plan.objects.filter(key=plan_id).select_related("organization")
+    if organization:
+        rows = rows.filter(organization__code=organization)
+    found = list(rows[:2])
+    if len(found) > 1:
+        codes = ", ".join(rows.values_list("organization__code", flat=True))
+        raise InputError.one(
+            plan_id,
+            f"この ID の計画は複数の団体にあります（{codes}）。--organization で団体コードを指定してください",
+            f"several organizations have a plan of this id ({codes}); give --organization",
+        )
+    return found[0] if found else None
+
+
+def import_into_database(
+    path: Path, *, dry_run: bool = False, replace: bool = False, why: str = "", organization: str | None = None
+) -> Imported:
+    """*organization* (a code) is where a new plan goes and where a stored one is looked for; else the file's own code."""
     where = str(path)
     incoming = read_incoming(path, where)
     plan_id = incoming.plan_id
-    row = m.Plan.objects.filter(key=plan_id).first()
+    given = given_organization(organization)
+    row = stored_plan(plan_id, organization or incoming.organization_code or None)
     if row is None or replace:
         new = incoming.applied(None)
         if not dry_run:
             with transaction.atomic():
-                store_plan(new, replace=replace)
+                store_plan(new, replace=replace, organization=given)
         return Imported(new.id, created=row is None, replaced=row is not None)
     current = core_plan(row)
     new = incoming.applied(current)
+    if incoming.stale:  # rows changed in hyoka since the export are never overwritten
+        raise InputError([s.problem() for s in incoming.stale])
     changes = diff_plans(current, new)
     structural = [c for c in changes if c.subject not in APPLIED_SUBJECTS]
     if structural:
@@ -89,10 +125,10 @@ def _apply(row: m.Plan, current: CorePlan, new: CorePlan, why: str) -> None:
     touch(row)
 
 
-def export_from_database(plan_id: str) -> CorePlan:
-    row = m.Plan.objects.filter(key=plan_id).first()
+def export_from_database(plan_id: str, organization: str | None = None) -> CorePlan:
+    row = stored_plan(plan_id, organization)
     if row is None:
-        known = ", ".join(m.Plan.objects.order_by("key").values_list("key", flat=True)) or "（なし）"
+        known = ", ".join(sorted({k for k in m.Plan.objects.values_list("key", flat=True)})) or "（なし）"
         raise InputError.one(
             plan_id, f"データベースにこの計画はありません（登録済み: {known}）", f"no such plan in the database (stored: {known})"
         )

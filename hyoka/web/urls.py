@@ -1,9 +1,13 @@
-"""URL map: every page needs a login (LoginRequiredMiddleware) except login, language choice, /public/ and /api/v1/."""
+"""URL map: every page needs a login (LoginRequiredMiddleware) except login, language choice, /public/ and /api/v1/.
+
+A plan is named by its organization's code and its key (plan keys are unique within an
+organization only), and every plan URL's view fetches it through ``accounts.scope``.
+"""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from .accounts.views import LoginView
@@ -11,7 +15,21 @@ from .audit.views import audit_log
 from .plans.views import council, downloads, entry, pages, rules, upload
 from .workflow import views as workflow
 
-plan = "plans/<str:plan_key>/"
+
+class OrganizationCode:
+    """全国地方公共団体コード: six digits."""
+
+    regex = r"[0-9]{6}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(OrganizationCode, "org")
+plan = "plans/<org:org>/<str:plan_key>/"
 handler500 = "hyoka.web.errors.server_error"
 
 urlpatterns = [

@@ -16,7 +16,7 @@ import sys
 PASSWORD = "correct-horse-battery-9"
 PLAN = "kanagawa-sousei-3"
 YEAR = 2025
-USERS = (
+USERS = (  # all of Kanagawa (140007), whose plans the live tests work on
     ("admin", "admin", ""),
     ("planner", "planner", ""),
     ("sangyo", "department", "産業労働局"),
@@ -31,17 +31,20 @@ def prepare() -> None:
     use_database(None)
     migrate()
     from hyoka.samples import load_sample, sample_names
-    from hyoka.web.accounts.models import Department, Role, User
+    from hyoka.web.accounts.models import Department, Organization, Role, User
     from hyoka.web.plans import models as m
     from hyoka.web.plans.convert import store_plan
 
     for name in sample_names():
         store_plan(load_sample(name))
+    kanagawa = Organization.objects.get(code="140007")
     for username, role, department in USERS:
-        dept = Department.objects.get_or_create(name=department)[0] if department else None
+        dept = Department.objects.get_or_create(organization=kanagawa, name=department)[0] if department else None
         admin = role == Role.ADMIN
-        User.objects.create_user(username, password=PASSWORD, role=role, department=dept, is_staff=admin, is_superuser=admin)
-    m.Cycle.objects.create(plan=m.Plan.objects.get(key=PLAN), year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
+        User.objects.create_user(username, password=PASSWORD, role=role, organization=kanagawa, department=dept, is_staff=admin)
+    m.Cycle.objects.create(
+        plan=m.Plan.objects.get(organization__code="140007", key=PLAN), year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29"
+    )
 
 
 def activity() -> None:
@@ -56,7 +59,7 @@ def activity() -> None:
     from hyoka.web.workflow.models import Submission, SubmissionStatus
 
     users = {u.username: u for u in User.objects.all()}
-    plan = m.Plan.objects.get(key=PLAN)
+    plan = m.Plan.objects.get(organization__code="140007", key=PLAN)
 
     def series(indicator: str, part: str = "") -> m.Series:
         return m.Series.objects.select_related("indicator__plan", "indicator__node").get(
@@ -78,7 +81,7 @@ def activity() -> None:
     Submission.objects.create(
         plan=plan,
         year=YEAR,
-        department=Department.objects.get(name="産業労働局"),
+        department=Department.objects.get(organization=plan.organization, name="産業労働局"),
         status=SubmissionStatus.ACCEPTED,
         comment="確認しました",
         submitted_by=users["sangyo"],

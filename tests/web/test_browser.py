@@ -55,7 +55,7 @@ def logout(page: Page) -> None:
 
 
 def enter_value(page: Page, base: str, indicator: str, value: str, *, status: str = "confirmed", expected: str = "") -> None:
-    page.goto(f"{base}/plans/{PLAN}/indicators/{indicator}/?year={YEAR}")
+    page.goto(f"{base}/plans/140007/{PLAN}/indicators/{indicator}/?year={YEAR}")
     form = page.locator("#entry-main form")
     form.locator("input[name=value]").fill(value)
     form.locator("select[name=status]").select_option(status)
@@ -66,7 +66,7 @@ def enter_value(page: Page, base: str, indicator: str, value: str, *, status: st
 
 
 def tree_row(page: Page, base: str, node: str) -> str:
-    page.goto(f"{base}/plans/{PLAN}/?year={YEAR}")
+    page.goto(f"{base}/plans/140007/{PLAN}/?year={YEAR}")
     return page.locator(f"#node-{node}").inner_text()
 
 
@@ -81,7 +81,7 @@ def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password
     # The planner opens FY2025 with its due date.
     login(page, base, "planner", password)
     shot(page, "02-plans")
-    page.goto(f"{base}/plans/{PLAN}/?year={YEAR}")
+    page.goto(f"{base}/plans/140007/{PLAN}/?year={YEAR}")
     page.select_option("#open-year", str(YEAR))
     page.fill("input[name=due]", "2026-05-29")
     page.click("text=評価サイクルを開始")
@@ -90,14 +90,14 @@ def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password
 
     # The department sees its work, enters three values and its texts, and submits.
     login(page, base, "sangyo", password)
-    page.goto(f"{base}/plans/{PLAN}/inbox/?year={YEAR}")
+    page.goto(f"{base}/plans/140007/{PLAN}/inbox/?year={YEAR}")
     expect(page.locator(".inbox-values")).to_contain_text("1-3-1-k1")
     expect(page.locator("body")).to_contain_text("令和８年５月２９日")
     shot(page, "03-inbox")
     before = tree_row(page, base, "1-3-1")
     assert "ＫＰＩ未把握" in before
 
-    page.goto(f"{base}/plans/{PLAN}/indicators/1-3-1-k1/?year={YEAR}")
+    page.goto(f"{base}/plans/140007/{PLAN}/indicators/1-3-1-k1/?year={YEAR}")
     page.locator("#entry-main input[name=value]").fill("５０．０％")
     expect(page.locator("#entry-main .preview .rate")).to_have_text("98.0%")  # the live preview, computed by the core
     shot(page, "04-indicator-entry")
@@ -107,26 +107,29 @@ def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password
     enter_value(page, base, "1-3-1-k3", "2.7%")
     shot(page, "05-indicator-after")
 
-    page.goto(f"{base}/plans/{PLAN}/nodes/1-3-1-1/texts/?year={YEAR}")
+    page.goto(f"{base}/plans/140007/{PLAN}/nodes/1-3-1-1/texts/?year={YEAR}")
     page.fill("#results", "キャリアカウンセリングの利用者が増加\n若年層向けのセミナーを開催")
     page.fill("#issues", "就職決定率の向上に向け、定着支援を強化")
     page.click("form.card button.btn")
     expect(page.locator("#texts-1-3-1-1")).to_contain_text("定着支援を強化")
     shot(page, "06-node")
 
-    page.goto(f"{base}/plans/{PLAN}/inbox/?year={YEAR}")
+    page.goto(f"{base}/plans/140007/{PLAN}/inbox/?year={YEAR}")
     page.click("text=提出する")
     expect(page.locator(".msg.success")).to_be_visible()
     logout(page)
 
     # The planner accepts; the tree shows the grade the core computes.
     login(page, base, "planner", password)
-    page.goto(f"{base}/plans/{PLAN}/inbox/?year={YEAR}&department=産業労働局")
+    page.goto(f"{base}/plans/140007/{PLAN}/inbox/?year={YEAR}&department=産業労働局")
     shot(page, "07-submissions")
     page.click("table.submissions button[value=accept]")
     expect(page.locator(".msg.success")).to_be_visible()
-    assert Submission.objects.get(plan__key=PLAN, year=YEAR, department__name="産業労働局").status == "accepted"
-    plan = m.Plan.objects.get(key=PLAN)
+    assert (
+        Submission.objects.get(plan__organization__code="140007", plan__key=PLAN, year=YEAR, department__name="産業労働局").status
+        == "accepted"
+    )
+    plan = m.Plan.objects.get(organization__code="140007", key=PLAN)
     grade = evaluate(core_plan(plan), YEAR).nodes["1-3-1"].grade
     assert grade is not None and grade.label == "順調に進んでいます" and str(grade.mean) == "99.0"  # (98.0 + 100) / 2
     after = tree_row(page, base, "1-3-1")
@@ -134,13 +137,13 @@ def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password
     page.locator("#node-1-3").scroll_into_view_if_needed()
     page.evaluate("window.scrollBy(0, -160)")
     shot(page, "08-tree", full_page=False)
-    page.goto(f"{base}/plans/kanagawa-dx/summary/?year=2024")
+    page.goto(f"{base}/plans/140007/kanagawa-dx/summary/?year=2024")
     shot(page, "09-summary")
     logout(page)
 
     # A council member writes the 二次評価 of 基本目標１.
     login(page, base, "reviewer", password)
-    page.goto(f"{base}/plans/{PLAN}/council/?year={YEAR}")
+    page.goto(f"{base}/plans/140007/{PLAN}/council/?year={YEAR}")
     goal = page.locator("#goal-1")
     goal.locator("select[name=grade]").select_option("概ね順調に進んでいます")
     goal.locator("textarea[name=comments]").fill("就業支援は着実に進んでいる\n人材確保の取組を一層強化されたい")
@@ -149,7 +152,7 @@ def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password
     shot(page, "10-council")
 
     # The history shows each change, with who made it.
-    page.goto(f"{base}/plans/{PLAN}/history/?year={YEAR}")
+    page.goto(f"{base}/plans/140007/{PLAN}/history/?year={YEAR}")
     history = page.locator("table.changes").inner_text()
     for expected in [
         "５０．０％（確定）",
@@ -166,7 +169,7 @@ def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password
     assert {"cycle", "value", "text", "submission", "review"} <= kinds
 
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
-    page.goto(f"{base}/plans/{PLAN}/indicators/1-3-1-k1/?year={YEAR}")
+    page.goto(f"{base}/plans/140007/{PLAN}/indicators/1-3-1-k1/?year={YEAR}")
     expect(page.locator("h1")).to_contain_text("KPI")
     expect(page.locator("nav.plan-nav")).to_contain_text("Plan structure")
     shot(page, "12-indicator-english")

@@ -96,7 +96,7 @@ def test_structural_changes_need_replace(stored, tmp_path):
 def test_publish_the_stored_plans(stored, tmp_path):
     out = hyoka("publish", "--database", str(stored), "-o", str(tmp_path / "site"))
     assert out.returncode == 0, out.stderr
-    assert (tmp_path / "site" / PLAN / "index.html").exists()
+    assert (tmp_path / "site" / "140007" / PLAN / "index.html").exists()
     assert "公表済みの年度" in hyoka("publish", "--help").stdout
     assert hyoka("publish", "-o", str(tmp_path / "other")).returncode == 2
 

@@ -31,7 +31,7 @@ def test_planner_downloads_the_report_in_every_format(plan: m.Plan, client_for: 
 
 
 def test_pdf_report_of_a_small_plan(db: None, client_for: Callable[[str], Client]) -> None:
-    pdf = client_for("reviewer").get("/plans/hiratsuka-juten/report.pdf?year=2024")
+    pdf = client_for("hiratsuka").get("/plans/142034/hiratsuka-juten/report.pdf?year=2024")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
 
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from opencycle import URL, YEAR
 
 from hyoka.core.engine import evaluate
+from hyoka.web.accounts.models import Department, Role, User
 from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
 from hyoka.web.plans.convert import core_plan, evaluation
@@ -203,10 +204,13 @@ def test_planner_sees_every_department_and_its_open_work(plan: m.Plan, client_fo
     assert rows["産業労働局"]["work"]["missing_values"] == 11
 
 
-def test_a_department_without_work_in_a_plan_cannot_submit_to_it(db: None, client_for: Callable[[str], Client]) -> None:
-    hiratsuka = m.Plan.objects.get(key="hiratsuka-juten")  # its FY2024 cycle is open; 産業労働局 is not in it
+def test_a_department_without_work_in_a_plan_cannot_submit_to_it(db: None) -> None:
+    hiratsuka = m.Plan.objects.select_related("organization").get(key="hiratsuka-juten")  # its FY2024 cycle is open
     assert m.Cycle.objects.get(plan=hiratsuka, year=2024).is_open
-    assert client_for("sangyo").post("/plans/hiratsuka-juten/submit/", {"year": 2024}).status_code == 403
+    idle = Department.objects.create(organization=hiratsuka.organization, name="議会事務局")  # named nowhere in the plan
+    c = Client()
+    c.force_login(User.objects.create_user("idle", role=Role.DEPARTMENT, organization=hiratsuka.organization, department=idle))
+    assert c.post("/plans/142034/hiratsuka-juten/submit/", {"year": 2024}).status_code == 403
     assert not Submission.objects.filter(plan=hiratsuka).exists()
 
 

@@ -25,7 +25,7 @@ from snapshot import changed, snapshot
 from hyoka.web.plans import models as m
 
 PLAN = "kanagawa-sousei-3"
-URL = f"/plans/{PLAN}"
+URL = f"/plans/140007/{PLAN}"
 YEAR = 2025
 INDICATOR = "1-3-1-k1"
 LEAF = "1-3-1-1"
@@ -117,7 +117,12 @@ def test_value_entry(planner: Callable[[], Client], value: str, note: str, expec
     _response, tables, told = _post(planner, f"{URL}/indicators/{INDICATOR}/value/", data)
     _whole(tables, "Value", told)
     if "Value" in tables:
-        row = m.Value.objects.filter(series__indicator__plan__key=PLAN, series__indicator__key=INDICATOR, year=YEAR).first()
+        row = m.Value.objects.filter(
+            series__indicator__plan__organization__code="140007",
+            series__indicator__plan__key=PLAN,
+            series__indicator__key=INDICATOR,
+            year=YEAR,
+        ).first()
         if row is not None:
             assert row.text == value.strip() or row.text == value, (row.text[:40], value[:40])
             assert row.note == note.strip()

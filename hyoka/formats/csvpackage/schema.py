@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...core import schema as kinds  # the kinds of a plain field (not the columns below)
 from ...core.model import BASELINE_PREFIX, Baseline, Indicator, Node, NodeTexts, Plan, Project, Review, Series, Value
-from ...core.schema import CHOICE, DECIMAL, LIST, YEAR, Plain, names, plain_fields
+from ...core.schema import Plain, names, plain_fields
 
 PACKAGE_PROPERTY = "hyoka"  # rules, cycles and extensions of the plan, kept for a lossless round trip
 # A value's fields are measures of the observations table; the evaluator's recorded judgement is
@@ -34,7 +35,7 @@ MEASURE_WORDS = (
 MEASURES = tuple(m for m in MEASURE_WORDS if not m.endswith(".NAME"))
 # judgement.achievement, judgement.trend …: one measure per named judgement of the rules
 MEASURE_PATTERN = "^(" + "|".join(MEASURES) + r"|judgement\.[A-Za-z_][A-Za-z0-9_]*)$"
-CSV_TYPES = {LIST: "array", YEAR: "integer", DECIMAL: "number"}
+CSV_TYPES = {kinds.LIST: "array", kinds.YEAR: "integer", kinds.DECIMAL: "number"}
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,12 @@ def plain_column(f: Plain, prefix: str = "") -> Field:
     """A plain field as a column: codes (not the labels a workbook shows), lists as JSON arrays."""
     description = f.about.help
     enum: tuple[str, ...] = ()
-    if f.kind == CHOICE and f.about.choices:
+    if f.kind == kinds.CHOICE and f.about.choices:
         enum = tuple(f.about.choices)
         description += " " + "、".join(f"{code}（{label}）" if label != code else code for code, label in f.about.choices.items())
-    if f.kind == LIST:
+    if f.kind == kinds.LIST:
         description += "（JSON の配列）"
-    return Field(prefix + f.name, CSV_TYPES.get(f.kind, "string"), f.about.label, description, enum, year=f.kind == YEAR)
+    return Field(prefix + f.name, CSV_TYPES.get(f.kind, "string"), f.about.label, description, enum, year=f.kind == kinds.YEAR)
 
 
 def _baseline() -> tuple[Field, ...]:

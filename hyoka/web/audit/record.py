@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from ..accounts.models import User, normal_username
 from ..accounts.views import client_address
 from .models import AuditEvent
 
@@ -22,6 +23,15 @@ DETAIL_LIMIT = 2000  # the change log keeps the full texts; the audit log keeps 
 
 def clipped(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _organization_of(user: Any, username: str) -> int | None:
+    """The organization whose administrators see the event: the user's, or the one of the name tried at a login."""
+    if user is not None:
+        return user.organization_id
+    if not username:
+        return None
+    return User.objects.filter(username=normal_username(username)).values_list("organization_id", flat=True).first()
 
 
 def log_event(kind: str, *, request: HttpRequest | None = None, user: Any = None, **fields: Any) -> AuditEvent:
@@ -38,6 +48,8 @@ def log_event(kind: str, *, request: HttpRequest | None = None, user: Any = None
         if match is not None:
             fields.setdefault("plan_key", str(match.kwargs.get("plan_key", ""))[:100])
     fields["username"] = clipped(fields.get("username") or (user.get_username() if user is not None else ""), 150)
+    if "organization_id" not in fields:
+        fields["organization_id"] = _organization_of(user, fields["username"])
     fields["subject"] = clipped(fields.get("subject", ""), 500)
     fields["detail"] = clipped(fields.get("detail", ""), DETAIL_LIMIT)
     return AuditEvent.objects.create(kind=kind, user=user, **fields)

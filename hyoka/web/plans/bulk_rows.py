@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ...core.model import BASELINE_PREFIX, Baseline, Cycle, Indicator, Node, NodeTexts, Review, Series, Value
+from ...core.model import Organization as CoreOrganization
 from ...core.model import Plan as CorePlan
 from ...core.schema import LIST, YEAR, names, plain_fields, record, to_plain
 from ...formats.hyoka1 import load_path
@@ -22,7 +23,15 @@ from ...formats.hyoka1 import load_path
 SERIES_FIELDS = names(Series)
 INDICATOR_FIELDS = names(Indicator, skip=SERIES_FIELDS)
 
-PLAN_COLUMNS = ("key", "name", "organization_name", "organization_code", "period_start", "period_end", "levels", *names(CorePlan), "extras")
+PLAN_COLUMNS = (
+    "key",
+    "name",
+    "period_start",
+    "period_end",
+    "levels",
+    *names(CorePlan),
+    "extras",
+)  # and the organization, found by the loader
 CYCLE_COLUMNS = ("year", *names(Cycle))
 NODE_COLUMNS = ("key", "position", *names(Node), "projects", "extras")
 TEXT_COLUMNS = ("year", *names(NodeTexts))
@@ -53,8 +62,7 @@ def db_row(obj: Any, cls: type | None = None, *, prefix: str = "", skip: tuple[s
 
 
 def plan_columns(plan: CorePlan) -> dict[str, Any]:
-    head = {"key": plan.id, "name": plan.name, "organization_name": plan.organization.name}
-    head |= {"organization_code": plan.organization.code, "period_start": plan.period_start, "period_end": plan.period_end}
+    head = {"key": plan.id, "name": plan.name, "period_start": plan.period_start, "period_end": plan.period_end}
     return head | {"levels": list(plan.levels)} | db_row(plan) | {"extras": plan.extras}
 
 
@@ -85,6 +93,7 @@ class PlanRows:
     """One plan's rows; the first element of a dependent row is the index of the row it belongs to."""
 
     plan: Row
+    organization: CoreOrganization  # as the file names it; the loader finds (or makes) the stored one
     rules: dict[str, Any]
     cycles: list[Row] = field(default_factory=list)
     nodes: list[Row] = field(default_factory=list)
@@ -107,6 +116,7 @@ class PlanRows:
 def plan_rows(plan: CorePlan) -> PlanRows:
     out = PlanRows(
         plan=_tuple(PLAN_COLUMNS, plan_columns(plan)),
+        organization=plan.organization,
         rules=plan.rules_spec,
         cycles=[_tuple(CYCLE_COLUMNS, {"year": y} | db_row(c)) for y, c in plan.cycles.items()],
     )

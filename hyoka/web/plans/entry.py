@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ...core.errors import InputError, Problem
+from ...core.model import NodeTexts, Review, Status
 from ...core.model import Series as CoreSeries
-from ...core.model import Status
 from ...core.model import Value as CoreValue
 from ...core.values import Kind
-from ...formats.hyoka1 import check_unit, plan_from_dict, value_from_dict
+from ...formats.hyoka1 import check_unit, plan_from_dict, value_from_dict, yearly_from_dict
 from ..accounts.models import User
 from ..history.models import ChangeKind
 from ..history.record import record
@@ -232,7 +232,12 @@ def node_subject(node: m.Node, year: int, label: str) -> str:
 def save_texts(
     node: m.Node, year: int, results: list[str], issues: list[str], user: User | None, why: str = "", *, base: str | None = None
 ) -> bool:
-    """一次評価 texts; *base* is their token when the form was rendered, Conflict if they moved on."""
+    """一次評価 texts; *base* is their token when the form was rendered, Conflict if they moved on.
+
+    The texts are checked as a plan file's would be (their length above all), so that the
+    stored plan stays readable whatever comes in.
+    """
+    yearly_from_dict({"results": results, "issues": issues}, NodeTexts, f"nodes[{node.key}].texts.{year}")
     lock_plan(node.plan)
     row = m.NodeText.objects.select_for_update().filter(node=node, year=year).first() or m.NodeText(node=node, year=year)
     stored = "\n".join([*row.results, *row.issues])
@@ -299,6 +304,7 @@ def save_review(
     after = (row.grade, list(row.comments), row.answer)
     if before == after:
         return False
+    yearly_from_dict({"grade": row.grade, "comments": row.comments, "answer": row.answer}, Review, f"nodes[{node.key}].reviews.{year}")
     row.save()
     record(
         node.plan,

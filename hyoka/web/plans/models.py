@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ...core import model as core
 from ...core.schema import names
+from ..accounts.models import Organization
 from .columns import add_columns
 
 
@@ -25,10 +26,11 @@ def new_revision() -> str:
 
 
 class Plan(models.Model):
-    key = models.CharField(_("ID"), max_length=100, unique=True)
+    """A plan of one organization; its key is unique within the organization (the URLs name both)."""
+
+    organization = models.ForeignKey(Organization, verbose_name=_("団体"), on_delete=models.PROTECT, related_name="plans")
+    key = models.CharField(_("ID"), max_length=100)
     name = models.CharField(_("計画名"), max_length=500)
-    organization_name = models.CharField(_("団体名"), max_length=200)
-    organization_code = models.CharField(_("全国地方公共団体コード"), max_length=6, blank=True)
     period_start = models.PositiveSmallIntegerField(_("計画期間（開始）"))
     period_end = models.PositiveSmallIntegerField(_("計画期間（終了）"))
     levels = models.JSONField(_("階層"), default=list)
@@ -38,12 +40,18 @@ class Plan(models.Model):
     revision = models.CharField(max_length=32, default=new_revision)
 
     class Meta:
-        ordering = ["key"]
+        ordering = ["organization", "key"]
         verbose_name = _("計画")
         verbose_name_plural = _("計画")
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="unique_plan_key")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def route(self) -> tuple[str, str]:
+        """What the URLs name a plan by: its organization's code and its key."""
+        return (self.organization.code, self.key)
 
     @property
     def years(self) -> list[int]:

@@ -19,7 +19,7 @@ from ..history.models import ChangeKind
 from ..history.record import record
 from ..plans import models as m
 from ..plans.convert import core_plan, touch
-from ..plans.views.common import chosen_year, get_plan, plan_context, writing_view, year_or_404
+from ..plans.views.common import chosen_year, plan_context, plan_view, writing_view, year_or_404
 from .models import Submission, SubmissionStatus
 
 
@@ -53,10 +53,10 @@ def department_work(core: CorePlan, department: str, year: int) -> dict[str, Any
     }
 
 
+@plan_view
 @require_safe
-def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
+def inbox(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """A department's open work; planners pick the department and see every submission."""
-    plan = get_plan(plan_key)
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
@@ -90,6 +90,7 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
     return render(request, "workflow/inbox.html", ctx)
 
 
+@plan_view
 @require_POST
 @writing_view
 def submit(request: HttpRequest, plan: m.Plan) -> HttpResponse:
@@ -114,9 +115,10 @@ def submit(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     )
     record(plan, user, ChangeKind.SUBMISSION, f"{user.department.name} {year}年度 提出", new=sub.get_status_display(), year=year)
     messages.success(request, _("提出しました。企画担当の確認をお待ちください。"))
-    return redirect(reverse("inbox", args=[plan.key]) + f"?year={year}")
+    return redirect(reverse("inbox", args=plan.route) + f"?year={year}")
 
 
+@plan_view
 @require_POST
 @writing_view
 def decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpResponse:
@@ -125,7 +127,7 @@ def decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpRespon
     sub = get_object_or_404(Submission.objects.select_for_update(), pk=submission_id, plan=plan)
     action = request.POST.get("action")
     comment = request.POST.get("comment", "").strip()
-    target = reverse("inbox", args=[plan.key]) + f"?year={sub.year}&department={sub.department.name}"
+    target = reverse("inbox", args=plan.route) + f"?year={sub.year}&department={sub.department.name}"
     if action not in ("accept", "return") or sub.status != SubmissionStatus.SUBMITTED:
         messages.error(request, _("この提出は承認・差戻しできる状態ではありません。"))
         return redirect(target)
@@ -152,6 +154,7 @@ def decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpRespon
     return redirect(target)
 
 
+@plan_view
 @require_POST
 @writing_view
 def cycle_open(request: HttpRequest, plan: m.Plan) -> HttpResponse:
@@ -162,7 +165,7 @@ def cycle_open(request: HttpRequest, plan: m.Plan) -> HttpResponse:
         date.fromisoformat(due) if due else None
     except ValueError:
         messages.error(request, _("提出期限は日付（例: 2026-05-29）で入力してください。"))
-        return redirect(reverse("tree", args=[plan.key]) + f"?year={year}")
+        return redirect(reverse("tree", args=plan.route) + f"?year={year}")
     cycle, created = m.Cycle.objects.get_or_create(plan=plan, year=year, defaults={"status": m.CycleStatus.OPEN, "due": due})
     old = "" if created else cycle.get_status_display()
     cycle.status = m.CycleStatus.OPEN
@@ -180,9 +183,10 @@ def cycle_open(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     )
     touch(plan)
     messages.success(request, _("評価サイクルを開始しました。"))
-    return redirect(reverse("inbox", args=[plan.key]) + f"?year={year}")
+    return redirect(reverse("inbox", args=plan.route) + f"?year={year}")
 
 
+@plan_view
 @require_POST
 @writing_view
 def cycle_close(request: HttpRequest, plan: m.Plan) -> HttpResponse:
@@ -195,4 +199,4 @@ def cycle_close(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     record(plan, request.user, ChangeKind.CYCLE, f"{year}年度 評価サイクル", old=old, new=cycle.get_status_display(), year=year)
     touch(plan)
     messages.success(request, _("評価サイクルを締め切りました。"))
-    return redirect(reverse("tree", args=[plan.key]) + f"?year={year}")
+    return redirect(reverse("tree", args=plan.route) + f"?year={year}")

@@ -18,7 +18,7 @@ from .. import models as m
 from ..conflicts import Conflict, answer_token, review_token
 from ..convert import core_plan
 from ..entry import lines, review_shown, save_review
-from .common import chosen_year, get_plan, plan_context, year_or_404
+from .common import chosen_year, plan_context, plan_view, year_or_404
 from .conflict import conflict_page
 
 DEFAULT_REVIEW_GRADES = ("順調", "概ね順調", "やや遅れ", "遅れ")
@@ -32,9 +32,9 @@ def review_grades(core: CorePlan) -> list[str]:
     return list(DEFAULT_REVIEW_GRADES)
 
 
+@plan_view
 @require_safe
-def council(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def council(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core, ev = ctx["core"], ctx["ev"]
@@ -65,23 +65,23 @@ def council(request: HttpRequest, plan_key: str) -> HttpResponse:
     return render(request, "plans/council.html", ctx)
 
 
-def _node_for_review(request: HttpRequest, plan_key: str, node_key: str) -> tuple[m.Plan, m.Node, int]:
-    plan = get_plan(plan_key)
+def _node_for_review(request: HttpRequest, plan: m.Plan, node_key: str) -> tuple[m.Node, int]:
     node = get_object_or_404(m.Node.objects.select_related("plan"), plan=plan, key=node_key)
-    return plan, node, year_or_404(request.POST.get("year", ""))
+    return node, year_or_404(request.POST.get("year", ""))
 
 
 def _url(plan: m.Plan, node_key: str, year: int) -> str:
-    return reverse("council", args=[plan.key]) + f"?year={year}#goal-{node_key}"
+    return reverse("council", args=plan.route) + f"?year={year}#goal-{node_key}"
 
 
 def _back(plan: m.Plan, node_key: str, year: int) -> HttpResponse:
     return redirect(_url(plan, node_key, year))
 
 
+@plan_view
 @require_POST
-def review_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
-    plan, node, year = _node_for_review(request, plan_key, node_key)
+def review_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
+    node, year = _node_for_review(request, plan, node_key)
     core = core_plan(plan)
     access.require(access.may_review(request.user, core.node_by_id[node_key]))
     grade = request.POST.get("grade", "")
@@ -99,9 +99,10 @@ def review_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpRespo
     return _back(plan, node_key, year)
 
 
+@plan_view
 @require_POST
-def answer_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
-    plan, node, year = _node_for_review(request, plan_key, node_key)
+def answer_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
+    node, year = _node_for_review(request, plan, node_key)
     core = core_plan(plan)
     access.require(access.may_answer(request.user, core, core.node_by_id[node_key]))
     answer = request.POST.get("answer", "").strip()

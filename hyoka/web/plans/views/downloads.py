@@ -19,8 +19,9 @@ from ....formats.csvpackage.write import write_package
 from ....formats.xlsx.write import department_workbook, plan_workbook
 from ....reports import MEDIA_TYPES, render_report
 from ...accounts import access
+from .. import models as m
 from ..convert import core_plan, evaluation
-from .common import chosen_year, get_plan
+from .common import chosen_year, plan_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,21 +33,21 @@ def _attachment(content: bytes, filename: str, media_type: str) -> HttpResponse:
     return response
 
 
+@plan_view
 @require_safe
-def report(request: HttpRequest, plan_key: str, fmt: str) -> HttpResponse:
+def report(request: HttpRequest, plan: m.Plan, fmt: str) -> HttpResponse:
     """The evaluation report of the chosen year as HTML, PDF, Word or Excel."""
     if fmt not in MEDIA_TYPES:
         raise Http404
-    plan = get_plan(plan_key)
     year = chosen_year(request, plan)
     content = render_report(core_plan(plan), year, fmt, evaluation(plan, year))
     return _attachment(content, f"{plan.key}-{year}-評価報告書.{fmt}", MEDIA_TYPES[fmt])
 
 
+@plan_view
 @require_safe
-def workbook(request: HttpRequest, plan_key: str) -> HttpResponse:
+def workbook(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """A department gets its own slice of the year to fill in; a planner the whole plan or any slice."""
-    plan = get_plan(plan_key)
     year = chosen_year(request, plan)
     core = core_plan(plan)
     asked = request.GET.get("department", "").strip()
@@ -69,10 +70,10 @@ def workbook(request: HttpRequest, plan_key: str) -> HttpResponse:
     return _attachment(buffer.getvalue(), name, XLSX)
 
 
+@plan_view
 @require_safe
-def open_data(request: HttpRequest, plan_key: str) -> HttpResponse:
+def open_data(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """The CSV data package (datapackage.json and the tables) as one zip file."""
-    plan = get_plan(plan_key)
     core = core_plan(plan)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / plan.key

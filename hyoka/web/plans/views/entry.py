@@ -21,7 +21,7 @@ from .. import models as m
 from ..conflicts import Conflict, texts_token, writing
 from ..convert import core_plan, evaluation
 from ..entry import ValueInput, check_value, core_series, lines, save_target, save_texts, save_value, shown
-from .common import chosen_year, get_plan, plan_context, year_or_404
+from .common import chosen_year, plan_context, plan_view, year_or_404
 from .conflict import conflict_page
 
 
@@ -43,12 +43,12 @@ def _entered(data: dict[str, str]) -> ValueInput:
     )
 
 
+@plan_view
 @require_POST
-def value_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def value_edit(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpResponse:
     series = _series(plan, indicator_key, request.POST.get("part", ""))
     year = year_or_404(request.POST.get("year", ""))
-    target = reverse("indicator", args=[plan.key, indicator_key]) + f"?year={year}#entry-{series.part or 'main'}"
+    target = reverse("indicator", args=[*plan.route, indicator_key]) + f"?year={year}#entry-{series.part or 'main'}"
     entered = _entered(request.POST)
     try:
         with writing(plan):  # the cycle and the submission are checked under the lock the close and submit take
@@ -92,15 +92,15 @@ def _saved_rate(series: m.Series, indicator_key: str, year: int) -> str:
     return explain_rate(saved, year, rate, ev.rules)
 
 
+@plan_view
 @require_POST
-def target_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
+def target_edit(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpResponse:
     """Planners revise a target (SPEC 2: 【改定版】); the change is kept with its reason."""
-    plan = get_plan(plan_key)
     access.require(access.may_manage(request.user))
     series = _series(plan, indicator_key, request.POST.get("part", ""))
     year = year_or_404(request.POST.get("target_year", ""))
     shown_year = year_or_404(request.POST.get("year", "")) if request.POST.get("year") else year
-    back = reverse("indicator", args=[plan.key, indicator_key]) + f"?year={shown_year}#entry-{series.part or 'main'}"
+    back = reverse("indicator", args=[*plan.route, indicator_key]) + f"?year={shown_year}#entry-{series.part or 'main'}"
     text = request.POST.get("target", "")
     try:
         changed = save_target(series, year, text, request.user, request.POST.get("why", ""), base=request.POST.get("base"))
@@ -114,10 +114,10 @@ def target_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> Http
     return redirect(back)
 
 
+@plan_view
 @require_GET
-def preview(request: HttpRequest, plan_key: str, indicator_key: str) -> JsonResponse:
+def preview(request: HttpRequest, plan: m.Plan, indicator_key: str) -> JsonResponse:
     """The rate (and judgement) the value being typed would give, computed by the core; nothing is saved."""
-    plan = get_plan(plan_key)
     series = _series(plan, indicator_key, request.GET.get("part", ""))
     year = year_or_404(request.GET.get("year", ""))
     core = core_plan(plan)
@@ -157,8 +157,8 @@ def preview(request: HttpRequest, plan_key: str, indicator_key: str) -> JsonResp
     return JsonResponse(out)
 
 
-def text_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+@plan_view
+def text_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
     node = get_object_or_404(m.Node.objects.select_related("plan"), plan=plan, key=node_key)
     year = year_or_404(request.POST.get("year", "")) if request.method == "POST" else chosen_year(request, plan)
     core = core_plan(plan)
@@ -173,12 +173,12 @@ def text_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpRespons
         except Conflict as c:
             mine = "\n".join([*results, *issues])
             fields = {"results": _("取組結果"), "issues": _("今後の取組に向けた課題と方向性"), "why": _("変更理由")}
-            back = reverse("text_edit", args=[plan.key, node_key]) + f"?year={year}"
+            back = reverse("text_edit", args=[*plan.route, node_key]) + f"?year={year}"
             return conflict_page(request, plan, year, c, mine=mine, back=back, editable=fields, multiline=("results", "issues"))
         messages.success(request, _("保存しました。") if changed else _("変更はありません。"))
         top = core.ancestors(node_key)
         shown_node = next((n for n in reversed(top) if n.departments), core.node_by_id[node_key])
-        return redirect(reverse("node", args=[plan.key, shown_node.id]) + f"?year={year}#texts-{node_key}")
+        return redirect(reverse("node", args=[*plan.route, shown_node.id]) + f"?year={year}#texts-{node_key}")
     texts = core.node_by_id[node_key].texts.get(year)
     previous = max((y for y in core.node_by_id[node_key].texts if y < year), default=None)
     ctx = plan_context(

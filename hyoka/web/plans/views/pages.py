@@ -23,13 +23,13 @@ from ....core.rates import Rate
 from ....core.summary import ALL, summarize
 from ....formats.hyoka1 import loads, plan_to_dict
 from ....reports.charts import chart_of, words_for
-from ...accounts import access
+from ...accounts import access, scope
 from ...history.models import Change, ChangeKind
 from ...history.record import record
 from .. import models as m
 from ..conflicts import core_value_token, targets_token
 from ..convert import core_plan, store_plan
-from .common import chosen_year, get_plan, plan_context, tree_rows
+from .common import chosen_year, plan_context, plan_view, tree_rows
 from .upload import MAX_UPLOAD_BYTES
 
 
@@ -43,21 +43,22 @@ def import_plan(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("ファイルを選んでください（20MBまで）。"))
         return redirect("home")
     try:
-        row = store_plan(loads(f.read(), where=f.name))
+        row = store_plan(loads(f.read(), where=f.name), organization=request.user.organization)
     except InputError as e:
         for problem in e.problems[:20]:
             messages.error(request, str(problem))
         return redirect("home")
     record(row, request.user, ChangeKind.IMPORT, f"{row.name} 取込み", new=f.name)
     messages.success(request, _("計画を取り込みました。"))
-    return redirect("tree", row.key)
+    return redirect("tree", *row.route)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Every plan with its size, counted in the database (index only): listing plans must not build each of them."""
-    nodes = dict(m.Node.objects.values_list("plan").annotate(n=Count("plan")).order_by())
-    indicators = dict(m.Indicator.objects.values_list("plan").annotate(n=Count("plan")).order_by())
+    """The organization's plans with their size, counted in the database (index only): listing plans must not build each of them."""
+    mine = scope.plans(request.user)
+    nodes = dict(m.Node.objects.filter(plan__in=mine).values_list("plan").annotate(n=Count("plan")).order_by())
+    indicators = dict(m.Indicator.objects.filter(plan__in=mine).values_list("plan").annotate(n=Count("plan")).order_by())
     plans = [
         {
             "plan": plan,
@@ -66,14 +67,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "indicators": indicators.get(plan.pk, 0),
             "levels": " → ".join(plan.levels),
         }
-        for plan in m.Plan.objects.prefetch_related("cycles")
+        for plan in mine.prefetch_related("cycles")
     ]
-    return render(request, "plans/home.html", {"plans": plans, "may_manage": access.may_manage(request.user)})
+    ctx = {"plans": plans, "may_manage": access.may_manage(request.user), "organizations": scope.organizations(request.user)}
+    return render(request, "plans/home.html", ctx)
 
 
+@plan_view
 @require_safe
-def tree(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def tree(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     ctx["rows"] = tree_rows(ctx["core"], ctx["ev"])
@@ -132,9 +134,9 @@ def named_judgements(ev: Evaluation, result: IndicatorResult) -> list[dict[str, 
     ]
 
 
+@plan_view
 @require_safe
-def node(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def node(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
@@ -169,9 +171,9 @@ def node(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
     return render(request, "plans/node.html", ctx)
 
 
+@plan_view
 @require_safe
-def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def indicator(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
@@ -231,9 +233,9 @@ def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpRe
     return render(request, "plans/indicator.html", ctx)
 
 
+@plan_view
 @require_safe
-def summary(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def summary(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     ev = ctx["ev"]
@@ -288,9 +290,9 @@ def summary(request: HttpRequest, plan_key: str) -> HttpResponse:
     return render(request, "plans/summary.html", ctx)
 
 
+@plan_view
 @require_safe
-def history(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def history(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     changes = Change.objects.filter(plan=plan).select_related("user")
     kind = request.GET.get("kind", "")
@@ -303,10 +305,10 @@ def history(request: HttpRequest, plan_key: str) -> HttpResponse:
     return render(request, "plans/history.html", ctx)
 
 
+@plan_view
 @require_safe
-def export(request: HttpRequest, plan_key: str) -> HttpResponse:
+def export(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """The stored plan as a `hyoka/1` file, checked by the core on the way out."""
-    plan = get_plan(plan_key)
     doc = plan_to_dict(core_plan(plan))
     response = HttpResponse(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.key}.json"'

@@ -23,7 +23,7 @@ from ...history.record import record
 from .. import models as m
 from ..conflicts import writing
 from ..convert import document, touch
-from .common import chosen_year, get_plan, plan_context
+from .common import chosen_year, plan_context, plan_view
 
 
 def rule_words(rules: RuleSet) -> list[dict[str, object]]:
@@ -88,8 +88,8 @@ def save_rules(plan: m.Plan, text: str, user: object, why: str) -> m.RuleSetVers
         return version
 
 
-def rules(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+@plan_view
+def rules(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     may_manage = access.may_manage(request.user)
     versions = list(m.RuleSetVersion.objects.filter(plan=plan).select_related("created_by"))
@@ -107,7 +107,7 @@ def rules(request: HttpRequest, plan_key: str) -> HttpResponse:
             problems = e.problems
         else:
             messages.success(request, _("評価ルールを更新しました。"))
-            return redirect("rules", plan.key)
+            return redirect("rules", *plan.route)
     ctx = plan_context(plan, year, versions=versions, spec_text=text, problems=problems, may_manage=may_manage)
     rule_set = ctx["ev"].rules
     ctx |= {
