@@ -293,10 +293,11 @@ def import_command(
     replace: Annotated[bool, typer.Option("--replace", help="--db: 保存済みの計画をファイルの内容で置き換える")] = False,
     why: Annotated[str, typer.Option("--why", help="--db: 変更履歴に残す理由")] = "",
     organization: OrganizationOption = None,
+    correct: Annotated[str, typer.Option("--correct", help="--db: 公表済みの年度の変更を、この理由の訂正として公表する")] = "",
 ) -> None:
     """ブック・データパッケージ・hyoka/1 ファイルを取り込みます。すべて正しいときだけ、変更を一覧してから書き込みます。"""
     if db or database is not None:
-        _import_into_database(file, database, dry_run=dry_run, replace=replace, why=why, organization=organization)
+        _import_into_database(file, database, dry_run=dry_run, replace=replace, why=why, organization=organization, correct=correct)
         return
     target = output or (Path(into) if into is not None and Path(into).is_file() else None)
     if target is None and not dry_run:
@@ -325,11 +326,13 @@ def import_command(
     typer.echo(f"書き込みました: {target}")
 
 
-def _import_into_database(file: Path, database: Path | None, *, dry_run: bool, replace: bool, why: str, organization: str | None) -> None:
+def _import_into_database(
+    file: Path, database: Path | None, *, dry_run: bool, replace: bool, why: str, organization: str | None, correct: str
+) -> None:
     open_database(database, create=True)
     from .web.transfer import import_into_database
 
-    result = import_into_database(file, dry_run=dry_run, replace=replace, why=why, organization=organization)
+    result = import_into_database(file, dry_run=dry_run, replace=replace, why=why, organization=organization, correct=correct)
     if result.created or result.replaced:
         verb = ("置き換えます", "置き換えました") if result.replaced else ("追加します", "追加しました")
         typer.echo(f"計画 {result.plan_id} を{verb[0] + '（--dry-run のため書き込みません）' if dry_run else verb[1]}")
@@ -403,6 +406,36 @@ def serve(
 
     open_database(database)
     run_server(host, port)
+
+
+@command()
+def remind(
+    database: DatabaseOption = None,
+    days: Annotated[int, typer.Option("--days", help="期限の何日前から知らせるか")] = 7,
+    today: Annotated[str, typer.Option("--today", help="基準日（例: 2026-05-25。省略時は今日）")] = "",
+) -> None:
+    """提出期限が近い、または過ぎた年度に未入力の実績値・取組がある担当課へメールで知らせます（cron で毎日実行）。
+
+    提出済み・承認済みの担当課には送りません。メールは設定の HYOKA_EMAIL_HOST（SMTP）へ、なければ画面に出力します。
+    """
+    open_database(database)
+    from datetime import date
+
+    from django.utils import timezone
+
+    from .web.workflow.mail import send_reminders
+
+    try:
+        day = date.fromisoformat(today) if today else timezone.localdate()
+    except ValueError:
+        raise InputError.one("--today", "日付は 2026-05-25 の形で書いてください", "a date is written 2026-05-25", today) from None
+    done = send_reminders(day, days)
+    for r in done:
+        state = "期限超過" if r.overdue else "期限間近"
+        typer.echo(
+            f"{r.plan} {r.year} {r.department}: {state} {r.due} 未入力 {r.missing_values} 件、未記入 {r.missing_texts} 件 → メール {r.sent} 通"
+        )
+    typer.echo(f"知らせた担当課 {len(done)}、送ったメール {sum(r.sent for r in done)} 通 (reminded {len(done)} departments)")
 
 
 @command()

@@ -227,11 +227,37 @@ class Node:
 
 
 @dataclass
+class Corrected:
+    """One thing a 訂正 changed, as the public reads it: 「1-3-1-k1 2024年度 実績値」 old → new."""
+
+    subject: str
+    old: str
+    new: str
+    indicator: str = ""  # the indicator's id when a value or a target was corrected
+    node: str = ""  # the node's id when its texts or review were corrected
+
+
+@dataclass
+class Correction:
+    """A 訂正 of a published year: when it was published, why, and what changed (【訂正版】)."""
+
+    date: str  # ISO date, printed 「令和７年３月１日 訂正」
+    reason: str
+    changes: list[Corrected] = field(default_factory=list)
+
+
+@dataclass
 class Cycle:
-    """A year's evaluation cycle of a plan (open → closed → published)."""
+    """A year's evaluation cycle of a plan (open → closed → published).
+
+    A published year is a record: *published* is the date it was made public and
+    *corrections* every 訂正 since, oldest first, which the public pages print with it.
+    """
 
     status: str = plain("open", "状態", "年度の評価の状態。", CHOICE, choices=CYCLE_STATUS_LABELS, size=20)
     due: str = plain("", "提出期限", "提出期限（例: 2025-06-30）。", size=10)
+    published: str = plain("", "公表日", "公表した日（例: 2025-09-30）。公表済みの年度だけ。", size=10)
+    corrections: list[Correction] = field(default_factory=list)
 
 
 @dataclass

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +18,8 @@ from typing import Any, TypeVar
 from ..core.errors import InputError, ProblemCollector
 from ..core.model import (
     Baseline,
+    Corrected,
+    Correction,
     Cycle,
     Entry,
     Indicator,
@@ -282,7 +285,7 @@ def plan_from_dict(doc: Any, where: str = "") -> Plan:
     levels = r.str_list(plan_obj, "levels", "plan")
     if not levels:
         r.add("plan.levels", '階層の名前（例: ["基本目標", "中柱", "小柱"]）が必要です', "levels are required")
-    cycles = _yearly(r, plan_obj.get("cycles", {}), "plan.cycles", Cycle)
+    cycles = _cycles(r, plan_obj.get("cycles", {}))
     own = r.fields(plan_obj, "plan", Plan)
     rules_spec = top.get("rules")
     rules = None
@@ -398,8 +401,14 @@ def _nodes(r: _Reader, spec: Any, levels: list[str]) -> list[Node]:
     return nodes
 
 
-def _yearly(r: _Reader, spec: Any, p: str, cls: type[T]) -> dict[int, T]:
-    """Year-keyed objects (a plan's cycles, a node's texts and reviews): one year check and key check for all."""
+def _yearly(
+    r: _Reader, spec: Any, p: str, cls: type[T], structural: Mapping[str, Callable[[_Reader, Any, str], Any]] | None = None
+) -> dict[int, T]:
+    """Year-keyed objects (a plan's cycles, a node's texts and reviews): one year check and key check for all.
+
+    *structural* reads the keys that are not plain fields (a cycle's corrections), each by its own reader.
+    """
+    structural = structural or {}
     out: dict[int, T] = {}
     for key, value in (r.obj(spec, p) or {}).items():
         q = f"{p}.{key}"
@@ -407,9 +416,88 @@ def _yearly(r: _Reader, spec: Any, p: str, cls: type[T]) -> dict[int, T]:
         obj = r.obj(value, q)
         if year is None or obj is None:
             continue
-        r.keys(obj, q, keys_of(cls))
-        out[year] = cls(**r.fields(obj, q, cls))
+        r.keys(obj, q, keys_of(cls, *structural))
+        extra = {name: read(r, obj[name], f"{q}.{name}") for name, read in structural.items() if name in obj}
+        out[year] = cls(**r.fields(obj, q, cls), **extra)
     return out
+
+
+def _cycles(r: _Reader, spec: Any) -> dict[int, Cycle]:
+    """The years' cycles; a publication date and corrections belong to a published year only."""
+    cycles = _yearly(r, spec, "plan.cycles", Cycle, {"corrections": _corrections})
+    for year, c in cycles.items():
+        p = f"plan.cycles.{year}"
+        _check_date(r, c.published, f"{p}.published")
+        if c.status != "published" and (c.published or c.corrections):
+            r.add(f"{p}.status", "公表日・訂正は公表済みの年度にだけ書けます", "a publication date and corrections need status published")
+    return cycles
+
+
+def _check_date(r: _Reader, text: str, p: str) -> bool:
+    """An ISO date (2026-03-01), or a problem named at *p*."""
+    if text:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            r.add(p, "日付は 2026-03-01 の形で書いてください", "a date is written 2026-03-01", _short(text))
+            return False
+    return True
+
+
+def _corrections(r: _Reader, spec: Any, p: str) -> list[Correction]:
+    if not isinstance(spec, list):
+        r.add(p, "配列が必要です", "a list is required", _short(spec))
+        return []
+    out = []
+    for i, item in enumerate(spec):
+        q = f"{p}[{i}]"
+        c = r.obj(item, q)
+        if c is None:
+            continue
+        r.keys(c, q, {"date", "reason", "changes"})
+        changes = []
+        listed = c.get("changes", [])
+        if not isinstance(listed, list):
+            r.add(f"{q}.changes", "配列が必要です", "a list is required", _short(listed))
+            listed = []
+        for k, change in enumerate(listed):
+            cq = f"{q}.changes[{k}]"
+            ch = r.obj(change, cq)
+            if ch is not None:
+                r.keys(ch, cq, {"subject", "old", "new", "indicator", "node"})
+                text = {key: r.str_(ch, key, cq, required=key == "subject") for key in ("subject", "old", "new", "indicator", "node")}
+                changes.append(Corrected(**text))
+        when = r.str_(c, "date", q, required=True)
+        _check_date(r, when, f"{q}.date")
+        out.append(Correction(when, r.str_(c, "reason", q, required=True), changes))
+    return out
+
+
+def corrections_from_list(spec: Any, where: str) -> list[Correction]:
+    """Stored corrections read back (the database keeps them as the plan file writes them)."""
+    r = _Reader(where)
+    out = _corrections(r, spec, "corrections")
+    r.c.raise_if_any()
+    return out
+
+
+def cycle_to_dict(c: Cycle) -> dict[str, Any]:
+    """A cycle as the plan file writes it: its plain fields, and its corrections when it has any."""
+    return record(c) | ({"corrections": corrections_to_list(c.corrections)} if c.corrections else {})
+
+
+def corrections_to_list(corrections: list[Correction]) -> list[dict[str, Any]]:
+    return [correction_to_dict(c) for c in corrections]
+
+
+def correction_to_dict(c: Correction) -> dict[str, Any]:
+    return {
+        "date": c.date,
+        "reason": c.reason,
+        "changes": [
+            {"subject": x.subject, "old": x.old, "new": x.new} | drop_empty({"indicator": x.indicator, "node": x.node}) for x in c.changes
+        ],
+    }
 
 
 def _projects(r: _Reader, spec: Any, p: str) -> list[Project]:
@@ -699,7 +787,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "organization": drop_empty({"name": plan.organization.name, "code": plan.organization.code}),
                 "period": {"start": plan.period_start, "end": plan.period_end},
                 "levels": list(plan.levels),
-                "cycles": {str(y): record(c) for y, c in sorted(plan.cycles.items())},
+                "cycles": {str(y): cycle_to_dict(c) for y, c in sorted(plan.cycles.items())},
             }
             | record(plan)
         ),

@@ -6,6 +6,7 @@ from ..core.engine import Evaluation, evaluate
 from ..core.model import Plan
 from ..core.wareki import to_wareki
 from .context import Context, year_label
+from .corrections import MARK, corrections_section
 from .document import Report
 from .front import method_section, overview_section
 from .goals import goal_section
@@ -17,7 +18,8 @@ def build_report(plan: Plan, year: int, evaluation: Evaluation | None = None) ->
     """The report of *plan* for *year*; pass *evaluation* to reuse one already computed."""
     ev = evaluation if evaluation is not None else evaluate(plan, year)
     ctx = Context(plan, year, ev)
-    title = f"{plan.name} {to_wareki(year)}評価報告書"
+    corrected = corrections_section(plan.cycles.get(year))
+    title = f"{MARK if corrected else ''}{plan.name} {to_wareki(year)}評価報告書"
     report = Report(
         title=title,
         subtitle=f"{year_label(year)}の取組の評価",
@@ -25,6 +27,8 @@ def build_report(plan: Plan, year: int, evaluation: Evaluation | None = None) ->
         year_label=year_label(year),
         running_header=f"{plan.name}　{to_wareki(year)}",
     )
+    if corrected is not None:
+        report.sections.append(corrected)
     report.sections.append(overview_section(ctx))
     report.sections.append(method_section(ctx))
     report.sections.append(summary_section(ctx))

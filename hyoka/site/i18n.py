@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..core.wareki import to_wareki
+from ..core.wareki import to_wareki, wareki_date
 from ..translation import ENGLISH, JAPANESE, gettext_noop, translator
 
 LANGUAGES = (JAPANESE, ENGLISH)
@@ -22,6 +22,11 @@ MENU = (gettext_noop("概要"),)
 def words(lang: str) -> Callable[[str], str]:
     """The translation function of the templates: identity in Japanese, hyoka's catalogue in English."""
     return translator(lang)
+
+
+def date_label(iso: str, lang: str) -> str:
+    """「令和７年３月１日」 on a Japanese page, 2025-03-01 on an English one."""
+    return iso if lang == ENGLISH or not iso else wareki_date(iso)
 
 
 def year_label(year: int, lang: str) -> str:

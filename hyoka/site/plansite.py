@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from ..core.engine import Evaluation, evaluate
-from ..core.model import Indicator, Plan, Series
+from ..core.model import Correction, Indicator, Plan, Series
 from ..core.projection import Projection, project
 from ..formats.csvpackage.write import package_files, package_tables
 from ..formats.evaluation import evaluation_dict
@@ -49,6 +49,20 @@ class PlanSite:
     @property
     def latest(self) -> int | None:
         return self.years[-1] if self.years else None
+
+    def published_on(self, year: int) -> str:
+        """The date *year* was published (ISO), "" when the plan file did not say."""
+        return self.plan.cycles[year].published
+
+    def corrections(self, *, indicator: str = "", node: str = "") -> list[tuple[int, Correction]]:
+        """Every 訂正 of the published years, newest first; with *indicator* or *node*, only what touched it."""
+        out = []
+        for year in reversed(self.years):
+            for c in reversed(self.plan.cycles[year].corrections):
+                changes = [x for x in c.changes if (not indicator or x.indicator == indicator) and (not node or x.node == node)]
+                if changes:
+                    out.append((year, Correction(c.date, c.reason, changes)))
+        return out
 
     def evaluation(self, year: int) -> Evaluation:
         if year not in self._evaluations:

@@ -16,7 +16,7 @@ from typing import Any
 from ..core.model import Indicator
 from ..formats.csvpackage.schema import OBSERVATIONS
 from ..formats.csvpackage.write import table_text
-from ..formats.hyoka1 import dumps
+from ..formats.hyoka1 import correction_to_dict, dumps
 from . import paths
 from .plansite import PlanSite
 
@@ -73,8 +73,15 @@ def plan_record(ps: PlanSite, year: int | None) -> dict[str, Any]:
         "nodes": [{k: n.get(k) for k in ("id", "parent", "level", "number", "name")} for n in doc["nodes"]],
         "indicators": [{"id": i.id, "node": i.node, "kind": i.kind, "name": i.name, "unit": i.unit} for i in ps.plan.indicators],
         "year": year,
+        "publication": publication(ps, year) if year is not None else None,
         "evaluation": ps.doc(year) if year is not None else None,
     }
+
+
+def publication(ps: PlanSite, year: int) -> dict[str, Any]:
+    """When *year* was published and every 訂正 since (oldest first), each with its date, reason and old → new."""
+    cycle = ps.plan.cycles[year]
+    return {"published": cycle.published or None, "corrections": [correction_to_dict(c) for c in cycle.corrections]}
 
 
 def _outlook(ps: PlanSite, ind: Indicator) -> list[dict[str, Any]]:
@@ -113,6 +120,7 @@ def indicator_record(ps: PlanSite, ind: Indicator, year: int | None = None) -> d
         "plan": _plan_head(ps),
         "indicator": ps.indicator_specs[ind.id],
         "evaluations": [{"year": y} | ps.indicator_doc(y, ind.id) for y in years],
+        "corrections": [{"year": y} | correction_to_dict(c) for y, c in ps.corrections(indicator=ind.id) if y in years],
         "outlook": _outlook(ps, ind) if year is None or year == ps.latest else [],
     }
 

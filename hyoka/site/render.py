@@ -23,7 +23,7 @@ from ..core.model import DIRECTIONS, KINDS, STATUS_LABELS, Indicator, Node, Plan
 from ..core.notation import marked_name, pending_text
 from ..translation import gettext_noop
 from . import pages, paths, records
-from .i18n import ENGLISH, JAPANESE, LANGUAGES, words, year_label
+from .i18n import ENGLISH, JAPANESE, LANGUAGES, date_label, words, year_label
 from .plansite import PlanSite
 from .search import search_index
 
@@ -149,6 +149,7 @@ class Site:
             "home_page": paths.home(),
             "search_page": paths.search(),
             "year_label": lambda y: year_label(y, lang),
+            "date_label": lambda d: date_label(d, lang),
             "pending": (lambda e: pending_text(e)) if lang == JAPANESE else (lambda e: f"Pending{f' (expected {e})' if e else ''}"),
             "ps": ps,
             "plan_pages": self._plan_links(ps) if ps else {},

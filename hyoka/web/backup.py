@@ -87,10 +87,27 @@ def _plan(plan: m.Plan, change_index: dict[int, tuple[str, int]]) -> dict[str, A
                 "submitted_at": when(s.submitted_at),
                 "decided_by": who(s.decided_by),
                 "decided_at": when(s.decided_at),
+                "events": [
+                    {"action": e.action, "comment": e.comment, "by": who(e.by), "at": when(e.at)}
+                    for e in s.events.select_related("by").order_by("at", "id")
+                ],
             }
             for s in Submission.objects.filter(plan=plan)
             .select_related("department", "submitted_by", "decided_by")
             .order_by("year", "department__name")
+        ],
+        "publications": [
+            {
+                "year": p.cycle.year,
+                "number": p.number,
+                "kind": p.kind,
+                "on": p.on.isoformat(),
+                "at": when(p.at),
+                "by": who(p.by),
+                "reason": p.reason,
+                "snapshot": p.snapshot,
+            }
+            for p in m.Publication.objects.filter(cycle__plan=plan).select_related("cycle", "by").order_by("cycle__year", "number")
         ],
         "changes": [
             {

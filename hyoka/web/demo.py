@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,10 +102,37 @@ def prepare_demo(database: Path) -> list[DemoUser]:
     return users
 
 
+REPORT_WORKER = ("-m", "hyoka.web", "db_worker", "--queue-name", "reports", "--interval", "1", "--no-startup-delay", "--verbosity", "0")
+
+
+def start_report_workers() -> list[subprocess.Popen[bytes]]:
+    """The processes that render reports (``renders.tasks``): HYOKA_REPORT_WORKERS of them, at a lower CPU priority.
+
+    They read the queue from the same database as the web server (the environment carries
+    it), so the embedded SQLite default needs nothing else; none when reports render in the request.
+    """
+    from django.conf import settings
+
+    if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
+        return []
+    return [
+        subprocess.Popen([sys.executable, *REPORT_WORKER], env=os.environ.copy(), preexec_fn=lambda: os.nice(10))
+        for _ in range(settings.HYOKA_REPORT_WORKERS)
+    ]
+
+
 def serve(host: str, port: int) -> None:
-    """Django's own server: right for a laptop; production runs gunicorn behind a TLS proxy (README)."""
+    """Django's own server and the report workers: right for a laptop; production runs gunicorn behind
+    a TLS proxy and the workers as a service of their own (README)."""
     from django.conf import settings
     from django.core.management import call_command
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from the finders too
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    workers = start_report_workers()
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)

@@ -9,7 +9,7 @@ Timestamps are written as they were: the change log keeps its dates, not the res
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from .backup import FORMAT, plan_name
 from .history.models import Change, ChangeKind
 from .plans import models as m
 from .plans.convert import store_plan
-from .workflow.models import Submission, SubmissionStatus
+from .workflow.models import Event, EventAction, Submission, SubmissionStatus
 
 FORMAT_1 = "hyoka-backup/1"  # from before organizations: still read
 OPTIONAL = object()  # a field that may be null
@@ -84,6 +84,13 @@ class _Reader:
         if at.tzinfo is None:
             raise self.fail(f"{path}.{key}", "時差（タイムゾーン）のない日時です", "a date and time without its time zone", raw)
         return at
+
+    def day(self, obj: dict[str, Any], key: str, path: str) -> date:
+        raw = self.field(obj, key, path, str)
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise self.fail(f"{path}.{key}", "日付として解釈できません", "not an ISO date", raw) from None
 
 
 def restore_path(path: Path) -> Restored:
@@ -242,8 +249,17 @@ def _records(
     m.Value.objects.bulk_update(authored, ["updated_at", "updated_by"], batch_size=500)
 
     submissions = []
+    events: list[tuple[int, Event]] = []  # (index of the submission, its event)
     for p, s in r.items(spec, "submissions", path):
         name = r.field(s, "department", p, str)
+        for q, e in r.items(s, "events", p):
+            event = Event(
+                action=r.field(e, "action", q, str, choices=EventAction.values),
+                comment=r.field(e, "comment", q, str),
+                by=user(e, "by", q),
+                at=r.moment(e, "at", q),
+            )
+            events.append((len(submissions), event))
         submissions.append(
             Submission(
                 plan=row,
@@ -257,7 +273,29 @@ def _records(
                 decided_at=r.moment(s, "decided_at", p, null=True),
             )
         )
-    Submission.objects.bulk_create(submissions)
+    created = Submission.objects.bulk_create(submissions)
+    for i, event in events:
+        event.submission = created[i]
+    Event.objects.bulk_create([e for _i, e in events])
+
+    cycles = {c.year: c for c in m.Cycle.objects.filter(plan=row)}
+    revisions = []
+    for p, v in r.items(spec, "publications", path):
+        year = r.field(v, "year", p, int)
+        if year not in cycles:
+            raise r.fail(f"{p}.year", "計画にない年度の公表です", "a publication of a year the plan has no cycle for", year)
+        revision = m.Publication(
+            cycle=cycles[year],
+            number=r.field(v, "number", p, int),
+            kind=r.field(v, "kind", p, str, choices=m.PublicationKind.values),
+            on=r.day(v, "on", p),
+            by=user(v, "by", p),
+            reason=r.field(v, "reason", p, str),
+            snapshot=r.field(v, "snapshot", p, dict),
+        )
+        revision.at = r.moment(v, "at", p)
+        revisions.append(revision)
+    _created_with_their_times(m.Publication, revisions, "at")
 
     log = []
     for p, c in r.items(spec, "changes", path):

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "hyoka.web.audit",
     "hyoka.web.public",
     "hyoka.web.api",
+    "django_tasks",
+    "django_tasks_db",
+    "hyoka.web.renders",  # after django_tasks_db: its admin takes the queue's admin pages away again
 ]
 
 MIDDLEWARE = [
@@ -214,6 +217,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Reports are rendered by background tasks (renders.tasks) kept in the database: no other server.
+# HYOKA_REPORTS=immediate renders inside the request instead (a script, or a test of the pages).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("HYOKA_REPORTS") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "reports"],
+    }
+}
+# Worker processes `hyoka serve` and `hyoka demo` start: at most this many reports are rendered at once.
+HYOKA_REPORT_WORKERS = int(os.environ.get("HYOKA_REPORT_WORKERS", "1"))
+
+# Mail (workflow.mail): SMTP when HYOKA_EMAIL_HOST is set, else printed on the console (the demo).
+EMAIL_HOST = os.environ.get("HYOKA_EMAIL_HOST", "")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+EMAIL_PORT = int(os.environ.get("HYOKA_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("HYOKA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HYOKA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("HYOKA_EMAIL_TLS", "1") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("HYOKA_EMAIL_FROM", "hyoka@localhost")
+# The address people open hyoka at, for the links in mail.
+HYOKA_SITE_URL = os.environ.get("HYOKA_SITE_URL", "http://127.0.0.1:8000")
 
 # The public API's rate limit per client address (hyoka/web/api/limits.py).
 HYOKA_API_RATE_PER_MINUTE = int(os.environ.get("HYOKA_API_RATE_PER_MINUTE", "120"))

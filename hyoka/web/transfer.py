@@ -6,6 +6,8 @@ use, so each change is checked by the core and lands in the history with its rea
 Structural changes (nodes, indicators, rules) to a stored plan need ``replace``, which
 stores the file as the plan, because history cannot follow an indicator that is gone.
 Everything happens in one transaction: a file with one bad cell changes nothing.
+A published year is refused like in the browser (``plans.locks``); with ``correct`` (the
+reason) its changes are made as one 訂正 per year, published with their date.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from ..formats.importing import read_incoming
 from .accounts.models import Organization
 from .plans import models as m
 from .plans.convert import core_plan, store_plan, touch
-from .plans.entry import save_target, save_texts, save_value
-from .plans.upload import text_changes, value_changes
+from .plans.locks import YearLocked, published_years
+from .plans.upload import ProposedTarget, apply_changes, text_changes, value_changes
 
 APPLIED_SUBJECTS = {"value", "texts", "target"}
 
@@ -66,14 +68,31 @@ def stored_plan(plan_id: str, organization: str | None = None) -> m.Plan | None:
 
 
 def import_into_database(
-    path: Path, *, dry_run: bool = False, replace: bool = False, why: str = "", organization: str | None = None
+    path: Path, *, dry_run: bool = False, replace: bool = False, why: str = "", organization: str | None = None, correct: str = ""
 ) -> Imported:
-    """*organization* (a code) is where a new plan goes and where a stored one is looked for; else the file's own code."""
+    """*organization* (a code) is where a new plan goes and where a stored one is looked for; else the file's own code.
+
+    *correct* is the reason of a 訂正: without it, a change to a published year is refused.
+    """
+    try:
+        return _import(path, dry_run=dry_run, replace=replace, why=why, organization=organization, correct=correct)
+    except YearLocked as e:
+        raise e.as_input_error() from None
+
+
+def _import(path: Path, *, dry_run: bool, replace: bool, why: str, organization: str | None, correct: str) -> Imported:
     where = str(path)
     incoming = read_incoming(path, where)
     plan_id = incoming.plan_id
     given = given_organization(organization)
     row = stored_plan(plan_id, organization or incoming.organization_code or None)
+    if row is not None and replace and published_years(row):
+        years = "、".join(f"{y}年度" for y in sorted(published_years(row)))
+        raise InputError.one(
+            where,
+            f"公表済みの年度（{years}）がある計画は置き換えられません。公表を取り消すか、値の変更を訂正（--correct 理由）として取り込んでください",
+            "a plan with published years cannot be replaced; withdraw the publication, or import the changes as a correction (--correct REASON)",
+        )
     if row is None or replace:
         new = incoming.applied(None)
         if not dry_run:
@@ -99,20 +118,13 @@ def import_into_database(
         )
     if not dry_run and changes:
         with transaction.atomic():
-            _apply(row, current, new, why or f"hyoka import {path.name}")
+            _apply(row, current, new, why or f"hyoka import {path.name}", correct)
     return Imported(plan_id, created=False, replaced=False, changes=changes)
 
 
-def _apply(row: m.Plan, current: CorePlan, new: CorePlan, why: str) -> None:
-    series_rows = {
-        (s.indicator.key, s.part): s
-        for s in m.Series.objects.filter(indicator__plan=row).select_related("indicator__plan", "indicator__node")
-    }
-    for c in value_changes(current, new):
-        save_value(series_rows[(c.indicator, c.part)], c.year, c.entered(), None, why, mark_changed=False)
-    nodes = {n.key: n for n in m.Node.objects.filter(plan=row).select_related("plan")}
-    for t in text_changes(current, new):
-        save_texts(nodes[t.node], t.year, t.results, t.issues, None, why)
+def _target_changes(current: CorePlan, new: CorePlan) -> list[ProposedTarget]:
+    """Every target that differs, with its new text ("" when removed)."""
+    out = []
     for ind in new.indicators:
         old_ind = current.indicator_by_id[ind.id]
         for series, old_series in zip(ind.series(), old_ind.series(), strict=True):
@@ -121,7 +133,21 @@ def _apply(row: m.Plan, current: CorePlan, new: CorePlan, why: str) -> None:
                 text = series.targets[year].text if year in series.targets else ""
                 before = old_series.targets[year].text if year in old_series.targets else ""
                 if text != before:
-                    save_target(series_rows[(ind.id, part)], year, text, None, why)
+                    out.append(ProposedTarget(ind.id, part, year, text))
+    return out
+
+
+def _apply(row: m.Plan, current: CorePlan, new: CorePlan, why: str, correct: str) -> None:
+    values, texts, targets = value_changes(current, new), text_changes(current, new), _target_changes(current, new)
+    if not correct:  # no correction asked for: a published year is refused before anything is written
+        locked = sorted(({c.year for c in values} | {t.year for t in texts} | {t.year for t in targets}) & published_years(row))
+        if locked:
+            raise InputError.one(
+                str(row.key),
+                f"{'、'.join(f'{y}年度' for y in locked)}は公表済みです。変更は訂正として --correct 理由 で取り込んでください",
+                "published years change only as a correction: give --correct REASON",
+            )
+    apply_changes(row, None, why, correct, values, texts, targets)
     touch(row)
 
 

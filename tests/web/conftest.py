@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 from django.test import Client
-from opencycle import ORG, OTHER_ORG, PLAN, YEAR
+from opencycle import COUNCIL_YEAR, ORG, OTHER_ORG, PLAN, YEAR
 
 from hyoka.core.model import Organization as CoreOrganization
 from hyoka.samples import load_sample, sample_names
@@ -122,7 +122,9 @@ def plan(db: None) -> m.Plan:
 
 @pytest.fixture
 def open_cycle(plan: m.Plan) -> m.Plan:
-    """The same, with one department's submission waiting for a decision (the security tests accept and return it)."""
+    """The same, with one department's submission waiting for a decision (the security tests accept and return it),
+    and FY2026 closed: the council's window, where 二次評価 and answers are written."""
+    m.Cycle.objects.create(plan=plan, year=COUNCIL_YEAR, status=m.CycleStatus.CLOSED)
     Submission.objects.create(
         plan=plan,
         year=YEAR,
@@ -130,4 +132,5 @@ def open_cycle(plan: m.Plan) -> m.Plan:
         status=SubmissionStatus.SUBMITTED,
         submitted_at="2026-05-01T10:00:00+09:00",
     )
+    touch(plan)
     return plan

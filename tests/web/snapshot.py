@@ -16,13 +16,14 @@ from django.db.models import Model
 from hyoka.web.accounts.models import Department, Organization, User
 from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
-from hyoka.web.workflow.models import Submission
+from hyoka.web.workflow.models import Event, Submission
 
 TABLES: tuple[type[Model], ...] = (
     Organization,
     m.Plan,
     m.RuleSetVersion,
     m.Cycle,
+    m.Publication,
     m.Node,
     m.NodeText,
     m.Review,
@@ -32,6 +33,7 @@ TABLES: tuple[type[Model], ...] = (
     m.Value,
     Change,
     Submission,
+    Event,
     Department,
     Group,
     LogEntry,

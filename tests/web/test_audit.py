@@ -70,9 +70,9 @@ def test_every_change_has_its_audit_event(plan: m.Plan, client_for: Callable[[st
     sangyo.post(f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "50.0%"})
     sangyo.post(f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "たくさん", "why": "x"})  # refused by the core
     sangyo.post(f"{URL}/nodes/1-3-1-1/texts/", {"year": YEAR, "results": "成果", "issues": "課題"})
-    reviewer.post(f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": "意見"})
     planner.post(f"{URL}/indicators/1-3-1-k1/target/", {"target_year": YEAR, "target": "52.0％", "why": "改定"})
     planner.post(f"{URL}/cycles/close/", {"year": YEAR})
+    reviewer.post(f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": "意見"})  # once closed
     changes = list(Change.objects.filter(plan=plan).order_by("id"))
     events = list(AuditEvent.objects.filter(kind=EventKind.CHANGE).order_by("id"))
     print(f"{len(changes)} changes, {len(events)} change events")

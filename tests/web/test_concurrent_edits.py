@@ -102,11 +102,13 @@ def test_a_target_revised_by_two_planners(plan: m.Plan, client_for: Callable[[st
 
 
 def test_a_review_and_an_answer_saved_by_two_people(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    m.Cycle.objects.filter(plan=plan, year=YEAR).update(status=m.CycleStatus.CLOSED)  # the council writes once the year is closed
     page = f"{URL}/council/?year={YEAR}"
     reviewer, planner = client_for("reviewer"), client_for("planner")
     first, second = _open(reviewer, page, "/nodes/1/review/"), _open(planner, page, "/nodes/1/review/")
-    assert _save(reviewer, first, comments="雇用は堅調").status_code == 302
-    conflict = _save(planner, second, comments="人材確保が課題")
+    grade = "概ね順調に進んでいます"  # nobody's grade is chosen for them
+    assert _save(reviewer, first, grade=grade, comments="雇用は堅調").status_code == 302
+    conflict = _save(planner, second, grade=grade, comments="人材確保が課題")
     assert conflict.status_code == 409 and "雇用は堅調" in conflict.content.decode()
 
     sangyo = client_for("sangyo")

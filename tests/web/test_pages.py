@@ -90,11 +90,20 @@ def test_upload_previews_then_applies_all_changes(client_for: Callable[[str], Cl
         ("1-3-1-k3", 2022, "removed", "2.20%（確定）", ""),
     ]
     assert not Change.objects.filter(plan=plan).exists()  # nothing applied yet
+    assert preview.context["corrected_years"] == [2024]  # published: the form asks for the reason of a 訂正
     c.post("/plans/140007/kanagawa-sousei-3/upload/apply/", {"why": "年次更新"})
+    assert not Change.objects.filter(plan=plan).exists()  # no reason given for correcting the published year: nothing applied
+    again = io.BytesIO(f.getvalue())
+    again.name = f.name
+    c.post("/plans/140007/kanagawa-sousei-3/upload/", {"file": again})
+    c.post("/plans/140007/kanagawa-sousei-3/upload/apply/", {"why": "年次更新", "correction": "県統計の確定値"})
     plan.refresh_from_db()
     values = {i.id: i.values for i in core_plan(plan).indicators}
     assert values["1-3-1-k1"][2024].entry.text == "49.9%" and 2025 in values["1-3-1-k2"] and 2022 not in values["1-3-1-k3"]
-    assert Change.objects.filter(plan=plan, why__contains="年次更新").count() == 3
+    assert Change.objects.filter(plan=plan, why__contains="年次更新").count() == 2
+    assert Change.objects.filter(plan=plan, kind="value", why="訂正: 県統計の確定値").count() == 1
+    (correction,) = m.Cycle.objects.get(plan=plan, year=2024).corrections
+    assert correction["reason"] == "県統計の確定値" and correction["changes"][0]["new"] == "49.9%（確定）"
 
 
 def test_upload_of_a_broken_file_names_the_place(client_for: Callable[[str], Client]) -> None:

@@ -18,13 +18,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
-from opencycle import OTHER_ORG
+from opencycle import COUNCIL_YEAR, OTHER_ORG, PUBLISHED_YEAR
 from snapshot import snapshot
 
 from hyoka.formats.hyoka1 import plan_to_dict
 from hyoka.web.accounts.models import Department, User
 from hyoka.web.plans import models as m
 from hyoka.web.plans.convert import core_plan
+from hyoka.web.renders.models import Rendering
 from hyoka.web.workflow.models import Submission
 
 PLAN = "kanagawa-sousei-3"
@@ -58,7 +59,7 @@ def _new_plan_file(plan: m.Plan) -> io.BytesIO:
     return f
 
 
-def _apply(indicator: str) -> Callable[[Client, m.Plan], object]:
+def _apply(indicator: str, year: int = YEAR, form: dict[str, str] | None = None) -> Callable[[Client, m.Plan], object]:
     def run(c: Client, plan: m.Plan) -> object:
         # The preview is made by the planner in the same session shape; apply is what is checked.
         session = c.session
@@ -70,7 +71,7 @@ def _apply(indicator: str) -> Callable[[Client, m.Plan], object]:
                 {
                     "indicator": indicator,
                     "part": "",
-                    "year": YEAR,
+                    "year": year,
                     "kind": "added",
                     "old": "",
                     "new": "50.5%（確定）",
@@ -82,7 +83,7 @@ def _apply(indicator: str) -> Callable[[Client, m.Plan], object]:
             ],
         }
         session.save()
-        return c.post(f"/plans/{plan.organization.code}/{plan.key}/upload/apply/", {"why": "matrix"})
+        return c.post(f"/plans/{plan.organization.code}/{plan.key}/upload/apply/", form or {"why": "matrix"})
 
     return run
 
@@ -91,6 +92,19 @@ MEMBERS = frozenset({"admin", "planner", "sangyo", "fukushi", "reviewer"})  # Ka
 EVERYONE = MEMBERS | {"operator"}  # and the system operator, who belongs to no organization
 MANAGERS = frozenset({"admin", "planner"})
 ADMINS = frozenset({"admin", "operator"})
+DEPARTMENTS = frozenset({"sangyo", "fukushi"})
+NOBODY: frozenset[str] = frozenset()  # a published year, or the council outside its window: refused for every role
+
+
+def _at(p: m.Plan, rest: str) -> str:
+    return f"/plans/{p.organization.code}/{p.key}/{rest}"
+
+
+def _submit_then_withdraw(c: Client, plan: m.Plan) -> HttpResponse:
+    """A department submits and takes its submission back before any decision (others are refused both)."""
+    c.post(_at(plan, "submit/"), {"year": YEAR})
+    return c.post(_at(plan, "withdraw/"), {"year": YEAR})
+
 
 ENDPOINTS = [
     Endpoint(
@@ -113,9 +127,27 @@ ENDPOINTS = [
         "value_closed_year",
         MANAGERS,
         lambda c, p: c.post(
-            f"/plans/{p.organization.code}/{p.key}/indicators/{OWN_INDICATOR}/value/",
-            {"year": 2024, "value": "99%", "status": "confirmed", "why": "x"},
+            _at(p, f"indicators/{OWN_INDICATOR}/value/"), {"year": COUNCIL_YEAR, "value": "99%", "status": "confirmed", "why": "x"}
         ),
+    ),
+    Endpoint(
+        "value_published_year",
+        NOBODY,
+        lambda c, p: c.post(
+            _at(p, f"indicators/{OWN_INDICATOR}/value/"), {"year": PUBLISHED_YEAR, "value": "99%", "status": "confirmed", "why": "x"}
+        ),
+    ),
+    Endpoint(
+        "target_published_year",
+        NOBODY,
+        lambda c, p: c.post(
+            _at(p, f"indicators/{OWN_INDICATOR}/target/"), {"target_year": PUBLISHED_YEAR, "target": "52.0％", "why": "改定"}
+        ),
+    ),
+    Endpoint(
+        "texts_published_year",
+        NOBODY,
+        lambda c, p: c.post(_at(p, "nodes/1-3-1-1/texts/"), {"year": PUBLISHED_YEAR, "results": "成果", "issues": "課題"}),
     ),
     Endpoint(
         "target",
@@ -154,18 +186,52 @@ ENDPOINTS = [
         MANAGERS,
         lambda c, p: c.post(f"/plans/{p.organization.code}/{p.key}/cycles/open/", {"year": 2026, "due": "2027-05-31"}),
     ),
+    Endpoint("submit_withdraw", DEPARTMENTS, _submit_then_withdraw),
+    Endpoint("cycle_open_published", NOBODY, lambda c, p: c.post(_at(p, "cycles/open/"), {"year": PUBLISHED_YEAR})),
     Endpoint("cycle_close", MANAGERS, lambda c, p: c.post(f"/plans/{p.organization.code}/{p.key}/cycles/close/", {"year": YEAR})),
+    Endpoint("cycle_close_published", NOBODY, lambda c, p: c.post(_at(p, "cycles/close/"), {"year": PUBLISHED_YEAR})),
+    Endpoint("publish", MANAGERS, lambda c, p: c.post(_at(p, "cycles/publish/"), {"year": COUNCIL_YEAR, "reason": "速報として公表"})),
+    Endpoint("publish_open_year", NOBODY, lambda c, p: c.post(_at(p, "cycles/publish/"), {"year": YEAR, "reason": "速報"})),
+    Endpoint("unpublish", MANAGERS, lambda c, p: c.post(_at(p, "cycles/unpublish/"), {"year": PUBLISHED_YEAR, "reason": "誤り"})),
+    Endpoint("unpublish_unpublished", NOBODY, lambda c, p: c.post(_at(p, "cycles/unpublish/"), {"year": YEAR, "reason": "誤り"})),
     Endpoint(
-        "review",
-        MANAGERS | {"reviewer"},
+        "correct",
+        MANAGERS,
         lambda c, p: c.post(
-            f"/plans/{p.organization.code}/{p.key}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": "意見"}
+            _at(p, f"indicators/{OWN_INDICATOR}/correct/"),
+            {"year": PUBLISHED_YEAR, "value": "49.0%", "status": "confirmed", "reason": "集計誤り"},
         ),
     ),
     Endpoint(
-        "answer",
-        MANAGERS | {"sangyo"},
-        lambda c, p: c.post(f"/plans/{p.organization.code}/{p.key}/nodes/1/answer/", {"year": YEAR, "answer": "対応します"}),
+        "correct_unpublished",
+        NOBODY,
+        lambda c, p: c.post(
+            _at(p, f"indicators/{OWN_INDICATOR}/correct/"), {"year": YEAR, "value": "49.0%", "status": "confirmed", "reason": "x"}
+        ),
+    ),
+    Endpoint(
+        "review",
+        MANAGERS | {"reviewer"},
+        lambda c, p: c.post(_at(p, "nodes/1/review/"), {"year": COUNCIL_YEAR, "grade": "概ね順調に進んでいます", "comments": "意見"}),
+    ),
+    *(
+        Endpoint(
+            f"review_{when}",
+            NOBODY,
+            lambda c, p, year=year: c.post(
+                _at(p, "nodes/1/review/"), {"year": year, "grade": "概ね順調に進んでいます", "comments": "意見"}
+            ),
+        )
+        for when, year in (("open_year", YEAR), ("published_year", PUBLISHED_YEAR), ("no_cycle", 2030), ("no_cycle_1999", 1999))
+    ),
+    Endpoint(
+        "answer", MANAGERS | {"sangyo"}, lambda c, p: c.post(_at(p, "nodes/1/answer/"), {"year": COUNCIL_YEAR, "answer": "対応します"})
+    ),
+    *(
+        Endpoint(
+            f"answer_{when}", NOBODY, lambda c, p, year=year: c.post(_at(p, "nodes/1/answer/"), {"year": year, "answer": "対応します"})
+        )
+        for when, year in (("open_year", YEAR), ("published_year", PUBLISHED_YEAR), ("no_cycle", 2030))
     ),
     Endpoint(
         "upload_preview",
@@ -173,6 +239,7 @@ ENDPOINTS = [
         lambda c, p: c.post(f"/plans/{p.organization.code}/{p.key}/upload/", {"file": _upload_file(p, OWN_INDICATOR)}),
     ),
     Endpoint("upload_apply_own", MANAGERS | {"sangyo"}, _apply(OWN_INDICATOR)),
+    Endpoint("upload_apply_published", MANAGERS, _apply(OWN_INDICATOR, PUBLISHED_YEAR, {"why": "matrix", "correction": "県統計の確定"})),
     Endpoint(
         "admin_add_user",
         ADMINS,
@@ -262,16 +329,34 @@ ROUTES = [
     Route("i18n/setlang/", "/i18n/setlang/", outcome(302, anonymous=302), outcome(302, anonymous=302)),
     Route(P, "/plans/{org}/{plan}/", in_plan(), in_plan(405)),
     Route(P + "nodes/<str:node_key>/", "/plans/{org}/{plan}/nodes/1-3/", in_plan(), in_plan(405)),
-    Route(P + "nodes/<str:node_key>/texts/", "/plans/{org}/{plan}/nodes/1-3-1-1/texts/", in_plan(allowed=ENTRY), in_plan(404), ("texts",)),
-    Route(P + "nodes/<str:node_key>/review/", "/plans/{org}/{plan}/nodes/1/review/", in_plan(405), in_plan(404), ("review",)),
-    Route(P + "nodes/<str:node_key>/answer/", "/plans/{org}/{plan}/nodes/1/answer/", in_plan(405), in_plan(404), ("answer",)),
+    Route(
+        P + "nodes/<str:node_key>/texts/",
+        "/plans/{org}/{plan}/nodes/1-3-1-1/texts/",
+        in_plan(allowed=ENTRY),
+        in_plan(404),
+        ("texts", "texts_published_year"),
+    ),
+    Route(
+        P + "nodes/<str:node_key>/review/",
+        "/plans/{org}/{plan}/nodes/1/review/",
+        in_plan(405),
+        in_plan(404),
+        ("review", "review_open_year", "review_published_year", "review_no_cycle", "review_no_cycle_1999"),
+    ),
+    Route(
+        P + "nodes/<str:node_key>/answer/",
+        "/plans/{org}/{plan}/nodes/1/answer/",
+        in_plan(405),
+        in_plan(404),
+        ("answer", "answer_open_year", "answer_published_year", "answer_no_cycle"),
+    ),
     Route(P + "indicators/<str:indicator_key>/", "/plans/{org}/{plan}/indicators/1-3-1-k1/", in_plan(), in_plan(405)),
     Route(
         P + "indicators/<str:indicator_key>/value/",
         "/plans/{org}/{plan}/indicators/1-3-1-k1/value/",
         in_plan(405),
         in_plan(404),
-        ("value_own", "value_other", "value_closed_year"),
+        ("value_own", "value_other", "value_closed_year", "value_published_year"),
     ),
     Route(
         P + "indicators/<str:indicator_key>/preview/",
@@ -284,14 +369,15 @@ ROUTES = [
         "/plans/{org}/{plan}/indicators/1-3-1-k1/target/",
         in_plan(405),
         in_plan(404, MANAGERS),
-        ("target",),
+        ("target", "target_published_year"),
     ),
     Route(P + "summary/", "/plans/{org}/{plan}/summary/", in_plan(), in_plan(405)),
     Route(P + "council/", "/plans/{org}/{plan}/council/", in_plan(), in_plan(405)),
     Route(P + "history/", "/plans/{org}/{plan}/history/", in_plan(), in_plan(405)),
     Route(P + "rules/", "/plans/{org}/{plan}/rules/", in_plan(), in_plan(400, MANAGERS), ("rules",)),
     Route(P + "export.json", "/plans/{org}/{plan}/export.json", in_plan(), in_plan(405)),
-    Route(P + "report.<str:fmt>", "/plans/{org}/kanagawa-dx/report.html?year=2024", in_plan(), in_plan(405)),
+    Route(P + "report.<str:fmt>", "/plans/{org}/kanagawa-dx/report.html?year=2024", in_plan(302), in_plan(405)),  # to its progress page
+    Route(P + "reports/<int:rendering_id>/", "/plans/{org}/{plan}/reports/{rendering}/", in_plan(), in_plan(405)),
     Route(P + "report.<str:fmt>", "/plans/{org}/kanagawa-dx/report.exe?year=2024", in_plan(404), in_plan(405)),
     Route(P + "workbook.xlsx", "/plans/{org}/{plan}/workbook.xlsx?year=2025", in_plan(), in_plan(405)),
     Route(
@@ -300,20 +386,60 @@ ROUTES = [
         in_plan(allowed=MANAGERS | {"fukushi"}),
         in_plan(405),
     ),
-    Route(P + "opendata.zip", "/plans/{org}/{plan}/opendata.zip", in_plan(), in_plan(405)),
+    Route(P + "internal.zip", "/plans/{org}/{plan}/internal.zip", in_plan(), in_plan(405)),
     Route(P + "inbox/", "/plans/{org}/{plan}/inbox/", in_plan(), in_plan(405)),
-    Route(P + "submit/", "/plans/{org}/{plan}/submit/", in_plan(405), in_plan(404), ("submit",)),
+    Route(P + "submit/", "/plans/{org}/{plan}/submit/", in_plan(allowed=DEPARTMENTS), in_plan(404), ("submit",)),
+    Route(P + "withdraw/", "/plans/{org}/{plan}/withdraw/", in_plan(405), in_plan(404, DEPARTMENTS), ("submit_withdraw",)),
     Route(
         P + "submissions/<int:submission_id>/decide/",
         "/plans/{org}/{plan}/submissions/{submission}/decide/",
-        in_plan(405),
+        in_plan(allowed=MANAGERS),
         in_plan(302, MANAGERS),
         ("accept",),
     ),
-    Route(P + "cycles/open/", "/plans/{org}/{plan}/cycles/open/", in_plan(405), in_plan(404, MANAGERS), ("cycle_open",)),
-    Route(P + "cycles/close/", "/plans/{org}/{plan}/cycles/close/", in_plan(405), in_plan(404, MANAGERS), ("cycle_close",)),
+    Route(
+        P + "cycles/open/",
+        "/plans/{org}/{plan}/cycles/open/",
+        in_plan(allowed=MANAGERS),
+        in_plan(404, MANAGERS),
+        ("cycle_open", "cycle_open_published"),
+    ),
+    Route(
+        P + "cycles/close/",
+        "/plans/{org}/{plan}/cycles/close/",
+        in_plan(allowed=MANAGERS),
+        in_plan(404, MANAGERS),
+        ("cycle_close", "cycle_close_published"),
+    ),
+    Route(
+        P + "cycles/publish/",
+        "/plans/{org}/{plan}/cycles/publish/",
+        in_plan(allowed=MANAGERS),
+        in_plan(404, MANAGERS),
+        ("publish", "publish_open_year"),
+    ),
+    Route(
+        P + "cycles/unpublish/",
+        "/plans/{org}/{plan}/cycles/unpublish/",
+        in_plan(allowed=MANAGERS),
+        in_plan(404, MANAGERS),
+        ("unpublish", "unpublish_unpublished"),
+    ),
+    Route(
+        P + "indicators/<str:indicator_key>/correct/",
+        "/plans/{org}/{plan}/indicators/1-3-1-k1/correct/?year=2024",
+        in_plan(allowed=MANAGERS),
+        in_plan(404, MANAGERS),
+        ("correct", "correct_unpublished"),
+    ),
     Route(P + "upload/", "/plans/{org}/{plan}/upload/", in_plan(allowed=UPLOADERS), in_plan(302, UPLOADERS), ("upload_preview",)),
-    Route(P + "upload/apply/", "/plans/{org}/{plan}/upload/apply/", in_plan(405), in_plan(302, UPLOADERS), ("upload_apply_own",)),
+    Route(
+        P + "upload/apply/",
+        "/plans/{org}/{plan}/upload/apply/",
+        in_plan(405),
+        in_plan(302, UPLOADERS),
+        ("upload_apply_own", "upload_apply_published"),
+    ),
     Route("audit/", "/audit/?kind=denied", ADMIN_PAGE, NOT_ALLOWED),
     Route("admin/", "/admin/", ADMIN_PAGE, ADMIN_PAGE),
     Route("admin/login/", "/admin/login/", outcome(302, ADMIN, anonymous=200), outcome(200, ADMIN, anonymous=200)),
@@ -389,6 +515,7 @@ def ids(open_cycle: m.Plan) -> dict[str, object]:
         "group": group.pk,
         "content_type": ContentType.objects.get_for_model(User).pk,
         "dx_indicator": m.Indicator.objects.filter(plan__key="kanagawa-dx").order_by("position")[0].key,
+        "rendering": Rendering.objects.create(plan=open_cycle, revision=open_cycle.revision, year=YEAR, fmt="pdf").pk,
     }
 
 
@@ -485,7 +612,7 @@ def test_department_cannot_apply_an_upload_touching_another_department(open_cycl
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_every_write_needs_the_csrf_token(open_cycle: m.Plan, endpoint: Endpoint) -> None:
     """A role allowed to write, posting from another site (no CSRF token): 403 and nothing changed."""
-    role = sorted(endpoint.allowed)[0]
+    role = sorted(endpoint.allowed or MEMBERS)[0]
     c = Client(enforce_csrf_checks=True)
     c.force_login(User.objects.get(username=role))
     before = snapshot()

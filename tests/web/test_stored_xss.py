@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from docx import Document
 from openpyxl import load_workbook
+from reports import download
 
 from hyoka.formats.hyoka1 import plan_to_dict
 from hyoka.samples import load_sample
@@ -218,6 +219,7 @@ def hostile(db: None, client_for: Callable[[str], Client]) -> Client:
         (f"{url}/nodes/{goal}/review/", {"year": YEAR + 1, "grade": "順調", "comments": payload("form-review")}),
         (f"{url}/nodes/{goal}/answer/", {"year": YEAR + 1, "answer": payload("form-answer")}),
     ]
+    m.Cycle.objects.update_or_create(plan=plan, year=YEAR + 1, defaults={"status": m.CycleStatus.CLOSED})  # the council's window
     for path, data in writes:
         response = planner.post(path, data)
         assert response.status_code == 302, (path, response.status_code)
@@ -247,7 +249,8 @@ def test_pages_show_every_hostile_text_escaped(hostile: Client, client_for: Call
         f"{url}/?year={YEAR}": {"plan-name", "goal-name", "node-name"},
         f"{url}/nodes/{goal}/?year={YEAR}": {"goal-name", "goal-description", "review", "answer"},
         f"{url}/nodes/{measure}/?year={YEAR}": {"node-name", "department", "results", "issues"},
-        f"{url}/indicators/{indicator}/?year={YEAR}": {"indicator-name", "value-note"},  # the note in its entry field
+        f"{url}/indicators/{indicator}/?year={YEAR}": {"indicator-name"},  # published: a 訂正 link, no entry field with the note
+        f"{url}/indicators/{indicator}/correct/?year={YEAR}": {"indicator-name", "value-note"},  # the note in the correction form
         f"{url}/indicators/{form_indicator}/?year={YEAR + 1}": {"form-note", "form-why"},
         f"{url}/summary/?year={YEAR}": {"goal-name"},
         f"{url}/council/?year={YEAR}": {"goal-name", "review", "answer"},
@@ -311,17 +314,17 @@ def test_public_site_and_api_show_the_published_texts_escaped(hostile: Client) -
 def test_reports_carry_the_texts_as_literal_text(hostile: Client) -> None:
     url = f"/plans/140007/{PLAN}"
     in_report = {"plan-name", "goal-name", "review", "answer", "node-name", "results", "issues", "indicator-name"}
-    html = hostile.get(f"{url}/report.html?year={YEAR}")
+    html = download(hostile, f"{url}/report.html?year={YEAR}")
     check_html("report.html", html.content.decode(), in_report)
 
-    pdf = hostile.get(f"{url}/report.pdf?year={YEAR}").content
+    pdf = download(hostile, f"{url}/report.pdf?year={YEAR}").content
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     found = {tag for tag in TAGS if _squeeze(payload(tag)) in _squeeze(text)}
     active = [k for k in (b"/JavaScript", b"/JS ", b"/Launch", b"/OpenAction", b"evil.example") if k in pdf]
     print(f"report.pdf: literal text of {sorted(found)}, active content: {active or 'none'}")
     assert in_report <= found and active == []
 
-    docx = Document(io.BytesIO(hostile.get(f"{url}/report.docx?year={YEAR}").content))
+    docx = Document(io.BytesIO(download(hostile, f"{url}/report.docx?year={YEAR}").content))
     texts = [p.text for p in docx.paragraphs] + [c.text for t in docx.tables for row in t.rows for c in row.cells]
     found = {tag for tag in TAGS if any(_squeeze(payload(tag)) in _squeeze(t) for t in texts)}
     xml = docx.element.xml
@@ -330,7 +333,7 @@ def test_reports_carry_the_texts_as_literal_text(hostile: Client) -> None:
     print(f"report.docx: literal text of {sorted(found)}, fields: {fields or 'none'}, links: {links or 'none'}")
     assert in_report <= found and not any("evil" in f or "HYPERLINK" in f for f in fields) and links == []
 
-    check_cells("report.xlsx", xlsx_cells(hostile.get(f"{url}/report.xlsx?year={YEAR}").content), in_report)
+    check_cells("report.xlsx", xlsx_cells(download(hostile, f"{url}/report.xlsx?year={YEAR}").content), in_report)
 
 
 def test_workbooks_and_open_data_never_hold_a_formula(hostile: Client) -> None:
@@ -341,7 +344,7 @@ def test_workbooks_and_open_data_never_hold_a_formula(hostile: Client) -> None:
     department = core.departments_of(core.indicators[FORM_INDICATOR])[0]  # the indicator whose note was entered through the form
     cells = xlsx_cells(hostile.get(f"{url}/workbook.xlsx?year={YEAR + 1}&department={department}").content)
     check_cells("department workbook.xlsx", cells, {"form-note"})
-    archive = zipfile.ZipFile(io.BytesIO(hostile.get(f"{url}/opendata.zip").content))
+    archive = zipfile.ZipFile(io.BytesIO(hostile.get(f"{url}/internal.zip").content))
     cells = [cell for name in archive.namelist() if name.endswith(".csv") for cell in csv_cells(name, archive.read(name))]
     check_cells("opendata.zip", cells, in_files - {"review", "department"} | {"answer"})
     export = hostile.get(f"{url}/export.json")

@@ -80,7 +80,7 @@ def test_downloads(client_for: Callable[[str], Client], path: str) -> None:
     _check(c, f"/plans/142034/hiratsuka-juten/report.html{path}")
     _check(c, f"/plans/140007/kanagawa-sousei-3/workbook.xlsx?department={path}")
     _check(c, f"/plans/140007/{path}/export.json")
-    _check(c, f"/plans/140007/{path}/opendata.zip")
+    _check(c, f"/plans/140007/{path}/internal.zip")
 
 
 @pytest.mark.parametrize(

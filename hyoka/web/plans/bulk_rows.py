@@ -18,7 +18,7 @@ from ...core.model import BASELINE_PREFIX, Baseline, Cycle, Indicator, Node, Nod
 from ...core.model import Organization as CoreOrganization
 from ...core.model import Plan as CorePlan
 from ...core.schema import LIST, YEAR, names, plain_fields, record, to_plain
-from ...formats.hyoka1 import load_path
+from ...formats.hyoka1 import corrections_to_list, load_path
 
 SERIES_FIELDS = names(Series)
 INDICATOR_FIELDS = names(Indicator, skip=SERIES_FIELDS)
@@ -32,7 +32,7 @@ PLAN_COLUMNS = (
     *names(CorePlan),
     "extras",
 )  # and the organization, found by the loader
-CYCLE_COLUMNS = ("year", *names(Cycle))
+CYCLE_COLUMNS = ("year", *names(Cycle), "corrections")
 NODE_COLUMNS = ("key", "position", *names(Node), "projects", "extras")
 TEXT_COLUMNS = ("year", *names(NodeTexts))
 REVIEW_COLUMNS = ("year", *names(Review))
@@ -41,7 +41,8 @@ SERIES_COLUMNS = ("part", "position", *SERIES_FIELDS, "baseline_value", *(BASELI
 TARGET_COLUMNS = ("year", "text")
 VALUE_COLUMNS = ("year", "text", *names(Value))
 JSON_COLUMNS = frozenset(
-    {"levels", "extras", "projects"} | {f.name for cls in (Node, NodeTexts, Review, Indicator) for f in plain_fields(cls) if f.kind == LIST}
+    {"levels", "extras", "projects", "corrections"}
+    | {f.name for cls in (Node, NodeTexts, Review, Indicator) for f in plain_fields(cls) if f.kind == LIST}
 )
 
 Row = tuple[Any, ...]
@@ -118,7 +119,10 @@ def plan_rows(plan: CorePlan) -> PlanRows:
         plan=_tuple(PLAN_COLUMNS, plan_columns(plan)),
         organization=plan.organization,
         rules=plan.rules_spec,
-        cycles=[_tuple(CYCLE_COLUMNS, {"year": y} | db_row(c)) for y, c in plan.cycles.items()],
+        cycles=[
+            _tuple(CYCLE_COLUMNS, {"year": y, "corrections": corrections_to_list(c.corrections)} | db_row(c))
+            for y, c in plan.cycles.items()
+        ],
     )
     node_index = {n.id: i for i, n in enumerate(plan.nodes)}
     for i, n in enumerate(plan.nodes):

@@ -27,7 +27,7 @@ from ...core.model import Plan as CorePlan
 from ...core.model import Value as CoreValue
 from ...core.rules import parse_rules
 from ...core.schema import names
-from ...formats.hyoka1 import fields_doc, plan_from_dict, plan_to_dict, value_from_dict
+from ...formats.hyoka1 import corrections_from_list, corrections_to_list, fields_doc, plan_from_dict, plan_to_dict, value_from_dict
 from ..accounts.models import Organization
 from ..accounts.organizations import ensure_departments, organization_for
 from ..snapshot import snapshot
@@ -92,8 +92,9 @@ def documents(plans: Sequence[m.Plan], *, year: int | None = None) -> dict[int, 
     for plan_id, spec in m.RuleSetVersion.objects.filter(plan__in=pks).order_by("plan_id", "-version").values_list("plan_id", "spec"):
         specs.setdefault(plan_id, spec)
     cycles: dict[int, dict[int, Cycle]] = defaultdict(dict)
-    for c in m.Cycle.objects.filter(plan__in=pks).order_by("plan_id", "-year").values("plan_id", "year", *names(Cycle)):
-        cycles[c["plan_id"]][c["year"]] = Cycle(**{k: c[k] for k in names(Cycle)})
+    for c in m.Cycle.objects.filter(plan__in=pks).order_by("plan_id", "-year").values("plan_id", "year", "corrections", *names(Cycle)):
+        corrections = corrections_from_list(c["corrections"], f"cycles.{c['year']}") if c["corrections"] else []
+        cycles[c["plan_id"]][c["year"]] = Cycle(**{k: c[k] for k in names(Cycle)}, corrections=corrections)
 
     def series_doc(s: dict[str, Any]) -> dict[str, Any]:
         out = fields_doc(s, Series)
@@ -277,7 +278,9 @@ def store_plan(plan: CorePlan, *, replace: bool = False, organization: Organizat
         existing.delete()
     row = m.Plan.objects.create(organization=owner, **plan_columns(plan))
     m.RuleSetVersion.objects.create(plan=row, version=1, spec=plan.rules_spec, note="取込み")
-    m.Cycle.objects.bulk_create(m.Cycle(plan=row, year=y, **db_row(c)) for y, c in plan.cycles.items())
+    m.Cycle.objects.bulk_create(
+        m.Cycle(plan=row, year=y, corrections=corrections_to_list(c.corrections), **db_row(c)) for y, c in plan.cycles.items()
+    )
     _store_nodes(row, plan)
     _store_indicators(row, plan)
     ensure_departments(owner, {d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments})

@@ -85,10 +85,16 @@ CycleStatus = status_choices("CycleStatus", core.CYCLE_STATUS_LABELS)
 
 
 class Cycle(models.Model):
-    """The evaluation of one fiscal year of a plan, opened and closed by the planner."""
+    """The evaluation of one fiscal year of a plan: opened, closed and published by the planner.
+
+    *published* (a plain column of ``core.Cycle``) and *corrections* are the public record
+    as the plan file holds them (``hyoka1.cycle_to_dict``): the date of the 公表 and every
+    訂正 since; ``Publication`` keeps each revision that led there.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cycles")
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    corrections = models.JSONField(_("訂正"), default=list, blank=True)
 
     class Meta:
         ordering = ["plan", "-year"]
@@ -97,6 +103,38 @@ class Cycle(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CycleStatus.OPEN
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == CycleStatus.PUBLISHED
+
+
+class PublicationKind(models.TextChoices):
+    PUBLISHED = "published", _("公表")
+    CORRECTED = "corrected", _("訂正")
+    WITHDRAWN = "withdrawn", _("公表取消")
+
+
+class Publication(models.Model):
+    """One revision of a year's public record: a 公表, a 訂正 or a 公表取消, kept for good.
+
+    *snapshot* is the plan's published copy (`hyoka/1`, as ``published_plan`` makes it)
+    right after this revision, so what the public was shown on any day can be read back
+    even after later corrections changed it.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="publications")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=PublicationKind.choices)
+    on = models.DateField()  # the date printed: 「令和７年３月１日 訂正」
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "number"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "number"], name="unique_publication_number")]
 
 
 add_columns(Cycle, core.Cycle, choices={"status": CycleStatus.choices})

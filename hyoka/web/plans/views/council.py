@@ -18,6 +18,7 @@ from .. import models as m
 from ..conflicts import Conflict, answer_token, review_token
 from ..convert import core_plan
 from ..entry import lines, review_shown, save_review
+from ..locks import council_open
 from .common import chosen_year, plan_context, plan_view, year_or_404
 from .conflict import conflict_page
 
@@ -38,6 +39,7 @@ def council(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core, ev = ctx["core"], ctx["ev"]
+    window = council_open(plan, year)  # the forms are offered from the close of the year to its publication
     goals = []
     for top in core.roots:
         grades: Counter[str] = Counter()
@@ -57,11 +59,11 @@ def council(request: HttpRequest, plan: m.Plan) -> HttpResponse:
                 "comments_text": "\n".join(top.reviews[year].comments) if year in top.reviews else "",
                 "review_base": review_token(top.reviews[year].grade, top.reviews[year].comments) if year in top.reviews else "",
                 "answer_base": answer_token(top.reviews[year].answer) if year in top.reviews else "",
-                "may_review": access.may_review(request.user, top),
-                "may_answer": access.may_answer(request.user, core, top),
+                "may_review": window and access.may_review(request.user, top),
+                "may_answer": window and access.may_answer(request.user, core, top),
             }
         )
-    ctx |= {"goals": goals, "review_grades": review_grades(core)}
+    ctx |= {"goals": goals, "review_grades": review_grades(core), "council_open": window}
     return render(request, "plans/council.html", ctx)
 
 

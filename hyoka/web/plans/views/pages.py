@@ -26,9 +26,11 @@ from ....reports.charts import chart_of, words_for
 from ...accounts import access, scope
 from ...history.models import Change, ChangeKind
 from ...history.record import record
+from ...workflow.todo import todo
 from .. import models as m
 from ..conflicts import core_value_token, targets_token
 from ..convert import core_plan, store_plan
+from ..locks import council_open
 from .common import chosen_year, plan_context, plan_view, tree_rows
 from .upload import MAX_UPLOAD_BYTES
 
@@ -69,8 +71,18 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for plan in mine.prefetch_related("cycles")
     ]
-    ctx = {"plans": plans, "may_manage": access.may_manage(request.user), "organizations": scope.organizations(request.user)}
+    ctx = {
+        "plans": plans,
+        "may_manage": access.may_manage(request.user),
+        "organizations": scope.organizations(request.user),
+        "todo": todo(request.user, [p["plan"] for p in plans]),
+    }
     return render(request, "plans/home.html", ctx)
+
+
+def _published(ctx: dict[str, Any]) -> bool:
+    """The year shown is a published record: its forms give way to the 訂正 (``locks``)."""
+    return ctx["cycle"] is not None and ctx["cycle"].is_published
 
 
 @plan_view
@@ -160,13 +172,13 @@ def node(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
             {
                 "node": x,
                 "texts": x.texts.get(year),
-                "editable": access.may_enter(user, plan, year, core.node_departments(x.id)),
+                "editable": not _published(ctx) and access.may_enter(user, plan, year, core.node_departments(x.id)),
             }
             for x in text_nodes
         ],
         "review": n.reviews.get(year),
-        "may_review": access.may_review(user, n),
-        "may_answer": access.may_answer(user, core, n),
+        "may_review": council_open(plan, year) and access.may_review(user, n),
+        "may_answer": council_open(plan, year) and access.may_answer(user, core, n),
     }
     return render(request, "plans/node.html", ctx)
 
@@ -225,7 +237,8 @@ def indicator(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpRes
         "judgement": judgement,
         "judgement_explanation": explain_judgement(ind, year, judgement, rules.judgement, basis) if judgement and rules.judgement else "",
         "named": named_judgements(ctx["ev"], result),
-        "editable": access.may_enter(request.user, plan, year, departments),
+        "editable": not _published(ctx) and access.may_enter(request.user, plan, year, departments),
+        "may_correct": _published(ctx) and access.may_manage(request.user),  # a published year changes by a 訂正
         "may_manage": access.may_manage(request.user),
         "changes": Change.objects.filter(plan=plan, indicator_key=ind.id).select_related("user")[:200],
         "status_choices": m.ValueStatus.choices,

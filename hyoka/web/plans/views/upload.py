@@ -15,8 +15,8 @@ from ...accounts import access
 from .. import models as m
 from ..conflicts import writing
 from ..convert import core_plan, touch
-from ..entry import save_texts, save_value
-from ..upload import ProposedText, ProposedValue, read_changes
+from ..locks import published_years
+from ..upload import ProposedText, ProposedValue, apply_changes, read_changes
 from .common import chosen_year, plan_context, plan_view
 
 SESSION_KEY = "hyoka-upload"
@@ -65,7 +65,16 @@ def upload(request: HttpRequest, plan: m.Plan) -> HttpResponse:
             "texts": [t.as_session() for t in proposal.texts],
         }
         forbidden = sum(1 for _c, ok in [*rows, *text_rows] if not ok)
-        ctx |= {"rows": rows, "text_rows": text_rows, "total": len(proposal), "filename": f.name, "forbidden": forbidden}
+        corrected = sorted({c.year for c in proposal.values} | {t.year for t in proposal.texts}) if proposal else []
+        corrected = [y for y in corrected if y in published_years(plan)]
+        ctx |= {
+            "rows": rows,
+            "text_rows": text_rows,
+            "total": len(proposal),
+            "filename": f.name,
+            "forbidden": forbidden,
+            "corrected_years": corrected,  # published: applied only as a 訂正 with its reason
+        }
     return render(request, "plans/upload.html", ctx)
 
 
@@ -90,14 +99,7 @@ def upload_apply(request: HttpRequest, plan: m.Plan) -> HttpResponse:
                 raise PlanMoved
             if not all(_allowed(request, plan, c) for c in [*changes, *texts]):
                 raise PermissionDenied
-            for c in changes:
-                series = m.Series.objects.select_related("indicator__plan", "indicator__node").get(
-                    indicator__plan=plan, indicator__key=c.indicator, part=c.part
-                )
-                save_value(series, c.year, c.entered(), request.user, why, mark_changed=False)
-            for t in texts:
-                node = m.Node.objects.select_related("plan").get(plan=plan, key=t.node)
-                save_texts(node, t.year, t.results, t.issues, request.user, why)
+            apply_changes(plan, request.user, why, request.POST.get("correction", ""), changes, texts)
             touch(plan)
     except InputError as e:
         for problem in e.problems:
