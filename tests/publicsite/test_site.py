@@ -72,10 +72,25 @@ def test_pages_say_their_language_and_mark_japanese_content_on_english_pages(sit
 
 
 def catalogue() -> dict[str, str]:
-    """hyoka's English catalogue as written (msgid → msgstr), untranslated entries left out."""
-    po = (LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-    entries = re.findall(r'^msgid "((?:[^"\\]|\\.)*)"\nmsgstr "((?:[^"\\]|\\.)*)"$', po, re.M)
-    return {json.loads(f'"{k}"'): json.loads(f'"{v}"') for k, v in entries if k and v}
+    """hyoka's English catalogue as written (msgid → msgstr), untranslated entries left out.
+
+    An entry may run over several quoted lines (makemessages wraps long ones); comments and
+    obsolete entries (#~) are not entries.
+    """
+    entries: dict[str, str] = {}
+    entry: dict[str, str] = {}
+    part = ""
+    for line in [*(LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith(("msgid ", "msgstr ")):
+            part, _, quoted = line.partition(" ")
+            entry[part] = json.loads(quoted)
+        elif line.startswith('"'):
+            entry[part] += json.loads(line)
+        elif not line.strip():
+            if entry.get("msgid") and entry.get("msgstr"):
+                entries[entry["msgid"]] = entry["msgstr"]
+            entry = {}
+    return entries
 
 
 def test_every_site_and_chart_phrase_has_an_english_translation():

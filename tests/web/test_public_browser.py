@@ -21,8 +21,9 @@ def served(db, live_server) -> str:
     return f"{live_server.url}/public/"
 
 
-def _pages(plan_id: str) -> dict[str, str]:
-    plan = load_sample(plan_id)
+def _pages(sample: str) -> dict[str, str]:
+    plan = load_sample(sample)
+    plan_id = paths.of_plan(plan)  # plans live under their organization
     node = next(n for n in plan.nodes if plan.indicators_of.get(n.id))
     indicator = next(i for i in plan.indicators if any(s.values for s in i.series()))
     return {
