@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from hyoka.core.errors import InputError
+from hyoka.core.schema import LONGEST_TEXT
 from hyoka.core.values import Kind, parse_value
 from hyoka.formats.hyoka1 import dump_path, loads, plan_from_dict, plan_to_dict
 from hyoka.formats.importing import import_file
@@ -137,9 +138,12 @@ def test_deeply_nested_and_huge_json():
         with pytest.raises(InputError):
             loads(raw)
     doc = _sample_doc()
-    doc["indicators"][0]["note"] = "長" * 5_000_000
-    plan = plan_from_dict(doc)  # a long note is text, kept as written
-    assert len(plan.indicators[0].note) == 5_000_000
+    doc["indicators"][0]["note"] = "長" * 5_000_000  # refused with its place: no text is longer than LONGEST_TEXT
+    with pytest.raises(InputError) as refused:
+        plan_from_dict(doc)
+    assert refused.value.problems[0].where.endswith("indicators[0].note")
+    doc["indicators"][0]["note"] = "長" * LONGEST_TEXT
+    assert len(plan_from_dict(doc).indicators[0].note) == LONGEST_TEXT  # as long as allowed: kept as written
 
 
 @pytest.fixture(scope="module")
