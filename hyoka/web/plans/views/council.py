@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from ....core.errors import InputError
 from ....core.explain import explain_grade
 from ....core.model import Plan as CorePlan
 from ...accounts import access
@@ -80,6 +81,12 @@ def _back(plan: m.Plan, node_key: str, year: int) -> HttpResponse:
     return redirect(_url(plan, node_key, year))
 
 
+def _refused(request: HttpRequest, plan: m.Plan, node_key: str, year: int, e: InputError) -> HttpResponse:
+    for problem in e.problems:
+        messages.error(request, problem.message)
+    return _back(plan, node_key, year)
+
+
 @plan_view
 @require_POST
 def review_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
@@ -97,6 +104,8 @@ def review_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpRespon
         mine = review_shown(grade, comments, "", answering=False)
         fields = {"grade": _("評価区分"), "comments": _("意見（1行に1項目）")}
         return conflict_page(request, plan, year, c, mine=mine, back=_url(plan, node_key, year), editable=fields, multiline=("comments",))
+    except InputError as e:  # a text the plan file could not hold (too long): said, and nothing saved
+        return _refused(request, plan, node_key, year, e)
     messages.success(request, _("二次評価を保存しました。") if changed else _("変更はありません。"))
     return _back(plan, node_key, year)
 
@@ -113,5 +122,7 @@ def answer_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpRespon
     except Conflict as c:
         fields = {"answer": _("対応・回答")}
         return conflict_page(request, plan, year, c, mine=answer, back=_url(plan, node_key, year), editable=fields, multiline=("answer",))
+    except InputError as e:
+        return _refused(request, plan, node_key, year, e)
     messages.success(request, _("対応を保存しました。") if changed else _("変更はありません。"))
     return _back(plan, node_key, year)

@@ -163,6 +163,10 @@ def text_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse
             fields = {"results": _("取組結果"), "issues": _("今後の取組に向けた課題と方向性"), "why": _("変更理由")}
             back = reverse("text_edit", args=[*plan.route, node_key]) + f"?year={year}"
             return conflict_page(request, plan, year, c, mine=mine, back=back, editable=fields, multiline=("results", "issues"))
+        except InputError as e:  # a text the plan file could not hold (too long): said, and nothing saved
+            for problem in e.problems:
+                messages.error(request, problem.message)
+            return redirect(reverse("text_edit", args=[*plan.route, node_key]) + f"?year={year}")
         messages.success(request, _("保存しました。") if changed else _("変更はありません。"))
         top = core.ancestors(node_key)
         shown_node = next((n for n in reversed(top) if n.departments), core.node_by_id[node_key])
