@@ -243,6 +243,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("HYOKA_EMAIL_FROM", "hyoka@localhost")
 # The address people open hyoka at, for the links in mail.
 HYOKA_SITE_URL = os.environ.get("HYOKA_SITE_URL", "http://127.0.0.1:8000")
 
+# Audit events of requests by nobody signed in, per address and hour (hyoka/web/audit/record.py).
+HYOKA_AUDIT_ANONYMOUS_PER_HOUR = int(os.environ.get("HYOKA_AUDIT_ANONYMOUS_PER_HOUR", "100"))
+
 # The public API's rate limit per client address (hyoka/web/api/limits.py).
 HYOKA_API_RATE_PER_MINUTE = int(os.environ.get("HYOKA_API_RATE_PER_MINUTE", "120"))
 HYOKA_API_BURST = int(os.environ.get("HYOKA_API_BURST", "60"))

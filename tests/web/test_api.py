@@ -124,3 +124,19 @@ def test_the_api_and_public_pages_need_no_login_but_the_editors_pages_do(api):
     assert api.get("/public/").status_code == 200
     assert api.get("/public/140007/kanagawa-dx/index.html").status_code == 200
     assert api.get("/plans/140007/kanagawa-dx/").status_code == 302
+
+
+def test_a_locked_database_is_answered_in_json(api, monkeypatch):
+    """The API answered 「database is locked」 with the HTML error page; its clients parse JSON, so it is JSON, with Retry-After."""
+    from django.db import OperationalError
+
+    from hyoka.web.api import views
+
+    def locked() -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(views, "plan_summaries", locked)
+    api.raise_request_exception = False
+    response = api.get("/api/v1/plans")
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["error"]["code"] == "unavailable" and response["Retry-After"] == "5"

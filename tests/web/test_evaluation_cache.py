@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from test_permissions import ENDPOINTS, YEAR, Endpoint
+from webforms import with_base
 
 from hyoka.core.engine import evaluate
 from hyoka.formats.evaluation import evaluation_dict
@@ -187,11 +188,10 @@ def test_a_saved_value_gives_the_plan_a_fresh_read_gives(
         text = rng.choice(ENTERED)
         status = rng.choice(["confirmed", "confirmed", "estimate", "pending"])
         revision = m.Plan.objects.get(pk=plan.pk).revision
+        path = f"/plans/140007/{plan_key}/indicators/{s.indicator.key}/value/"
+        data = with_base(path, {"year": year, "part": s.part, "value": text, "status": status, "why": "試験"})
         with CaptureQueriesContext(connection) as queries:
-            response = client.post(
-                f"/plans/140007/{plan_key}/indicators/{s.indicator.key}/value/",
-                {"year": year, "part": s.part, "value": text, "status": status, "why": "試験"},
-            )
+            response = client.post(path, data)
         assert response.status_code == 302
         plan = m.Plan.objects.get(pk=plan.pk)
         if plan.revision == revision:
@@ -219,11 +219,10 @@ def test_another_process_follows_a_chain_of_saves(
     with django_capture_on_commit_callbacks(execute=True):
         evaluation(open_cycle, YEAR)
     for text, indicator in (("44.0%", "1-3-1-k1"), ("45.5%", "1-3-1-k1"), ("3,800施設", "3-2-1-k1")):
+        path = f"/plans/140007/{open_cycle.key}/indicators/{indicator}/value/"
+        data = with_base(path, {"year": YEAR, "value": text, "status": "confirmed", "why": "試験"})
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                f"/plans/140007/{open_cycle.key}/indicators/{indicator}/value/",
-                {"year": YEAR, "value": text, "status": "confirmed", "why": "試験"},
-            )
+            response = client.post(path, data)
         assert response.status_code == 302
     computed.forget_local()
     plan = m.Plan.objects.get(pk=open_cycle.pk)

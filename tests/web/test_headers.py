@@ -56,7 +56,7 @@ def test_every_kind_of_response_carries_the_security_headers(
     assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy and "object-src 'none'" in policy
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
-    assert headers["X-Frame-Options"] == "DENY" or kind == "static file"  # a stylesheet is never framed; CSP forbids it anyway
+    assert headers["X-Frame-Options"] == "DENY"  # static files too (they lacked it)
     assert "Strict-Transport-Security" not in response, "no HSTS in development"
 
 

@@ -18,8 +18,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from opencycle import COUNCIL_YEAR, OTHER_ORG, PUBLISHED_YEAR
 from snapshot import snapshot
+from webforms import stored_base, targets_base
 
 from hyoka.formats.hyoka1 import plan_to_dict
 from hyoka.web.accounts.models import Department, User
@@ -127,7 +129,8 @@ ENDPOINTS = [
         "value_closed_year",
         MANAGERS,
         lambda c, p: c.post(
-            _at(p, f"indicators/{OWN_INDICATOR}/value/"), {"year": COUNCIL_YEAR, "value": "99%", "status": "confirmed", "why": "x"}
+            _at(p, f"indicators/{OWN_INDICATOR}/value/"),
+            {"year": COUNCIL_YEAR, "value": "99%", "status": "confirmed", "why": "x", "base": stored_base(p, OWN_INDICATOR, COUNCIL_YEAR)},
         ),
     ),
     Endpoint(
@@ -154,7 +157,7 @@ ENDPOINTS = [
         MANAGERS,
         lambda c, p: c.post(
             f"/plans/{p.organization.code}/{p.key}/indicators/{OWN_INDICATOR}/target/",
-            {"target_year": YEAR, "target": "52.0％", "why": "改定"},
+            {"target_year": YEAR, "target": "52.0％", "why": "改定", "base": targets_base(p, OWN_INDICATOR)},
         ),
     ),
     Endpoint(
@@ -449,7 +452,7 @@ ROUTES = [
     Route("admin/autocomplete/", "/admin/autocomplete/", outcome(403), outcome(405, ADMIN)),  # no field asked for
     Route("admin/jsi18n/", "/admin/jsi18n/", ADMIN_PAGE, outcome(405, ADMIN)),
     Route("admin/r/<path:content_type_id>/<path:object_id>/", "/admin/r/{content_type}/{user}/", outcome(404, ADMIN), outcome(404, ADMIN)),
-    Route("admin/^(?P<app_label>accounts|auth)/$", "/admin/accounts/", ADMIN_PAGE, ADMIN_PAGE),
+    Route("admin/^(?P<app_label>axes|otp_totp|accounts|auth)/$", "/admin/accounts/", ADMIN_PAGE, ADMIN_PAGE),
     Route("admin/(?P<url>.*)$", "/admin/nowhere/", outcome(404, ADMIN), outcome(404, ADMIN)),
     Route("admin/accounts/user/<id>/password/", "/admin/accounts/user/{user}/password/", ADMIN_PAGE, ADMIN_PAGE),
     Route("admin/accounts/user/add/", "/admin/accounts/user/add/", ADMIN_PAGE, ADMIN_PAGE, ("admin_add_user",)),
@@ -477,6 +480,31 @@ ROUTES = [
             ("<path:object_id>/change/", f"{key}/change/", 200, allowed),
             ("<path:object_id>/", f"{key}/", 302, ADMIN),  # to …/change/, which decides
         )
+    ),
+    # The login counters (django-axes) and the authenticator devices (django-otp) are the installation's: the operator's.
+    *(
+        Route(f"admin/{model}/{pattern}", f"/admin/{model}/{url}", outcome(ok, who), outcome(ok, who))
+        for model in ("axes/accessattempt", "axes/accesslog", "axes/accessfailurelog", "otp_totp/totpdevice")
+        for pattern, url, ok, who in (
+            ("", "", 200, OPERATOR),
+            ("add/", "add/", 403 if model.startswith("axes") else 200, OPERATOR),  # axes keeps its counters itself
+            ("<path:object_id>/history/", "999999/history/", 302, ADMIN),  # no such row: back to the index, for any administrator
+            ("<path:object_id>/delete/", "999999/delete/", 302, OPERATOR),
+            ("<path:object_id>/change/", "999999/change/", 302, OPERATOR),
+            ("<path:object_id>/", "999999/", 302, ADMIN),  # to …/change/, which decides
+        )
+    ),
+    Route(
+        "admin/otp_totp/totpdevice/<int:pk>/config/",
+        "/admin/otp_totp/totpdevice/{device}/config/",
+        outcome(allowed=OPERATOR),
+        outcome(allowed=OPERATOR),
+    ),
+    Route(
+        "admin/otp_totp/totpdevice/<int:pk>/qrcode/",
+        "/admin/otp_totp/totpdevice/{device}/qrcode/",
+        outcome(allowed=OPERATOR),
+        outcome(allowed=OPERATOR),
     ),
     Route("public/", "/public/", PUBLIC, READ_ONLY),
     Route("public/<path:path>", "/public/140007/kanagawa-dx/index.html", PUBLIC, READ_ONLY),
@@ -513,6 +541,7 @@ def ids(open_cycle: m.Plan) -> dict[str, object]:
         "user": User.objects.get(username="sangyo").pk,
         "department": Department.objects.get(organization__code="140007", name="産業労働局").pk,
         "group": group.pk,
+        "device": TOTPDevice.objects.create(user=User.objects.get(username="sangyo"), name="認証アプリ").pk,
         "content_type": ContentType.objects.get_for_model(User).pk,
         "dx_indicator": m.Indicator.objects.filter(plan__key="kanagawa-dx").order_by("position")[0].key,
         "rendering": Rendering.objects.create(plan=open_cycle, revision=open_cycle.revision, year=YEAR, fmt="pdf").pk,

@@ -23,14 +23,14 @@ def served(db, live_server) -> str:
 
 def _pages(sample: str) -> dict[str, str]:
     plan = load_sample(sample)
-    plan_id = paths.of_plan(plan)  # plans live under their organization
     node = next(n for n in plan.nodes if plan.indicators_of.get(n.id))
     indicator = next(i for i in plan.indicators if any(s.values for s in i.series()))
+    root = paths.of_plan(plan)  # under its organization's folder
     return {
-        "home": paths.plan_home(plan_id),
-        "tree": paths.plan_page(plan_id, "tree"),
-        "node": paths.node_page(plan_id, node.id),
-        "indicator": paths.indicator_page(plan_id, indicator.id),
+        "home": paths.plan_home(root),
+        "tree": paths.plan_page(root, "tree"),
+        "node": paths.node_page(root, node.id),
+        "indicator": paths.indicator_page(root, indicator.id),
     }
 
 

@@ -19,6 +19,7 @@ from ...core.errors import InputError, Problem
 from ...core.model import NodeTexts, Review, Status
 from ...core.model import Series as CoreSeries
 from ...core.model import Value as CoreValue
+from ...core.schema import LONGEST_TEXT
 from ...core.values import Kind
 from ...formats.hyoka1 import check_unit, plan_from_dict, value_from_dict, yearly_from_dict
 from ..accounts.models import User
@@ -52,6 +53,19 @@ class ValueInput:
         if self.note:
             spec["note"] = self.note
         return spec
+
+
+def bounded(place: str, *texts: str) -> None:
+    """Every free text a person writes is at most LONGEST_TEXT characters, on every path (forms and uploads come here,
+    plan files are held to the same by their reader): one 15 MB answer made the history page 31 MB for everyone."""
+    for text in texts:
+        if len(text) > LONGEST_TEXT:
+            raise InputError.one(
+                place,
+                f"長すぎます（{len(text):,} 文字。{LONGEST_TEXT:,} 文字まで）",
+                f"too long ({len(text)} characters, at most {LONGEST_TEXT})",
+                text[:60],
+            )
 
 
 def series_place(indicator_key: str, part: str, year: int) -> str:
@@ -140,6 +154,7 @@ def save_value(
     A batch (an upload) passes ``mark_changed=False`` and marks the plan changed once at the end.
     *base* is the value's token when the form was rendered (``conflicts``); Conflict if it moved on.
     """
+    bounded(series_place(series.indicator.key, series.part, year), entered.text, entered.note, entered.expected, why)
     plan = series.indicator.plan
     lock_plan(plan)
     require_writable(plan, year, Write.VALUE, correction)
@@ -206,6 +221,7 @@ def save_target(
 
     *base* is the token of the series' targets when the form was rendered; Conflict if any of them moved on.
     """
+    bounded(target_place(series, year), text, why)
     plan = series.indicator.plan
     lock_plan(plan)
     require_writable(plan, year, Write.TARGET, correction)
@@ -318,6 +334,7 @@ def save_review(
     *base* is the token of what the form edits (the review, or the answer) when it was rendered.
     """
     answering = answer is not None
+    bounded(f"nodes[{node.key}].reviews.{year}", grade or "", *(comments or []), answer or "")
     lock_plan(node.plan)
     require_writable(node.plan, year, Write.ANSWER if answering else Write.REVIEW, correction)
     row = m.Review.objects.select_for_update().filter(node=node, year=year).first() or m.Review(node=node, year=year)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ...core.schema import LONGEST_TEXT
 from ..accounts import access
 from ..accounts.models import User
 from ..history.models import ChangeKind
@@ -179,6 +180,9 @@ def _decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpRespo
         return _inbox(plan, sub.year, sub.department.name)
     if action == "return" and not comment:
         messages.error(request, _("差戻しの理由をコメントに書いてください。"))
+        return redirect(reverse("decide", args=[*plan.route, sub.pk]))
+    if len(comment) > LONGEST_TEXT:
+        messages.error(request, _("コメントは %(n)s 文字までです。") % {"n": f"{LONGEST_TEXT:,}"})
         return redirect(reverse("decide", args=[*plan.route, sub.pk]))
     old = sub.get_status_display()
     sub.status = SubmissionStatus.ACCEPTED if action == "accept" else SubmissionStatus.RETURNED

@@ -81,9 +81,9 @@ def _back(plan: m.Plan, node_key: str, year: int) -> HttpResponse:
     return redirect(_url(plan, node_key, year))
 
 
-def _refused(request: HttpRequest, plan: m.Plan, node_key: str, year: int, e: InputError) -> HttpResponse:
+def _refused(request: HttpRequest, e: InputError, plan: m.Plan, node_key: str, year: int) -> HttpResponse:
     for problem in e.problems:
-        messages.error(request, problem.message)
+        messages.error(request, str(problem))
     return _back(plan, node_key, year)
 
 
@@ -99,13 +99,13 @@ def review_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpRespon
         return _back(plan, node_key, year)
     comments = lines(request.POST.get("comments", ""))
     try:
-        changed = save_review(node, year, request.user, grade=grade, comments=comments, base=request.POST.get("base"))
+        changed = save_review(node, year, request.user, grade=grade, comments=comments, base=request.POST.get("base", ""))
+    except InputError as e:
+        return _refused(request, e, plan, node_key, year)
     except Conflict as c:
         mine = review_shown(grade, comments, "", answering=False)
         fields = {"grade": _("評価区分"), "comments": _("意見（1行に1項目）")}
         return conflict_page(request, plan, year, c, mine=mine, back=_url(plan, node_key, year), editable=fields, multiline=("comments",))
-    except InputError as e:  # a text the plan file could not hold (too long): said, and nothing saved
-        return _refused(request, plan, node_key, year, e)
     messages.success(request, _("二次評価を保存しました。") if changed else _("変更はありません。"))
     return _back(plan, node_key, year)
 
@@ -118,11 +118,11 @@ def answer_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpRespon
     access.require(access.may_answer(request.user, core, core.node_by_id[node_key]))
     answer = request.POST.get("answer", "").strip()
     try:
-        changed = save_review(node, year, request.user, answer=answer, base=request.POST.get("base"))
+        changed = save_review(node, year, request.user, answer=answer, base=request.POST.get("base", ""))
+    except InputError as e:
+        return _refused(request, e, plan, node_key, year)
     except Conflict as c:
         fields = {"answer": _("対応・回答")}
         return conflict_page(request, plan, year, c, mine=answer, back=_url(plan, node_key, year), editable=fields, multiline=("answer",))
-    except InputError as e:
-        return _refused(request, plan, node_key, year, e)
     messages.success(request, _("対応を保存しました。") if changed else _("変更はありません。"))
     return _back(plan, node_key, year)

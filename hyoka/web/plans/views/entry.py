@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ....core.engine import indicator_result
 from ....core.errors import InputError
 from ....core.explain import explain_judgement, explain_rate
-from ....core.judgement import judge
-from ....core.rates import rate_of
+from ....core.explain_conditions import explain_criteria
 from ...accounts import access
 from .. import models as m
 from ..conflicts import Conflict, texts_token, writing
@@ -55,7 +55,7 @@ def value_edit(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpRe
             core = core_plan(plan)
             access.require(access.may_enter(request.user, plan, year, core.departments_of(core.indicator_by_id[indicator_key])))
             why = request.POST.get("why", "").strip()
-            changed = save_value(series, year, entered, request.user, why, base=request.POST.get("base"))
+            changed = save_value(series, year, entered, request.user, why, base=request.POST.get("base", ""))
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
@@ -103,7 +103,7 @@ def target_edit(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpR
     back = reverse("indicator", args=[*plan.route, indicator_key]) + f"?year={shown_year}#entry-{series.part or 'main'}"
     text = request.POST.get("target", "")
     try:
-        changed = save_target(series, year, text, request.user, request.POST.get("why", ""), base=request.POST.get("base"))
+        changed = save_target(series, year, text, request.user, request.POST.get("why", ""), base=request.POST.get("base", ""))
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
@@ -128,20 +128,32 @@ def preview(request: HttpRequest, plan: m.Plan, indicator_key: str) -> JsonRespo
     indicator = copy.deepcopy(core.indicator_by_id[indicator_key])
     target = next((p for p in indicator.parts if p.id == series.part), indicator)
     target.values[year] = value
-    rate = rate_of(target, year, core.rules.rate)
+    result = indicator_result(indicator, year, core.rules)  # the engine's own: data year, reference target, named judgements
+    rate = next(r for _l, s, r in result.rates if s is target)
     out: dict[str, object] = {
         "ok": True,
         "rate": None if rate.value is None else f"{rate.value:f}",
         "explanation": explain_rate(target, year, rate, core.rules),
         "status": value.status.value,
     }
-    if core.rules.judgement is not None:
-        j = judge(indicator, year, core.rules.judgement)
+    j = result.judgement
+    if j is not None and core.rules.judgement is not None:
+        basis = result.own.rate.basis if result.own is not None else None
         out["judgement"] = {
             "symbol": j.symbol,
             "label": j.label,
-            "explanation": explain_judgement(indicator, year, j, core.rules.judgement),
+            "explanation": explain_judgement(indicator, year, j, core.rules.judgement, basis),
         }
+    measured = [(label, p.measures) for label, p in result.series_results]
+    out["judgements"] = [
+        {
+            "title": rule.title,
+            "symbol": result.judgements[rule.name].symbol,
+            "label": result.judgements[rule.name].label,
+            "explanation": explain_criteria(result.judgements[rule.name], rule, measured),
+        }
+        for rule in core.rules.judgements
+    ]
     return JsonResponse(out)
 
 
@@ -157,16 +169,16 @@ def text_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse
             with writing(plan):  # the permission once more, under the lock the close and submit take
                 access.require(access.may_enter(request.user, plan, year, core.node_departments(node_key)))
                 why = request.POST.get("why", "").strip()
-                changed = save_texts(node, year, results, issues, request.user, why, base=request.POST.get("base"))
+                changed = save_texts(node, year, results, issues, request.user, why, base=request.POST.get("base", ""))
+        except InputError as e:
+            for problem in e.problems:
+                messages.error(request, str(problem))
+            return redirect(reverse("text_edit", args=[*plan.route, node_key]) + f"?year={year}")
         except Conflict as c:
             mine = "\n".join([*results, *issues])
             fields = {"results": _("取組結果"), "issues": _("今後の取組に向けた課題と方向性"), "why": _("変更理由")}
             back = reverse("text_edit", args=[*plan.route, node_key]) + f"?year={year}"
             return conflict_page(request, plan, year, c, mine=mine, back=back, editable=fields, multiline=("results", "issues"))
-        except InputError as e:  # a text the plan file could not hold (too long): said, and nothing saved
-            for problem in e.problems:
-                messages.error(request, problem.message)
-            return redirect(reverse("text_edit", args=[*plan.route, node_key]) + f"?year={year}")
         messages.success(request, _("保存しました。") if changed else _("変更はありません。"))
         top = core.ancestors(node_key)
         shown_node = next((n for n in reversed(top) if n.departments), core.node_by_id[node_key])
