@@ -33,6 +33,8 @@ import threading
 import time
 from pathlib import Path
 
+import requests
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -89,11 +91,15 @@ def run(mode: str, fmt: str, pages: int, folder: Path) -> None:
             timed_get(browser, PAGE)  # warm: the plan computed and cached in both workers
         alone = [timed_get(browser, PAGE)[0] for _ in range(pages)]
         answered: list[float] = []
+        failed: list[str] = []
         started = time.perf_counter()
 
         def ask(path: str) -> None:
             report = Browser(server.base).login("planner", password)
-            answered.append(timed_get(report, path, allow_redirects=False)[0])
+            try:
+                answered.append(timed_get(report, path, allow_redirects=False)[0])
+            except requests.RequestException as e:  # in the request, a PDF can outlive gunicorn's worker timeout
+                failed.append(f"{path}: {type(e).__name__}")
 
         threads = [threading.Thread(target=ask, args=(r.format(fmt=fmt),)) for r in REPORTS]
         for t in threads:
@@ -107,7 +113,6 @@ def run(mode: str, fmt: str, pages: int, folder: Path) -> None:
         for t in threads:
             t.join()
         again, status = timed_get(browser, REPORTS[0].format(fmt=fmt), allow_redirects=False)
-        assert status == 200, status
     finally:
         for w in workers:
             w.terminate()
@@ -118,8 +123,10 @@ def run(mode: str, fmt: str, pages: int, folder: Path) -> None:
     if during:
         print(f"  page while rendering  p50 {ms(statistics.median(during))}  p95 {ms(percentile(during, 95))}  ({len(during)} requests)")
         print(f"  ratio of p50 while rendering to alone: {statistics.median(during) / statistics.median(alone):.2f}")
-    print(f"  report requests answered in {', '.join(ms(a) for a in sorted(answered))}")
-    print(f"  all three files ready after {ms(all_ready)}; a second download: {ms(again)}")
+    print(f"  report requests answered in {', '.join(ms(a) for a in sorted(answered)) or '-'}")
+    if failed:
+        print(f"  {len(failed)} report requests failed (the worker was killed after gunicorn's 60 s timeout): {'; '.join(failed)}")
+    print(f"  all three requests done after {ms(all_ready)}; a second download: {ms(again)} (status {status})")
 
 
 def ready(browser: Browser, fmt: str) -> bool:
