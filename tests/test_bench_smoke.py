@@ -26,6 +26,10 @@ TINY_RUNS: dict[str, tuple[list[str], list[str]]] = {
         [r"content \(evaluation and report model\) [\d.]+ s", r"^html +[\d.]+ +[\d.]+ ", r"^xlsx +[\d.]+ +[\d.]+ "],
     ),
     "publish.py": (["--only", "synthetic", "--indicators", "90", "--repeat", "1"], [r"90 indicators", r"[\d,]+ pages"]),
+    "renders.py": (
+        ["--format", "html", "--pages", "3", "--modes", "background", "--data-dir", "{tmp}"],
+        [r"page alone +p50 [\d,]+ ms", r"page while rendering +p50 [\d,]+ ms", r"a second download: [\d,]+ ms \(status 200\)"],
+    ),
     "parse.py": (["--repeat", "1"], [r"10 million letters: +[\d,.]+ µs", r"slowest hostile input: [\d,.]+ µs, [\d,.]+ ×"]),
 }
 # Scripts that need more than a run and a look at the output have their own test below.

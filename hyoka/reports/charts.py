@@ -21,7 +21,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from html import escape
 
 from ..core.model import Indicator, Series, Status
-from ..core.rates import number_in_base, resolve_target
+from ..core.targets import number_in_base, resolve_target
 from ..translation import ENGLISH, gettext_noop, translator
 
 FONT = "'Noto Sans CJK JP', 'IPAexGothic', sans-serif"

@@ -14,8 +14,8 @@ from typing import Any
 
 from ..core.engine import Evaluation, evaluate
 from ..core.model import Indicator, Node, Plan
-from ..core.rates import number_in_base
 from ..core.rules import RuleSet
+from ..core.targets import number_in_base
 from ..core.wareki import to_wareki
 from ..formats.evaluation import evaluation_dict, indicator_dict
 from .document import Cell

@@ -51,6 +51,8 @@ def method_section(ctx: Context) -> Section:
         section.add(Paragraph(f"評価ルール: {ctx.rules.name}", css="label"))
     if ctx.rules.description:
         section.add(Paragraph(ctx.rules.description))
+    if ctx.rules.source:
+        section.add(Paragraph(f"基準の出典: {ctx.rules.source}", css="note"))
     section.add(Heading("達成率", 2), Bullets(method.rate))
     for table in method.tables:
         section.add(Heading(table.title, 2))

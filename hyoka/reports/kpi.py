@@ -74,8 +74,9 @@ def _rate_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
     return Cell(_joined(ind.series(), [rate_cell_text(r) for r in rates]), css="num")
 
 
-def judgement_text(record: dict[str, Any]) -> str:
-    j = record.get("judgement")
+def judgement_text(record: dict[str, Any], name: str | None = None) -> str:
+    """「◎ 達成」: the ◎○△ judgement, or the named judgement *name* (rules.judgements)."""
+    j = record.get("judgement") if name is None else record.get("judgements", {}).get(name)
     return f"{j['symbol']} {j['label']}" if j else ""
 
 
@@ -85,18 +86,19 @@ def kpi_table(ctx: Context, indicators: list[Indicator], caption: str) -> Table:
     years = ctx.columns
     head = ((Cell(name, colspan=2), *(Cell(str(y), css="num") for y in years)),)
     judged = ctx.rules.judgement is not None
+    named = [(j.name, j.title) for j in ctx.rules.judgements]
     body: list[tuple[Cell, ...]] = []
     for ind in indicators:
         name = marked_name(ind) + (f"\n【{ind.added_in}】" if ind.added_in else "")
-        rows = 4 if judged else 3
+        rows = 3 + judged + len(named)
         body.append(
             (Cell(name, rowspan=rows, css="name"), Cell("目標値", css="kind"), *(_target_cell(ind, y, ctx.rules.display) for y in years))
         )
         body.append((Cell("実績値", css="kind"), *(_actual_cell(ctx, ind, y) for y in years)))
         body.append((Cell("達成率", css="kind"), *(_rate_cell(ctx, ind, y) for y in years)))
-        if judged:
-            record = ctx.indicators[ind.id]
-            body.append((Cell("判定", css="kind"), *(Cell(judgement_text(record) if y == ctx.year else "", css="mark") for y in years)))
+        record = ctx.indicators[ind.id]
+        for key, title in ([(None, "判定")] if judged else []) + named:
+            body.append((Cell(title, css="kind"), *(Cell(judgement_text(record, key) if y == ctx.year else "", css="mark") for y in years)))
     widths = (26, 7, *(8 for _ in years))
     return Table(caption, head, tuple(body), css="kpi", widths=widths)
 
@@ -129,7 +131,10 @@ def explanations(ctx: Context, indicators: list[Indicator]) -> list[Block]:
     """The sentence behind each judgement, as the open data gives it."""
     out: list[Block] = []
     for ind in indicators:
-        sentence = ctx.indicators[ind.id].get("judgement_explanation")
-        if sentence:
+        record = ctx.indicators[ind.id]
+        sentences = [record.get("judgement_explanation")] + [
+            f"{j['title']}: {j['explanation']}" for j in record.get("judgements", {}).values()
+        ]
+        for sentence in filter(None, sentences):
             out.append(Paragraph(f"{ind.name}: {sentence}", css="note"))
     return out

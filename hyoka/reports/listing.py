@@ -34,11 +34,12 @@ def _figures(ctx: Context, ind: Indicator) -> list[tuple[str, list[Cell]]]:
     out = []
     for series, r in zip(ind.series(), records, strict=True):
         name = ind.name if series is ind else f"{ind.name}（{series.label or series.id}）"
-        cells = [
-            Cell(r.get("target") or "―", css="num"),
-            Cell(value_text(series.values.get(ctx.year), series.unit, ctx.rules.display), css="num"),
-            rate_cell(r),
-        ]
+        reference = r.get("reference") or {}
+        target = reference.get("target") if reference.get("kind", "same_year") != "same_year" else r.get("target")
+        data_year = r.get("data_year") or ctx.year
+        actual = value_text(series.values.get(data_year), series.unit, ctx.rules.display)
+        actual += f"（{data_year} 年度）" if data_year != ctx.year else ""
+        cells = [Cell(target or "―", css="num"), Cell(actual, css="num"), rate_cell(r)]
         out.append((name, cells))
     return out
 
@@ -50,6 +51,8 @@ def listing_section(ctx: Context) -> Section:
     graded = unit is not None and ctx.rules.grade_rule_for(unit) is not None
     head = [Cell("番号"), Cell("施策・事業" if judged else "区分"), Cell("指標"), Cell(f"{ctx.year} 目標値", css="num")]
     head += [Cell(f"{ctx.year} 実績値", css="num"), Cell("達成率", css="num")]
+    named = [(j.name, j.title) for j in ctx.rules.judgements]
+    head += [Cell(title) for _name, title in named]
     if judged:
         head += [Cell("判定"), Cell("未達成の理由と今後の方向性")]
     if graded:
@@ -61,7 +64,7 @@ def listing_section(ctx: Context) -> Section:
             body.append((Cell(ctx.title(root), colspan=len(head), css="group"),))
         for ind in indicators:
             body.extend(_rows(ctx, ind, judged, unit if graded else None))
-    widths = (5, 14, 22, 9, 9, 7) + ((9, 25) if judged else ()) + ((12,) if graded else ())
+    widths = (5, 14, 22, 9, 9, 7) + tuple(9 for _ in named) + ((9, 25) if judged else ()) + ((12,) if graded else ())
     section.add(Table(f"指標一覧（{ctx.year} 年度）", (tuple(head),), tuple(body), css="list", widths=widths))
     return section
 
@@ -80,7 +83,7 @@ def _rows(ctx: Context, ind: Indicator, judged: bool, graded_level: str | None) 
     figures = _figures(ctx, ind)
     span = len(figures)
     row = [Cell(number_path(ctx, node), rowspan=span), Cell(node.name, rowspan=span)]
-    tail = []
+    tail = [Cell(judgement_text(record, j.name), rowspan=span, css="mark") for j in ctx.rules.judgements]
     if judged:
         tail += [Cell(judgement_text(record), rowspan=span, css="mark"), Cell(_shortfall(ctx, ind), rowspan=span, css="text")]
     if graded_level is not None:

@@ -13,12 +13,14 @@ from typing import Any
 from ..core.display import entry_text
 from ..core.engine import IndicatorResult
 from ..core.grades import Grade
+from ..core.judgement import Judgement
 from ..core.method import describe_rules
 from ..core.model import Indicator, Node, Series, Status
 from ..core.notation import AGGREGATION_WORDS, CALENDAR_WORDS, marked_name, value_text
 from ..core.rules import Display
 from ..core.text import clean_line
 from ..reports import charts
+from ..translation import gettext_noop
 from .i18n import ENGLISH
 from .plansite import PlanSite
 
@@ -31,10 +33,30 @@ def grade_class(grade: Grade | None) -> str:
 
 
 def judgement_class(result: IndicatorResult) -> str:
-    j = result.judgement
+    return named_class(result.judgement)
+
+
+def named_class(j: Judgement | None) -> str:
+    """j0 for the best band or condition … j3 and below share the last colour; jp pending, jn none."""
     if j is None or not j.judged:
         return "jp" if j is not None and j.pending else "jn"
-    return f"j{j.rank}"
+    return f"j{min(j.rank or 0, 3)}"
+
+
+# The target a rate was compared with, by the rules' reference (measures.reference).
+REFERENCE_LABELS = {
+    "same_year": gettext_noop("目標値"),
+    "final": gettext_noop("最終目標値"),
+    "interpolated": gettext_noop("目安値"),
+    "elapsed_share": gettext_noop("目安値"),
+}
+
+
+def named_judgements(ps: PlanSite, result: IndicatorResult | None) -> list[tuple[str, Judgement]]:
+    """(title, judgement) of each named judgement of the rules (達成度, 改善・悪化 …), in rule order."""
+    if result is None:
+        return []
+    return [(rule.title, result.judgements[rule.name]) for rule in ps.plan.rules.judgements]
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,7 @@ class IndicatorRow:
     rate: str | None
     rate_uncapped: str | None
     result: IndicatorResult | None
+    named: tuple[tuple[str, Judgement], ...] = ()
 
 
 def indicator_rows(ps: PlanSite, indicators: list[Indicator]) -> list[IndicatorRow]:
@@ -88,6 +111,7 @@ def indicator_rows(ps: PlanSite, indicators: list[Indicator]) -> list[IndicatorR
                 _joined(ind, [r["rate"] or "" for r in records]) if any(r["rate"] for r in records) else None,
                 doc.get("rate_uncapped") if doc.get("rate_uncapped") != doc.get("rate") else None,
                 ps.evaluation(year).indicators[ind.id],
+                tuple(named_judgements(ps, ps.evaluation(year).indicators[ind.id])),
             )
         )
     return rows
@@ -110,6 +134,10 @@ class YearRow:
     rate: str | None
     rate_uncapped: str | None
     explanation: str
+    data_year: int | None = None  # the year of the value judged, when the rules let an older one in
+    data_actual: str = ""  # that value
+    compared_label: str = "目標値"  # what the rate compared with (REFERENCE_LABELS)
+    compared: str = ""  # that target, when it is not the year's own
 
 
 @dataclass(frozen=True)
@@ -148,9 +176,22 @@ def _year_rows(ps: PlanSite, ind: Indicator, series: Series) -> list[YearRow]:
                 rate=record["rate"] if record else None,
                 rate_uncapped=record["rate_uncapped"] if record and record["rate_uncapped"] != record["rate"] else None,
                 explanation=record["explanation"] if record else "",
+                **_compared(record),
             )
         )
     return out
+
+
+def _compared(record: dict[str, Any] | None) -> dict[str, Any]:
+    reference = (record or {}).get("reference") or {}
+    kind = reference.get("kind", "same_year")
+    if record is None:
+        return {}
+    data = {"data_year": record.get("data_year"), "data_actual": record.get("actual") or ""}
+    if kind == "same_year":
+        return data
+    year = f"（{reference['target_year']}）" if kind == "final" and reference.get("target_year") else ""
+    return data | {"compared_label": REFERENCE_LABELS[kind], "compared": (reference.get("target") or "") + year}
 
 
 def series_blocks(ps: PlanSite, ind: Indicator, lang: str) -> list[SeriesBlock]:

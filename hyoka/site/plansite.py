@@ -114,4 +114,4 @@ class PlanSite:
     def projection(self, indicator: Indicator, series: Series) -> Projection | None:
         if self.latest is None:
             return None
-        return project(series, self.latest, indicator.final_target_year)
+        return project(series, self.latest, indicator.final_target_year, self.plan.rules.measures)

@@ -46,6 +46,7 @@ def _environment() -> Environment:
         "asset": paths.asset,
         "grade_class": pages.grade_class,
         "judgement_class": pages.judgement_class,
+        "named_class": pages.named_class,
         "status_label": lambda status: STATUS_LABELS[Status(status)],
     }
     return env
@@ -157,6 +158,7 @@ class Site:
             "crumbs": [],
             "files": self._plan_files(ps, lang) if ps else [],
             "judged": bool(ps and ps.plan.rules.judgement),
+            "named_titles": [j.title for j in ps.plan.rules.judgements] if ps else [],
             "content_title": False,
         }
         # links given by the caller are pages of the Japanese site; link() moves them to the language
@@ -340,6 +342,7 @@ class Site:
             final=pages.final_target(ind, ps.plan.rules.display),
             departments=plan.departments_of(ind),
             result=result,
+            named=pages.named_judgements(ps, result),
             explanation=explanation,
             blocks=pages.series_blocks(ps, ind, lang),
             notes=pages.footnotes(ind),

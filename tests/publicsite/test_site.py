@@ -18,7 +18,7 @@ from hyoka.cli import app
 from hyoka.core.engine import evaluate
 from hyoka.core.errors import InputError
 from hyoka.core.model import DIRECTIONS, KINDS, STATUS_LABELS
-from hyoka.core.projection import OUTLOOK_LABELS
+from hyoka.core.outlook import OUTLOOK_LABELS
 from hyoka.formats.hyoka1 import load_path, plan_from_dict, plan_to_dict
 from hyoka.reports.charts import ENGLISH_WORDS, JAPANESE_WORDS
 from hyoka.samples import load_sample, sample_names

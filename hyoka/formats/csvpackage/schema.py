@@ -24,8 +24,17 @@ MEASURE_WORDS = (
     {"target": "目標値", "actual": "実績値"}
     | {RECORDED.get(f.name, f.name): ("記録された" if f.name in RECORDED else "") + f.label for f in plain_fields(Value)}
     | {"rate": "達成率（計算値、%）", "judgement": "判定（計算値）"}
+    | {
+        "data_year": "達成率と判定に用いた実績値の年度（評価年度と違うときだけ）",
+        "reference_target": "達成率の計算で比べた目標値（最終目標値・目安値。その年度の目標値と違うときだけ、計算値）",
+        "change": "基準値からの変化率（計算値、%、改善の向きが正）",
+        "change_points": "基準値からの変化（計算値、指標の単位、改善の向きが正）",
+        "judgement.NAME": "名前 NAME の判定（評価ルールの judgements、計算値。number はその点数）",
+    }
 )
-MEASURES = tuple(MEASURE_WORDS)
+MEASURES = tuple(m for m in MEASURE_WORDS if not m.endswith(".NAME"))
+# judgement.achievement, judgement.trend …: one measure per named judgement of the rules
+MEASURE_PATTERN = "^(" + "|".join(MEASURES) + r"|judgement\.[A-Za-z_][A-Za-z0-9_]*)$"
 CSV_TYPES = {kinds.LIST: "array", kinds.YEAR: "integer", kinds.DECIMAL: "number"}
 
 
@@ -37,6 +46,7 @@ class Field:
     description: str
     enum: tuple[str, ...] = ()
     year: bool = False
+    pattern: str = ""
 
     def descriptor(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "title": self.title, "description": self.description}
@@ -44,6 +54,8 @@ class Field:
             out["constraints"] = {"minimum": 1900, "maximum": 2200}
         if self.enum:
             out["constraints"] = {"enum": list(self.enum)}
+        if self.pattern:
+            out["constraints"] = {"pattern": self.pattern}
         return out
 
 
@@ -211,13 +223,7 @@ OBSERVATIONS = Resource(
         INDICATOR_ID,
         Field("part_id", "string", "部分ID", "部分の識別子（指標そのものは空）。"),
         YEAR_FIELD,
-        Field(
-            "measure",
-            "string",
-            "項目",
-            ", ".join(MEASURES) + "。",
-            MEASURES,
-        ),
+        Field("measure", "string", "項目", ", ".join(MEASURE_WORDS) + "。", pattern=MEASURE_PATTERN),
         Field("value", "string", "値", "入力どおりの文字列（達成率と判定は計算値）。"),
         Field("number", "number", "数値", "値の数値（unit の単位。数値でない値は空）。"),
         Field("unit", "string", "単位", "number の単位（達成率は %）。"),

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ....core.engine import indicator_result
 from ....core.errors import InputError
 from ....core.explain import explain_judgement, explain_rate
-from ....core.judgement import judge
-from ....core.rates import rate_of
+from ....core.explain_conditions import explain_criteria
 from ...accounts import access
 from .. import models as m
 from ..conflicts import Conflict, texts_token, writing
@@ -128,20 +128,32 @@ def preview(request: HttpRequest, plan: m.Plan, indicator_key: str) -> JsonRespo
     indicator = copy.deepcopy(core.indicator_by_id[indicator_key])
     target = next((p for p in indicator.parts if p.id == series.part), indicator)
     target.values[year] = value
-    rate = rate_of(target, year, core.rules.rate)
+    result = indicator_result(indicator, year, core.rules)  # the engine's own: data year, reference target, named judgements
+    rate = next(r for _l, s, r in result.rates if s is target)
     out: dict[str, object] = {
         "ok": True,
         "rate": None if rate.value is None else f"{rate.value:f}",
         "explanation": explain_rate(target, year, rate, core.rules),
         "status": value.status.value,
     }
-    if core.rules.judgement is not None:
-        j = judge(indicator, year, core.rules.judgement)
+    j = result.judgement
+    if j is not None and core.rules.judgement is not None:
+        basis = result.own.rate.basis if result.own is not None else None
         out["judgement"] = {
             "symbol": j.symbol,
             "label": j.label,
-            "explanation": explain_judgement(indicator, year, j, core.rules.judgement),
+            "explanation": explain_judgement(indicator, year, j, core.rules.judgement, basis),
         }
+    measured = [(label, p.measures) for label, p in result.series_results]
+    out["judgements"] = [
+        {
+            "title": rule.title,
+            "symbol": result.judgements[rule.name].symbol,
+            "label": result.judgements[rule.name].label,
+            "explanation": explain_criteria(result.judgements[rule.name], rule, measured),
+        }
+        for rule in core.rules.judgements
+    ]
     return JsonResponse(out)
 
 

@@ -14,10 +14,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from ....core.engine import indicator_result
+from ....core.engine import Evaluation, IndicatorResult, indicator_result
 from ....core.errors import InputError
 from ....core.explain import explain_grade, explain_judgement, explain_rate
+from ....core.explain_conditions import explain_criteria
 from ....core.model import Indicator as CoreIndicator
+from ....core.rates import Rate
 from ....core.summary import ALL, summarize
 from ....formats.hyoka1 import loads, plan_to_dict
 from ....reports.charts import chart_of, words_for
@@ -100,22 +102,48 @@ def _indicator_rows(ctx: dict[str, Any], indicators: list[CoreIndicator]) -> lis
     for ind in indicators:
         result = ev.indicators[ind.id]
         for i, (label, series, rate) in enumerate(result.rates):
-            value = series.values.get(ev.year)
+            data_year = rate.basis.data_year if rate.basis is not None else ev.year
             rows.append(
                 {
                     "indicator": ind,
                     "label": label,
                     "series": series,
                     "target": series.targets.get(ev.year),
-                    "value": value,
+                    "compared": _compared(rate),
+                    "value": series.values.get(data_year),
+                    "data_year": data_year if data_year != ev.year else None,
                     "rate": rate,
                     "explanation": explain_rate(series, ev.year, rate, ev.rules),
                     "judgement": result.judgement if i == 0 else None,
+                    "named": named_judgements(ev, result) if i == 0 else [],
                     "first": i == 0,
                     "span": len(result.rates),
                 }
             )
     return rows
+
+
+def _compared(rate: Rate) -> str:
+    """The final target or 目安値 the rate compared with, when the rules do not compare with the year's own target."""
+    basis = rate.basis
+    if basis is None or basis.reference == "same_year" or not rate.quantities.target_text:
+        return ""
+    if basis.reference == "final":
+        return _("最終目標値 %(target)s（%(year)s）") % {"target": rate.quantities.target_text, "year": basis.target_year}
+    return _("目安値 %(target)s") % {"target": rate.quantities.target_text}
+
+
+def named_judgements(ev: Evaluation, result: IndicatorResult) -> list[dict[str, Any]]:
+    """Each named judgement of the rules (達成度, 改善・悪化 …) with its title and explanation."""
+    measured = [(label, p.measures) for label, p in result.series_results]
+    return [
+        {
+            "title": rule.title,
+            "judgement": result.judgements[rule.name],
+            "explanation": explain_criteria(result.judgements[rule.name], rule, measured),
+        }
+        for rule in ev.rules.judgements
+    ]
 
 
 @plan_view
@@ -196,7 +224,9 @@ def indicator(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpRes
                 "targets_base": targets_token({y: e.text for y, e in series.targets.items()}),
             }
         )
-    judgement = ctx["ev"].indicators[ind.id].judgement
+    result = ctx["ev"].indicators[ind.id]
+    judgement = result.judgement
+    basis = result.own.rate.basis if result.own is not None else None
     departments = core.departments_of(ind)
     ctx |= {
         "indicator": ind,
@@ -205,7 +235,8 @@ def indicator(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpRes
         "departments": departments,
         "blocks": series_blocks,
         "judgement": judgement,
-        "judgement_explanation": explain_judgement(ind, year, judgement, rules.judgement) if judgement and rules.judgement else "",
+        "judgement_explanation": explain_judgement(ind, year, judgement, rules.judgement, basis) if judgement and rules.judgement else "",
+        "named": named_judgements(ctx["ev"], result),
         "editable": not _published(ctx) and access.may_enter(request.user, plan, year, departments),
         "may_correct": _published(ctx) and access.may_manage(request.user),  # a published year changes by a 訂正
         "may_manage": access.may_manage(request.user),

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from ....core.arithmetic import rounding_words
 from ....core.errors import InputError
 from ....core.explain import AGGREGATE_WORDS, band_range_words
+from ....core.explain_conditions import condition_words
+from ....core.method import measure_sentences
 from ....core.rules import RuleSet
 from ....formats.hyoka1 import parse_json, plan_from_dict
 from ...accounts import access
@@ -47,6 +49,17 @@ def rule_words(rules: RuleSet) -> list[dict[str, object]]:
                 "clamp": None,
                 "bands": [(band_range_words(j.bands, i), b.symbol, b.label) for i, b in enumerate(j.bands)]
                 + [("", j.pending.symbol, j.pending.label), ("", j.none.symbol, j.none.label)],
+                "no_data": "",
+            }
+        )
+    for c in rules.judgements:  # named judgements: their conditions, read from the top
+        markers = [("", c.pending.symbol, c.pending.label)] + ([("", c.none.symbol, c.none.label)] if c.none != c.pending else [])
+        out.append(
+            {
+                "title": c.title,
+                "how": _("上から順に判断"),
+                "clamp": None,
+                "bands": [(condition_words(x), x.symbol, x.label) for x in c.conditions] + markers,
                 "no_data": "",
             }
         )
@@ -98,5 +111,10 @@ def rules(request: HttpRequest, plan: m.Plan) -> HttpResponse:
             messages.success(request, _("評価ルールを更新しました。"))
             return redirect("rules", *plan.route)
     ctx = plan_context(plan, year, versions=versions, spec_text=text, problems=problems, may_manage=may_manage)
-    ctx |= {"words": rule_words(ctx["ev"].rules), "rounding": rounding_words(ctx["ev"].rules.rate.rounding)}
+    rule_set = ctx["ev"].rules
+    ctx |= {
+        "words": rule_words(rule_set),
+        "rounding": rounding_words(rule_set.rate.rounding),
+        "measures": measure_sentences(rule_set.measures),
+    }
     return render(request, "plans/rules.html", ctx, status=400 if problems else 200)
