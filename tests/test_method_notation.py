@@ -76,7 +76,8 @@ def test_marks_and_cells(sousei_plan):
     assert pending_text("2026-11") == "2026 年１１月頃把握予定"
     assert pending_text("2026") == "2026 年度中に把握予定"
     assert value_text(by_id["1-2-1-k1"].values[2024]) == "2027 年９月頃把握予定"
-    assert value_text(by_id["3-3-1-k1"].values[2024]) == "5,357 人 (見込値)"
+    assert value_text(by_id["3-3-1-k1"].values[2024]) == "5,357 人 (見込値)※"  # as printed, with its note's mark
+    assert value_text(by_id["3-t1"].values[2024]) == "1.08（概数※）"  # an estimate that says what kind, as printed
     assert value_text(by_id["3-3-3-k1"].values[2024]) == "―※"
     assert value_text(None) == "―"
 

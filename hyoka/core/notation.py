@@ -59,6 +59,7 @@ def value_text(value: Value | None) -> str:
     if value.status is Status.PENDING:
         return pending_text(value.expected)
     text = clean_line(value.entry.text) or EMPTY_CELL
-    if value.status is Status.ESTIMATE:
+    said = value.entry.parsed.estimate or value.entry.parsed.provisional  # 「(見込値)※」「（概数※）」 as printed
+    if value.status is Status.ESTIMATE and not said:
         return f"{text} (見込値)"
     return text

@@ -17,12 +17,17 @@ from typing import Any, TypeVar
 from ..core.errors import InputError, ProblemCollector
 from ..core.model import (
     AGGREGATIONS,
+    CHAPTER_PLACES,
     DIRECTIONS,
+    ERAS,
     FORMULAS,
     KINDS,
     NODE_STATUSES,
     PERIOD_BASES,
+    REPORT_LAYOUTS,
+    REPORT_PARTS,
     Baseline,
+    Chapter,
     Cycle,
     Entry,
     Indicator,
@@ -31,6 +36,7 @@ from ..core.model import (
     Organization,
     Plan,
     Project,
+    ReportSpec,
     Review,
     Series,
     Status,
@@ -47,7 +53,9 @@ CYCLE_STATUSES = ("open", "submitted", "closed", "published")
 MAX_DEPTH = 64
 
 TOP_KEYS = {"format", "plan", "rules", "nodes", "indicators"}
-PLAN_KEYS = {"id", "name", "organization", "period", "levels", "description", "cycles"}
+PLAN_KEYS = {"id", "name", "organization", "period", "levels", "description", "cycles", "report"}
+REPORT_KEYS = {"layout", "kind", "era", "parts", "unit_pages", "council", "chapters"}
+CHAPTER_KEYS = {"id", "title", "place", "level", "text", "years"}
 NODE_KEYS = {
     "id",
     "parent",
@@ -254,6 +262,7 @@ def plan_from_dict(doc: Any, where: str = "") -> Plan:
     if not levels:
         r.add("plan.levels", '階層の名前（例: ["基本目標", "中柱", "小柱"]）が必要です', "levels are required")
     cycles = _cycles(r, plan_obj.get("cycles", {}))
+    report = _report(r, plan_obj.get("report", {}))
     rules_spec = top.get("rules")
     rules = None
     if rules_spec is None:
@@ -291,6 +300,7 @@ def plan_from_dict(doc: Any, where: str = "") -> Plan:
         indicators=indicators,
         description=r.str_(plan_obj, "description", "plan"),
         cycles=cycles,
+        report=report,
         extras={**extras, **{f"plan.{k}": v for k, v in plan_extras.items()}},
     )
     return plan
@@ -323,6 +333,72 @@ def _cycles(r: _Reader, spec: Any) -> dict[int, Cycle]:
         r.keys(c, p, {"status", "due"})
         out[year] = Cycle(r.choice(c, "status", p, CYCLE_STATUSES, "open"), r.str_(c, "due", p))
     return out
+
+
+def _report(r: _Reader, spec: Any) -> ReportSpec:
+    p = "plan.report"
+    obj = r.obj(spec, p) or {}
+    r.keys(obj, p, REPORT_KEYS)
+    parts = r.str_list(obj, "parts", p)
+    for i, part in enumerate(parts):
+        if part not in REPORT_PARTS:
+            r.add(f"{p}.parts[{i}]", f"部分「{part}」はありません（{', '.join(REPORT_PARTS)}）", f"unknown part {part!r}", part)
+    unit_pages = obj.get("unit_pages", False)
+    if not isinstance(unit_pages, bool):
+        r.add(f"{p}.unit_pages", "true か false です", "must be true or false", _short(unit_pages))
+        unit_pages = False
+    chapters = []
+    for q, c, _extras, chapter_id in _objects(r, obj.get("chapters", []), f"{p}.chapters", CHAPTER_KEYS):
+        level = c.get("level", 2)
+        if level not in (2, 3) or isinstance(level, bool):
+            r.add(f"{q}.level", "level は 2 か 3 です", "level must be 2 or 3", _short(level))
+            level = 2
+        years = {}
+        for key, value in (r.obj(c.get("years", {}), f"{q}.years") or {}).items():
+            year = r.year(key, f"{q}.years.{key}")
+            if year is not None:
+                years[year] = r.str_list({key: value}, key, f"{q}.years")
+        chapters.append(
+            Chapter(
+                id=chapter_id,
+                title=r.str_(c, "title", q, required=True),
+                place=r.choice(c, "place", q, CHAPTER_PLACES, "opening"),
+                level=level,
+                text=r.str_list(c, "text", q),
+                years=years,
+            )
+        )
+    return ReportSpec(
+        layout=r.choice(obj, "layout", p, tuple(REPORT_LAYOUTS), "evaluation"),
+        kind=r.str_(obj, "kind", p),
+        era=r.choice(obj, "era", p, tuple(ERAS), "western"),
+        parts=parts,
+        unit_pages=unit_pages,
+        council=r.str_(obj, "council", p),
+        chapters=chapters,
+    )
+
+
+def report_to_dict(spec: ReportSpec) -> dict[str, Any]:
+    """The plan's ``report`` object; what is left at its default is not written."""
+    chapters = [
+        {"id": c.id, "title": c.title, "place": c.place}
+        | _drop_empty(
+            {"level": c.level if c.level != 2 else None, "text": c.text, "years": {str(y): t for y, t in sorted(c.years.items())}}
+        )
+        for c in spec.chapters
+    ]
+    return _drop_empty(
+        {
+            "layout": spec.layout if spec.layout != "evaluation" else None,
+            "kind": spec.kind,
+            "era": spec.era if spec.era != "western" else None,
+            "parts": spec.parts,
+            "unit_pages": spec.unit_pages or None,
+            "council": spec.council,
+            "chapters": chapters,
+        }
+    )
 
 
 def _objects(r: _Reader, spec: Any, name: str, allowed: set[str]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], str]]:
@@ -765,6 +841,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "levels": list(plan.levels),
                 "description": plan.description,
                 "cycles": {str(y): _drop_empty({"status": c.status, "due": c.due}) for y, c in sorted(plan.cycles.items())},
+                "report": report_to_dict(plan.report),
             }
         ),
         "rules": plan.rules_spec,

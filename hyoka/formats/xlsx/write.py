@@ -116,7 +116,7 @@ def plan_workbook(plan: Plan) -> Workbook:
         if key.startswith("x-"):
             extras.add("document", "", key, value)
     for key, value in doc["plan"].items():
-        if key == "cycles" or key.startswith("x-"):
+        if key in ("cycles", "report") or key.startswith("x-"):
             extras.add("plan", "", key, value)
     nodes = [_node_row(n, extras) for n in plan.nodes]
     indicator_rows: list[Row] = []

@@ -16,9 +16,20 @@ from typing import Any
 
 from ...core.model import Plan as CorePlan
 from ...core.model import Series as CoreSeries
-from ...formats.hyoka1 import load_path
+from ...formats.hyoka1 import load_path, report_to_dict
 
-PLAN_COLUMNS = ("key", "name", "organization_name", "organization_code", "period_start", "period_end", "levels", "description", "extras")
+PLAN_COLUMNS = (
+    "key",
+    "name",
+    "organization_name",
+    "organization_code",
+    "period_start",
+    "period_end",
+    "levels",
+    "description",
+    "report",
+    "extras",
+)
 CYCLE_COLUMNS = ("year", "status", "due")
 NODE_COLUMNS = (
     "key",
@@ -66,7 +77,7 @@ SERIES_COLUMNS = (
 TARGET_COLUMNS = ("year", "text")
 VALUE_COLUMNS = ("year", "text", "status", "expected", "note", "judgement", "judgement_reason")
 JSON_COLUMNS = frozenset(
-    {"levels", "extras", "departments", "tags", "projects", "activities", "results", "issues", "funding", "comments", "footnotes"}
+    {"levels", "report", "extras", "departments", "tags", "projects", "activities", "results", "issues", "funding", "comments", "footnotes"}
 )
 
 Row = tuple[Any, ...]
@@ -111,6 +122,7 @@ def plan_rows(plan: CorePlan) -> PlanRows:
             plan.period_end,
             list(plan.levels),
             plan.description,
+            report_to_dict(plan.report),
             plan.extras,
         ),
         rules=plan.rules_spec,

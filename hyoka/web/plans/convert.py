@@ -26,7 +26,7 @@ from ...core.model import Node as CoreNode
 from ...core.model import Plan as CorePlan
 from ...core.model import Series as CoreSeries
 from ...core.rules import parse_rules
-from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict, value_from_dict
+from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict, report_to_dict, value_from_dict
 from ..accounts.models import Department
 from . import computed
 from . import models as m
@@ -168,6 +168,8 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
             extras=plan.extras,
         )
         doc = plan_to_dict(head)
+        if plan.report:
+            doc["plan"]["report"] = plan.report
         doc["nodes"] = [node_to_dict(core_node(n)) for n in nodes[plan.pk]]
         doc["indicators"] = [indicator_doc(i) for i in indicators[plan.pk]]
         out[plan.pk] = doc
@@ -324,6 +326,7 @@ def store_plan(plan: CorePlan, *, replace: bool = False) -> m.Plan:
         period_end=plan.period_end,
         levels=list(plan.levels),
         description=plan.description,
+        report=report_to_dict(plan.report),
         extras=plan.extras,
     )
     m.RuleSetVersion.objects.create(plan=row, version=1, spec=plan.rules_spec, note="取込み")
