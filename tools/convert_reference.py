@@ -441,6 +441,8 @@ def numeric_target_000(goal: str, n: int, nt: dict[str, Any]) -> dict[str, Any]:
         "direction": "lower" if nt["direction"] == "lower_is_better" else "higher",
         "final_target_year": nt.get("target_year", 2027),
     }
+    if "累計" in name:  # read from the name; seed 000 prints no 〔累計〕 mark for a 数値目標
+        out["x-assumed"] = ["aggregation"]
     target_year = str(nt.get("target_year", 2027))
     target_text = nt["target_2027_text"]
     actual = nt["actual_2024_text"]

@@ -7,7 +7,7 @@ the workbook and the public site print the same marks, so they are made here onc
 
 from __future__ import annotations
 
-from .model import Indicator, Status, Value
+from .model import Indicator, Status, Value, assumed
 from .text import clean_line, fullwidth_digits
 
 EMPTY_CELL = "―"
@@ -23,9 +23,9 @@ CALENDAR_WORDS = "「暦年」で調査している統計などは《暦年》�
 
 
 def indicator_marks(indicator: Indicator) -> str:
-    """「〔累計〕《暦年》」: the aggregation (unless 単年度) and the calendar-year basis."""
+    """「〔累計〕《暦年》」: the aggregation (unless 単年度, or assumed by a converter) and the calendar-year basis."""
     marks = ""
-    if indicator.aggregation != "単年度":
+    if indicator.aggregation != "単年度" and "aggregation" not in assumed(indicator.extras):
         marks += f"〔{indicator.aggregation}〕"
     if indicator.period_basis == "calendar":
         marks += "《暦年》"

@@ -10,50 +10,63 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.model import Indicator, Series, Status
+from ..core.model import Indicator, Series, Status, Value
 from ..core.notation import EMPTY_CELL, marked_name, value_text
 from ..core.text import clean_line
 from . import charts
-from .context import Context, entry_number, number_format, rate_cell, rate_cell_text
+from .context import Context, entry_number, figure_cell, rate_cell, rate_cell_text
 from .document import Block, Cell, Chart, Paragraph, Table
 
 KIND_HEADS = {"kpi": "ＫＰＩ（重要業績評価指標）", "numeric_target": "数値目標"}
 
 
 def _joined(series: list[Series], texts: list[str]) -> str:
-    if len(series) == 1:
+    """「小：92.5％\n中：89.6％」, or one text when it is the same for every part."""
+    if len(series) == 1 or len(set(texts)) == 1:
         return texts[0]
     return "\n".join(f"{s.label or s.id}：{t}" for s, t in zip(series, texts, strict=True) if t)
 
 
+def target_cell(series: Series, year: int, empty: str = "") -> Cell:
+    """A target as printed, and in Excel the number with its unit (「275 件」 → 275, 「#,##0"件"」)."""
+    entry = series.targets.get(year)
+    return figure_cell(series, entry, clean_line(entry.text) if entry is not None else empty)
+
+
+def actual_cell(series: Series, year: int) -> Cell:
+    """An actual as printed (「5,357 人 (見込値)※」, 「2026 年９月頃把握予定」); a figure stays a number in Excel,
+    its format printing the marks after the unit."""
+    value = series.values.get(year)
+    pending = value is not None and value.status is Status.PENDING
+    entry = value.entry if value is not None and value.number is not None else None
+    return figure_cell(series, entry, value_text(value), value_marks(value), css="num pending" if pending else "num")
+
+
 def _target_cell(ind: Indicator, year: int) -> Cell:
     series = ind.series()
-    entries = [s.targets.get(year) for s in series]
-    if all(e is None for e in entries):
-        return Cell("", css="num")
-    texts = [clean_line(e.text) if e is not None else "" for e in entries]
-    number = entry_number(series[0], entries[0]) if len(series) == 1 else None
-    if number is None:
-        return Cell(_joined(series, texts), css="num")
-    return Cell(_joined(series, texts), number, number_format(number, series[0].unit), css="num")
+    if len(series) == 1:
+        return target_cell(series[0], year)
+    return Cell(_joined(series, [clean_line(e.text) if (e := s.targets.get(year)) else "" for s in series]), css="num")
 
 
 def _actual_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
     if year > ctx.year:
         return Cell(EMPTY_CELL, css="num")
     series = ind.series()
+    if len(series) == 1:
+        return actual_cell(series[0], year)
     values = [s.values.get(year) for s in series]
-    texts = [value_text(v) for v in values]
     pending = any(v is not None and v.status is Status.PENDING for v in values)
-    css = "num pending" if pending else "num"
-    number = None
-    if len(series) == 1 and values[0] is not None and values[0].number is not None:
-        number = entry_number(series[0], values[0].entry)
-    if number is None:
-        return Cell(_joined(series, texts), css=css)
-    # an estimate stays a number in Excel; its format prints the mark after the unit
-    unit = series[0].unit + (" (見込値)" if values[0] is not None and values[0].status is Status.ESTIMATE else "")
-    return Cell(_joined(series, texts), number, number_format(number, unit), css=css)
+    return Cell(_joined(series, [value_text(v) for v in values]), css="num pending" if pending else "num")
+
+
+def value_marks(value: Value | None) -> str:
+    """What a cell prints after an actual's number: 「 (見込値)」「 (概数)」 and its note's ※."""
+    if value is None:
+        return ""
+    parsed = value.entry.parsed
+    said = " (概数)" if parsed.provisional else " (見込値)" if value.status is Status.ESTIMATE or parsed.estimate else ""
+    return said + "".join(parsed.marks)
 
 
 def _rates(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -81,7 +94,7 @@ def kpi_table(ctx: Context, indicators: list[Indicator], caption: str) -> Table:
     kinds = {i.kind for i in indicators}
     name = KIND_HEADS.get(kinds.pop(), "指標") if len(kinds) == 1 else "指標"
     years = ctx.columns
-    head = ((Cell(name, colspan=2), *(Cell(str(y), css="num") for y in years)),)
+    head = ((Cell(name, colspan=2), *(Cell(ctx.year_head(y), css="num") for y in years)),)
     judged = ctx.rules.judgement is not None
     body: list[tuple[Cell, ...]] = []
     for ind in indicators:
@@ -98,19 +111,34 @@ def kpi_table(ctx: Context, indicators: list[Indicator], caption: str) -> Table:
 
 
 def footnotes(ctx: Context, indicators: list[Indicator]) -> list[str]:
-    """The notes under a KPI table: the indicator's footnotes and the notes of shown values."""
+    """The notes under a table, each once and as printed (「※2022・2023 単年度の実績値」).
+
+    A value's note is tied to its ※ in the cell; a note whose value carries no mark names
+    the indicator and the year instead.
+    """
     notes: list[str] = []
     for ind in indicators:
-        found = list(ind.footnotes) + ([ind.note] if ind.note else [])
+        found = [clean_line(n) for n in ind.footnotes] + ([f"{ind.name}: {clean_line(ind.note)}"] if ind.note else [])
         for s in ind.series():
             for year, value in sorted(s.values.items()):
-                if year <= ctx.year and value.note and value.status is not Status.PENDING:
-                    found.append(f"{year} 年度の実績値: {clean_line(value.note)}")
-        for note in found:
-            line = f"{ind.name}: {clean_line(note)}"
-            if line not in notes:
-                notes.append(line)
+                if year > ctx.year or not value.note or value.status is Status.PENDING:
+                    continue
+                note = clean_line(value.note)
+                marks = value.entry.parsed.marks
+                if note.startswith("※"):
+                    found.append(note)
+                elif marks and marks[-1] != "※":
+                    found.append(f"{marks[-1]} {note}")  # 「※2 …」
+                elif "※" in value.entry.text:  # 「0 箇所※」「1.08（概数※）」
+                    found.append(f"※{note}")
+                else:
+                    found.append(f"{ind.name}（{ctx.year_text(year)}の実績値）: {note}")
+        notes.extend(n for n in found if n not in notes)
     return notes
+
+
+def footnote_blocks(ctx: Context, indicators: list[Indicator]) -> list[Block]:
+    return [Paragraph(n if n.startswith("※") else f"※ {n}", css="note") for n in footnotes(ctx, indicators)]
 
 
 def series_points(ctx: Context, series: Series, years: list[int]) -> list[charts.Point]:
@@ -139,6 +167,16 @@ def series_charts(
         svg = charts.series_chart(chart_id, title, s.unit, axis, points, words)
         out.append(Chart(title, svg, charts.series_words(title, s.unit, points, words), css=css))
     return out
+
+
+def trend_charts(ctx: Context, ind: Indicator, years: list[int] | None = None, css: str = "series") -> list[Chart]:
+    """The charts a report draws: a series with a trend (two actuals or more), never a near-empty chart of one bar."""
+    years = years or ctx.columns
+    drawn = [s for s in ind.series() if sum(1 for p in series_points(ctx, s, years) if p.actual is not None) >= 2]
+    if not drawn:
+        return []
+    titles = {ind.name if s is ind else f"{ind.name}（{s.label or s.id}）" for s in drawn}
+    return [c for c in series_charts(ctx, ind, years, css) if c.title in titles]
 
 
 def explanations(ctx: Context, indicators: list[Indicator]) -> list[Block]:

@@ -34,13 +34,15 @@ def _attachment(content: bytes, filename: str, media_type: str) -> HttpResponse:
 
 @require_safe
 def report(request: HttpRequest, plan_key: str, fmt: str) -> HttpResponse:
-    """The evaluation report of the chosen year as HTML, PDF, Word or Excel."""
+    """The report of the chosen year in the plan's layout as HTML, PDF, Word or Excel, named by its kind."""
     if fmt not in MEDIA_TYPES:
         raise Http404
     plan = get_plan(plan_key)
     year = chosen_year(request, plan)
-    content = render_report(core_plan(plan), year, fmt, evaluation(plan, year))
-    return _attachment(content, f"{plan.key}-{year}-評価報告書.{fmt}", MEDIA_TYPES[fmt])
+    core = core_plan(plan)
+    content = render_report(core, year, fmt, evaluation(plan, year))
+    kind = core.report.title_word + ("" if core.is_published(year) else "（案）")
+    return _attachment(content, f"{plan.key}-{year}-{kind}.{fmt}", MEDIA_TYPES[fmt])
 
 
 @require_safe
