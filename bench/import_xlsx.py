@@ -25,7 +25,7 @@ TARGET_SECONDS = 10
 def synthetic_plan(rows: int) -> dict[str, Any]:
     count = rows // len(YEARS)
     goals = [{"id": f"g{g}", "parent": None, "level": "基本目標", "name": f"基本目標{g}", "departments": [f"局{g}"]} for g in range(10)]
-    measures = [{"id": f"g{g}-m{m}", "parent": f"g{g}", "level": "施策", "name": f"施策{g}-{m}"} for g in range(10) for m in range(20)]
+    measures = [{"id": f"g{g}-m{m}", "parent": f"g{g}", "level": "小柱", "name": f"小柱{g}-{m}"} for g in range(10) for m in range(20)]
     indicators = [
         {
             "id": f"k{i}",
@@ -40,7 +40,7 @@ def synthetic_plan(rows: int) -> dict[str, Any]:
         for i in range(count)
     ]
     plan = {"id": "bench", "name": "ベンチマーク計画", "organization": {"name": "神奈川県", "code": "140007"}}
-    plan |= {"period": {"start": YEARS[0], "end": YEARS[-1]}, "levels": ["基本目標", "施策"]}
+    plan |= {"period": {"start": YEARS[0], "end": YEARS[-1]}, "levels": ["基本目標", "小柱"]}
     return {"format": "hyoka/1", "plan": plan, "rules": {"preset": "kanagawa-sousei"}, "nodes": goals + measures, "indicators": indicators}
 
 

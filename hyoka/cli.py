@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from .core.diff import Action
 from .core.engine import evaluate as run_evaluation
 from .core.errors import HyokaError, InputError
 from .core.model import Plan
+from .core.outcomes import PlanOutcome
 from .core.rules import PRESETS, parse_rules
 from .core.wareki import parse_year
 from .formats.csvpackage.write import write_package
@@ -116,14 +118,23 @@ def _year_with_data(plan: Plan, value: str) -> int:
 
 @command()
 def evaluate(
-    plan: Annotated[str, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で保存済みの計画 ID")],
     year: Annotated[str, typer.Option("--year", "-y", help="評価する年度（2024、令和6年度、R6）")],
+    plan: Annotated[str | None, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で保存済みの計画 ID")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json または table")] = OutputFormat.table,
     rules: Annotated[Path | None, typer.Option("--rules", help="別の評価ルール（JSON）で計算する")] = None,
+    every: Annotated[bool, typer.Option("--all", help="データベースの全計画（計画期間にその年度を含むもの）を一つの CSV 表に")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="--all の CSV を書き出すファイル（省略時は標準出力）")] = None,
     db: DbOption = False,
     database: DatabaseOption = None,
 ) -> None:
-    """各指標の達成率・判定、各ノードの評価、集計を出力します。"""
+    """各指標の達成率・判定、各ノードの評価、集計を出力します。--all --db で全計画の表（CSV）を書き出します。"""
+    if every:
+        _evaluate_all(year, plan, rules, output, db or database is not None, database)
+        return
+    if plan is None:
+        raise InputError.one("PLAN", "評価する計画を指定してください（全計画なら --all --db）", "name the plan to evaluate (or --all --db)")
+    if output is not None:
+        raise InputError.one("--output", "-o は --all の表に使います", "-o is for the table of --all", str(output))
     loaded = load_plan(plan, db, database)
     rule_set = None
     if rules is not None:
@@ -133,6 +144,35 @@ def evaluate(
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
         typer.echo(evaluation_table(doc), nl=False)
+
+
+def _evaluate_all(year: str, plan: str | None, rules: Path | None, output: Path | None, db: bool, database: Path | None) -> None:
+    """Every stored plan's figures of *year*, each by its own rules, as the national table."""
+    if not db:
+        raise InputError.one("--all", "--all はデータベースの計画に使います（--db）", "--all evaluates the stored plans (use --db)")
+    if plan is not None or rules is not None:
+        place = "PLAN" if plan is not None else "--rules"
+        raise InputError.one(
+            place, "--all では計画もルールも指定できません（各計画のルールで評価します）", "--all takes no plan and no rules"
+        )
+    evaluated = parse_year(year, "--year")
+    open_database(database)
+    from .formats.national import save_national, write_national
+    from .web.plans.national import stored_outcomes
+
+    counted = Counter[str]()
+
+    def counting() -> Iterator[PlanOutcome]:
+        for outcome in stored_outcomes(evaluated):
+            counted["plans"] += 1
+            counted["series"] += len(outcome.rates)
+            yield outcome
+
+    if output is None:
+        write_national(counting(), sys.stdout)
+        return
+    written = save_national(counting(), output)
+    typer.echo(f"{output}（{evaluated}年度、計画 {counted['plans']:,}、指標（部分） {counted['series']:,}、{written:,} 行）", err=True)
 
 
 @command()
@@ -238,7 +278,7 @@ def template(
 
 @command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="取り込む .xlsx、データパッケージ（フォルダか datapackage.json）、--db では hyoka/1 も")],
+    file: Annotated[Path, typer.Argument(help="取り込む .xlsx、データパッケージ（フォルダか datapackage.json）、hyoka/1 ファイル")],
     into: Annotated[str | None, typer.Option("--into", help="取り込み先の hyoka/1 ファイル（またはサンプル名）")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="変更を表示するだけで書き込まない")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="書き出す hyoka/1 ファイル（省略時は --into）")] = None,

@@ -1,7 +1,11 @@
-"""Where the checkout and the published reference data are, for tests in any folder.
+"""Where the checkout is, and where the published reference data are, for tests in any folder.
 
 A module of its own, not conftest: ``from conftest import`` finds whichever conftest.py
 pytest imported last, which depends on the folders collected.
+
+The printed figures the tests check are copies in ``tests/data/reference`` (the tests
+need nothing outside the checkout); only the converter's test reads the digitized
+reports themselves, from ``../shared/reference`` or ``$HYOKA_REFERENCE``.
 """
 
 from __future__ import annotations
@@ -10,13 +14,11 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PRINTED = ROOT / "tests" / "data" / "reference"
 
 
 def reference_dir() -> Path:
-    """../shared/reference beside the project (where developers and CI have it), or $HYOKA_REFERENCE."""
+    """The digitized reports the sample plans are converted from: $HYOKA_REFERENCE, else ../shared/reference."""
     if "HYOKA_REFERENCE" in os.environ:
         return Path(os.environ["HYOKA_REFERENCE"])
-    for candidate in (ROOT.parent / "shared" / "reference", Path("/work/shared/reference")):
-        if candidate.exists():
-            return candidate
     return ROOT.parent / "shared" / "reference"

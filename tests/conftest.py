@@ -1,4 +1,4 @@
-"""Shared fixtures: the published reference data (../shared/reference) and the sample plans."""
+"""Shared fixtures: the printed figures of the published reports (tests/data/reference) and the sample plans."""
 
 from __future__ import annotations
 
@@ -10,17 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from checkout import ROOT, reference_dir
+from checkout import PRINTED, ROOT
 
 from hyoka.core.model import Plan
 from hyoka.samples import load_sample
 
 
 def load_reference(name: str) -> dict[str, Any]:
-    path = reference_dir() / name
-    if not path.exists():
-        pytest.skip(f"published reference data not available at {path}")
-    return json.loads(path.read_text(encoding="utf-8"))
+    """A digitized report whose printed figures the tests check: part of the checkout, so a missing one fails."""
+    return json.loads((PRINTED / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

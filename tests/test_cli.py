@@ -183,3 +183,16 @@ def test_error_paths_exit_2_with_the_json_path(tmp_path, change, fragment):
 def test_a_year_without_data_is_refused():
     out = hyoka("evaluate", "kanagawa-sousei-3", "--year", "2035")
     assert out.returncode == 2 and "2035年度の目標値・実績値がありません" in out.stderr
+
+
+def test_a_plan_file_imports_like_a_workbook(tmp_path):
+    """The kind of an imported file is told by its name; a `hyoka/1` file shows its changes and must be for the same plan."""
+    doc = json.loads(sample_path("hiratsuka-juten").read_text(encoding="utf-8"))
+    doc["indicators"][0]["name"] = "新しい指標名"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    out = hyoka("import", str(changed), "--into", "hiratsuka-juten", "--dry-run")
+    assert out.returncode == 0, out.stderr
+    assert f"変更 指標 {doc['indicators'][0]['id']} 指標名:" in out.stdout and "「新しい指標名」" in out.stdout
+    out = hyoka("import", str(changed), "--into", "kanagawa-dx", "--dry-run")
+    assert out.returncode == 2 and "このファイルは計画「hiratsuka-juten」のものです" in out.stderr

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
 from hyoka.core.method import describe_rules
 from hyoka.core.notation import indicator_marks, pending_text, value_text
 from hyoka.core.rules import parse_rules
-from hyoka.reports.charts import Point, distribution_chart, grouped, series_chart
+from hyoka.formats.hyoka1 import value_from_dict
+from hyoka.reports.charts import Point, chart_of, distribution_chart, grouped, series_chart, words_for
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -115,3 +118,41 @@ def test_long_titles_are_wrapped_not_cut():
     long_label = "目標を大きく上回って順調に進んでいます"
     root = ElementTree.fromstring(distribution_chart("x", "分布", [(long_label, 3, "")]))
     assert long_label in [t.text for t in root.iter(f"{SVG}text")]
+
+
+def _marks(svg: str, css: str) -> list[ElementTree.Element]:
+    return [e for e in ElementTree.fromstring(svg).iter() if e.get("class") == css]
+
+
+def test_a_numeric_target_is_drawn_with_its_whole_series(sousei_plan):
+    """Seed 000 draws 完全失業率-like 数値目標 as every actual so far and the final target (11.5 / 12.4 / 12.5 → 10.5)."""
+    ind = copy.deepcopy(sousei_plan.indicator_by_id["1-t4"])  # １人当たり月所定外労働時間: 2024 actual, 2027 target
+    for year, text in ((2022, "11.5 時間"), (2023, "12.4 時間"), (2025, "12.0 時間")):
+        ind.values[year] = value_from_dict(text, f"values.{year}")
+    chart = chart_of(ind, ind, (2024, 2027), upto=2024)  # the 2025 value is after the year reported on
+    assert chart is not None
+    root = ElementTree.fromstring(chart.svg)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert [t for t in texts if t and t.isdigit() and len(t) == 4] == ["2022", "2023", "2024", "2025", "2026", "2027"]
+    assert len(_marks(chart.svg, "actual")) == 3 and len(_marks(chart.svg, "target")) == 1
+    assert {"11.5", "12.4", "12.5", "10.5"} <= set(texts) and "12" not in texts
+    assert "2023年: 実績 12.4時間" in chart.words and "2027年: 目標 10.5時間" in chart.words
+
+
+def test_pending_years_are_marked_in_the_pages_language(sousei_plan):
+    ind = sousei_plan.indicator_by_id["1-t1"]  # 実質県内総生産: the 2024 figure comes in 2027
+    ja, en = (chart_of(ind, ind, (2024, 2027), upto=2024, words=words_for(lang)) for lang in ("ja", "en-us"))
+    assert ja is not None and en is not None
+    (mark,) = _marks(ja.svg, "pending")
+    assert mark.get("stroke-dasharray") and "把握予定" in ja.svg and "2024年: 把握予定" in ja.words
+    assert "Pending" in en.svg and "2024: Pending" in en.words and "把握予定" not in en.svg
+    assert "Target" in en.svg and "実績値" not in en.svg
+
+
+def test_pixel_positions_are_short_decimals():
+    """Coordinates are plain floats written with one decimal; the labels keep every digit entered."""
+    points = [Point(2024, Decimal("1234.5678"), False, Decimal("1000")), Point(2025, Decimal("1E+1"), False, Decimal("33.3333"))]
+    svg = series_chart("f", "t", "件", "年度", points)
+    numbers = re.findall(r' (?:x|y|x1|x2|y1|y2|width|height|cx|cy)="([^"]+)"', svg)
+    assert numbers and all(re.fullmatch(r"-?\d+(\.\d)?", n) for n in numbers), numbers
+    assert "1,234.5678" in svg and "33.3333" in svg

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 from workbooks import column, edit, find_row
 
@@ -190,7 +191,8 @@ def test_text_in_a_number_column(full, sousei_plan):
     edit(full, "指標", [({"指標ID": "1-1-2-k1"}, "重み", "重い")])
     row = find_row(load_workbook(full)["指標"], 指標ID="1-1-2-k1")
     (problem,) = problems(full, sousei_plan)
-    assert problem.startswith(f"full.xlsx:指標!P{row}（重み）: 「重い」: 数値として解釈できません")
+    letter = get_column_letter(column(load_workbook(full)["指標"], "重み"))
+    assert problem.startswith(f"full.xlsx:指標!{letter}{row}（重み）: 「重い」: 数値として解釈できません")
 
 
 def test_failed_import_changes_nothing(dept, plan_file):

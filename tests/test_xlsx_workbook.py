@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from workbooks import column, find_row
+from workbooks import append_row, column, find_row
 
 from hyoka.formats.hyoka1 import plan_from_dict, plan_to_dict
 from hyoka.formats.importing import import_file
@@ -47,7 +48,7 @@ def validation_lists(ws: Worksheet) -> dict[str, str]:
 
 def test_sheets_and_japanese_headers(full_book):
     assert full_book.sheetnames == FULL_SHEETS
-    assert headers(full_book["指標"])[:7] == ["指標ID", "部分ID", "ラベル", "ノードID", "種別", "指標名", "単位"]
+    assert headers(full_book["指標"])[:7] == ["指標ID", "部分ID", "ノードID", "ラベル", "指標名", "単位", "方向"]
     assert headers(full_book["実績値"]) == [
         "指標ID",
         "部分ID",
@@ -100,8 +101,8 @@ def test_frozen_headers_and_widths_that_fit_japanese(full_book):
     ws = full_book["指標"]
     assert ws.freeze_panes == "C2"
     assert full_book["体系"].freeze_panes == "B2"
-    name_width = ws.column_dimensions["F"].width
-    assert ws["F1"].value == "指標名" and 40 <= name_width <= 60
+    name_width = ws.column_dimensions["E"].width
+    assert ws["E1"].value == "指標名" and 40 <= name_width <= 60
     assert ws.column_dimensions["A"].width >= 10
     # a full-width header needs two units per character
     assert full_book["目標値"].column_dimensions["G"].width >= 2 * len("基準値の注記")
@@ -159,11 +160,21 @@ def test_template_filled_in_becomes_a_plan(tmp_path):
     items = {r[0].value: r[1] for r in wb["計画"].iter_rows(min_row=2)}
     for key, value in {"計画ID": "new-plan", "計画名": "新計画", "団体名": "平塚市", "団体コード": 142034, "階層": "施策\n取組"}.items():
         items[key].value = value
-    wb["体系"].append(["s1", None, "施策", "1", "子育て"])
-    wb["指標"].append(["s1-k1", None, None, "s1", "KPI", "待機児童数", "人", "総数", "年度", "低いほど良い"])
-    wb["目標値"]["I1"] = "2026"  # a year column may also be headed 2024 or 令和６年度
-    wb["目標値"].append(["s1-k1", None, None, None, "R6", "222人", "策定時", "100人", "0人"])
-    wb["実績値"].append(["s1-k1", None, None, None, "令和７年度", None, None, "138人"])
+    append_row(wb["体系"], ID="s1", 階層="施策", 番号="1", 名称="子育て")
+    append_row(
+        wb["指標"],
+        指標ID="s1-k1",
+        ノードID="s1",
+        種別="KPI",
+        指標名="待機児童数",
+        単位="人",
+        集計区分="総数",
+        期間区分="年度",
+        方向="低いほど良い",
+    )
+    wb["目標値"][f"{get_column_letter(column(wb['目標値'], 'R8(2026)'))}1"] = "2026"  # a year column may also be headed 2024 or 令和６年度
+    append_row(wb["目標値"], 指標ID="s1-k1", 基準年度="R6", 基準値="222人", 基準値の注記="策定時", **{"R7(2025)": "100人", "2026": "0人"})
+    append_row(wb["実績値"], 指標ID="s1-k1", 年度="令和７年度", 実績値="138人")
     wb.save(path)
     plan = import_file(path, None).plan
     ind = plan.indicator_by_id["s1-k1"]

@@ -17,6 +17,13 @@ def column(ws: Worksheet, header: str) -> int:
     raise KeyError(header)
 
 
+def append_row(ws: Worksheet, **cells: Any) -> None:
+    """A new row with the given values under the given headers, as a person types into the next empty row."""
+    row = ws.max_row + 1
+    for header, value in cells.items():
+        ws.cell(row=row, column=column(ws, header)).value = value
+
+
 def find_row(ws: Worksheet, **wanted: Any) -> int:
     """The first row whose cells under the given headers hold the given values."""
     cols = {column(ws, h): v for h, v in wanted.items()}

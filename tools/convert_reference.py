@@ -1,6 +1,6 @@
 """Convert the digitized seeds in ../shared/reference into the sample plans hyoka ships.
 
-Run from the repository root:  python tools/convert_reference.py [REFERENCE_DIR]
+Run from the repository root:  python tools/convert_reference.py [REFERENCE_DIR [OUT_DIR]]
 
 The product must not need ../shared at run time, so the sample plans are written
 into hyoka/data/plans as `hyoka/1` files. Values are kept as printed (「3,451 万人」,
@@ -856,20 +856,22 @@ def series_004(src: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
+    """``convert_reference.py [REFERENCE_DIR] [OUT_DIR]``: the tests write into a temporary OUT_DIR."""
     ref_dir = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "reference"
     seeds = ref_dir.parent / "seeds"
+    out = Path(argv[2]) if len(argv) > 2 else OUT
     load = lambda name: json.loads((ref_dir / name).read_text(encoding="utf-8"))  # noqa: E731
     plans = {
         "kanagawa-sousei-3": sousei(load("kanagawa_2024.json"), seeds),
         "kanagawa-dx": dx(load("kanagawa_dx_2024.json"), load("plan_dx_002.json"), seeds),
         "hiratsuka-juten": hiratsuka(load("plan_city_004.json")),
     }
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     for plan_id, doc in plans.items():
         plan_from_dict(doc, plan_id)  # fails loudly on any conversion mistake
-        path = OUT / f"{plan_id}.json"
+        path = out / f"{plan_id}.json"
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}: {len(doc['nodes'])} nodes, {len(doc['indicators'])} indicators")
+        print(f"wrote {path}: {len(doc['nodes'])} nodes, {len(doc['indicators'])} indicators")
     return 0
 
 

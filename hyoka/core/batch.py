@@ -1,9 +1,9 @@
 """Evaluating many plans at once, in columns, with exactly the results of the engine.
 
 The engine (``engine.evaluate``) is written to be read and checked: one indicator at a
-time, with Fractions. Evaluating every local government of Japan for one year (about
-half a million series) that way takes minutes. This module computes the same rates,
-judgements, grades and counts with integer arrays:
+time, with Fractions. The national evaluation (``evaluate_plans``: every local government
+of Japan for one year, about half a million series) computes the same rates, judgements
+and grades with integer arrays:
 
 * every A, T and B of a row is an integer at the row's common power of ten, so the
   formulas need no decimals at all (A/T is the same at any common scale);
@@ -12,30 +12,44 @@ judgements, grades and counts with integer arrays:
 * a mean is a sum and a count of rounded rates, rounded once more by integer division.
 
 Rows whose integers could overflow 64 bits are computed by the very same code on
-arrays of Python integers (dtype object), so nothing is ever approximated. Tests compare
-this path with the engine on random plans; ``bench/evaluate.py`` measures both.
+arrays of Python integers (dtype object), so nothing is ever approximated.
 
-Preparing a table (`TableBuilder`) reads the parsed values and statuses of one year from
-core plans with the engine's own functions; evaluation (`evaluate_table`) is arithmetic.
-Rule options this path does not implement (median and weighted means) raise
-`Unsupported`, and callers fall back to the engine.
+Which case a value is (no value, pending, a text target, numbers …) is decided by the
+engine's own ``rates.read``; only the arithmetic is done here. A rule set with an option
+this path does not implement (``IMPLEMENTED``: median and weighted means, grades from
+judgements, and any option the engine gains later) is evaluated by the engine, so the
+caller gets the engine's figures either way. Tests compare the two on random plans.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
 
-from .judgement import _recorded as recorded_judgement
-from .model import Plan, Series, Status
-from .rates import NoRate, quantities
-from .rules import GradeRule, Rounding, RuleSet
-from .text import same_text
-from .values import Kind
+from .engine import evaluate
+from .judgement import recorded
+from .model import Plan, Series
+from .outcomes import GradeOutcome, PlanOutcome, RateOutcome, outcome_of
+from .rates import NoRate, read
+from .rules import (
+    PLAN_LEVEL,
+    ROUNDINGS,
+    SCOPES,
+    Band,
+    GradeRule,
+    JudgementRule,
+    Marker,
+    RateRule,
+    Rounding,
+    RuleSet,
+    SummaryRule,
+)
 
-# Row states before arithmetic (the checks of rates.rate_of / judgement.judge_series, in their order).
+# Row states before arithmetic: why a row has no rate (as rates.read says), or NUMERIC.
 NUMERIC, NO_VALUE, PENDING, UNMEASURABLE, QUALITATIVE, NO_TARGET = range(6)
 # Rate results after arithmetic.
 ZERO_DENOMINATOR, NO_BASELINE = 6, 7
@@ -49,15 +63,55 @@ RATE_REASONS: dict[int, NoRate | None] = {
     ZERO_DENOMINATOR: NoRate.ZERO_DENOMINATOR,
     NO_BASELINE: NoRate.NO_BASELINE,
 }
+RATE_STATES = {reason: state for state, reason in RATE_REASONS.items()}
 # Judgement states before arithmetic.
 J_NUMERIC, J_QUALITATIVE, J_PENDING, J_NONE = range(4)
 FORMULAS = {"ratio": 0, "progress": 1, "inverse_ratio": 2}
 DIRECTIONS = {"higher": 0, "lower": 1, "qualitative": 2}
 INT64_SAFE = 2**62
+ANY = None
+# Every option of a rule set this path implements, with the values it implements (ANY: all).
+# A rule set with another option or value, such as one the engine gains later, is left to the engine.
+IMPLEMENTED: dict[type, dict[str, tuple[str, ...] | None]] = {
+    RuleSet: dict.fromkeys(("name", "description", "rate", "grades", "judgement", "summary"), ANY),
+    RateRule: {"rounding": ANY, "cap": ANY},
+    Rounding: {"mode": ROUNDINGS, "decimals": ANY},
+    GradeRule: dict.fromkeys(("level", "bands", "kinds", "clamp", "no_data", "of_level", "count", "rounding"), ANY)
+    | {"source": ("indicators", "grades"), "scope": SCOPES, "aggregate": ("mean",), "parts": ("each", "mean", "worst")},
+    JudgementRule: {"bands": ANY, "pending": ANY, "none": ANY, "parts": ("worst", "best", "mean")},
+    Band: dict.fromkeys(("min", "label", "symbol"), ANY),
+    Marker: dict.fromkeys(("symbol", "label"), ANY),
+    SummaryRule: {"share_rounding": ANY},
+}
 
 
 class Unsupported(Exception):
     """A rule option the batch path does not implement; use the engine instead."""
+
+
+def check_implemented(rules: RuleSet) -> None:
+    """Raise `Unsupported` unless every option of *rules* is one this path implements (``IMPLEMENTED``)."""
+
+    def check(obj: object, where: str) -> None:
+        if isinstance(obj, tuple):
+            for i, item in enumerate(obj):
+                check(item, f"{where}[{i}]")
+            return
+        if not dataclasses.is_dataclass(obj):
+            return
+        known = IMPLEMENTED.get(type(obj))
+        if known is None:
+            raise Unsupported(f"{where}: {type(obj).__name__}")
+        for f in dataclasses.fields(obj):
+            if f.name not in known:
+                raise Unsupported(f"{where}.{f.name}")
+            value = getattr(obj, f.name)
+            allowed = known[f.name]
+            if allowed is not ANY and value not in allowed:
+                raise Unsupported(f"{where}.{f.name} = {value!r}")
+            check(value, f"{where}.{f.name}")
+
+    check(rules, "rules")
 
 
 @dataclass
@@ -67,12 +121,11 @@ class SeriesTable:
     year: int
     # one row per series (an indicator, or each of its parts)
     row_indicator: list[int] = field(default_factory=list)
-    row_label: list[str] = field(default_factory=list)
+    row_part: list[str] = field(default_factory=list)  # the part's id, "" for the indicator itself
     formula: list[int] = field(default_factory=list)
     direction: list[int] = field(default_factory=list)
     rate_state: list[int] = field(default_factory=list)
     judge_state: list[int] = field(default_factory=list)
-    judge_detail: list[str] = field(default_factory=list)  # reason of a J_NONE row
     qualitative_met: list[bool] = field(default_factory=list)
     a: list[int] = field(default_factory=list)
     t: list[int] = field(default_factory=list)
@@ -90,9 +143,9 @@ class SeriesTable:
     node_level: list[str] = field(default_factory=list)
     node_parent: list[int] = field(default_factory=list)
     node_abolished: list[bool] = field(default_factory=list)
-    node_top: list[int] = field(default_factory=list)
     # one row per plan
     plan_id: list[str] = field(default_factory=list)
+    plan_organization: list[str] = field(default_factory=list)
     _columns: Columns | None = field(default=None, repr=False)
 
     @property
@@ -186,7 +239,7 @@ def _integers(values: list[Decimal | None]) -> list[int]:
 
 
 class TableBuilder:
-    """Collects plans into a `SeriesTable`, classifying each row the way the engine does."""
+    """Collects plans into a `SeriesTable`, each row classified by the engine's ``rates.read``."""
 
     def __init__(self, year: int) -> None:
         self.table = SeriesTable(year)
@@ -195,6 +248,7 @@ class TableBuilder:
         tb = self.table
         plan_index = len(tb.plan_id)
         tb.plan_id.append(plan.id)
+        tb.plan_organization.append(plan.organization.code)
         node_index: dict[str, int] = {}
         for node in plan.nodes:
             node_index[node.id] = len(tb.node_id)
@@ -204,7 +258,6 @@ class TableBuilder:
             tb.node_abolished.append(node.status == "abolished")
         for node in plan.nodes:
             tb.node_parent.append(node_index[node.parent] if node.parent is not None else -1)
-            tb.node_top.append(node_index[plan.top_of(node.id).id])
         for ind in plan.indicators:
             index = len(tb.indicator_id)
             tb.indicator_id.append(ind.id)
@@ -214,60 +267,29 @@ class TableBuilder:
             value = ind.values.get(tb.year)
             tb.indicator_recorded.append(value.judgement if value is not None and value.judgement else None)
             for series in ind.series():
-                self._add_series(index, series, series.label or series.id if ind.parts else "")
+                self._add_series(index, series, series.id if ind.parts else "")
 
-    def _add_series(self, indicator: int, series: Series, label: str) -> None:
-        tb, year = self.table, self.table.year
-        value = series.values.get(year)
-        target = series.targets.get(year)
-        q = quantities(series, year)
-        empty_value = value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED)
-        text_target = target is not None and target.parsed.kind is Kind.TEXT
-        qualitative = series.qualitative or text_target
-        # rates.rate_of, in its order
-        if empty_value:
-            rate_state = NO_VALUE
-        elif value is not None and value.status is Status.PENDING:
-            rate_state = PENDING
-        elif value is not None and value.status is Status.UNMEASURABLE:
-            rate_state = UNMEASURABLE
-        elif qualitative:
-            rate_state = QUALITATIVE
-        elif q.target is None:
-            rate_state = NO_TARGET
-        elif q.actual is None:
-            rate_state = NO_VALUE
-        else:
-            rate_state = NUMERIC
-        # judgement.judge_series, in its order
-        detail = ""
-        met = False
-        if target is None or target.parsed.kind is Kind.EMPTY:
-            judge_state, detail = J_NONE, NoRate.NO_TARGET.value
-        elif empty_value:
-            judge_state, detail = J_NONE, NoRate.NO_VALUE.value
-        elif value is not None and value.status is Status.PENDING:
-            judge_state, detail = J_PENDING, NoRate.PENDING.value
-        elif value is not None and value.status is Status.UNMEASURABLE:
-            judge_state, detail = J_NONE, NoRate.UNMEASURABLE.value
-        elif qualitative:
-            judge_state = J_QUALITATIVE
-            met = value is not None and same_text(value.entry.text, target.text)
-        elif q.target is None:
-            judge_state, detail = J_NONE, NoRate.NO_TARGET.value
-        elif q.actual is None:
-            judge_state, detail = J_NONE, NoRate.NO_VALUE.value
-        else:
+    def _add_series(self, indicator: int, series: Series, part: str) -> None:
+        tb = self.table
+        r = read(series, tb.year)
+        q = r.quantities
+        why = r.no_judgement
+        if why is None:
             judge_state = J_NUMERIC
+        elif why is NoRate.PENDING:
+            judge_state = J_PENDING
+        elif why is NoRate.QUALITATIVE:
+            judge_state = J_QUALITATIVE
+        else:
+            judge_state = J_NONE
         a, t, b = _integers([q.actual, q.target, q.baseline])
         tb.row_indicator.append(indicator)
-        tb.row_label.append(label)
+        tb.row_part.append(part)
         tb.formula.append(FORMULAS[series.effective_formula])
         tb.direction.append(DIRECTIONS[series.direction])
-        tb.rate_state.append(rate_state)
+        tb.rate_state.append(RATE_STATES[r.no_rate])
         tb.judge_state.append(judge_state)
-        tb.judge_detail.append(detail)
-        tb.qualitative_met.append(met)
+        tb.qualitative_met.append(judge_state == J_QUALITATIVE and r.text_met)
         tb.a.append(a)
         tb.t.append(t)
         tb.b.append(b)
@@ -327,11 +349,57 @@ class TableResult:
     plan_mean: np.ndarray | None = None
     plan_inputs: np.ndarray | None = None
 
-    def rate_decimal(self, row: int) -> tuple[Decimal | None, Decimal | None]:
-        if self.rate_reason[row] != NUMERIC:
-            return None, None
-        d = self.rules.rate.rounding.decimals
-        return Decimal(int(self.rate[row])).scaleb(-d), Decimal(int(self.rate_uncapped[row])).scaleb(-d)
+    def outcomes(self) -> list[PlanOutcome]:
+        """The figures of each plan of the table, in the table's order, as ``outcomes.outcome_of`` gives the engine's."""
+        table, rules = self.table, self.rules
+        cols = table.columns()
+        scale = -rules.rate.rounding.decimals
+        plan_of_indicator = cols.node_plan[cols.indicator_node].tolist()
+        node_of_indicator = [table.node_id[n] for n in table.indicator_node]
+        rates: list[list[RateOutcome]] = [[] for _ in table.plan_id]
+        reasons = self.rate_reason.tolist()
+        for row, (ind, part, shown, uncapped) in enumerate(
+            zip(table.row_indicator, table.row_part, self.rate.tolist(), self.rate_uncapped.tolist(), strict=True)
+        ):
+            reason = RATE_REASONS[reasons[row]]
+            value, before_cap = (None, None) if reason is not None else (Decimal(shown).scaleb(scale), Decimal(uncapped).scaleb(scale))
+            rates[plan_of_indicator[ind]].append(
+                RateOutcome(table.indicator_id[ind], part, node_of_indicator[ind], value, before_cap, reason)
+            )
+        judgements: list[list[tuple[str, str]]] = [[] for _ in table.plan_id]
+        if self.judgement is not None and rules.judgement is not None:
+            rule = rules.judgement
+            symbols = [b.symbol for b in rule.bands] + [rule.pending.symbol, rule.none.symbol]
+            for ind, code in enumerate(self.judgement.tolist()):
+                judgements[plan_of_indicator[ind]].append((table.indicator_id[ind], symbols[code]))
+        grades: list[list[GradeOutcome]] = [[] for _ in table.plan_id]
+        graded = [
+            (rules.grade_rule_for(level), band.tolist(), self.grade_mean[level].tolist(), self.grade_inputs[level].tolist())
+            for level, band in self.grade_band.items()
+        ]
+        for node, (node_id, plan, level) in enumerate(zip(table.node_id, table.node_plan, table.node_level, strict=True)):
+            for grade, band, mean, inputs in graded:
+                if grade is not None and grade.level == level and band[node] != -2:
+                    grades[plan].append(_grade_outcome(node_id, grade, rules, band[node], mean[node], inputs[node]))
+        if self.plan_band is not None and self.plan_mean is not None and self.plan_inputs is not None:
+            grade = rules.grade_rule_for(PLAN_LEVEL)
+            assert grade is not None
+            for plan, (band, mean, inputs) in enumerate(
+                zip(self.plan_band.tolist(), self.plan_mean.tolist(), self.plan_inputs.tolist(), strict=True)
+            ):
+                grades[plan].append(_grade_outcome("", grade, rules, band, mean, inputs))
+        return [
+            PlanOutcome(plan_id, code, table.year, tuple(rates[p]), tuple(judgements[p]), tuple(grades[p]))
+            for p, (plan_id, code) in enumerate(zip(table.plan_id, table.plan_organization, strict=True))
+        ]
+
+
+def _grade_outcome(node: str, grade: GradeRule, rules: RuleSet, band: int, mean: int, inputs: int) -> GradeOutcome:
+    """A grade from its band index (-1: no data) and its mean scaled by the grade's decimals."""
+    if band < 0:
+        return GradeOutcome(node, grade.level, grade.no_data, None, inputs)
+    decimals = (grade.rounding or rules.rate.rounding).decimals
+    return GradeOutcome(node, grade.level, grade.bands[band].label, Decimal(mean).scaleb(-decimals), inputs)
 
 
 def _rates(a: np.ndarray, t: np.ndarray, b: np.ndarray, formula: np.ndarray, has_baseline: np.ndarray, rules: RuleSet):
@@ -356,10 +424,8 @@ def _rates(a: np.ndarray, t: np.ndarray, b: np.ndarray, formula: np.ndarray, has
 
 
 def evaluate_table(table: SeriesTable, rules: RuleSet) -> TableResult:
-    """The engine's results for every row of *table*, computed in columns."""
-    for g in rules.grades:
-        if g.aggregate != "mean":
-            raise Unsupported(f"aggregate {g.aggregate!r}")
+    """The engine's results for every row of *table*, computed in columns (`Unsupported` for rules it does not implement)."""
+    check_implemented(rules)
     cols = table.columns()
     n = table.series_count
     limit = _safe_limit(rules)
@@ -461,7 +527,7 @@ def _judgements(table: SeriesTable, cols: Columns, rules: RuleSet, num0, den0, z
         out = np.where(has, combined, out).astype(np.int16)
     for i, symbol in enumerate(table.indicator_recorded):
         if symbol:
-            j = recorded_judgement(rule, symbol)
+            j = recorded(rule, symbol)
             out[i] = j.rank if j.rank is not None else (pending_code if j.pending else none_code)
     return out
 
@@ -533,8 +599,6 @@ def _grades(result: TableResult) -> None:
     levels = cols.node_level
     plan_of_node = cols.node_plan
     for grade in rules.grades:
-        if grade.source == "judgements":
-            raise Unsupported("source 'judgements'")
         g_decimals = (grade.rounding or rules.rate.rounding).decimals
         if grade.source == "indicators":
             has_rate = result.rate_reason == NUMERIC
@@ -594,3 +658,26 @@ def _part_inputs(result: TableResult, cols: Columns, grade: GradeRule, wanted: n
         combined = round_div(total, np.maximum(count, 1), result.rules.rate.rounding)
     present = np.nonzero(count > 0)[0]
     return combined[present], present
+
+
+def evaluate_plans(plans: Sequence[Plan], year: int) -> list[PlanOutcome]:
+    """The figures of every plan for *year*, in the order given: in columns where the rules allow, else by the engine.
+
+    Plans that share a rule set are evaluated together in one table.
+    """
+    groups: dict[RuleSet, list[int]] = {}
+    for i, plan in enumerate(plans):
+        groups.setdefault(plan.rules, []).append(i)
+    out: list[PlanOutcome | None] = [None] * len(plans)
+    for rules, members in groups.items():
+        try:
+            check_implemented(rules)  # before building a table for nothing
+            builder = TableBuilder(year)
+            for i in members:
+                builder.add_plan(plans[i])
+            outcomes = evaluate_table(builder.table, rules).outcomes()
+        except Unsupported:
+            outcomes = [outcome_of(evaluate(plans[i], year)) for i in members]
+        for i, outcome in zip(members, outcomes, strict=True):
+            out[i] = outcome
+    return [o for o in out if o is not None]

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from .model import Indicator, Node, Plan, Series, Value
+from .model import Indicator, Node, Plan, Series
+from .schema import CHOICE, plain_dict, plain_fields, to_plain
 
 
 class Action(StrEnum):
@@ -116,24 +116,28 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+def _fields(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The plain fields of *obj* (core.schema) by their Japanese names, a code shown as its label."""
+    out: dict[str, Any] = {}
+    for f in plain_fields(type(obj)):
+        if f.name in skip:
+            continue
+        value = to_plain(getattr(obj, f.name))
+        out[f.label] = f.about.choices.get(value, value) if f.kind == CHOICE and value is not None else value
+    return out
+
+
 def _records(plan: Plan) -> Iterator[tuple[Key, _Record]]:
     org = plan.organization
-    yield (
-        ("plan", ()),
-        _Record(
-            None,
-            {
-                "名称": plan.name,
-                "団体": org.name,
-                "団体コード": org.code,
-                "計画期間": f"{plan.period_start}-{plan.period_end}",
-                "階層": list(plan.levels),
-                "説明": plan.description,
-                "年度サイクル": {str(y): [c.status, c.due] for y, c in sorted(plan.cycles.items())},
-                "その他": plan.extras,
-            },
-        ),
-    )
+    head = {
+        "名称": plan.name,
+        "団体": org.name,
+        "団体コード": org.code,
+        "計画期間": f"{plan.period_start}-{plan.period_end}",
+        "階層": list(plan.levels),
+        "年度サイクル": {str(y): list(plain_dict(c).values()) for y, c in sorted(plan.cycles.items())},
+    }
+    yield ("plan", ()), _Record(None, head | _fields(plan) | {"その他": plan.extras})
     yield ("rules", ()), _Record(None, {"": plan.rules_spec})
     for node in plan.nodes:
         yield from _node_records(node)
@@ -143,88 +147,30 @@ def _records(plan: Plan) -> Iterator[tuple[Key, _Record]]:
 
 def _node_records(node: Node) -> Iterator[tuple[Key, _Record]]:
     key: Key = ("node", (node.id,))
-    yield (
-        key,
-        _Record(
-            None,
-            {
-                "名称": node.name,
-                "親": node.parent,
-                "階層": node.level,
-                "番号": node.number,
-                "説明": node.description,
-                "担当部局": list(node.departments),
-                "タグ": list(node.tags),
-                "状態": node.status,
-                "備考": node.note,
-                "事業": [[p.name, p.departments, p.tags] for p in node.projects],
-                "主な取組": list(node.activities),
-                "その他": node.extras,
-            },
-        ),
-    )
+    fields = {"名称": node.name, "親": node.parent} | _fields(node)
+    fields |= {"事業": [list(plain_dict(p).values()) for p in node.projects], "その他": node.extras}
+    yield key, _Record(None, fields)
     for year, t in sorted(node.texts.items()):
-        fields = {"取組結果": t.results, "課題と方向性": t.issues, "概要": t.summary, "交付金等": t.funding}
-        yield ("texts", (node.id, str(year))), _Record(key, fields)
+        yield ("texts", (node.id, str(year))), _Record(key, _fields(t))
     for year, r in sorted(node.reviews.items()):
-        yield ("review", (node.id, str(year))), _Record(key, {"評価": r.grade, "意見": r.comments, "回答": r.answer})
+        yield ("review", (node.id, str(year))), _Record(key, _fields(r))
 
 
 def _indicator_records(ind: Indicator) -> Iterator[tuple[Key, _Record]]:
     key: Key = ("indicator", (ind.id,))
-    fields: dict[str, Any] = {
-        "指標名": ind.name,
-        "ノード": ind.node,
-        "種別": ind.kind,
-        "単位": ind.unit,
-        "集計区分": ind.aggregation,
-        "期間区分": ind.period_basis,
-        "方向": ind.direction,
-        "計算式": ind.formula,
-        "最終目標年度": ind.final_target_year,
-        "担当部局": list(ind.departments),
-        "注記": list(ind.footnotes),
-        "追加": ind.added_in,
-        "重み": _decimal(ind.weight),
-        "備考": ind.note,
-        "その他": ind.extras,
-    }
+    fields = {"指標名": ind.name, "ノード": ind.node} | _fields(ind) | {"その他": ind.extras}
     yield key, _Record(None, fields)
     yield from _series_records(ind, (ind.id, ""), key)
     for part in ind.parts:
         part_key: Key = ("part", (ind.id, part.id))
-        part_fields = {
-            "名称": part.name,
-            "ラベル": part.label,
-            "単位": part.unit,
-            "方向": part.direction,
-            "計算式": part.formula,
-            "備考": part.note,
-        }
-        yield part_key, _Record(key, part_fields)
+        yield part_key, _Record(key, _fields(part))
         yield from _series_records(part, (ind.id, part.id), part_key)
 
 
 def _series_records(s: Series, ids: tuple[str, str], parent: Key) -> Iterator[tuple[Key, _Record]]:
     if s.baseline is not None:
-        b = s.baseline
-        yield ("baseline", ids), _Record(parent, {"値": b.entry.text, "年度": b.year, "注記": b.note})
+        yield ("baseline", ids), _Record(parent, {"値": s.baseline.entry.text} | _fields(s.baseline))
     for year, entry in sorted(s.targets.items()):
         yield ("target", (*ids, str(year))), _Record(parent, {"": entry.text})
     for year, value in sorted(s.values.items()):
-        yield ("value", (*ids, str(year))), _Record(parent, _value_fields(value))
-
-
-def _value_fields(v: Value) -> dict[str, Any]:
-    return {
-        "値": v.entry.text,
-        "状態": v.status.label,
-        "把握予定時期": v.expected,
-        "備考": v.note,
-        "判定": v.judgement,
-        "判定理由": v.judgement_reason,
-    }
-
-
-def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+        yield ("value", (*ids, str(year))), _Record(parent, {"値": value.entry.text} | _fields(value))

@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .model import Indicator, Series, Status
-from .rates import NoRate, exact_rate, quantities
+from .model import Indicator, Series
+from .rates import NoRate, exact_rate, read
 from .rules import Band, JudgementRule
-from .text import same_text
-from .values import Kind
 
 
 @dataclass(frozen=True)
@@ -64,25 +62,16 @@ def rank_for(rule: JudgementRule, ratio_percent: Fraction) -> int:
 
 
 def judge_series(series: Series, year: int, rule: JudgementRule) -> Judgement:
-    value = series.values.get(year)
-    target = series.targets.get(year)
-    if target is None or target.parsed.kind is Kind.EMPTY:
-        return _none(rule, NoRate.NO_TARGET.value)
-    if value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED):
-        return _none(rule, NoRate.NO_VALUE.value)
-    if value.status is Status.PENDING:
-        return _pending(rule, NoRate.PENDING.value)
-    if value.status is Status.UNMEASURABLE:
-        return _none(rule, NoRate.UNMEASURABLE.value)
+    r = read(series, year)
+    why = r.no_judgement
+    if why is NoRate.PENDING:
+        return _pending(rule, why.value)
     worst = len(rule.bands) - 1
-    if series.qualitative or target.parsed.kind is Kind.TEXT:
-        met = same_text(value.entry.text, target.text)
-        return _band_judgement(rule, 0 if met else worst, "qualitative")
-    q = quantities(series, year)
-    if q.target is None:
-        return _none(rule, NoRate.NO_TARGET.value)
-    if q.actual is None:
-        return _none(rule, NoRate.NO_VALUE.value)
+    if why is NoRate.QUALITATIVE:
+        return _band_judgement(rule, 0 if r.text_met else worst, "qualitative")
+    if why is not None:
+        return _none(rule, why.value)
+    q = r.quantities
     ratio, reason = exact_rate(series.effective_formula, q)
     if ratio is None:
         if reason is NoRate.NO_BASELINE:
@@ -104,13 +93,13 @@ def judge(indicator: Indicator, year: int, rule: JudgementRule) -> Judgement:
         computed = judge_series(indicator, year, rule)
     value = indicator.values.get(year)
     if value is not None and value.judgement:
-        recorded = _recorded(rule, value.judgement)
+        kept = recorded(rule, value.judgement)
         return Judgement(
-            recorded.symbol,
-            recorded.label,
-            recorded.rank,
+            kept.symbol,
+            kept.label,
+            kept.rank,
             "recorded",
-            recorded.state,
+            kept.state,
             ratio=computed.ratio,
             computed=computed,
             reason=value.judgement_reason,
@@ -119,7 +108,8 @@ def judge(indicator: Indicator, year: int, rule: JudgementRule) -> Judgement:
     return computed
 
 
-def _recorded(rule: JudgementRule, symbol: str) -> Judgement:
+def recorded(rule: JudgementRule, symbol: str) -> Judgement:
+    """The judgement an evaluator recorded (a band's symbol or label, or the pending mark); anything else is none."""
     for i, band in enumerate(rule.bands):
         if symbol in (band.symbol, band.label):
             return _band_judgement(rule, i, "recorded")

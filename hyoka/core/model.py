@@ -6,12 +6,14 @@ department typed (「2,609万人泊」) while the engine computes with the exact
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from .rules import RuleSet
+from .schema import CHOICE, DECIMAL, LIST, YEAR, plain
 from .values import Kind, Parsed, parse_unit
 
 
@@ -39,8 +41,12 @@ KINDS = {"kpi": "ＫＰＩ", "numeric_target": "数値目標"}
 AGGREGATIONS = ("単年度", "累計", "計画期間中の累計", "総数")
 PERIOD_BASES = {"fiscal": "年度", "calendar": "暦年"}
 DIRECTIONS = {"higher": "高いほど良い", "lower": "低いほど良い", "qualitative": "定性"}
-FORMULAS = ("ratio", "progress", "inverse_ratio")
-NODE_STATUSES = ("active", "abolished")
+FORMULA_LABELS = {"ratio": "実績÷目標", "progress": "基準からの進捗", "inverse_ratio": "目標÷実績"}
+FORMULAS = tuple(FORMULA_LABELS)
+NODE_STATUS_LABELS = {"active": "有効", "abolished": "廃止"}
+NODE_STATUSES = tuple(NODE_STATUS_LABELS)
+CYCLE_STATUS_LABELS = {"open": "受付中", "submitted": "提出済み", "closed": "締切", "published": "公表済み"}
+CYCLE_STATUSES = tuple(CYCLE_STATUS_LABELS)
 
 
 ASSUMED = "x-assumed"  # the fields of a node or indicator that a converter filled in itself, not the source
@@ -70,11 +76,14 @@ class Entry:
         return self.parsed.number if self.parsed.is_number else None
 
 
+BASELINE_PREFIX = "baseline_"  # a table of series (workbook, CSV, database) holds a baseline's fields in these columns
+
+
 @dataclass
 class Baseline:
     entry: Entry
-    year: int | None = None
-    note: str = ""
+    year: int | None = plain(None, "基準年度", "基準値の年度。", YEAR)
+    note: str = plain("", "基準値の注記", "例: 策定時実績値。")
 
 
 @dataclass
@@ -82,11 +91,18 @@ class Value:
     """One year's actual of an indicator (or of a part)."""
 
     entry: Entry
-    status: Status = Status.CONFIRMED
-    expected: str | None = None  # "2026-09": when a pending figure will be known
-    note: str = ""
-    judgement: str | None = None  # an evaluator's recorded judgement symbol
-    judgement_reason: str = ""
+    status: Status = plain(
+        Status.CONFIRMED,
+        "状態",
+        "確定、見込値、把握予定、測定不能。空欄は実績値の書き方から判断します。",
+        CHOICE,
+        choices={s.value: label for s, label in STATUS_LABELS.items()},
+        size=20,
+    )
+    expected: str | None = plain(None, "把握予定時期", "把握予定の時期（例: 2026-09）。", size=7)  # when a pending figure will be known
+    note: str = plain("", "備考", "注記。")
+    judgement: str | None = plain(None, "判定", "評価者が記録した判定（◎○△など）。", CHOICE, size=20)  # the rule set's symbols
+    judgement_reason: str = plain("", "判定理由", "判定の理由。")
 
     @property
     def number(self) -> Decimal | None:
@@ -108,15 +124,23 @@ class Series:
     """What an indicator and each of its parts have: targets, values, baseline, formula."""
 
     id: str
-    name: str
-    unit: str = ""
-    direction: str = "higher"
-    formula: str | None = None
+    label: str = plain("", "ラベル", "部分の表示名（①、小、男性など）。", size=100)
+    name: str = plain("", "指標名", "指標の名称。", inherited=True)
+    unit: str = plain("", "単位", "件、人、％、万人など。", size=50, inherited=True)
+    direction: str = plain("higher", "方向", "高いほど良い、低いほど良い、定性。", CHOICE, choices=DIRECTIONS, size=20, inherited=True)
+    formula: str | None = plain(
+        None,
+        "計算式",
+        "達成率の計算式: 実績÷目標、基準からの進捗（(実績−基準)÷(目標−基準)）、目標÷実績。空欄は方向に応じた既定。",
+        CHOICE,
+        choices=FORMULA_LABELS,
+        size=30,
+        inherited=True,
+    )
+    note: str = plain("", "備考", "注記。")
     baseline: Baseline | None = None
     targets: dict[int, Entry] = field(default_factory=dict)
     values: dict[int, Value] = field(default_factory=dict)
-    note: str = ""
-    label: str = ""  # a part's label as printed: 「小」「①」「男性」
 
     @property
     def unit_scale(self) -> int:
@@ -141,14 +165,16 @@ class Series:
 @dataclass
 class Indicator(Series):
     node: str = ""
-    kind: str = "kpi"
-    aggregation: str = "単年度"
-    period_basis: str = "fiscal"
-    final_target_year: int | None = None
-    departments: list[str] = field(default_factory=list)
-    footnotes: list[str] = field(default_factory=list)
-    added_in: str = ""  # 「令和７年３月改定版で追加」
-    weight: Decimal | None = None
+    kind: str = plain("kpi", "種別", "ＫＰＩ または 数値目標。", CHOICE, choices=KINDS, size=30)
+    aggregation: str = plain(
+        "単年度", "集計区分", "単年度、累計、計画期間中の累計、総数。", CHOICE, choices={a: a for a in AGGREGATIONS}, size=30
+    )
+    period_basis: str = plain("fiscal", "期間区分", "年度 または 暦年。", CHOICE, choices=PERIOD_BASES, size=20)
+    final_target_year: int | None = plain(None, "最終目標年度", "最終目標の年度。", YEAR)
+    departments: list[str] = plain([], "担当部局", "ノードと異なる担当部局（空欄はノードの担当部局）。", LIST)
+    footnotes: list[str] = plain([], "注記", "脚注。", LIST)
+    added_in: str = plain("", "追加", "改定で追加された指標の注記（例: 令和７年３月改定版で追加）。", size=200)
+    weight: Decimal | None = plain(None, "重み", "加重平均で使う重み（数値）。", DECIMAL, size=50)
     parts: list[Series] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -161,44 +187,44 @@ class Indicator(Series):
 class NodeTexts:
     """一次評価 texts of a node for one year."""
 
-    results: list[str] = field(default_factory=list)  # 取組結果
-    issues: list[str] = field(default_factory=list)  # 今後の取組に向けた課題と方向性
-    summary: str = ""
-    funding: list[str] = field(default_factory=list)  # ＜デジタル田園都市国家構想交付金活用＞
+    results: list[str] = plain([], "取組結果", "取組結果の箇条。", LIST)
+    issues: list[str] = plain([], "課題と方向性", "今後の取組に向けた課題と方向性の箇条。", LIST)
+    summary: str = plain("", "概要", "まとめの文章。")
+    funding: list[str] = plain([], "交付金等", "＜デジタル田園都市国家構想交付金活用＞などの注記。", LIST)
 
 
 @dataclass
 class Review:
     """二次評価 of the council for one year, and the department's answer."""
 
-    grade: str = ""
-    comments: list[str] = field(default_factory=list)
-    answer: str = ""
+    grade: str = plain("", "評価", "二次評価の評価。", size=100)
+    comments: list[str] = plain([], "意見", "意見。", LIST)
+    answer: str = plain("", "回答", "担当部局の回答。")
 
 
 @dataclass
 class Project:
-    name: str
-    departments: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    name: str = plain("", "事業名", "事業の名称。", required=True)
+    departments: list[str] = plain([], "担当課", "担当課。", LIST)
+    tags: list[str] = plain([], "タグ", "分類。", LIST)
 
 
 @dataclass
 class Node:
     id: str
-    level: str
-    name: str
     parent: str | None = None
-    number: str = ""
-    description: str = ""
-    departments: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    status: str = "active"
-    note: str = ""
+    level: str = plain("", "階層", "計画の階層（計画シートの「階層」）のいずれか。", CHOICE, required=True, size=100)
+    number: str = plain("", "番号", "印刷される番号（例: （１）、①、1-1）。", size=50)
+    name: str = plain("", "名称", "ノードの名称。", required=True)
+    description: str = plain("", "説明", "ねらい・基本的な方向性など。")
+    departments: list[str] = plain([], "担当部局", "担当する部局・課。下位のノードと指標に引き継がれます。", LIST)
+    tags: list[str] = plain([], "タグ", "デジタル、脱炭素などの分類。", LIST)
+    status: str = plain("active", "状態", "有効 または 廃止。", CHOICE, choices=NODE_STATUS_LABELS, size=20)
+    note: str = plain("", "備考", "注記。")
+    activities: list[str] = plain([], "主な取組", "主な取組。", LIST)
     texts: dict[int, NodeTexts] = field(default_factory=dict)
     reviews: dict[int, Review] = field(default_factory=dict)
     projects: list[Project] = field(default_factory=list)
-    activities: list[str] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -206,8 +232,8 @@ class Node:
 class Cycle:
     """A year's evaluation cycle of a plan (open → closed → published)."""
 
-    status: str = "open"
-    due: str = ""
+    status: str = plain("open", "状態", "年度の評価の状態。", CHOICE, choices=CYCLE_STATUS_LABELS, size=20)
+    due: str = plain("", "提出期限", "提出期限（例: 2025-06-30）。", size=10)
 
 
 # The report layouts hyoka ships (SPEC 5.4): the word in the title and the parts printed by default, in order.
@@ -280,7 +306,7 @@ class Plan:
     rules_spec: dict[str, Any]  # the rule object as written (a preset reference stays one)
     nodes: list[Node] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
-    description: str = ""
+    description: str = plain("", "計画の説明", "計画の概要。")
     cycles: dict[int, Cycle] = field(default_factory=dict)
     report: ReportSpec = field(default_factory=ReportSpec)
     extras: dict[str, Any] = field(default_factory=dict)
@@ -306,14 +332,17 @@ class Plan:
     def roots(self) -> list[Node]:
         return self.children.get(None, [])
 
-    def descendants(self, node_id: str) -> list[Node]:
-        out: list[Node] = []
-        stack = list(reversed(self.children.get(node_id, [])))
+    def walk(self, under: str | None = None) -> Iterator[tuple[Node, int]]:
+        """The nodes below *under* (the whole plan when None) depth first, in plan order, each with its depth
+        below *under* (0 for its children). Without recursion: a plan may nest deeper than Python's stack."""
+        stack = [(n, 0) for n in reversed(self.children.get(under, []))]
         while stack:
-            n = stack.pop()
-            out.append(n)
-            stack.extend(reversed(self.children.get(n.id, [])))
-        return out
+            node, depth = stack.pop()
+            yield node, depth
+            stack.extend((child, depth + 1) for child in reversed(self.children.get(node.id, [])))
+
+    def descendants(self, node_id: str) -> list[Node]:
+        return [n for n, _depth in self.walk(node_id)]
 
     def ancestors(self, node_id: str) -> list[Node]:
         """From the root down to the parent of *node_id*."""

@@ -14,6 +14,7 @@ from fractions import Fraction
 from .arithmetic import round_fraction
 from .model import Entry, Series, Status, Value
 from .rules import RateRule
+from .text import same_text
 from .values import Kind, Parsed
 
 
@@ -127,41 +128,65 @@ def exact_rate(formula: str, q: Quantities) -> tuple[Fraction | None, NoRate | N
     return (Fraction(a) - Fraction(b)) / (Fraction(t) - Fraction(b)) * 100, None
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What one year of a series gives the rules: its entries, A/T/B, and why there can be no rate.
+
+    The engine (``rate_of``, ``judgement.judge_series``) and the batch path (``batch``) both
+    classify a series through ``read``, so they cannot disagree on which case a value is.
+    """
+
+    value: Value | None
+    target: Entry | None
+    quantities: Quantities
+    qualitative: bool  # a qualitative indicator or a text target: judged by its words, no rate
+    no_rate: NoRate | None  # None: A and T are numbers, arithmetic decides
+
+    @property
+    def no_judgement(self) -> NoRate | None:
+        """Why the series cannot be judged by its numbers (QUALITATIVE: by its words); a target is asked for first."""
+        if self.target is None or self.target.parsed.kind is Kind.EMPTY:
+            return NoRate.NO_TARGET
+        return self.no_rate
+
+    @property
+    def text_met(self) -> bool:
+        """A qualitative target met: the actual says what the target says."""
+        return self.value is not None and self.target is not None and same_text(self.value.entry.text, self.target.text)
+
+
+def read(series: Series, year: int) -> Reading:
+    target = series.targets.get(year)
+    value = series.values.get(year)
+    q = quantities(series, year)
+    qualitative = series.qualitative or (target is not None and target.parsed.kind is Kind.TEXT)
+    if value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED):
+        no_rate: NoRate | None = NoRate.NO_VALUE  # nothing entered yet
+    elif value.status is Status.PENDING:
+        no_rate = NoRate.PENDING
+    elif value.status is Status.UNMEASURABLE:
+        no_rate = NoRate.UNMEASURABLE
+    elif qualitative:
+        no_rate = NoRate.QUALITATIVE
+    elif q.target is None:
+        no_rate = NoRate.NO_TARGET
+    elif q.actual is None:
+        no_rate = NoRate.NO_VALUE
+    else:
+        no_rate = None
+    return Reading(value, target, q, qualitative, no_rate)
+
+
 def rate_of(series: Series, year: int, rule: RateRule) -> Rate:
     formula = series.effective_formula
-    q = quantities(series, year)
-    value: Value | None = series.values.get(year)
-
-    def none(reason: NoRate) -> Rate:
-        return Rate(
-            formula,
-            None,
-            None,
-            None,
-            q,
-            reason,
-            value.status if value else None,
-            value.expected if value else None,
-        )
-
-    if value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED):
-        return none(NoRate.NO_VALUE)
-    if value.status is Status.PENDING:
-        return none(NoRate.PENDING)
-    if value.status is Status.UNMEASURABLE:
-        return none(NoRate.UNMEASURABLE)
-    target_entry = series.targets.get(year)
-    if series.qualitative or (target_entry is not None and target_entry.parsed.kind is Kind.TEXT):
-        return none(NoRate.QUALITATIVE)
-    if q.target is None:
-        return none(NoRate.NO_TARGET)
-    if q.actual is None:
-        return none(NoRate.NO_VALUE)
-    exact, reason = exact_rate(formula, q)
+    r = read(series, year)
+    q, value = r.quantities, r.value
+    status, expected = (value.status, value.expected) if value else (None, None)
+    exact, reason = exact_rate(formula, q) if r.no_rate is None else (None, r.no_rate)
     if exact is None:
-        return none(reason or NoRate.ZERO_DENOMINATOR)
+        return Rate(formula, None, None, None, q, reason or NoRate.ZERO_DENOMINATOR, status, expected)
     uncapped = round_fraction(exact, rule.rounding)
     shown = uncapped
     if rule.cap is not None and uncapped > rule.cap:
         shown = rule.cap.quantize(Decimal(1).scaleb(-rule.rounding.decimals))
-    return Rate(formula, shown, uncapped, exact, q, None, value.status, value.expected)
+    return Rate(formula, shown, uncapped, exact, q, None, status, expected)

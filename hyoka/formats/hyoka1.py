@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..core.errors import InputError, ProblemCollector
 from ..core.model import (
-    AGGREGATIONS,
     CHAPTER_PLACES,
-    DIRECTIONS,
     ERAS,
-    FORMULAS,
-    KINDS,
-    NODE_STATUSES,
-    PERIOD_BASES,
     REPORT_LAYOUTS,
     REPORT_PARTS,
     Baseline,
@@ -43,51 +37,33 @@ from ..core.model import (
     Value,
 )
 from ..core.rules import parse_rules
+from ..core.schema import CHOICE, DECIMAL, LIST, TEXT, YEAR, Plain, drop_empty, is_empty, plain_fields, record, to_plain
 from ..core.values import KNOWN_UNITS, Kind, parse_unit, parse_value
 from ..core.wareki import parse_year
+from .files import write_atomic
 
 FORMAT = "hyoka/1"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
 EXPECTED_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
-CYCLE_STATUSES = ("open", "submitted", "closed", "published")
 MAX_DEPTH = 64
+_MISSING = object()
 
-TOP_KEYS = {"format", "plan", "rules", "nodes", "indicators"}
-PLAN_KEYS = {"id", "name", "organization", "period", "levels", "description", "cycles", "report"}
-REPORT_KEYS = {"layout", "kind", "era", "parts", "unit_pages", "council", "chapters"}
-CHAPTER_KEYS = {"id", "title", "place", "level", "text", "years"}
-NODE_KEYS = {
-    "id",
-    "parent",
-    "level",
-    "number",
-    "name",
-    "description",
-    "departments",
-    "tags",
-    "status",
-    "note",
-    "texts",
-    "reviews",
-    "projects",
-    "activities",
-}
-SERIES_KEYS = {"id", "label", "name", "unit", "direction", "formula", "baseline", "targets", "values", "note"}
-INDICATOR_KEYS = SERIES_KEYS | {
-    "node",
-    "kind",
-    "aggregation",
-    "period_basis",
-    "final_target_year",
-    "departments",
-    "footnotes",
-    "added_in",
-    "weight",
-    "parts",
-}
-VALUE_KEYS = {"value", "status", "expected", "note", "judgement", "judgement_reason"}
-TEXT_KEYS = {"results", "issues", "summary", "funding"}
-REVIEW_KEYS = {"grade", "comments", "answer"}
+
+def keys_of(cls: type, *structural: str) -> frozenset[str]:
+    """The keys an object of *cls* may have: its plain fields (core.schema) and the *structural* ones written by hand."""
+    return frozenset({*structural, *(f.name for f in plain_fields(cls))})
+
+
+TOP_KEYS = frozenset({"format", "plan", "rules", "nodes", "indicators"})
+PLAN_KEYS = keys_of(Plan, "id", "name", "organization", "period", "levels", "cycles", "report")
+REPORT_KEYS = frozenset({"layout", "kind", "era", "parts", "unit_pages", "council", "chapters"})
+CHAPTER_KEYS = frozenset({"id", "title", "place", "level", "text", "years"})
+NODE_KEYS = keys_of(Node, "id", "parent", "texts", "reviews", "projects")
+SERIES_KEYS = keys_of(Series, "id", "baseline", "targets", "values")
+INDICATOR_KEYS = SERIES_KEYS | keys_of(Indicator, "node", "parts")
+VALUE_KEYS = keys_of(Value, "value")
+BASELINE_KEYS = keys_of(Baseline, "value")
+SERIES_FIELDS = tuple(f.name for f in plain_fields(Series))
 T = TypeVar("T")
 
 
@@ -146,7 +122,7 @@ class _Reader:
     def add(self, p: str, message: str, message_en: str, text: str | None = None) -> None:
         self.c.add(self.path(p), message, message_en, text)
 
-    def keys(self, obj: dict[str, Any], p: str, allowed: set[str]) -> dict[str, Any]:
+    def keys(self, obj: dict[str, Any], p: str, allowed: frozenset[str]) -> dict[str, Any]:
         extras = {}
         for key in obj:
             if is_extension(key):
@@ -203,6 +179,47 @@ class _Reader:
         except InputError as e:
             self.c.extend(e)
             return None
+
+    def plain(self, obj: dict[str, Any], f: Plain, p: str, default: Any) -> Any:
+        """One plain field (core.schema) checked by its kind; a bad one is reported and gets *default*."""
+        key = f.name
+        where = f"{p}.{key}" if p else key
+        if f.kind == LIST:
+            return self.str_list(obj, key, p)
+        value = obj.get(key, _MISSING)
+        if value is _MISSING or (value is None and f.default is not None and f.kind != CHOICE):
+            if f.about.required:
+                self.add(where, f"「{key}」が必要です", f"{key!r} is required")
+            return default
+        if value is None and f.default is None:
+            return None
+        if f.kind == YEAR:
+            return self.year(value, where)
+        if f.kind == DECIMAL:
+            try:
+                return parse_value(value, where=self.path(where)).number
+            except InputError as e:
+                self.c.extend(e)
+                return default
+        if f.kind == CHOICE and f.about.choices:
+            return self.choice(obj, key, p, f.about.choices, default)
+        if not isinstance(value, str):
+            self.add(where, "文字列が必要です", "a string is required", _short(value))
+            return default
+        if f.about.size is not None and len(value) > f.about.size:
+            self.add(where, f"{f.about.size} 文字までです", f"at most {f.about.size} characters", _short(value))
+            return default
+        if f.about.required and not value:
+            self.add(where, f"「{key}」が必要です", f"{key!r} is required")
+        return value
+
+    def fields(self, obj: dict[str, Any], p: str, cls: type, *, skip: tuple[str, ...] = (), parent: Any = None) -> dict[str, Any]:
+        """The plain fields of *cls* in *obj*; a part's inherited field defaults to its indicator's (*parent*)."""
+        return {
+            f.name: self.plain(obj, f, p, getattr(parent, f.name) if parent is not None and f.about.inherited else f.default)
+            for f in plain_fields(cls)
+            if f.name not in skip
+        }
 
 
 def _short(value: Any) -> str:
@@ -261,8 +278,9 @@ def plan_from_dict(doc: Any, where: str = "") -> Plan:
     levels = r.str_list(plan_obj, "levels", "plan")
     if not levels:
         r.add("plan.levels", '階層の名前（例: ["基本目標", "中柱", "小柱"]）が必要です', "levels are required")
-    cycles = _cycles(r, plan_obj.get("cycles", {}))
+    cycles = _yearly(r, plan_obj.get("cycles", {}), "plan.cycles", Cycle)
     report = _report(r, plan_obj.get("report", {}))
+    own = r.fields(plan_obj, "plan", Plan)
     rules_spec = top.get("rules")
     rules = None
     if rules_spec is None:
@@ -298,9 +316,9 @@ def plan_from_dict(doc: Any, where: str = "") -> Plan:
         rules_spec=rules_spec,
         nodes=nodes,
         indicators=indicators,
-        description=r.str_(plan_obj, "description", "plan"),
         cycles=cycles,
         report=report,
+        **own,
         extras={**extras, **{f"plan.{k}": v for k, v in plan_extras.items()}},
     )
     return plan
@@ -319,20 +337,6 @@ def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
         elif isinstance(item, list):
             stack.extend((v, d + 1) for v in item)
     return depth
-
-
-def _cycles(r: _Reader, spec: Any) -> dict[int, Cycle]:
-    out: dict[int, Cycle] = {}
-    obj = r.obj(spec, "plan.cycles")
-    for key, value in (obj or {}).items():
-        p = f"plan.cycles.{key}"
-        year = r.year(key, p)
-        c = r.obj(value, p)
-        if year is None or c is None:
-            continue
-        r.keys(c, p, {"status", "due"})
-        out[year] = Cycle(r.choice(c, "status", p, CYCLE_STATUSES, "open"), r.str_(c, "due", p))
-    return out
 
 
 def _report(r: _Reader, spec: Any) -> ReportSpec:
@@ -383,12 +387,10 @@ def report_to_dict(spec: ReportSpec) -> dict[str, Any]:
     """The plan's ``report`` object; what is left at its default is not written."""
     chapters = [
         {"id": c.id, "title": c.title, "place": c.place}
-        | _drop_empty(
-            {"level": c.level if c.level != 2 else None, "text": c.text, "years": {str(y): t for y, t in sorted(c.years.items())}}
-        )
+        | drop_empty({"level": c.level if c.level != 2 else None, "text": c.text, "years": {str(y): t for y, t in sorted(c.years.items())}})
         for c in spec.chapters
     ]
-    return _drop_empty(
+    return drop_empty(
         {
             "layout": spec.layout if spec.layout != "evaluation" else None,
             "kind": spec.kind,
@@ -401,7 +403,7 @@ def report_to_dict(spec: ReportSpec) -> dict[str, Any]:
     )
 
 
-def _objects(r: _Reader, spec: Any, name: str, allowed: set[str]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], str]]:
+def _objects(r: _Reader, spec: Any, name: str, allowed: frozenset[str]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], str]]:
     """The objects of the list *name*: (JSON path, object, its x- fields, its id), ids checked unique."""
     if not isinstance(spec, list):
         r.add(name, f"{name} は配列です", f"{name} must be a list")
@@ -423,7 +425,8 @@ def _objects(r: _Reader, spec: Any, name: str, allowed: set[str]) -> Iterator[tu
 def _nodes(r: _Reader, spec: Any, levels: list[str]) -> list[Node]:
     nodes: list[Node] = []
     for p, obj, extras, node_id in _objects(r, spec, "nodes", NODE_KEYS):
-        level = r.str_(obj, "level", p, required=True)
+        fields = r.fields(obj, p, Node)
+        level = fields["level"]
         if level and levels and level not in levels:
             r.add(f"{p}.level", f"階層「{level}」は plan.levels にありません", f"level {level!r} is not in plan.levels")
         parent = obj.get("parent")
@@ -433,19 +436,11 @@ def _nodes(r: _Reader, spec: Any, levels: list[str]) -> list[Node]:
         nodes.append(
             Node(
                 id=node_id,
-                level=level,
-                name=r.str_(obj, "name", p, required=True),
                 parent=parent,
-                number=r.str_(obj, "number", p),
-                description=r.str_(obj, "description", p),
-                departments=r.str_list(obj, "departments", p),
-                tags=r.str_list(obj, "tags", p),
-                status=r.choice(obj, "status", p, NODE_STATUSES, "active"),
-                note=r.str_(obj, "note", p),
-                texts=_texts(r, obj.get("texts", {}), f"{p}.texts"),
-                reviews=_reviews(r, obj.get("reviews", {}), f"{p}.reviews"),
+                **fields,
+                texts=_yearly(r, obj.get("texts", {}), f"{p}.texts", NodeTexts),
+                reviews=_yearly(r, obj.get("reviews", {}), f"{p}.reviews", Review),
                 projects=_projects(r, obj.get("projects", []), f"{p}.projects"),
-                activities=r.str_list(obj, "activities", p),
                 extras=extras,
             )
         )
@@ -465,8 +460,8 @@ def _nodes(r: _Reader, spec: Any, levels: list[str]) -> list[Node]:
     return nodes
 
 
-def _yearly(r: _Reader, spec: Any, p: str, keys: set[str], build: Callable[[dict[str, Any], str], T]) -> dict[int, T]:
-    """A node's year-keyed objects (texts, reviews): one year check and key check for both."""
+def _yearly(r: _Reader, spec: Any, p: str, cls: type[T]) -> dict[int, T]:
+    """Year-keyed objects (a plan's cycles, a node's texts and reviews): one year check and key check for all."""
     out: dict[int, T] = {}
     for key, value in (r.obj(spec, p) or {}).items():
         q = f"{p}.{key}"
@@ -474,34 +469,9 @@ def _yearly(r: _Reader, spec: Any, p: str, keys: set[str], build: Callable[[dict
         obj = r.obj(value, q)
         if year is None or obj is None:
             continue
-        r.keys(obj, q, keys)
-        out[year] = build(obj, q)
+        r.keys(obj, q, keys_of(cls))
+        out[year] = cls(**r.fields(obj, q, cls))
     return out
-
-
-def _texts(r: _Reader, spec: Any, p: str) -> dict[int, NodeTexts]:
-    return _yearly(
-        r,
-        spec,
-        p,
-        TEXT_KEYS,
-        lambda obj, q: NodeTexts(
-            results=r.str_list(obj, "results", q),
-            issues=r.str_list(obj, "issues", q),
-            summary=r.str_(obj, "summary", q),
-            funding=r.str_list(obj, "funding", q),
-        ),
-    )
-
-
-def _reviews(r: _Reader, spec: Any, p: str) -> dict[int, Review]:
-    return _yearly(
-        r,
-        spec,
-        p,
-        REVIEW_KEYS,
-        lambda obj, q: Review(r.str_(obj, "grade", q), r.str_list(obj, "comments", q), r.str_(obj, "answer", q)),
-    )
 
 
 def _projects(r: _Reader, spec: Any, p: str) -> list[Project]:
@@ -514,8 +484,8 @@ def _projects(r: _Reader, spec: Any, p: str) -> list[Project]:
         obj = r.obj(item, q)
         if obj is None:
             continue
-        r.keys(obj, q, {"name", "departments", "tags"})
-        out.append(Project(r.str_(obj, "name", q, required=True), r.str_list(obj, "departments", q), r.str_list(obj, "tags", q)))
+        r.keys(obj, q, keys_of(Project))
+        out.append(Project(**r.fields(obj, q, Project)))
     return out
 
 
@@ -533,34 +503,17 @@ def _entry(r: _Reader, value: Any, p: str, qualitative: bool) -> Entry | None:
 
 
 def _series_fields(r: _Reader, obj: dict[str, Any], p: str, parent: Series | None, rules: Any) -> dict[str, Any]:
-    direction = obj.get("direction", parent.direction if parent else "higher")
-    if not isinstance(direction, str) or direction not in DIRECTIONS:
-        r.add(
-            f"{p}.direction",
-            f"direction は {', '.join(DIRECTIONS)} のいずれかです",
-            f"direction must be one of {', '.join(DIRECTIONS)}",
-            _short(direction),
-        )
-        direction = "higher"
-    qualitative = direction == "qualitative"
-    formula = obj.get("formula", parent.formula if parent else None)
-    if formula is not None and (not isinstance(formula, str) or formula not in FORMULAS):
-        r.add(
-            f"{p}.formula",
-            f"formula は {', '.join(FORMULAS)} のいずれかです",
-            f"formula must be one of {', '.join(FORMULAS)}",
-            _short(formula),
-        )
-        formula = None
+    fields = r.fields(obj, p, Series, parent=parent)
+    qualitative = fields["direction"] == "qualitative"
     baseline = None
     if "baseline" in obj and obj["baseline"] is not None:
         b = r.obj(obj["baseline"], f"{p}.baseline")
         if b is not None:
-            r.keys(b, f"{p}.baseline", {"year", "value", "note"})
-            year = r.year(b["year"], f"{p}.baseline.year") if b.get("year") is not None else None
+            r.keys(b, f"{p}.baseline", BASELINE_KEYS)
             entry = _entry(r, b.get("value"), f"{p}.baseline.value", qualitative)
+            own = r.fields(b, f"{p}.baseline", Baseline)
             if entry is not None:
-                baseline = Baseline(entry, year, r.str_(b, "note", f"{p}.baseline"))
+                baseline = Baseline(entry, **own)
     targets: dict[int, Entry] = {}
     for key, value in (r.obj(obj.get("targets", {}), f"{p}.targets") or {}).items():
         year = r.year(key, f"{p}.targets.{key}")
@@ -578,24 +531,10 @@ def _series_fields(r: _Reader, obj: dict[str, Any], p: str, parent: Series | Non
         v = _value(r, value, f"{p}.values.{key}", qualitative, rules)
         if year is not None and v is not None:
             values[year] = v
-    unit = obj.get("unit", parent.unit if parent else "")
-    if not isinstance(unit, str):
-        r.add(f"{p}.unit", "単位は文字列です", "unit must be a string", _short(unit))
-        unit = ""
-    _check_units(r, p, unit, targets, values, baseline)
-    if formula == "progress" and baseline is None and targets:
+    _check_units(r, p, fields["unit"], targets, values, baseline)
+    if fields["formula"] == "progress" and baseline is None and targets:
         r.add(f"{p}.baseline", "formula が progress の指標には基準値（baseline）が必要です", "formula 'progress' needs a baseline")
-    return {
-        "name": r.str_(obj, "name", p, default=parent.name if parent else ""),
-        "unit": unit,
-        "direction": direction,
-        "formula": formula,
-        "baseline": baseline,
-        "targets": targets,
-        "values": values,
-        "note": r.str_(obj, "note", p),
-        "label": r.str_(obj, "label", p),
-    }
+    return fields | {"baseline": baseline, "targets": targets, "values": values}
 
 
 def _check_units(r: _Reader, p: str, unit: str, targets: dict[int, Entry], values: dict[int, Value], baseline: Baseline | None) -> None:
@@ -693,14 +632,8 @@ def _value(r: _Reader, spec: Any, p: str, qualitative: bool, rules: Any) -> Valu
             shown = "、".join(sorted(allowed)) if allowed else "（judgement ルールがありません）"
             r.add(f"{p}.judgement", f"判定は {shown} のいずれかです", "unknown judgement symbol", _short(judgement))
             judgement = None
-    return Value(
-        entry=entry,
-        status=status,
-        expected=expected,
-        note=r.str_(spec, "note", p),
-        judgement=judgement,
-        judgement_reason=r.str_(spec, "judgement_reason", p),
-    )
+    own = r.fields(spec, p, Value, skip=("status", "expected", "judgement"))
+    return Value(entry=entry, status=status, expected=expected, judgement=judgement, **own)
 
 
 def value_from_dict(spec: Any, where: str = "", *, qualitative: bool = False, rules: Any = None) -> Value:
@@ -734,29 +667,7 @@ def _indicators(r: _Reader, spec: Any, node_ids: set[str], rules: Any) -> list[I
         fields = _series_fields(r, obj, p, None, rules)
         if not fields["name"]:
             r.add(f"{p}.name", "「name」が必要です", "'name' is required")
-        weight = obj.get("weight")
-        weight_value = None
-        if weight is not None:
-            try:
-                parsed = parse_value(weight, where=r.path(f"{p}.weight"))
-                weight_value = parsed.number
-            except InputError as e:
-                r.c.extend(e)
-        final = obj.get("final_target_year")
-        indicator = Indicator(
-            id=ind_id,
-            node=node,
-            kind=r.choice(obj, "kind", p, KINDS, "kpi"),
-            aggregation=r.choice(obj, "aggregation", p, AGGREGATIONS, "単年度"),
-            period_basis=r.choice(obj, "period_basis", p, PERIOD_BASES, "fiscal"),
-            final_target_year=r.year(final, f"{p}.final_target_year") if final is not None else None,
-            departments=r.str_list(obj, "departments", p),
-            footnotes=r.str_list(obj, "footnotes", p),
-            added_in=r.str_(obj, "added_in", p),
-            weight=weight_value,
-            extras=extras,
-            **fields,
-        )
+        indicator = Indicator(id=ind_id, node=node, extras=extras, **fields, **r.fields(obj, p, Indicator, skip=SERIES_FIELDS))
         indicator.parts = _parts(r, obj.get("parts", []), f"{p}.parts", indicator, rules)
         if indicator.parts and any(v.entry.parsed.kind is not Kind.EMPTY for v in indicator.values.values()):
             r.add(
@@ -787,65 +698,60 @@ def _parts(r: _Reader, spec: Any, p: str, parent: Indicator, rules: Any) -> list
 # --- writing -------------------------------------------------------------------------------
 
 
-def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v not in ("", None, [], {})}
-
-
-def _entry_out(entry: Entry) -> str:
-    return entry.text
-
-
 def _series_out(s: Series, parent: Series | None = None) -> dict[str, Any]:
+    """A series' keys: a part writes an inherited field only where it differs from its indicator's."""
     out: dict[str, Any] = {}
-    if parent is None or s.name != parent.name:
-        out["name"] = s.name
-    if s.label:
-        out["label"] = s.label
-    if parent is None or s.unit != parent.unit:
-        out["unit"] = s.unit
-    if parent is None or s.direction != parent.direction:
-        out["direction"] = s.direction
-    if s.formula and (parent is None or s.formula != parent.formula):
-        out["formula"] = s.formula
+    for f in plain_fields(Series):
+        value = getattr(s, f.name)
+        if parent is not None and f.about.inherited:
+            if value != getattr(parent, f.name):
+                out[f.name] = to_plain(value)
+        elif not is_empty(value):
+            out[f.name] = to_plain(value)
     if s.baseline is not None:
-        out["baseline"] = _drop_empty({"year": s.baseline.year, "value": s.baseline.entry.text, "note": s.baseline.note})
-    out["targets"] = {str(y): _entry_out(e) for y, e in sorted(s.targets.items())}
-    out["values"] = {str(y): _value_out(v) for y, v in sorted(s.values.items())}
-    if s.note:
-        out["note"] = s.note
+        out["baseline"] = {"value": s.baseline.entry.text} | record(s.baseline)
+    out["targets"] = {str(y): e.text for y, e in sorted(s.targets.items())}
+    out["values"] = {str(y): value_to_dict(v) for y, v in sorted(s.values.items())}
     return out
 
 
-def _value_out(v: Value) -> dict[str, Any]:
-    return {"value": v.entry.text} | _drop_empty(
-        {
-            "status": v.status.value,
-            "expected": v.expected,
-            "note": v.note,
-            "judgement": v.judgement,
-            "judgement_reason": v.judgement_reason,
-        }
-    )
+def fields_doc(row: Mapping[str, Any], cls: type, prefix: str = "") -> dict[str, Any]:
+    """The `hyoka/1` keys of the plain fields of *cls* found in a table's *row* (a CSV line, a database row).
+
+    What says something is kept, and an inherited text even when blank: the tables hold what
+    a part has, so a part's blank unit is no unit, not its indicator's.
+    """
+    out = {}
+    for f in plain_fields(cls):
+        value = row.get(prefix + f.name, _MISSING)
+        if value is not _MISSING and (not is_empty(value) or (f.about.inherited and f.kind == TEXT and value == "")):
+            out[f.name] = value
+    return out
+
+
+def value_to_dict(v: Value) -> dict[str, Any]:
+    """One year's value as the plan file writes it."""
+    return {"value": v.entry.text} | record(v)
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The `hyoka/1` document of *plan*; load(dump(plan)) is the same plan."""
     doc: dict[str, Any] = {
         "format": FORMAT,
-        "plan": _drop_empty(
+        "plan": drop_empty(
             {
                 "id": plan.id,
                 "name": plan.name,
-                "organization": _drop_empty({"name": plan.organization.name, "code": plan.organization.code}),
+                "organization": drop_empty({"name": plan.organization.name, "code": plan.organization.code}),
                 "period": {"start": plan.period_start, "end": plan.period_end},
                 "levels": list(plan.levels),
-                "description": plan.description,
-                "cycles": {str(y): _drop_empty({"status": c.status, "due": c.due}) for y, c in sorted(plan.cycles.items())},
+                "cycles": {str(y): record(c) for y, c in sorted(plan.cycles.items())},
                 "report": report_to_dict(plan.report),
             }
+            | record(plan)
         ),
         "rules": plan.rules_spec,
-        "nodes": [node_to_dict(n) for n in plan.nodes],
+        "nodes": [_node_out(n) for n in plan.nodes],
         "indicators": [_indicator_out(i) for i in plan.indicators],
     }
     for key, value in plan.extras.items():
@@ -856,57 +762,18 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     return doc
 
 
-def node_to_dict(n: Node) -> dict[str, Any]:
-    """One node as the plan file writes it (the web layer writes stored nodes through this too)."""
-    out = {
-        "id": n.id,
-        "parent": n.parent,
-        "level": n.level,
-        "number": n.number,
-        "name": n.name,
-        "description": n.description,
-        "departments": n.departments,
-        "tags": n.tags,
-        "status": n.status if n.status != "active" else "",
-        "note": n.note,
-        "texts": {
-            str(y): _drop_empty({"results": t.results, "issues": t.issues, "summary": t.summary, "funding": t.funding})
-            for y, t in sorted(n.texts.items())
-        },
-        "reviews": {
-            str(y): _drop_empty({"grade": rv.grade, "comments": rv.comments, "answer": rv.answer}) for y, rv in sorted(n.reviews.items())
-        },
-        "projects": [_drop_empty({"name": pr.name, "departments": pr.departments, "tags": pr.tags}) for pr in n.projects],
-        "activities": n.activities,
+def _node_out(n: Node) -> dict[str, Any]:
+    nested = {
+        "texts": {str(y): record(t) for y, t in sorted(n.texts.items())},
+        "reviews": {str(y): record(rv) for y, rv in sorted(n.reviews.items())},
+        "projects": [record(pr) for pr in n.projects],
     }
-    result = {"id": n.id, "parent": n.parent} | _drop_empty(out)
-    return result | n.extras
+    return {"id": n.id, "parent": n.parent} | record(n) | drop_empty(nested) | n.extras
 
 
 def _indicator_out(i: Indicator) -> dict[str, Any]:
-    head = {
-        "id": i.id,
-        "node": i.node,
-        "kind": i.kind,
-        "name": i.name,
-        "unit": i.unit,
-        "aggregation": i.aggregation,
-        "period_basis": i.period_basis,
-    }
-    body = _series_out(i)
-    body.pop("name", None)
-    body.pop("unit", None)
-    extra = _drop_empty(
-        {
-            "final_target_year": i.final_target_year,
-            "departments": i.departments,
-            "footnotes": i.footnotes,
-            "added_in": i.added_in,
-            "weight": str(i.weight) if i.weight is not None else None,
-        }
-    )
     parts = {"parts": [{"id": p.id, **_series_out(p, i)} for p in i.parts]} if i.parts else {}
-    return head | body | extra | parts | i.extras
+    return {"id": i.id, "node": i.node} | _series_out(i) | record(i, skip=SERIES_FIELDS) | parts | i.extras
 
 
 def dumps(plan: Plan) -> str:
@@ -915,7 +782,5 @@ def dumps(plan: Plan) -> str:
 
 def dump_path(plan: Plan, path: str | Path) -> None:
     """Write atomically: a reader never sees half a plan file."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(dumps(plan), encoding="utf-8")
-    tmp.replace(target)
+    text = dumps(plan)
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -7,13 +7,13 @@ laid out differently per format, so every file shows the same numbers.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from ..core.engine import Evaluation
 from ..core.errors import InputError
 from ..core.model import Plan
+from ..formats.files import write_atomic
 from .content import build_report
 from .document import Report
 
@@ -71,12 +71,7 @@ def write_report(plan: Plan, year: int, path: Path, evaluation: Evaluation | Non
     """
     fmt = format_of(path)
     data = render_report(plan, year, fmt, evaluation)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_atomic(path, lambda tmp: tmp.write_bytes(data))
     return len(data)
 
 

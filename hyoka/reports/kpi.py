@@ -14,7 +14,7 @@ from ..core.model import Indicator, Series, Status, Value
 from ..core.notation import EMPTY_CELL, marked_name, value_text
 from ..core.text import clean_line
 from . import charts
-from .context import Context, entry_number, figure_cell, rate_cell, rate_cell_text
+from .context import Context, figure_cell, rate_cell, rate_cell_text
 from .document import Block, Cell, Chart, Paragraph, Table
 
 KIND_HEADS = {"kpi": "ＫＰＩ（重要業績評価指標）", "numeric_target": "数値目標"}
@@ -141,38 +141,18 @@ def footnote_blocks(ctx: Context, indicators: list[Indicator]) -> list[Block]:
     return [Paragraph(n if n.startswith("※") else f"※ {n}", css="note") for n in footnotes(ctx, indicators)]
 
 
-def series_points(ctx: Context, series: Series, years: list[int]) -> list[charts.Point]:
-    points = []
-    for year in years:
-        value = series.values.get(year) if year <= ctx.year else None
-        actual = entry_number(series, value.entry) if value is not None and value.number is not None else None
-        target = entry_number(series, series.targets.get(year))
-        points.append(charts.Point(year, actual, value is not None and value.status is Status.ESTIMATE, target))
-    return points
-
-
 def series_charts(
     ctx: Context, ind: Indicator, years: list[int] | None = None, css: str = "series", words: charts.ChartWords = charts.JAPANESE_WORDS
 ) -> list[Chart]:
-    """One chart per series that has a number to draw (a part gets its own chart)."""
-    years = years or ctx.columns
-    out = []
-    axis = words.calendar_year if ind.period_basis == "calendar" else words.fiscal_year
-    for s in ind.series():
-        title = ind.name if s is ind else f"{ind.name}（{s.label or s.id}）"
-        points = series_points(ctx, s, years)
-        if not any(p.actual is not None or p.target is not None for p in points):
-            continue
-        chart_id = f"chart-{ind.id}-{s.id}" if s is not ind else f"chart-{ind.id}"
-        svg = charts.series_chart(chart_id, title, s.unit, axis, points, words)
-        out.append(Chart(title, svg, charts.series_words(title, s.unit, points, words), css=css))
-    return out
+    """One chart per series that has a number to draw (a part gets its own chart), up to the report's year."""
+    drawn = charts.indicator_charts(ind, years or ctx.columns, ctx.year, words)
+    return [Chart(c.title, c.svg, c.words, css=css) for c in drawn]
 
 
 def trend_charts(ctx: Context, ind: Indicator, years: list[int] | None = None, css: str = "series") -> list[Chart]:
     """The charts a report draws: a series with a trend (two actuals or more), never a near-empty chart of one bar."""
     years = years or ctx.columns
-    drawn = [s for s in ind.series() if sum(1 for p in series_points(ctx, s, years) if p.actual is not None) >= 2]
+    drawn = [s for s in ind.series() if sum(1 for p in charts.series_points(s, years, ctx.year) if p.actual is not None) >= 2]
     if not drawn:
         return []
     titles = {ind.name if s is ind else f"{ind.name}（{s.label or s.id}）" for s in drawn}

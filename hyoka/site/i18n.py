@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..core.wareki import to_wareki
-from ..reports.charts import ENGLISH_WORDS, JAPANESE_WORDS, ChartWords
 
 JAPANESE = "ja"
 ENGLISH = "en"
@@ -136,11 +135,6 @@ def words(lang: str) -> Callable[[str], str]:
     if lang == ENGLISH:
         return lambda text: EN[text]
     return lambda text: text
-
-
-def chart_words(lang: str) -> ChartWords:
-    """The legends, axes and descriptions of the charts on a page of *lang*."""
-    return ENGLISH_WORDS if lang == ENGLISH else JAPANESE_WORDS
 
 
 def year_label(year: int, lang: str) -> str:

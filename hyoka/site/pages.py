@@ -17,8 +17,7 @@ from ..core.model import Indicator, Node, Series, Status
 from ..core.notation import AGGREGATION_WORDS, CALENDAR_WORDS, marked_name
 from ..core.text import clean_line
 from ..reports import charts
-from ..reports.kpi import series_charts
-from .i18n import ENGLISH, chart_words
+from .i18n import ENGLISH
 from .plansite import PlanSite
 
 
@@ -48,12 +47,9 @@ def node_rows(ps: PlanSite, under: str | None = None) -> list[NodeRow]:
     """The nodes below *under* (or the whole plan) depth first, with the newest grade."""
     ev = ps.evaluation(ps.latest) if ps.latest is not None else None
     rows = []
-    stack = [(n, 0) for n in reversed(ps.plan.children.get(under, []))]
-    while stack:
-        node, depth = stack.pop()
+    for node, depth in ps.plan.walk(under):
         grade = ev.nodes[node.id].grade if ev is not None else None
         rows.append(NodeRow(node, depth, grade, len(ps.plan.indicators_of.get(node.id, []))))
-        stack.extend((child, depth + 1) for child in reversed(ps.plan.children.get(node.id, [])))
     return rows
 
 
@@ -120,7 +116,7 @@ class SeriesBlock:
 
     label: str
     series: Series
-    chart: Any  # reports.document.Chart, or None when there is no number to draw
+    chart: charts.SeriesChart | None  # None when there is no number to draw
     years: list[YearRow]
     current: YearRow | None  # the row of the newest published year
     outlook: Any  # core.projection.Projection or None
@@ -153,26 +149,17 @@ def _year_rows(ps: PlanSite, ind: Indicator, series: Series) -> list[YearRow]:
     return out
 
 
-def chart_years(ps: PlanSite, ind: Indicator) -> list[int]:
-    """The x axis of an indicator's charts: its first figure (or the plan's start) to its last target (or the plan's end)."""
-    years = {ps.plan.period_start, ps.plan.period_end}
-    for s in ind.series():
-        years.update(s.targets)
-        years.update(s.values)
-        if s.baseline is not None and s.baseline.year is not None:
-            years.add(s.baseline.year)
-    return list(range(min(years), max(years) + 1))
-
-
 def series_blocks(ps: PlanSite, ind: Indicator, lang: str) -> list[SeriesBlock]:
-    drawn = {c.title: c for c in series_charts(ps.report, ind, chart_years(ps, ind), css="series", words=chart_words(lang))}
+    """Each series with its chart: the whole series over the plan's period, actuals up to the newest published year."""
+    period = (ps.plan.period_start, ps.plan.period_end)
+    latest = ps.latest if ps.latest is not None else ps.plan.period_start
     blocks = []
     for series in ind.series():
         label = "" if series is ind else (series.label or series.id)
-        title = ind.name if series is ind else f"{ind.name}（{label}）"
         rows = _year_rows(ps, ind, series)
         current = next((r for r in rows if r.year == ps.latest), None)
-        blocks.append(SeriesBlock(label, series, drawn.get(title), rows, current, ps.projection(ind, series)))
+        chart = charts.chart_of(ind, series, period, latest, charts.words_for(lang))
+        blocks.append(SeriesBlock(label, series, chart, rows, current, ps.projection(ind, series)))
     return blocks
 
 
@@ -225,7 +212,7 @@ def distribution(ps: PlanSite, level: str, chart_id: str, lang: str) -> tuple[st
         for label, n in counts["counts"].items()
     ]
     title = f"FY{ps.latest}: {level} grades" if lang == ENGLISH else f"{ps.latest}年度 {level}の評価"
-    return charts.distribution_chart(chart_id, title, rows, chart_words(lang)), rows
+    return charts.distribution_chart(chart_id, title, rows, charts.words_for(lang)), rows
 
 
 def counts_under(ps: PlanSite, top_id: str) -> list[tuple[str, int]]:
@@ -256,7 +243,7 @@ def judgement_chart(ps: PlanSite, chart_id: str, lang: str) -> str:
     labels = _judgement_labels(ps)
     rows = [(f"{symbol} {labels[symbol]}", n, f"{counts['shares'][symbol]}%") for symbol, n in counts["counts"].items()]
     title = f"FY{ps.latest}: judgements" if lang == ENGLISH else f"{ps.latest}年度 判定の内訳"
-    return charts.distribution_chart(chart_id, title, rows, chart_words(lang))
+    return charts.distribution_chart(chart_id, title, rows, charts.words_for(lang))
 
 
 def judgement_counts(ps: PlanSite) -> dict[str, Any] | None:

@@ -16,7 +16,6 @@ from ..core.projection import Projection, project
 from ..formats.csvpackage.write import package_files, package_tables
 from ..formats.evaluation import evaluation_dict
 from ..formats.hyoka1 import plan_to_dict
-from ..reports.context import Context
 from .published import evaluated_years, published_plan
 
 
@@ -91,12 +90,6 @@ class PlanSite:
         for row in self.tables["observations"]:
             by_indicator.setdefault(row["indicator_id"], []).append(row)
         return by_indicator
-
-    @cached_property
-    def report(self) -> Context:
-        """The report's view of the newest published year, whose charts the pages reuse."""
-        year = self.latest if self.latest is not None else self.plan.period_start
-        return Context(self.plan, year, self.evaluation(year))
 
     def projection(self, indicator: Indicator, series: Series) -> Projection | None:
         if self.latest is None:

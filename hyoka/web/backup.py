@@ -14,20 +14,19 @@ same file again (the round-trip test checks exactly that).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
 from django.utils import timezone
 
+from ..formats.files import write_atomic
 from .accounts.models import Department, User
 from .audit.models import AuditEvent
 from .history.models import Change
 from .plans import models as m
 from .plans.convert import document
+from .snapshot import snapshot
 from .workflow.models import Submission
 
 FORMAT = "hyoka-backup/1"
@@ -119,12 +118,8 @@ def _audit(change_index: dict[int, tuple[str, int]]) -> list[dict[str, Any]]:
 
 
 def backup_document(*, with_users: bool = True, with_password_hashes: bool = False) -> dict[str, Any]:
-    """Everything, read in one transaction: on PostgreSQL a repeatable-read snapshot, so saves made meanwhile are wholly in or out."""
-    outermost = not connection.in_atomic_block  # inside a caller's transaction, its snapshot is the one read
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    """Everything, read in one snapshot, so saves made meanwhile are wholly in or out."""
+    with snapshot():
         change_index: dict[int, tuple[str, int]] = {}
         plans = [_plan(p, change_index) for p in m.Plan.objects.order_by("key")]
         return {
@@ -144,16 +139,6 @@ def write_backup(path: Path, **options: bool) -> dict[str, Any]:
     """
     doc = backup_document(**options)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False, indent=1)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), mode=0o600)
     return doc

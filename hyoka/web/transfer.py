@@ -18,9 +18,7 @@ from django.db import transaction
 from ..core.diff import Change, diff_plans
 from ..core.errors import InputError, Problem
 from ..core.model import Plan as CorePlan
-from ..formats.csvpackage.read import read_package
-from ..formats.hyoka1 import load_path
-from ..formats.xlsx.importer import ReadWorkbook, apply_update, read_update
+from ..formats.importing import read_incoming
 from .plans import models as m
 from .plans.convert import core_plan, store_plan, touch
 from .plans.entry import save_target, save_texts, save_value
@@ -37,35 +35,19 @@ class Imported:
     changes: list[Change] = field(default_factory=list)
 
 
-def _read(path: Path, where: str) -> tuple[str, CorePlan | None, ReadWorkbook | None]:
-    """The plan id a file is for, and the file as a plan (a workbook is read, applied later)."""
-    if path.suffix.lower() == ".xlsx":
-        read = read_update(path, where)
-        update = read.update
-        if update is None:
-            read.raw.problems.raise_if_any()
-            raise InputError.one(where, "ブックを読めません", "the workbook could not be read")
-        plan_id = getattr(update, "plan_id", None) or update.doc["plan"].get("id", "")  # type: ignore[union-attr]
-        return plan_id, None, read
-    if path.is_dir() or path.name == "datapackage.json":
-        plan = read_package(path)
-        return plan.id, plan, None
-    plan = load_path(path)
-    return plan.id, plan, None
-
-
 def import_into_database(path: Path, *, dry_run: bool = False, replace: bool = False, why: str = "") -> Imported:
     where = str(path)
-    plan_id, incoming, workbook = _read(path, where)
+    incoming = read_incoming(path, where)
+    plan_id = incoming.plan_id
     row = m.Plan.objects.filter(key=plan_id).first()
     if row is None or replace:
-        new = incoming if incoming is not None else apply_update(None, workbook)  # type: ignore[arg-type]
+        new = incoming.applied(None)
         if not dry_run:
             with transaction.atomic():
                 store_plan(new, replace=replace)
         return Imported(new.id, created=row is None, replaced=row is not None)
     current = core_plan(row)
-    new = incoming if incoming is not None else apply_update(current, workbook)  # type: ignore[arg-type]
+    new = incoming.applied(current)
     changes = diff_plans(current, new)
     structural = [c for c in changes if c.subject not in APPLIED_SUBJECTS]
     if structural:

@@ -29,7 +29,6 @@ pytestmark = pytest.mark.slow
 ROUNDS = 20
 CLOSE_ROUNDS = 12
 CLOSE_DELAYS = (0.0, 0.05, 0.1, 0.15)  # a department save takes longer to reach the lock than the close: both orders happen
-BUDGET = 240  # seconds for the whole module (about 60 on an idle machine); every request has its own timeout too
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +38,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Server
         seed(url, data_dir)
         with serving(url, data_dir, workers=2, threads=2) as server:
             yield url, server
-
-
-@pytest.fixture(scope="module")
-def deadline() -> float:
-    return time.monotonic() + BUDGET
-
-
-def _in_time(deadline: float) -> None:
-    assert time.monotonic() < deadline, f"the live edit tests took longer than {BUDGET} s"
 
 
 def _page(indicator: str) -> str:
@@ -100,13 +90,12 @@ def _confirmed(text: str) -> str:
     return f"{text}（確定）"
 
 
-def test_two_people_saving_one_value_at_the_same_moment(live: tuple[str, Server], deadline: float) -> None:
+def test_two_people_saving_one_value_at_the_same_moment(live: tuple[str, Server]) -> None:
     url, server = live
     indicator, subject = "1-3-1-k1", f"1-3-1-k1 {YEAR}年度 実績値"
     people = {"sangyo": Browser(server.base).login("sangyo", PASSWORD), "planner": Browser(server.base).login("planner", PASSWORD)}
     wins: Counter[str] = Counter()
     for n in range(ROUNDS):
-        _in_time(deadline)
         forms = {name: _value_form(b, indicator) for name, b in people.items()}
         assert forms["sangyo"].fields["base"] == forms["planner"].fields["base"]  # both typed over the same stored state
         typed = {"sangyo": f"{60 + n}.1", "planner": f"{60 + n}.2"}
@@ -142,7 +131,7 @@ def test_two_people_saving_one_value_at_the_same_moment(live: tuple[str, Server]
     )
 
 
-def test_many_people_saving_different_values_at_once(live: tuple[str, Server], deadline: float) -> None:
+def test_many_people_saving_different_values_at_once(live: tuple[str, Server]) -> None:
     """Every writer of a plan queues on the plan's row lock: slower, never lost, and never a false conflict."""
     url, server = live
     indicators = ["1-1-1-k1", "1-1-1-k2", "1-1-1-k3", "1-1-2-k1", "1-2-1-k1", "1-3-2-k1"]
@@ -167,7 +156,6 @@ def test_many_people_saving_different_values_at_once(live: tuple[str, Server], d
     with ThreadPoolExecutor(len(people)) as pool:
         results = list(pool.map(work, range(len(people))))
     took = time.monotonic() - started
-    _in_time(deadline)
     codes = Counter(code for outcomes in results for _v, code in outcomes)
     print(
         f"{len(people)} people each saved {saves_each} values of their own indicator of one plan at once "
@@ -211,7 +199,7 @@ def _cycle_status(url: str) -> str:
         ).fetchone()[0]
 
 
-def test_the_yearly_close_racing_a_department_save(live: tuple[str, Server], deadline: float) -> None:
+def test_the_yearly_close_racing_a_department_save(live: tuple[str, Server]) -> None:
     """The save lands before the close, or is refused after it; a department never writes into a closed year."""
     url, server = live
     indicator, subject = "1-3-1-k2", f"1-3-1-k2 {YEAR}年度 実績値"
@@ -219,7 +207,6 @@ def test_the_yearly_close_racing_a_department_save(live: tuple[str, Server], dea
     close, reopen = f"/plans/{PLAN}/cycles/close/", f"/plans/{PLAN}/cycles/open/"
     order: Counter[str] = Counter()
     for n in range(CLOSE_ROUNDS):
-        _in_time(deadline)
         assert _cycle_status(url) == "open"
         f = _value_form(sangyo, indicator)
         since = _last_change(url)

@@ -32,7 +32,9 @@ def database(db):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# The database fixture is function-scoped on purpose (each example runs in its transaction); a request through the
+# whole app is slower than Hypothesis expects of a test function.
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_the_api_answers_as_its_openapi_file_says(case, database):
     case.call_and_validate()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import subprocess
@@ -11,6 +12,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from hyoka.core.engine import evaluate
+from hyoka.core.outcomes import outcome_of
+from hyoka.formats.hyoka1 import load_path
+from hyoka.formats.national import write_national
 from hyoka.samples import sample_path
 
 PLAN = "kanagawa-sousei-3"
@@ -94,3 +99,30 @@ def test_publish_the_stored_plans(stored, tmp_path):
     assert (tmp_path / "site" / PLAN / "index.html").exists()
     assert "公表済みの年度" in hyoka("publish", "--help").stdout
     assert hyoka("publish", "-o", str(tmp_path / "other")).returncode == 2
+
+
+def test_the_national_table_of_every_stored_plan(stored, tmp_path):
+    """``evaluate --all``: the figures of each stored plan as the engine computes them from the plan exported back."""
+    out = hyoka("evaluate", "--all", "--database", str(stored), "--year", "R6", "-o", str(tmp_path / "national.csv"))
+    assert out.returncode == 0, out.stderr
+    assert "計画 1、" in out.stderr
+    assert hyoka("export", PLAN, "--database", str(stored), "-o", str(tmp_path / "back.json")).returncode == 0
+    expected = io.StringIO()
+    write_national([outcome_of(evaluate(load_path(tmp_path / "back.json"), 2024))], expected)
+    assert (tmp_path / "national.csv").read_text(encoding="utf-8") == expected.getvalue()
+    to_stdout = hyoka("evaluate", "--all", "--database", str(stored), "--year", "2024")
+    assert to_stdout.stdout == expected.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--all", "--year", "2024"], "--db"),
+        (["--all", "--db", "--year", "2024", PLAN], "--all takes no plan"),
+        (["--year", "2024"], "name the plan"),
+        ([PLAN, "--year", "2024", "-o", "x.csv"], "-o is for the table of --all"),
+    ],
+)
+def test_the_national_table_asks_for_what_it_needs(args, fragment):
+    out = hyoka("evaluate", *args)
+    assert out.returncode == 2 and fragment in out.stderr

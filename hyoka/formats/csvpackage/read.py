@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from ...core.errors import InputError, ProblemCollector
-from ...core.model import Plan
+from ...core.model import Baseline, Indicator, Node, NodeTexts, Plan, Project, Review, Series
+from ...core.schema import LIST, names, plain_field
 from ..cells import restore
-from ..hyoka1 import FORMAT, parse_json, plan_from_dict
+from ..hyoka1 import FORMAT, fields_doc, parse_json, plan_from_dict
 from ..origins import Origins
 from .schema import (
+    BASELINE_PREFIX,
     INDICATORS,
     NODE_TEXTS,
     NODES,
@@ -28,11 +30,10 @@ from .schema import (
     PLAN,
     PROJECTS,
     REVIEWS,
+    VALUE_MEASURES,
     Resource,
 )
 
-VALUE_MEASURES = {"actual": "value", "status": "status", "expected": "expected", "note": "note"}
-VALUE_MEASURES |= {"judgement_recorded": "judgement", "judgement_reason": "judgement_reason"}
 Row = tuple[int, dict[str, Any]]
 
 
@@ -132,14 +133,17 @@ def _document(pkg: _Package, kept: dict[str, Any]) -> dict[str, Any]:
     plan_rows = pkg.rows(PLAN)
     row = plan_rows[0][1] if plan_rows else {}
     pkg.origins.add("plan", row.get("_place", "plan.csv"))
-    plan = {
-        "id": row.get("plan_id"),
-        "name": row.get("plan_name"),
-        "organization": {"name": row.get("organization_name"), "code": row.get("organization_code") or ""},
-        "period": {"start": row.get("period_start"), "end": row.get("period_end")},
-        "levels": row.get("levels") or [],
-        "description": row.get("description") or "",
-    } | (kept.get("plan") or {})
+    plan = (
+        {
+            "id": row.get("plan_id"),
+            "name": row.get("plan_name"),
+            "organization": {"name": row.get("organization_name"), "code": row.get("organization_code") or ""},
+            "period": {"start": row.get("period_start"), "end": row.get("period_end")},
+            "levels": row.get("levels") or [],
+        }
+        | fields_doc(row, Plan)
+        | (kept.get("plan") or {})
+    )
     doc: dict[str, Any] = {"format": FORMAT, "plan": plan, "rules": kept.get("rules")} | (kept.get("document") or {})
     pkg.origins.add("rules", "datapackage.json")
     doc["nodes"] = _nodes(pkg)
@@ -153,7 +157,7 @@ def _nodes(pkg: _Package) -> list[dict[str, Any]]:
     for _, row in pkg.rows(NODES):
         path = f"nodes[{len(nodes)}]"
         pkg.origins.add(path, row["_place"])
-        node = {k: row[k] for k in ("level", "number", "name", "description", "departments", "tags", "status", "note", "activities")}
+        node = {k: row[k] for k in names(Node)}
         nodes.append({"id": row["node_id"], "parent": row["parent_id"] or None} | node | (row["extras"] or {}))
         index.setdefault(row["node_id"], len(nodes) - 1)
 
@@ -168,19 +172,19 @@ def _nodes(pkg: _Package) -> list[dict[str, Any]]:
     for _, row in sorted(pkg.rows(PROJECTS), key=lambda r: r[1]["position"] or 0):
         found = owner(row, "projects")
         if found:
-            found[0].setdefault("projects", []).append({k: row[k] for k in ("name", "departments", "tags")})
+            found[0].setdefault("projects", []).append({k: row[k] for k in names(Project)})
     for _, row in sorted(pkg.rows(NODE_TEXTS), key=lambda r: r[1]["position"] or 0):
         found = owner(row, "texts")
         if found:
             texts = found[0].setdefault("texts", {}).setdefault(str(row["year"]), {})
-            if row["section"] == "summary":
-                texts["summary"] = row["text"]
-            else:
+            if plain_field(NodeTexts, row["section"]).kind == LIST:
                 texts.setdefault(row["section"], []).append(row["text"])
+            else:
+                texts[row["section"]] = row["text"]
     for _, row in pkg.rows(REVIEWS):
         found = owner(row, "reviews")
         if found:
-            found[0].setdefault("reviews", {})[str(row["year"])] = {k: row[k] for k in ("grade", "comments", "answer")}
+            found[0].setdefault("reviews", {})[str(row["year"])] = {k: row[k] for k in names(Review)}
     return nodes
 
 
@@ -190,9 +194,7 @@ def _indicators(pkg: _Package) -> list[dict[str, Any]]:
     for _, row in pkg.rows(INDICATORS):
         path = f"indicators[{len(indicators)}]"
         pkg.origins.add(path, row["_place"])
-        keys = ("kind", "name", "label", "unit", "aggregation", "period_basis", "direction", "formula", "final_target_year")
-        ind = {"id": row["indicator_id"], "node": row["node_id"]} | _present(row, keys)
-        ind |= _present(row, ("departments", "footnotes", "added_in", "weight", "note")) | _baseline(row) | (row["extras"] or {})
+        ind = {"id": row["indicator_id"], "node": row["node_id"]} | fields_doc(row, Indicator) | _baseline(row) | (row["extras"] or {})
         indicators.append(ind)
         series.setdefault((row["indicator_id"], ""), (ind, path))
     for _, row in pkg.rows(PARTS):
@@ -203,9 +205,7 @@ def _indicators(pkg: _Package) -> list[dict[str, Any]]:
         parts = parent[0].setdefault("parts", [])
         path = f"{parent[1]}.parts[{len(parts)}]"
         pkg.origins.add(path, row["_place"])
-        part = (
-            {"id": row["part_id"], "unit": row["unit"]} | _present(row, ("label", "name", "direction", "formula", "note")) | _baseline(row)
-        )
+        part = {"id": row["part_id"]} | fields_doc(row, Series) | _baseline(row)
         parts.append(part)
         series[(row["indicator_id"], row["part_id"])] = (part, path)
     for _, row in pkg.rows(OBSERVATIONS):
@@ -226,11 +226,6 @@ def _indicators(pkg: _Package) -> list[dict[str, Any]]:
     return indicators
 
 
-def _present(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {k: row[k] for k in keys if row.get(k) not in (None, "", [])}
-
-
 def _baseline(row: dict[str, Any]) -> dict[str, Any]:
-    baseline = {"year": row["baseline_year"], "value": row["baseline_value"], "note": row["baseline_note"]}
-    baseline = {k: v for k, v in baseline.items() if v not in (None, "")}
+    baseline = fields_doc(row, Baseline, BASELINE_PREFIX) | ({"value": row["baseline_value"]} if row.get("baseline_value") else {})
     return {"baseline": baseline} if baseline else {}

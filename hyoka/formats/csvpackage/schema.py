@@ -11,8 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...core.model import BASELINE_PREFIX, Baseline, Indicator, Node, NodeTexts, Plan, Project, Review, Series, Value
+from ...core.schema import CHOICE, DECIMAL, LIST, YEAR, Plain, names, plain_fields
+
 PACKAGE_PROPERTY = "hyoka"  # rules, cycles and extensions of the plan, kept for a lossless round trip
-MEASURES = ("target", "actual", "status", "expected", "note", "judgement_recorded", "judgement_reason", "rate", "judgement")
+# A value's fields are measures of the observations table; the evaluator's recorded judgement is
+# named apart from the judgement hyoka computes.
+RECORDED = {"judgement": "judgement_recorded"}
+VALUE_MEASURES = {"actual": "value"} | {RECORDED.get(name, name): name for name in names(Value)}
+MEASURE_WORDS = (
+    {"target": "目標値", "actual": "実績値"}
+    | {RECORDED.get(f.name, f.name): ("記録された" if f.name in RECORDED else "") + f.label for f in plain_fields(Value)}
+    | {"rate": "達成率（計算値、%）", "judgement": "判定（計算値）"}
+)
+MEASURES = tuple(MEASURE_WORDS)
+CSV_TYPES = {LIST: "array", YEAR: "integer", DECIMAL: "number"}
 
 
 @dataclass(frozen=True)
@@ -22,10 +35,11 @@ class Field:
     title: str
     description: str
     enum: tuple[str, ...] = ()
+    year: bool = False
 
     def descriptor(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "title": self.title, "description": self.description}
-        if self.type == "integer" and self.name in ("year", "period_start", "period_end", "final_target_year", "baseline_year"):
+        if self.year:
             out["constraints"] = {"minimum": 1900, "maximum": 2200}
         if self.enum:
             out["constraints"] = {"enum": list(self.enum)}
@@ -80,23 +94,37 @@ ORG = Field(
 PLAN_ID = Field("plan_id", "string", "計画ID", "計画の識別子。")
 NODE_ID = Field("node_id", "string", "ノードID", "体系のノードの識別子。")
 INDICATOR_ID = Field("indicator_id", "string", "指標ID", "指標の識別子。")
-YEAR = Field("year", "integer", "年度", "年度（西暦。令和６年度は 2024）。")
+YEAR_FIELD = Field("year", "integer", "年度", "年度（西暦。令和６年度は 2024）。", year=True)
 LEAD = (ORG, PLAN_ID)
 PLAN_KEY = ("organization_code", "plan_id")
 
 
-def _list(name: str, title: str, description: str) -> Field:
-    return Field(name, "array", title, description + "（JSON の配列）")
+def plain_columns(cls: type, prefix: str = "", skip: tuple[str, ...] = ()) -> tuple[Field, ...]:
+    """The columns of the plain fields of *cls* (core.schema), in their order."""
+    return tuple(plain_column(f, prefix) for f in plain_fields(cls) if f.name not in skip)
+
+
+def plain_column(f: Plain, prefix: str = "") -> Field:
+    """A plain field as a column: codes (not the labels a workbook shows), lists as JSON arrays."""
+    description = f.about.help
+    enum: tuple[str, ...] = ()
+    if f.kind == CHOICE and f.about.choices:
+        enum = tuple(f.about.choices)
+        description += " " + "、".join(f"{code}（{label}）" if label != code else code for code, label in f.about.choices.items())
+    if f.kind == LIST:
+        description += "（JSON の配列）"
+    return Field(prefix + f.name, CSV_TYPES.get(f.kind, "string"), f.about.label, description, enum, year=f.kind == YEAR)
 
 
 def _baseline() -> tuple[Field, ...]:
     return (
-        Field("baseline_year", "integer", "基準年度", "基準値の年度。"),
         Field("baseline_value", "string", "基準値", "基準値（入力どおりの文字列）。"),
         Field("baseline_number", "number", "基準値（数値）", "基準値の数値（unit の単位）。"),
-        Field("baseline_note", "string", "基準値の注記", "例: 策定時実績値。"),
+        *plain_columns(Baseline, BASELINE_PREFIX),
     )
 
+
+EXTRAS = Field("extras", "object", "その他", "x- で始まる独自の項目（JSON のオブジェクト）。")
 
 PLAN = Resource(
     "plan",
@@ -106,10 +134,10 @@ PLAN = Resource(
         *LEAD,
         Field("organization_name", "string", "団体名", "地方公共団体の名称。"),
         Field("plan_name", "string", "計画名", "計画の名称。"),
-        Field("period_start", "integer", "計画開始年度", "計画期間の最初の年度。"),
-        Field("period_end", "integer", "計画終了年度", "計画期間の最後の年度。"),
-        _list("levels", "階層", "体系の階層の名前、上から順に"),
-        Field("description", "string", "説明", "計画の概要。"),
+        Field("period_start", "integer", "計画開始年度", "計画期間の最初の年度。", year=True),
+        Field("period_end", "integer", "計画終了年度", "計画期間の最後の年度。", year=True),
+        Field("levels", "array", "階層", "体系の階層の名前、上から順に（JSON の配列）"),
+        *plain_columns(Plan),
     ),
     PLAN_KEY,
 )
@@ -122,16 +150,8 @@ NODES = Resource(
         *LEAD,
         NODE_ID,
         Field("parent_id", "string", "親ID", "上位ノードの ID（最上位は空）。"),
-        Field("level", "string", "階層", "階層の名前。"),
-        Field("number", "string", "番号", "印刷される番号。"),
-        Field("name", "string", "名称", "ノードの名称。"),
-        Field("description", "string", "説明", "ねらい・基本的な方向性など。"),
-        _list("departments", "担当部局", "担当部局"),
-        _list("tags", "タグ", "分類"),
-        Field("status", "string", "状態", "active（有効）または abolished（廃止）。", ("active", "abolished")),
-        Field("note", "string", "備考", "注記。"),
-        _list("activities", "主な取組", "取組"),
-        Field("extras", "object", "その他", "x- で始まる独自の項目（JSON のオブジェクト）。"),
+        *plain_columns(Node),
+        EXTRAS,
     ),
     (*PLAN_KEY, "node_id"),
     ((PLAN_KEY, "plan", PLAN_KEY),),
@@ -147,15 +167,13 @@ PROJECTS = Resource(
         *LEAD,
         NODE_ID,
         Field("position", "integer", "順番", "ノードの中での順番（0 から）。"),
-        Field("name", "string", "事業名", "事業の名称。"),
-        _list("departments", "担当課", "担当課"),
-        _list("tags", "タグ", "分類"),
+        *plain_columns(Project),
     ),
     (*PLAN_KEY, "node_id", "position"),
     (NODE_FK,),
 )
 
-SECTIONS = ("results", "issues", "summary", "funding")
+SECTIONS = names(NodeTexts)
 NODE_TEXTS = Resource(
     "node_texts",
     "評価コメント",
@@ -163,12 +181,12 @@ NODE_TEXTS = Resource(
     (
         *LEAD,
         NODE_ID,
-        YEAR,
+        YEAR_FIELD,
         Field(
             "section",
             "string",
             "区分",
-            "results（取組結果）、issues（課題と方向性）、summary（概要）、funding（交付金等）。",
+            "、".join(f"{f.name}（{f.label}）" for f in plain_fields(NodeTexts)) + "。",
             SECTIONS,
         ),
         Field("position", "integer", "順番", "区分の中での順番（0 から）。"),
@@ -185,10 +203,8 @@ REVIEWS = Resource(
     (
         *LEAD,
         NODE_ID,
-        YEAR,
-        Field("grade", "string", "評価", "二次評価の評価。"),
-        _list("comments", "意見", "意見"),
-        Field("answer", "string", "回答", "担当部局の回答。"),
+        YEAR_FIELD,
+        *plain_columns(Review),
     ),
     (*PLAN_KEY, "node_id", "year"),
     (NODE_FK,),
@@ -202,33 +218,9 @@ INDICATORS = Resource(
         *LEAD,
         INDICATOR_ID,
         NODE_ID,
-        Field("kind", "string", "種別", "kpi（ＫＰＩ）または numeric_target（数値目標）。", ("kpi", "numeric_target")),
-        Field("name", "string", "指標名", "指標の名称。"),
-        Field("label", "string", "ラベル", "表示名。"),
-        Field("unit", "string", "単位", "件、人、％、万人など。"),
-        Field("aggregation", "string", "集計区分", "単年度、累計、計画期間中の累計、総数。"),
-        Field("period_basis", "string", "期間区分", "fiscal（年度）または calendar（暦年）。", ("fiscal", "calendar")),
-        Field(
-            "direction",
-            "string",
-            "方向",
-            "higher（高いほど良い）、lower（低いほど良い）、qualitative（定性）。",
-            ("higher", "lower", "qualitative"),
-        ),
-        Field(
-            "formula",
-            "string",
-            "計算式",
-            "ratio（実績÷目標）、progress（基準からの進捗）、inverse_ratio（目標÷実績）。空は方向に応じた既定。",
-        ),
-        Field("final_target_year", "integer", "最終目標年度", "最終目標の年度。"),
-        _list("departments", "担当部局", "ノードと異なる担当部局"),
-        _list("footnotes", "注記", "脚注"),
-        Field("added_in", "string", "追加", "改定で追加された指標の注記。"),
-        Field("weight", "number", "重み", "加重平均の重み。"),
-        Field("note", "string", "備考", "注記。"),
+        *plain_columns(Indicator),
         *_baseline(),
-        Field("extras", "object", "その他", "x- で始まる独自の項目（JSON のオブジェクト）。"),
+        EXTRAS,
     ),
     (*PLAN_KEY, "indicator_id"),
     (NODE_FK,),
@@ -244,12 +236,7 @@ PARTS = Resource(
         *LEAD,
         INDICATOR_ID,
         Field("part_id", "string", "部分ID", "部分の識別子。"),
-        Field("label", "string", "ラベル", "部分の表示名（①、小など）。"),
-        Field("name", "string", "名称", "部分の名称。"),
-        Field("unit", "string", "単位", "部分の単位。"),
-        Field("direction", "string", "方向", "higher、lower、qualitative。", ("higher", "lower", "qualitative")),
-        Field("formula", "string", "計算式", "ratio、progress、inverse_ratio。"),
-        Field("note", "string", "備考", "注記。"),
+        *plain_columns(Series),
         *_baseline(),
     ),
     (*PLAN_KEY, "indicator_id", "part_id"),
@@ -259,18 +246,17 @@ PARTS = Resource(
 OBSERVATIONS = Resource(
     "observations",
     "目標値・実績値・達成率",
-    "１行が 指標（部分）× 年度 × 項目。measure: target 目標値、actual 実績値、status 状態、expected 把握予定時期、"
-    "note 備考、judgement_recorded 記録された判定、judgement_reason 判定理由、rate 達成率（計算値、%）、judgement 判定（計算値）。",
+    "１行が 指標（部分）× 年度 × 項目。measure: " + "、".join(f"{m} {w}" for m, w in MEASURE_WORDS.items()) + "。",
     (
         *LEAD,
         INDICATOR_ID,
         Field("part_id", "string", "部分ID", "部分の識別子（指標そのものは空）。"),
-        YEAR,
+        YEAR_FIELD,
         Field(
             "measure",
             "string",
             "項目",
-            "target, actual, status, expected, note, judgement_recorded, judgement_reason, rate, judgement。",
+            ", ".join(MEASURES) + "。",
             MEASURES,
         ),
         Field("value", "string", "値", "入力どおりの文字列（達成率と判定は計算値）。"),
@@ -287,7 +273,7 @@ GRADES = Resource(
     "ノードと計画全体の評価（計算値）。node_id が空の行は計画全体。",
     (
         *LEAD,
-        YEAR,
+        YEAR_FIELD,
         Field("node_id", "string", "ノードID", "評価したノード（計画全体は空）。"),
         Field("level", "string", "階層", "ノードの階層（計画全体は plan）。"),
         Field("label", "string", "評価", "評価の言葉（順調など）。"),

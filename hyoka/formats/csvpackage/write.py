@@ -11,18 +11,20 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ...core.engine import evaluate
-from ...core.model import Baseline, Indicator, Plan, Series
+from ...core.model import Baseline, NodeTexts, Plan, Series
+from ...core.schema import LIST, is_empty, plain_dict, plain_fields
 from ..cells import neutralise, number_text
 from ..evaluation import evaluation_dict
 from ..files import write_atomic
 from ..hyoka1 import FORMAT, plan_to_dict
 from .schema import (
+    BASELINE_PREFIX,
     GRADES,
     INDICATORS,
     NODE_TEXTS,
@@ -32,6 +34,7 @@ from .schema import (
     PARTS,
     PLAN,
     PROJECTS,
+    RECORDED,
     RESOURCES,
     REVIEWS,
     Resource,
@@ -44,49 +47,26 @@ def package_tables(plan: Plan) -> dict[str, list[Row]]:
     """Every table of the package, by resource name, before it is written."""
     lead = {"organization_code": plan.organization.code, "plan_id": plan.id}
     tables: dict[str, list[Row]] = {r.name: [] for r in RESOURCES}
-    tables[PLAN.name].append(
-        lead
-        | {
-            "organization_name": plan.organization.name,
-            "plan_name": plan.name,
-            "period_start": plan.period_start,
-            "period_end": plan.period_end,
-            "levels": plan.levels,
-            "description": plan.description,
-        }
-    )
+    head = {"organization_name": plan.organization.name, "plan_name": plan.name, "levels": plan.levels}
+    tables[PLAN.name].append(lead | head | {"period_start": plan.period_start, "period_end": plan.period_end} | plain_dict(plan))
     for n in plan.nodes:
         node = lead | {"node_id": n.id}
-        tables[NODES.name].append(
-            node
-            | {
-                "parent_id": n.parent,
-                "level": n.level,
-                "number": n.number,
-                "name": n.name,
-                "description": n.description,
-                "departments": n.departments,
-                "tags": n.tags,
-                "status": n.status,
-                "note": n.note,
-                "activities": n.activities,
-                "extras": n.extras or None,
-            }
-        )
+        tables[NODES.name].append(node | {"parent_id": n.parent} | plain_dict(n) | {"extras": n.extras or None})
         for i, p in enumerate(n.projects):
-            tables[PROJECTS.name].append(node | {"position": i, "name": p.name, "departments": p.departments, "tags": p.tags})
+            tables[PROJECTS.name].append(node | {"position": i} | plain_dict(p))
         for year, t in sorted(n.texts.items()):
-            sections = {"results": t.results, "issues": t.issues, "summary": [t.summary] if t.summary else [], "funding": t.funding}
-            for section, items in sections.items():
+            for f in plain_fields(NodeTexts):
+                value = getattr(t, f.name)
+                items = value if f.kind == LIST else [value] if value else []
                 for i, text in enumerate(items):
-                    tables[NODE_TEXTS.name].append(node | {"year": year, "section": section, "position": i, "text": text})
+                    tables[NODE_TEXTS.name].append(node | {"year": year, "section": f.name, "position": i, "text": text})
         for year, r in sorted(n.reviews.items()):
-            tables[REVIEWS.name].append(node | {"year": year, "grade": r.grade, "comments": r.comments, "answer": r.answer})
+            tables[REVIEWS.name].append(node | {"year": year} | plain_dict(r))
     for ind in plan.indicators:
-        tables[INDICATORS.name].append(lead | _indicator_row(ind))
+        row = {"indicator_id": ind.id, "node_id": ind.node} | plain_dict(ind) | {"extras": ind.extras or None}
+        tables[INDICATORS.name].append(lead | row | _baseline(ind))
         for p in ind.parts:
-            part = {"indicator_id": ind.id, "part_id": p.id, "label": p.label, "name": p.name, "unit": p.unit}
-            tables[PARTS.name].append(lead | part | {"direction": p.direction, "formula": p.formula, "note": p.note} | _baseline(p))
+            tables[PARTS.name].append(lead | {"indicator_id": ind.id, "part_id": p.id} | plain_dict(p) | _baseline(p))
         for part_id, s in [("", ind), *((p.id, p) for p in ind.parts)]:
             for row in _observations(s):
                 tables[OBSERVATIONS.name].append(lead | {"indicator_id": ind.id, "part_id": part_id} | row)
@@ -94,34 +74,13 @@ def package_tables(plan: Plan) -> dict[str, list[Row]]:
     return tables
 
 
-def _indicator_row(ind: Indicator) -> Row:
-    return {
-        "indicator_id": ind.id,
-        "node_id": ind.node,
-        "kind": ind.kind,
-        "name": ind.name,
-        "label": ind.label,
-        "unit": ind.unit,
-        "aggregation": ind.aggregation,
-        "period_basis": ind.period_basis,
-        "direction": ind.direction,
-        "formula": ind.formula,
-        "final_target_year": ind.final_target_year,
-        "departments": ind.departments,
-        "footnotes": ind.footnotes,
-        "added_in": ind.added_in,
-        "weight": ind.weight,
-        "note": ind.note,
-        "extras": ind.extras or None,
-    } | _baseline(ind)
-
-
 def _baseline(s: Series) -> Row:
     b: Baseline | None = s.baseline
     if b is None:
         return {}
     number = b.entry.parsed.in_unit(s.unit_scale) if b.entry.parsed.is_number else None
-    return {"baseline_year": b.year, "baseline_value": b.entry.text, "baseline_number": number, "baseline_note": b.note}
+    own = {BASELINE_PREFIX + k: v for k, v in plain_dict(b).items()}
+    return {"baseline_value": b.entry.text, "baseline_number": number} | own
 
 
 def _observations(s: Series) -> Iterator[Row]:
@@ -130,15 +89,9 @@ def _observations(s: Series) -> Iterator[Row]:
         yield _measure(year, "target", entry.text, entry.parsed.in_unit(s.unit_scale) if entry.parsed.is_number else None, s.unit)
     for year, v in sorted(s.values.items()):
         yield _measure(year, "actual", v.entry.text, v.number.scaleb(-s.unit_scale) if v.number is not None else None, s.unit)
-        yield _measure(year, "status", v.status.value)
-        for measure, text in (
-            ("expected", v.expected),
-            ("note", v.note),
-            ("judgement_recorded", v.judgement),
-            ("judgement_reason", v.judgement_reason),
-        ):
-            if text:
-                yield _measure(year, measure, text)
+        for name, text in plain_dict(v).items():
+            if not is_empty(text):
+                yield _measure(year, RECORDED.get(name, name), text)
 
 
 def _measure(year: int, measure: str, value: str, number: Decimal | None = None, unit: str = "") -> Row:
@@ -209,12 +162,20 @@ def _write_text(path: Path, text: str) -> None:
 def table_text(resource: Resource, rows: list[Row]) -> str:
     """One table as CSV text with its header, cells written as the schema types them."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(resource.names)
-    types = {f.name: f.type for f in resource.fields}
-    for row in rows:
-        writer.writerow([_cell(types[name], row.get(name)) for name in resource.names])
+    write_table(resource, rows, buffer)
     return buffer.getvalue()
+
+
+def write_table(resource: Resource, rows: Iterable[Row], stream: TextIO) -> int:
+    """Write the header and *rows* as CSV into *stream*, one row at a time; returns the number of rows."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(resource.names)
+    types = [(f.name, f.type) for f in resource.fields]
+    count = 0
+    for row in rows:
+        writer.writerow([_cell(kind, row.get(name)) for name, kind in types])
+        count += 1
+    return count
 
 
 def _cell(kind: str, value: Any) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...core.errors import InputError
-from ...core.model import Plan
+from ...core.model import Plan, Value
+from ...core.schema import names
 from ...core.values import Kind, parse_value
 from ..hyoka1 import plan_to_dict
 from ..origins import Origins
@@ -195,7 +196,7 @@ def _merge_value(old: dict[str, Any] | None, fields: dict[str, Any]) -> dict[str
     if _contradicts(value):
         value.pop("status", None)
         value.pop("expected", None)
-    if not any(value.get(k) for k in ("value", "status", "expected", "note", "judgement", "judgement_reason")):
+    if not any(value.get(k) for k in ("value", *names(Value))):
         return None
     return {"value": value.pop("value", "")} | value
 

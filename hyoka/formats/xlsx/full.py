@@ -10,31 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...core.errors import InputError
+from ...core.model import Baseline, Indicator, NodeTexts, Plan, Project, Review, Series, Value
+from ...core.schema import names
 from ..hyoka1 import FORMAT, parse_json
 from ..origins import Origins
 from .fields import Fields
-from .layout import EXTRA_TARGETS, INDICATORS, NODES, PLAN, PROJECTS, REVIEWS, TARGETS, TEXTS, VALUES
+from .layout import BASELINE_PREFIX, EXTRA_TARGETS, INDICATORS, NODES, PLAN, PROJECTS, REVIEWS, TARGETS, TEXTS, VALUES
 from .read import Cell, RawWorkbook, Table
 
-VALUE_FIELDS = ("value", "status", "expected", "note", "judgement", "judgement_reason")
-PART_FIELDS = ("label", "name", "unit", "direction", "formula", "note")
-INDICATOR_FIELDS = (
-    "label",
-    "node",
-    "kind",
-    "name",
-    "unit",
-    "aggregation",
-    "period_basis",
-    "direction",
-    "formula",
-    "final_target_year",
-    "departments",
-    "footnotes",
-    "added_in",
-    "weight",
-    "note",
-)
+VALUE_FIELDS = ("value", *names(Value))
+PART_FIELDS = names(Series)
+INDICATOR_FIELDS = ("node", *names(Indicator))
+BASELINE_FIELDS = (("baseline", "value"), *((BASELINE_PREFIX + name, name) for name in names(Baseline)))
 
 
 @dataclass
@@ -57,7 +44,7 @@ def plan_object(f: Fields, items: dict[str, Cell], origins: Origins) -> dict[str
         ("start", "plan.period"),
         ("end", "plan.period.end"),
         ("levels", "plan.levels"),
-        ("description", "plan.description"),
+        *((name, f"plan.{name}") for name in names(Plan)),
     ):
         if key in items:
             origins.add(path, items[key].place, items[key].text)
@@ -71,8 +58,7 @@ def plan_object(f: Fields, items: dict[str, Cell], origins: Origins) -> dict[str
         "organization": {"name": values.get("organization"), "code": code},
         "period": period,
         "levels": values.get("levels") or [],
-        "description": values.get("description") or "",
-    }
+    } | {name: values[name] for name in names(Plan) if values.get(name) not in (None, "", [])}
 
 
 def full_update(raw: RawWorkbook) -> FullUpdate:
@@ -85,8 +71,8 @@ def full_update(raw: RawWorkbook) -> FullUpdate:
     nodes = _nodes(f, raw.tables.get(NODES.name), origins)
     doc["nodes"] = nodes
     _projects(f, raw.tables.get(PROJECTS.name), nodes, origins)
-    _yearly(f, raw.tables.get(TEXTS.name), nodes, origins, "texts", ("results", "issues", "summary", "funding"))
-    _yearly(f, raw.tables.get(REVIEWS.name), nodes, origins, "reviews", ("grade", "comments", "answer"))
+    _yearly(f, raw.tables.get(TEXTS.name), nodes, origins, "texts", names(NodeTexts))
+    _yearly(f, raw.tables.get(REVIEWS.name), nodes, origins, "reviews", names(Review))
     indicators, series = _indicators(f, raw.tables.get(INDICATORS.name), origins)
     doc["indicators"] = indicators
     _targets(f, raw.tables.get(TARGETS.name), series, origins)
@@ -175,7 +161,7 @@ def _projects(f: Fields, table: Table | None, nodes: list[dict[str, Any]], origi
         projects = nodes[i].setdefault("projects", [])
         path = f"nodes[{i}].projects[{len(projects)}]"
         origins.add(path, table.row_place(number))
-        projects.append(_fields(f, table, cells, ("name", "departments", "tags"), path, origins))
+        projects.append(_fields(f, table, cells, names(Project), path, origins))
 
 
 def _yearly(
@@ -275,7 +261,7 @@ def _targets(f: Fields, table: Table | None, series: dict[tuple[str, str], Any],
             continue
         seen.add(id(obj))
         baseline = {}
-        for key, name in (("baseline_year", "year"), ("baseline", "value"), ("baseline_note", "note")):
+        for key, name in BASELINE_FIELDS:
             cell = cells.get(key)
             if cell is not None:
                 origins.add(f"{path}.baseline.{name}", cell.place, cell.text)

@@ -11,20 +11,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ...core.model import AGGREGATIONS, DIRECTIONS, KINDS, PERIOD_BASES, STATUS_LABELS
+from ...core.model import BASELINE_PREFIX, Baseline, Indicator, Node, NodeTexts, Plan, Project, Review, Value
+from ...core.schema import CHOICE, LIST, YEAR, Plain, names, plain_fields
 from ...core.text import compact
 
 WORKBOOK_FORMAT = "hyoka-workbook/1"
 KIND_FULL = "計画全体"
 KIND_DEPARTMENT = "担当部局用"
 
-FORMULA_LABELS = {"ratio": "実績÷目標", "progress": "基準からの進捗", "inverse_ratio": "目標÷実績"}
-NODE_STATUS_LABELS = {"active": "有効", "abolished": "廃止"}
-VALUE_STATUS_LABELS = {s.value: label for s, label in STATUS_LABELS.items()}
 EXTRA_TARGETS = {"document": "文書", "plan": "計画", "node": "体系", "indicator": "指標"}
 
-# Text columns: the cell holds the text as typed. List columns: one item per line.
-TEXT, LIST, YEAR, CHOICE, JSON = "text", "list", "year", "choice", "json"
+# Text columns: the cell holds the text as typed. List columns: one item per line. The
+# other kinds are those of core.schema (a decimal is typed as text).
+TEXT, JSON = "text", "json"
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,18 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
 
+def plain_columns(cls: type, prefix: str = "", skip: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    """The columns of the plain fields of *cls* (core.schema), in their order."""
+    return tuple(plain_column(f, prefix) for f in plain_fields(cls) if f.name not in skip)
+
+
+def plain_column(f: Plain, prefix: str = "") -> Column:
+    kind = f.kind if f.kind in (LIST, YEAR, CHOICE) else TEXT
+    help_text = f.about.help + ("１行に一つ。" if kind == LIST else "")
+    return Column(prefix + f.name, f.about.label, help_text, kind, f.about.choices, width=10 if f.about.size or kind == YEAR else 24)
+
+
+RECORDED_BY_EVALUATORS = ("judgement", "judgement_reason")  # not a department's to fill in
 ID_HELP = "英数字と _ . - で書く識別子。行を結び付けるので変えないでください。"
 
 PLAN = Sheet(
@@ -73,7 +84,7 @@ PLAN = Sheet(
         Column("start", "計画開始年度", "計画期間の最初の年度（2024、令和６年度、R6 のいずれでも可）。", kind=YEAR),
         Column("end", "計画終了年度", "計画期間の最後の年度。", kind=YEAR),
         Column("levels", "階層", "体系の階層の名前を上から順に１行に一つ（例: 基本目標、中柱、小柱）。", kind=LIST),
-        Column("description", "計画の説明", "計画の概要。"),
+        *plain_columns(Plan),
         Column("department", "担当部局", "担当部局用のブックで、記入する部局。", reference=True),
         Column("year", "年度", "担当部局用のブックで、記入する年度。", kind=YEAR, reference=True),
     ),
@@ -85,15 +96,7 @@ NODES = Sheet(
     (
         Column("id", "ID", ID_HELP, key_column=True),
         Column("parent", "親ID", "上位のノードの ID。最上位は空欄。"),
-        Column("level", "階層", "計画シートの「階層」のいずれか。", kind=CHOICE),
-        Column("number", "番号", "印刷される番号（例: （１）、①、1-1）。"),
-        Column("name", "名称", "ノードの名称。", width=30),
-        Column("description", "説明", "ねらい・基本的な方向性など。", width=30),
-        Column("departments", "担当部局", "担当する部局・課を１行に一つ。下位のノードと指標に引き継がれます。", kind=LIST),
-        Column("tags", "タグ", "デジタル、脱炭素などの分類を１行に一つ。", kind=LIST),
-        Column("status", "状態", "有効 または 廃止。", kind=CHOICE, choices=NODE_STATUS_LABELS),
-        Column("note", "備考", "注記。"),
-        Column("activities", "主な取組", "取組を１行に一つ。", kind=LIST, width=30),
+        *plain_columns(Node),
     ),
 )
 
@@ -102,9 +105,7 @@ PROJECTS = Sheet(
     "ノードに関連する事業。１行が一つの事業で、ノードごとに上から順に並びます。",
     (
         Column("node", "ノードID", "事業が属するノードの ID。", key_column=True),
-        Column("name", "事業名", "事業の名称。", width=30),
-        Column("departments", "担当課", "担当課を１行に一つ。", kind=LIST),
-        Column("tags", "タグ", "分類を１行に一つ。", kind=LIST),
+        *plain_columns(Project),
     ),
 )
 
@@ -125,27 +126,8 @@ INDICATORS = Sheet(
     (
         INDICATOR_ID,
         PART_ID,
-        Column("label", "ラベル", "部分の表示名（①、小、男性など）。"),
         Column("node", "ノードID", "指標が属するノードの ID（部分の行は空欄）。"),
-        Column("kind", "種別", "ＫＰＩ または 数値目標。", kind=CHOICE, choices=KINDS),
-        Column("name", "指標名", "指標の名称。", width=30),
-        Column("unit", "単位", "件、人、％、万人など。"),
-        Column("aggregation", "集計区分", "単年度、累計、計画期間中の累計、総数。", kind=CHOICE, choices={a: a for a in AGGREGATIONS}),
-        Column("period_basis", "期間区分", "年度 または 暦年。", kind=CHOICE, choices=PERIOD_BASES),
-        Column("direction", "方向", "高いほど良い、低いほど良い、定性。", kind=CHOICE, choices=DIRECTIONS),
-        Column(
-            "formula",
-            "計算式",
-            "達成率の計算式: 実績÷目標、基準からの進捗（(実績−基準)÷(目標−基準)）、目標÷実績。空欄は方向に応じた既定。",
-            kind=CHOICE,
-            choices=FORMULA_LABELS,
-        ),
-        Column("final_target_year", "最終目標年度", "最終目標の年度。", kind=YEAR),
-        Column("departments", "担当部局", "ノードと異なる担当部局を１行に一つ（空欄はノードの担当部局）。", kind=LIST),
-        Column("footnotes", "注記", "脚注を１行に一つ。", kind=LIST, width=20),
-        Column("added_in", "追加", "改定で追加された指標の注記（例: 令和７年３月改定版で追加）。"),
-        Column("weight", "重み", "加重平均で使う重み（数値）。"),
-        Column("note", "備考", "注記。"),
+        *plain_columns(Indicator),
     ),
 )
 
@@ -157,9 +139,8 @@ TARGETS = Sheet(
         PART_ID,
         REF_NAME,
         REF_UNIT,
-        Column("baseline_year", "基準年度", "基準値の年度。", kind=YEAR),
         Column("baseline", "基準値", "基準値を印刷どおりに（例: 3,747件）。"),
-        Column("baseline_note", "基準値の注記", "例: 策定時実績値。"),
+        *plain_columns(Baseline, BASELINE_PREFIX),
     ),
     year_columns=True,
 )
@@ -181,17 +162,7 @@ VALUES = Sheet(
             "印刷どおりに入力（例: 1,234件、５万人、2026年９月頃把握予定、―※、3,000（見込値））。",
             width=16,
         ),
-        Column(
-            "status",
-            "状態",
-            "確定、見込値、把握予定、測定不能。空欄は実績値の書き方から判断します。",
-            kind=CHOICE,
-            choices=VALUE_STATUS_LABELS,
-        ),
-        Column("expected", "把握予定時期", "把握予定の時期（例: 2026-09）。"),
-        Column("note", "備考", "注記。", width=16),
-        Column("judgement", "判定", "評価者が記録した判定（◎○△など）。", kind=CHOICE),
-        Column("judgement_reason", "判定理由", "判定の理由。", width=16),
+        *plain_columns(Value),
     ),
 )
 
@@ -200,10 +171,7 @@ TEXTS = Sheet(
     "一次評価の文章。１行が一つのノードの一年分で、箇条は１行に一つです。",
     (
         *NODE_YEAR,
-        Column("results", "取組結果", "取組結果の箇条を１行に一つ。", kind=LIST, width=50),
-        Column("issues", "課題と方向性", "今後の取組に向けた課題と方向性の箇条を１行に一つ。", kind=LIST, width=50),
-        Column("summary", "概要", "まとめの文章。", width=30),
-        Column("funding", "交付金等", "＜デジタル田園都市国家構想交付金活用＞などの注記を１行に一つ。", kind=LIST),
+        *plain_columns(NodeTexts),
     ),
 )
 
@@ -212,9 +180,7 @@ REVIEWS = Sheet(
     "推進会議などの二次評価と担当部局の回答。１行が一つのノードの一年分です。",
     (
         *NODE_YEAR,
-        Column("grade", "評価", "二次評価の評価。"),
-        Column("comments", "意見", "意見を１行に一つ。", kind=LIST, width=50),
-        Column("answer", "回答", "担当部局の回答。", width=30),
+        *plain_columns(Review),
     ),
 )
 
@@ -250,7 +216,7 @@ GUIDE = Sheet(
 FULL_SHEETS = (PLAN, NODES, PROJECTS, INDICATORS, TARGETS, VALUES, TEXTS, REVIEWS, RULES, EXTRAS)
 # What a department fills in; everything else stays with the planning division.
 DEPARTMENT_SHEETS = (PLAN, VALUES, TEXTS)
-DEPARTMENT_INPUT = {"実績値": ("value", "status", "expected", "note"), "評価コメント": ("results", "issues", "summary", "funding")}
+DEPARTMENT_INPUT = {"実績値": ("value", *names(Value, skip=RECORDED_BY_EVALUATORS)), "評価コメント": names(NodeTexts)}
 SHEETS_BY_NAME = {s.name: s for s in (*FULL_SHEETS, GUIDE)}
 
 

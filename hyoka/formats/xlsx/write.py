@@ -20,13 +20,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core.errors import InputError
-from ...core.model import Indicator, Node, Plan, Series
+from ...core.model import Indicator, Node, NodeTexts, Plan, Series
+from ...core.schema import CHOICE, LIST, plain_fields, record, to_plain
 from ...core.wareki import short_wareki
 from ..cells import neutralise
 from ..evaluation import width
 from ..files import write_atomic
 from ..hyoka1 import plan_to_dict
 from .layout import (
+    BASELINE_PREFIX,
     DEPARTMENT_INPUT,
     EXTRA_TARGETS,
     EXTRAS,
@@ -99,13 +101,31 @@ class _Extras:
         for start in range(0, max(len(text), 1), JSON_CHUNK):
             self.rows.append({"target": EXTRA_TARGETS[target], "id": ident, "field": key, "json": text[start : start + JSON_CHUNK]})
 
-    def lists(self, target: str, ident: str, row: Row, values: dict[str, Sequence[str]]) -> None:
-        """Put each list into *row*, or into その他 when one line per item would lose something."""
-        for key, items in values.items():
-            cell = list_cell(items)
-            if cell is None:
-                self.add(target, ident, key, list(items))
-            row[key] = cell or ""
+
+def cells(
+    obj: Any, extras: _Extras | None = None, target: str = "", ident: str = "", *, skip: tuple[str, ...] = (), prefix: str = ""
+) -> Row:
+    """The plain fields of *obj* (core.schema) as cells: a code shown as its label, a list one item per line.
+
+    A list that one line per item would not give back goes to その他 as JSON (given *extras*),
+    else its cell is None and the caller decides.
+    """
+    row: Row = {}
+    for f in plain_fields(type(obj)):
+        if f.name in skip:
+            continue
+        value = to_plain(getattr(obj, f.name))
+        if f.kind == LIST:
+            cell = list_cell(value)
+            if cell is None and extras is not None:
+                extras.add(target, ident, f.name, value)
+                cell = ""
+        elif f.kind == CHOICE and f.about.choices and value is not None:
+            cell = f.about.choices[value]
+        else:
+            cell = "" if value is None else value
+        row[prefix + f.name] = cell
+    return row
 
 
 def plan_workbook(plan: Plan) -> Workbook:
@@ -202,64 +222,36 @@ def _plan_rows(plan: Plan, kind: str) -> list[Row]:
 
 
 def _node_row(n: Node, extras: _Extras) -> Row:
-    row: Row = {
-        "id": n.id,
-        "parent": n.parent or "",
-        "level": n.level,
-        "number": n.number,
-        "name": n.name,
-        "description": n.description,
-        "status": NODES.column("status").choices[n.status],
-        "note": n.note,
-    }
-    extras.lists("node", n.id, row, {"departments": n.departments, "tags": n.tags, "activities": n.activities})
     for key, value in n.extras.items():
         extras.add("node", n.id, key, value)
-    return row
+    return {"id": n.id, "parent": n.parent or ""} | cells(n, extras, "node", n.id)
 
 
 def _project_rows(n: Node, extras: _Extras) -> list[Row]:
-    rows = [{"node": n.id, "name": p.name, "departments": list_cell(p.departments), "tags": list_cell(p.tags)} for p in n.projects]
-    if any(r["departments"] is None or r["tags"] is None for r in rows):
-        extras.add("node", n.id, "projects", [{"name": p.name, "departments": p.departments, "tags": p.tags} for p in n.projects])
+    rows = [{"node": n.id} | cells(p) for p in n.projects]
+    if any(cell is None for r in rows for cell in r.values()):
+        extras.add("node", n.id, "projects", [record(p) for p in n.projects])
         return []
     return rows
 
 
 def _text_rows(n: Node, year: int | None, extras: _Extras | None) -> list[Row]:
     """一次評価 rows of a node: every year it has, or one row for *year* (filled or empty)."""
-    texts = n.texts if year is None else {year: n.texts.get(year)}
-    rows = []
-    for y, t in sorted(texts.items()):
-        row: Row = {"node": n.id, "name": n.name, "year": y, "summary": t.summary if t else ""}
-        lists = {"results": t.results if t else [], "issues": t.issues if t else [], "funding": t.funding if t else []}
-        cells = {k: list_cell(v) for k, v in lists.items()}
-        if extras is not None and None in cells.values():
-            extras.add("node", n.id, "texts", _texts_json(n))
-            return []
-        rows.append(row | {k: v or "" for k, v in cells.items()})
-    return rows
+    texts = n.texts if year is None else {year: n.texts.get(year) or NodeTexts()}
+    return _yearly_rows(n, "texts", texts, extras)
 
 
-def _texts_json(n: Node) -> dict[str, Any]:
-    return {
-        str(y): {"results": t.results, "issues": t.issues, "summary": t.summary, "funding": t.funding} for y, t in sorted(n.texts.items())
-    }
+def _yearly_rows(n: Node, key: str, by_year: dict[int, Any], extras: _Extras | None) -> list[Row]:
+    """Rows of a node's texts or reviews, one per year; all of them to その他 if a list cell would lose something."""
+    rows = [{"node": n.id, "name": n.name, "year": y} | cells(t) for y, t in sorted(by_year.items())]
+    if extras is not None and any(cell is None for r in rows for cell in r.values()):
+        extras.add("node", n.id, key, {str(y): record(t) for y, t in sorted(by_year.items())})
+        return []
+    return [{k: "" if v is None else v for k, v in r.items()} for r in rows]
 
 
 def _review_rows(n: Node, extras: _Extras) -> list[Row]:
-    rows = []
-    for y, r in sorted(n.reviews.items()):
-        comments = list_cell(r.comments)
-        if comments is None:
-            extras.add("node", n.id, "reviews", _reviews_json(n))
-            return []
-        rows.append({"node": n.id, "name": n.name, "year": y, "grade": r.grade, "comments": comments, "answer": r.answer})
-    return rows
-
-
-def _reviews_json(n: Node) -> dict[str, Any]:
-    return {str(y): {"grade": r.grade, "comments": r.comments, "answer": r.answer} for y, r in sorted(n.reviews.items())}
+    return _yearly_rows(n, "reviews", n.reviews, extras)
 
 
 def _series(ind: Indicator) -> list[tuple[str, Series]]:
@@ -268,46 +260,17 @@ def _series(ind: Indicator) -> list[tuple[str, Series]]:
 
 
 def _indicator_rows(ind: Indicator, extras: _Extras) -> list[Row]:
-    row: Row = {
-        "id": ind.id,
-        "part": "",
-        "label": ind.label,
-        "node": ind.node,
-        "kind": ind.kind,
-        "name": ind.name,
-        "unit": ind.unit,
-        "aggregation": ind.aggregation,
-        "period_basis": ind.period_basis,
-        "direction": ind.direction,
-        "formula": ind.formula or "",
-        "final_target_year": ind.final_target_year,
-        "added_in": ind.added_in,
-        "weight": "" if ind.weight is None else str(ind.weight),
-        "note": ind.note,
-    }
-    extras.lists("indicator", ind.id, row, {"departments": ind.departments, "footnotes": ind.footnotes})
     for key, value in ind.extras.items():
         extras.add("indicator", ind.id, key, value)
-    rows = [_labelled(row)]
-    for p in ind.parts:
-        part: Row = {"id": ind.id, "part": p.id, "label": p.label, "name": p.name, "unit": p.unit, "direction": p.direction}
-        rows.append(_labelled(part | {"formula": p.formula or "", "note": p.note}))
-    return rows
-
-
-def _labelled(row: Row) -> Row:
-    """Codes of closed lists shown as their Japanese labels."""
-    for key in ("kind", "aggregation", "period_basis", "direction", "formula"):
-        if row.get(key):
-            row[key] = INDICATORS.column(key).choices[row[key]]
-    return row
+    rows = [{"id": ind.id, "part": "", "node": ind.node} | cells(ind, extras, "indicator", ind.id)]
+    return rows + [{"id": ind.id, "part": p.id} | cells(p) for p in ind.parts]
 
 
 def _target_row(ind: Indicator, entry: tuple[str, Series]) -> Row:
     part, s = entry
     row: Row = {"id": ind.id, "part": part, "name": s.name, "unit": s.unit}
     if s.baseline is not None:
-        row |= {"baseline_year": s.baseline.year, "baseline": s.baseline.entry.text, "baseline_note": s.baseline.note}
+        row |= {"baseline": s.baseline.entry.text} | cells(s.baseline, prefix=BASELINE_PREFIX)
     return row | {f"y{y}": e.text for y, e in s.targets.items()}
 
 
@@ -338,14 +301,7 @@ def _value_row(ind: Indicator, part: str, s: Series, year: int) -> Row:
     }
     v = s.values.get(year)
     if v is not None:
-        row |= {
-            "value": v.entry.text,
-            "status": VALUES.column("status").choices[v.status.value],
-            "expected": v.expected or "",
-            "note": v.note,
-            "judgement": v.judgement or "",
-            "judgement_reason": v.judgement_reason,
-        }
+        row |= {"value": v.entry.text} | cells(v)
     return row
 
 

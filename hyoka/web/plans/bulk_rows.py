@@ -4,8 +4,8 @@ Kept free of Django so that worker processes can read and check plan files and t
 them into rows without a database; the parent process only numbers the rows and copies
 them in. Rows refer to each other by their index in this plan (a node's parent, an
 indicator's node, a series' indicator), because database ids are given out later.
-The columns and values must be the ones ``convert.store_plan`` writes: the bulk load
-test compares both paths table by table.
+``store_plan`` builds its model rows from the same ``*_row`` dicts, so both paths write
+the same columns and values (the bulk load test compares them table by table).
 """
 
 from __future__ import annotations
@@ -14,9 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...core.model import BASELINE_PREFIX, Baseline, Cycle, Indicator, Node, NodeTexts, Review, Series, Value
 from ...core.model import Plan as CorePlan
-from ...core.model import Series as CoreSeries
+from ...core.schema import LIST, YEAR, names, plain_fields, record, to_plain
 from ...formats.hyoka1 import load_path, report_to_dict
+
+SERIES_FIELDS = names(Series)
+INDICATOR_FIELDS = names(Indicator, skip=SERIES_FIELDS)
 
 PLAN_COLUMNS = (
     "key",
@@ -26,61 +30,66 @@ PLAN_COLUMNS = (
     "period_start",
     "period_end",
     "levels",
-    "description",
+    *names(CorePlan),
     "report",
     "extras",
 )
-CYCLE_COLUMNS = ("year", "status", "due")
-NODE_COLUMNS = (
-    "key",
-    "position",
-    "level",
-    "number",
-    "name",
-    "description",
-    "departments",
-    "tags",
-    "status",
-    "note",
-    "projects",
-    "activities",
-    "extras",
-)
-TEXT_COLUMNS = ("year", "results", "issues", "summary", "funding")
-REVIEW_COLUMNS = ("year", "grade", "comments", "answer")
-INDICATOR_COLUMNS = (
-    "key",
-    "position",
-    "kind",
-    "aggregation",
-    "period_basis",
-    "final_target_year",
-    "departments",
-    "footnotes",
-    "added_in",
-    "weight",
-    "extras",
-)
-SERIES_COLUMNS = (
-    "part",
-    "position",
-    "label",
-    "name",
-    "unit",
-    "direction",
-    "formula",
-    "baseline_value",
-    "baseline_year",
-    "baseline_note",
-    "note",
-)
+CYCLE_COLUMNS = ("year", *names(Cycle))
+NODE_COLUMNS = ("key", "position", *names(Node), "projects", "extras")
+TEXT_COLUMNS = ("year", *names(NodeTexts))
+REVIEW_COLUMNS = ("year", *names(Review))
+INDICATOR_COLUMNS = ("key", "position", *INDICATOR_FIELDS, "extras")
+SERIES_COLUMNS = ("part", "position", *SERIES_FIELDS, "baseline_value", *(BASELINE_PREFIX + n for n in names(Baseline)))
 TARGET_COLUMNS = ("year", "text")
-VALUE_COLUMNS = ("year", "text", "status", "expected", "note", "judgement", "judgement_reason")
+VALUE_COLUMNS = ("year", "text", *names(Value))
 JSON_COLUMNS = frozenset(
-    {"levels", "report", "extras", "departments", "tags", "projects", "activities", "results", "issues", "funding", "comments", "footnotes"}
+    {"levels", "report", "extras", "projects"}
+    | {f.name for cls in (Node, NodeTexts, Review, Indicator) for f in plain_fields(cls) if f.kind == LIST}
 )
 
 Row = tuple[Any, ...]
+
+
+def db_row(obj: Any, cls: type | None = None, *, prefix: str = "", skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The plain fields of *obj* (or their defaults when it is None) as the database columns hold them.
+
+    A missing text, code or decimal is "" in its column (texts are never NULL); a year may be NULL.
+    """
+    out = {}
+    for f in plain_fields(cls or type(obj)):
+        if f.name in skip:
+            continue
+        value = to_plain(f.default if obj is None else getattr(obj, f.name))
+        out[prefix + f.name] = "" if value is None and f.kind != YEAR else value
+    return out
+
+
+def plan_columns(plan: CorePlan) -> dict[str, Any]:
+    head = {"key": plan.id, "name": plan.name, "organization_name": plan.organization.name}
+    head |= {"organization_code": plan.organization.code, "period_start": plan.period_start, "period_end": plan.period_end}
+    return head | {"levels": list(plan.levels)} | db_row(plan) | {"report": report_to_dict(plan.report), "extras": plan.extras}
+
+
+def node_columns(n: Node, position: int) -> dict[str, Any]:
+    return {"key": n.id, "position": position} | db_row(n) | {"projects": [record(p) for p in n.projects], "extras": n.extras}
+
+
+def indicator_columns(ind: Indicator, position: int) -> dict[str, Any]:
+    return {"key": ind.id, "position": position} | db_row(ind, skip=SERIES_FIELDS) | {"extras": ind.extras}
+
+
+def series_columns(s: Series, part: str, position: int) -> dict[str, Any]:
+    b = s.baseline
+    baseline = {"baseline_value": b.entry.text if b else None} | db_row(b, Baseline, prefix=BASELINE_PREFIX)
+    return {"part": part, "position": position} | db_row(s, Series) | baseline
+
+
+def value_columns(v: Value) -> dict[str, Any]:
+    return {"text": v.entry.text} | db_row(v)
+
+
+def _tuple(columns: tuple[str, ...], row: dict[str, Any]) -> Row:
+    return tuple(row[c] for c in columns)
 
 
 @dataclass
@@ -107,54 +116,20 @@ class PlanRows:
         )
 
 
-def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v not in ("", None, [], {})}
-
-
 def plan_rows(plan: CorePlan) -> PlanRows:
     out = PlanRows(
-        plan=(
-            plan.id,
-            plan.name,
-            plan.organization.name,
-            plan.organization.code,
-            plan.period_start,
-            plan.period_end,
-            list(plan.levels),
-            plan.description,
-            report_to_dict(plan.report),
-            plan.extras,
-        ),
+        plan=_tuple(PLAN_COLUMNS, plan_columns(plan)),
         rules=plan.rules_spec,
-        cycles=[(y, c.status, c.due) for y, c in plan.cycles.items()],
+        cycles=[_tuple(CYCLE_COLUMNS, {"year": y} | db_row(c)) for y, c in plan.cycles.items()],
     )
     node_index = {n.id: i for i, n in enumerate(plan.nodes)}
     for i, n in enumerate(plan.nodes):
-        projects = [_drop_empty({"name": p.name, "departments": p.departments, "tags": p.tags}) for p in n.projects]
-        out.nodes.append(
-            (n.id, i, n.level, n.number, n.name, n.description, n.departments, n.tags, n.status, n.note, projects, n.activities, n.extras)
-        )
+        out.nodes.append(_tuple(NODE_COLUMNS, node_columns(n, i)))
         out.parents.append(None if n.parent is None else node_index[n.parent])
-        out.texts.extend((i, y, t.results, t.issues, t.summary, t.funding) for y, t in n.texts.items())
-        out.reviews.extend((i, y, r.grade, r.comments, r.answer) for y, r in n.reviews.items())
+        out.texts.extend((i, *_tuple(TEXT_COLUMNS, {"year": y} | db_row(t))) for y, t in n.texts.items())
+        out.reviews.extend((i, *_tuple(REVIEW_COLUMNS, {"year": y} | db_row(r))) for y, r in n.reviews.items())
     for k, ind in enumerate(plan.indicators):
-        weight = str(ind.weight) if ind.weight is not None else ""
-        out.indicators.append(
-            (
-                node_index[ind.node],
-                ind.id,
-                k,
-                ind.kind,
-                ind.aggregation,
-                ind.period_basis,
-                ind.final_target_year,
-                ind.departments,
-                ind.footnotes,
-                ind.added_in,
-                weight,
-                ind.extras,
-            )
-        )
+        out.indicators.append((node_index[ind.node], *_tuple(INDICATOR_COLUMNS, indicator_columns(ind, k))))
         _add_series(out, k, ind, "", 0)
         for position, part in enumerate(ind.parts, start=1):
             _add_series(out, k, part, part.id, position)
@@ -162,30 +137,11 @@ def plan_rows(plan: CorePlan) -> PlanRows:
     return out
 
 
-def _add_series(out: PlanRows, indicator: int, s: CoreSeries, part: str, position: int) -> None:
+def _add_series(out: PlanRows, indicator: int, s: Series, part: str, position: int) -> None:
     index = len(out.series)
-    b = s.baseline
-    out.series.append(
-        (
-            indicator,
-            part,
-            position,
-            s.label,
-            s.name,
-            s.unit,
-            s.direction,
-            s.formula or "",
-            b.entry.text if b else None,
-            b.year if b else None,
-            b.note if b else "",
-            s.note,
-        )
-    )
+    out.series.append((indicator, *_tuple(SERIES_COLUMNS, series_columns(s, part, position))))
     out.targets.extend((index, y, e.text) for y, e in s.targets.items())
-    out.values.extend(
-        (index, y, v.entry.text, v.status.value, v.expected or "", v.note, v.judgement or "", v.judgement_reason)
-        for y, v in s.values.items()
-    )
+    out.values.extend((index, *_tuple(VALUE_COLUMNS, {"year": y} | value_columns(v))) for y, v in s.values.items())
 
 
 def file_rows(path: Path) -> PlanRows:

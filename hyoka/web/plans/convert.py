@@ -17,24 +17,22 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError
-from ...core.model import Cycle, NodeTexts, Organization, Project, Review
-from ...core.model import Node as CoreNode
+from ...core.model import BASELINE_PREFIX, Baseline, Cycle, Indicator, Node, NodeTexts, Organization, Review, Series
 from ...core.model import Plan as CorePlan
-from ...core.model import Series as CoreSeries
+from ...core.model import Value as CoreValue
 from ...core.rules import parse_rules
-from ...formats.hyoka1 import node_to_dict, plan_from_dict, plan_to_dict, report_to_dict, value_from_dict
+from ...core.schema import names
+from ...formats.hyoka1 import fields_doc, plan_from_dict, plan_to_dict, value_from_dict
 from ..accounts.models import Department
+from ..snapshot import snapshot
 from . import computed
 from . import models as m
+from .bulk_rows import db_row, indicator_columns, node_columns, plan_columns, series_columns, value_columns
 from .computed import Computed, Key, Step
-
-
-def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v not in ("", None, [], {})}
 
 
 def document(plan: m.Plan) -> dict[str, Any]:
@@ -42,34 +40,32 @@ def document(plan: m.Plan) -> dict[str, Any]:
     return documents([plan])[plan.pk]
 
 
-def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
+def documents(plans: Sequence[m.Plan], *, year: int | None = None) -> dict[int, dict[str, Any]]:
     """The `hyoka/1` documents of stored plans by primary key, read with one query per table for all of them.
 
     Rows are read as tuples, not model instances: building ten thousand model objects cost
     more than the queries themselves, and the documents are all that is kept. They are
     ordered by the foreign key's id, not by the related model (whose ordering would join
     its table for nothing): only the order within one plan, indicator or series matters.
+
+    With *year*, a document holds only what evaluating that year reads (``rates.quantities``):
+    the year's targets, the values of the year and the year before, and no texts or reviews.
     """
     pks = [p.pk for p in plans]
+    target_years = {} if year is None else {"year": year}
+    value_years = {} if year is None else {"year__in": (year - 1, year)}
     nodes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     node_keys: dict[int, str] = {}
     for n in m.Node.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
         nodes[n["plan_id"]].append(n)
         node_keys[n["id"]] = n["key"]
-    texts: dict[int, dict[int, NodeTexts]] = defaultdict(dict)
-    for node_id, year, results, issues, summary, funding in (
-        m.NodeText.objects.filter(node__plan__in=pks)
-        .order_by("node_id", "year")
-        .values_list("node_id", "year", "results", "issues", "summary", "funding")
-    ):
-        texts[node_id][year] = NodeTexts(results, issues, summary, funding)
-    reviews: dict[int, dict[int, Review]] = defaultdict(dict)
-    for node_id, year, grade, comments, answer in (
-        m.Review.objects.filter(node__plan__in=pks)
-        .order_by("node_id", "year")
-        .values_list("node_id", "year", "grade", "comments", "answer")
-    ):
-        reviews[node_id][year] = Review(grade, comments, answer)
+    texts: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    reviews: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    if year is None:
+        for t in m.NodeText.objects.filter(node__plan__in=pks).order_by("node_id", "year").values("node_id", "year", *names(NodeTexts)):
+            texts[t["node_id"]][str(t["year"])] = fields_doc(t, NodeTexts)
+        for r in m.Review.objects.filter(node__plan__in=pks).order_by("node_id", "year").values("node_id", "year", *names(Review)):
+            reviews[r["node_id"]][str(r["year"])] = fields_doc(r, Review)
     indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for i in m.Indicator.objects.filter(plan__in=pks).order_by("plan_id", "position").values():
         indicators[i["plan_id"]].append(i)
@@ -77,80 +73,41 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
     for s in m.Series.objects.filter(indicator__plan__in=pks).order_by("indicator_id", "position").values():
         series[s["indicator_id"]].append(s)
     targets: dict[int, dict[str, str]] = defaultdict(dict)
-    for series_id, year, text in (
-        m.Target.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values_list("series_id", "year", "text")
+    for series_id, y, text in (
+        m.Target.objects.filter(series__indicator__plan__in=pks, **target_years)
+        .order_by("series_id", "year")
+        .values_list("series_id", "year", "text")
     ):
-        targets[series_id][str(year)] = text
+        targets[series_id][str(y)] = text
     values: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for v in (
-        m.Value.objects.filter(series__indicator__plan__in=pks).order_by("series_id", "year").values("series_id", "year", *VALUE_FIELDS)
+        m.Value.objects.filter(series__indicator__plan__in=pks, **value_years)
+        .order_by("series_id", "year")
+        .values("series_id", "year", *VALUE_FIELDS)
     ):
         values[v["series_id"]][str(v["year"])] = value_doc(v)
     specs: dict[int, Any] = {}
     for plan_id, spec in m.RuleSetVersion.objects.filter(plan__in=pks).order_by("plan_id", "-version").values_list("plan_id", "spec"):
         specs.setdefault(plan_id, spec)
     cycles: dict[int, dict[int, Cycle]] = defaultdict(dict)
-    for plan_id, year, status, due in (
-        m.Cycle.objects.filter(plan__in=pks).order_by("plan_id", "-year").values_list("plan_id", "year", "status", "due")
-    ):
-        cycles[plan_id][year] = Cycle(status, due)
+    for c in m.Cycle.objects.filter(plan__in=pks).order_by("plan_id", "-year").values("plan_id", "year", *names(Cycle)):
+        cycles[c["plan_id"]][c["year"]] = Cycle(**{k: c[k] for k in names(Cycle)})
 
     def series_doc(s: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": s["name"], "unit": s["unit"], "direction": s["direction"]}
-        if s["label"]:
-            out["label"] = s["label"]
-        if s["formula"]:
-            out["formula"] = s["formula"]
+        out = fields_doc(s, Series)
         if s["baseline_value"] is not None:
-            out["baseline"] = {"value": s["baseline_value"]} | _drop_empty({"year": s["baseline_year"], "note": s["baseline_note"]})
-        out["targets"] = targets[s["id"]]
-        out["values"] = values[s["id"]]
-        if s["note"]:
-            out["note"] = s["note"]
-        return out
+            out["baseline"] = {"value": s["baseline_value"]} | fields_doc(s, Baseline, BASELINE_PREFIX)
+        return out | {"targets": targets[s["id"]], "values": values[s["id"]]}
 
     def indicator_doc(i: dict[str, Any]) -> dict[str, Any]:
         own, *parts = series[i["id"]]
-        return (
-            {
-                "id": i["key"],
-                "node": node_keys[i["node_id"]],
-                "kind": i["kind"],
-                "aggregation": i["aggregation"],
-                "period_basis": i["period_basis"],
-            }
-            | series_doc(own)
-            | _drop_empty(
-                {
-                    "final_target_year": i["final_target_year"],
-                    "departments": i["departments"],
-                    "footnotes": i["footnotes"],
-                    "added_in": i["added_in"],
-                    "weight": i["weight"],
-                    "parts": [{"id": p["part"], **series_doc(p)} for p in parts],
-                }
-            )
-            | i["extras"]
-        )
+        head = {"id": i["key"], "node": node_keys[i["node_id"]]} | series_doc(own) | fields_doc(i, Indicator)
+        return head | ({"parts": [{"id": p["part"], **series_doc(p)} for p in parts]} if parts else {}) | i["extras"]
 
-    def core_node(n: dict[str, Any]) -> CoreNode:
-        return CoreNode(
-            id=n["key"],
-            level=n["level"],
-            name=n["name"],
-            parent=node_keys[n["parent_id"]] if n["parent_id"] else None,
-            number=n["number"],
-            description=n["description"],
-            departments=n["departments"],
-            tags=n["tags"],
-            status=n["status"],
-            note=n["note"],
-            texts=texts[n["id"]],
-            reviews=reviews[n["id"]],
-            projects=[Project(p["name"], p.get("departments", []), p.get("tags", [])) for p in n["projects"]],
-            activities=n["activities"],
-            extras=n["extras"],
-        )
+    def node_doc(n: dict[str, Any]) -> dict[str, Any]:
+        nested = {"texts": texts[n["id"]], "reviews": reviews[n["id"]], "projects": n["projects"]}
+        parent = node_keys[n["parent_id"]] if n["parent_id"] else None
+        return {"id": n["key"], "parent": parent} | fields_doc(n, Node) | {k: v for k, v in nested.items() if v} | n["extras"]
 
     out = {}
     for plan in plans:
@@ -163,33 +120,25 @@ def documents(plans: Sequence[m.Plan]) -> dict[int, dict[str, Any]]:
             levels=list(plan.levels),
             rules=parse_rules(specs[plan.pk], f"{plan.key}:rules"),
             rules_spec=specs[plan.pk],
-            description=plan.description,
             cycles=cycles[plan.pk],
             extras=plan.extras,
+            **{name: getattr(plan, name) for name in names(CorePlan)},
         )
         doc = plan_to_dict(head)
         if plan.report:
             doc["plan"]["report"] = plan.report
-        doc["nodes"] = [node_to_dict(core_node(n)) for n in nodes[plan.pk]]
+        doc["nodes"] = [node_doc(n) for n in nodes[plan.pk]]
         doc["indicators"] = [indicator_doc(i) for i in indicators[plan.pk]]
         out[plan.pk] = doc
     return out
 
 
-VALUE_FIELDS = ("text", "status", "expected", "note", "judgement", "judgement_reason")  # what a value row puts in the plan
+VALUE_FIELDS = ("text", *names(CoreValue))  # what a value row puts in the plan
 
 
 def value_doc(v: dict[str, Any]) -> dict[str, Any]:
     """A stored value (a row's fields by name) as the `hyoka/1` value object."""
-    return {"value": v["text"]} | _drop_empty(
-        {
-            "status": v["status"],
-            "expected": v["expected"],
-            "note": v["note"],
-            "judgement": v["judgement"],
-            "judgement_reason": v["judgement_reason"],
-        }
-    )
+    return {"value": v["text"]} | fields_doc(v, CoreValue)
 
 
 def _read(plans: Sequence[m.Plan]) -> dict[Key, Computed]:
@@ -199,11 +148,7 @@ def _read(plans: Sequence[m.Plan]) -> dict[Key, Computed]:
     revisions, so a save committed meanwhile is wholly in a plan or wholly out of it and
     the plan is filed under the revision it really has (not the one the caller read before).
     """
-    outermost = not connection.in_atomic_block  # inside a caller's transaction, its snapshot is the one read
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    with snapshot():
         revisions = dict(m.Plan.objects.filter(pk__in=[p.pk for p in plans]).values_list("pk", "revision"))
         docs = documents(plans)
         built = {}
@@ -317,48 +262,19 @@ def store_plan(plan: CorePlan, *, replace: bool = False) -> m.Plan:
                 f"plan.id={plan.id}", "同じ ID の計画がすでに登録されています", "a plan with this id is already stored", plan.id
             )
         existing.delete()
-    row = m.Plan.objects.create(
-        key=plan.id,
-        name=plan.name,
-        organization_name=plan.organization.name,
-        organization_code=plan.organization.code,
-        period_start=plan.period_start,
-        period_end=plan.period_end,
-        levels=list(plan.levels),
-        description=plan.description,
-        report=report_to_dict(plan.report),
-        extras=plan.extras,
-    )
+    row = m.Plan.objects.create(**plan_columns(plan))
     m.RuleSetVersion.objects.create(plan=row, version=1, spec=plan.rules_spec, note="取込み")
-    m.Cycle.objects.bulk_create(m.Cycle(plan=row, year=y, status=c.status, due=c.due) for y, c in plan.cycles.items())
+    m.Cycle.objects.bulk_create(m.Cycle(plan=row, year=y, **db_row(c)) for y, c in plan.cycles.items())
     _store_nodes(row, plan)
     _store_indicators(row, plan)
-    names = {d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments}
-    known = set(Department.objects.filter(name__in=names).values_list("name", flat=True))
-    Department.objects.bulk_create(Department(name=n) for n in sorted(names - known))
+    departments = {d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments}
+    known = set(Department.objects.filter(name__in=departments).values_list("name", flat=True))
+    Department.objects.bulk_create(Department(name=n) for n in sorted(departments - known))
     return row
 
 
 def _store_nodes(row: m.Plan, plan: CorePlan) -> None:
-    nodes = m.Node.objects.bulk_create(
-        m.Node(
-            plan=row,
-            key=n.id,
-            position=i,
-            level=n.level,
-            number=n.number,
-            name=n.name,
-            description=n.description,
-            departments=n.departments,
-            tags=n.tags,
-            status=n.status,
-            note=n.note,
-            projects=[_drop_empty({"name": p.name, "departments": p.departments, "tags": p.tags}) for p in n.projects],
-            activities=n.activities,
-            extras=n.extras,
-        )
-        for i, n in enumerate(plan.nodes)
-    )
+    nodes = m.Node.objects.bulk_create(m.Node(plan=row, **node_columns(n, i)) for i, n in enumerate(plan.nodes))
     by_key = {n.key: n for n in nodes}
     children = []
     for n in plan.nodes:
@@ -367,75 +283,23 @@ def _store_nodes(row: m.Plan, plan: CorePlan) -> None:
             child.parent = by_key[n.parent]
             children.append(child)
     m.Node.objects.bulk_update(children, ["parent"], batch_size=500)
-    m.NodeText.objects.bulk_create(
-        m.NodeText(node=by_key[n.id], year=y, results=t.results, issues=t.issues, summary=t.summary, funding=t.funding)
-        for n in plan.nodes
-        for y, t in n.texts.items()
-    )
-    m.Review.objects.bulk_create(
-        m.Review(node=by_key[n.id], year=y, grade=r.grade, comments=r.comments, answer=r.answer)
-        for n in plan.nodes
-        for y, r in n.reviews.items()
-    )
+    m.NodeText.objects.bulk_create(m.NodeText(node=by_key[n.id], year=y, **db_row(t)) for n in plan.nodes for y, t in n.texts.items())
+    m.Review.objects.bulk_create(m.Review(node=by_key[n.id], year=y, **db_row(r)) for n in plan.nodes for y, r in n.reviews.items())
 
 
 def _store_indicators(row: m.Plan, plan: CorePlan) -> None:
     nodes = {n.key: n for n in m.Node.objects.filter(plan=row)}
     indicators = m.Indicator.objects.bulk_create(
-        m.Indicator(
-            plan=row,
-            node=nodes[i.node],
-            key=i.id,
-            position=k,
-            kind=i.kind,
-            aggregation=i.aggregation,
-            period_basis=i.period_basis,
-            final_target_year=i.final_target_year,
-            departments=i.departments,
-            footnotes=i.footnotes,
-            added_in=i.added_in,
-            weight=str(i.weight) if i.weight is not None else "",
-            extras=i.extras,
-        )
-        for k, i in enumerate(plan.indicators)
+        m.Indicator(plan=row, node=nodes[i.node], **indicator_columns(i, k)) for k, i in enumerate(plan.indicators)
     )
-    pairs: list[tuple[m.Series, CoreSeries]] = []
+    pairs: list[tuple[m.Series, Series]] = []
     for ind_row, ind in zip(indicators, plan.indicators, strict=True):
-        pairs.append((_series_row(ind_row, ind, "", 0), ind))
-        pairs.extend((_series_row(ind_row, p, p.id, k + 1), p) for k, p in enumerate(ind.parts))
+        pairs.append((m.Series(indicator=ind_row, **series_columns(ind, "", 0)), ind))
+        pairs.extend((m.Series(indicator=ind_row, **series_columns(p, p.id, k + 1)), p) for k, p in enumerate(ind.parts))
     rows = m.Series.objects.bulk_create(s for s, _core in pairs)
     m.Target.objects.bulk_create(
         m.Target(series=s, year=y, text=e.text) for s, (_r, c) in zip(rows, pairs, strict=True) for y, e in c.targets.items()
     )
     m.Value.objects.bulk_create(
-        m.Value(
-            series=s,
-            year=y,
-            text=v.entry.text,
-            status=v.status.value,
-            expected=v.expected or "",
-            note=v.note,
-            judgement=v.judgement or "",
-            judgement_reason=v.judgement_reason,
-        )
-        for s, (_r, c) in zip(rows, pairs, strict=True)
-        for y, v in c.values.items()
-    )
-
-
-def _series_row(indicator: m.Indicator, s: CoreSeries, part: str, position: int) -> m.Series:
-    b = s.baseline
-    return m.Series(
-        indicator=indicator,
-        part=part,
-        position=position,
-        label=s.label,
-        name=s.name,
-        unit=s.unit,
-        direction=s.direction,
-        formula=s.formula or "",
-        baseline_value=b.entry.text if b else None,
-        baseline_year=b.year if b else None,
-        baseline_note=b.note if b else "",
-        note=s.note,
+        m.Value(series=s, year=y, **value_columns(v)) for s, (_r, c) in zip(rows, pairs, strict=True) for y, v in c.values.items()
     )

@@ -15,6 +15,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ...core import model as core
+from ...core.schema import names
+from .columns import add_columns
+
 
 def new_revision() -> str:
     return uuid.uuid4().hex
@@ -28,7 +32,6 @@ class Plan(models.Model):
     period_start = models.PositiveSmallIntegerField(_("計画期間（開始）"))
     period_end = models.PositiveSmallIntegerField(_("計画期間（終了）"))
     levels = models.JSONField(_("階層"), default=list)
-    description = models.TextField(_("説明"), blank=True)
     report = models.JSONField(default=dict, blank=True)  # the `hyoka/1` report object: layout and chapters
     extras = models.JSONField(default=dict, blank=True)
     # Renewed in the transaction of every change, so a computed plan can be reused until then
@@ -46,6 +49,9 @@ class Plan(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.period_start, self.period_end + 1))
+
+
+add_columns(Plan, core.Plan)
 
 
 class RuleSetVersion(models.Model):
@@ -75,8 +81,6 @@ class Cycle(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cycles")
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
-    status = models.CharField(_("状態"), max_length=20, choices=CycleStatus.choices, default=CycleStatus.OPEN)
-    due = models.CharField(_("提出期限"), max_length=10, blank=True)  # ISO date as in hyoka/1
 
     class Meta:
         ordering = ["plan", "-year"]
@@ -87,21 +91,15 @@ class Cycle(models.Model):
         return self.status == CycleStatus.OPEN
 
 
+add_columns(Cycle, core.Cycle, choices={"status": CycleStatus.choices})
+
+
 class Node(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
     key = models.CharField(max_length=100)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     position = models.PositiveIntegerField()
-    level = models.CharField(_("階層"), max_length=100)
-    number = models.CharField(_("番号"), max_length=50, blank=True)
-    name = models.TextField(_("名称"))
-    description = models.TextField(_("説明"), blank=True)
-    departments = models.JSONField(_("担当"), default=list, blank=True)
-    tags = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=20, default="active")
-    note = models.TextField(blank=True)
     projects = models.JSONField(default=list, blank=True)
-    activities = models.JSONField(default=list, blank=True)
     extras = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -112,19 +110,21 @@ class Node(models.Model):
         return f"{self.number} {self.name}".strip()
 
 
+add_columns(Node, core.Node)
+
+
 class NodeText(models.Model):
     """一次評価 texts of a node for a year: 取組結果 and 課題と方向性, one bullet per item."""
 
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="texts")
     year = models.PositiveSmallIntegerField(db_index=True)
-    results = models.JSONField(default=list, blank=True)
-    issues = models.JSONField(default=list, blank=True)
-    summary = models.TextField(blank=True)
-    funding = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["node", "year"]
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="unique_node_text_year")]
+
+
+add_columns(NodeText, core.NodeTexts)
 
 
 class Review(models.Model):
@@ -132,13 +132,13 @@ class Review(models.Model):
 
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="reviews")
     year = models.PositiveSmallIntegerField(db_index=True)
-    grade = models.CharField(max_length=100, blank=True)
-    comments = models.JSONField(default=list, blank=True)
-    answer = models.TextField(blank=True)
 
     class Meta:
         ordering = ["node", "year"]
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="unique_review_year")]
+
+
+add_columns(Review, core.Review)
 
 
 class Indicator(models.Model):
@@ -146,14 +146,6 @@ class Indicator(models.Model):
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="indicators")
     key = models.CharField(max_length=100)
     position = models.PositiveIntegerField()
-    kind = models.CharField(max_length=30, default="kpi")
-    aggregation = models.CharField(max_length=30, default="単年度")
-    period_basis = models.CharField(max_length=20, default="fiscal")
-    final_target_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    departments = models.JSONField(default=list, blank=True)
-    footnotes = models.JSONField(default=list, blank=True)
-    added_in = models.CharField(max_length=200, blank=True)
-    weight = models.CharField(max_length=50, blank=True)
     extras = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -164,25 +156,24 @@ class Indicator(models.Model):
         return self.key
 
 
+add_columns(Indicator, core.Indicator, skip=names(core.Series))
+
+
 class Series(models.Model):
     """What carries targets and values: the indicator itself (part "") or one of its parts ①②."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="series")
     part = models.CharField(max_length=100, blank=True)
     position = models.PositiveIntegerField()
-    label = models.CharField(max_length=100, blank=True)
-    name = models.TextField()
-    unit = models.CharField(max_length=50, blank=True)
-    direction = models.CharField(max_length=20, default="higher")
-    formula = models.CharField(max_length=30, blank=True)
     baseline_value = models.CharField(max_length=2000, null=True, blank=True)  # None: no baseline at all
-    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    baseline_note = models.TextField(blank=True)
-    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["indicator", "position"]
         constraints = [models.UniqueConstraint(fields=["indicator", "part"], name="unique_series_part")]
+
+
+add_columns(Series, core.Series)
+add_columns(Series, core.Baseline, prefix=core.BASELINE_PREFIX)
 
 
 class Target(models.Model):
@@ -208,14 +199,12 @@ class Value(models.Model):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField(db_index=True)
     text = models.CharField(max_length=2000, blank=True)
-    status = models.CharField(max_length=20, choices=ValueStatus.choices, default=ValueStatus.CONFIRMED)
-    expected = models.CharField(max_length=7, blank=True)  # "2026-09": when a pending figure will be known
-    note = models.TextField(blank=True)
-    judgement = models.CharField(max_length=20, blank=True)
-    judgement_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
         ordering = ["series", "year"]
         constraints = [models.UniqueConstraint(fields=["series", "year"], name="unique_value_year")]
+
+
+add_columns(Value, core.Value, choices={"status": ValueStatus.choices})

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +18,8 @@ from ..accounts import access
 from ..history.models import ChangeKind
 from ..history.record import record
 from ..plans import models as m
-from ..plans.conflicts import lock_plan
 from ..plans.convert import core_plan, touch
-from ..plans.views.common import chosen_year, get_plan, plan_context, year_or_404
+from ..plans.views.common import chosen_year, get_plan, plan_context, writing_view, year_or_404
 from .models import Submission, SubmissionStatus
 
 
@@ -93,10 +91,8 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
 
 
 @require_POST
-@transaction.atomic
-def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
+@writing_view
+def submit(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = year_or_404(request.POST.get("year", ""))
     user = request.user
     access.require(
@@ -122,11 +118,9 @@ def submit(request: HttpRequest, plan_key: str) -> HttpResponse:
 
 
 @require_POST
-@transaction.atomic
-def decide(request: HttpRequest, plan_key: str, submission_id: int) -> HttpResponse:
+@writing_view
+def decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpResponse:
     """Accept a submission, or return it with a comment (the department can then edit again)."""
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
     access.require(access.may_manage(request.user))
     sub = get_object_or_404(Submission.objects.select_for_update(), pk=submission_id, plan=plan)
     action = request.POST.get("action")
@@ -159,10 +153,8 @@ def decide(request: HttpRequest, plan_key: str, submission_id: int) -> HttpRespo
 
 
 @require_POST
-@transaction.atomic
-def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
+@writing_view
+def cycle_open(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     access.require(access.may_manage(request.user))
     year = year_or_404(request.POST.get("year", ""))
     due = request.POST.get("due", "").strip()
@@ -192,10 +184,8 @@ def cycle_open(request: HttpRequest, plan_key: str) -> HttpResponse:
 
 
 @require_POST
-@transaction.atomic
-def cycle_close(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
-    lock_plan(plan)  # before any check: saves, submissions and the close of a year happen one after another
+@writing_view
+def cycle_close(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     access.require(access.may_manage(request.user))
     year = year_or_404(request.POST.get("year", ""))
     cycle = get_object_or_404(m.Cycle, plan=plan, year=year)

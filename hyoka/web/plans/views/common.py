@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from ....core.engine import Evaluation, IndicatorResult, NodeResult
@@ -15,11 +17,27 @@ from ....core.model import Node as CoreNode
 from ....core.model import Plan as CorePlan
 from ....core.wareki import parse_year
 from .. import models as m
+from ..conflicts import writing
 from ..convert import evaluation
 
 
 def get_plan(key: str) -> m.Plan:
     return get_object_or_404(m.Plan, key=key)
+
+
+def writing_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view that changes the plan named by its ``plan_key``: it runs ``conflicts.writing`` the plan and gets the row.
+
+    The lock is taken before any check, so saves, submissions and the close of a year happen
+    one after another and what a view checked stays true until it commits.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, plan_key: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        with writing(get_plan(plan_key)) as plan:
+            return view(request, plan, *args, **kwargs)
+
+    return wrapped
 
 
 def default_year(plan: m.Plan) -> int:
@@ -86,14 +104,11 @@ def _count(row: NodeRow, results: list[IndicatorResult]) -> None:
 def tree_rows(core: CorePlan, ev: Evaluation, *, under: str | None = None) -> list[NodeRow]:
     """Depth-first rows of the plan (or of the subtree below *under*), each with its own indicators counted."""
     rows: list[NodeRow] = []
-    stack = [(n, 0) for n in reversed(core.children.get(under, []))]
-    while stack:
-        node, depth = stack.pop()
+    for node, depth in core.walk(under):
         row = NodeRow(node, depth, ev.nodes[node.id])
         _count(row, ev.indicators_under(node.id, scope="own"))
         row.leaf = depth > 0 and not core.children.get(node.id) and row.indicators == 0
         rows.append(row)
-        stack.extend((child, depth + 1) for child in reversed(core.children.get(node.id, [])))
     return rows
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -19,11 +20,11 @@ from ....core.explain import explain_grade, explain_judgement, explain_rate
 from ....core.model import Indicator as CoreIndicator
 from ....core.summary import ALL, summarize
 from ....formats.hyoka1 import loads, plan_to_dict
+from ....reports.charts import chart_of, words_for
 from ...accounts import access
 from ...history.models import Change, ChangeKind
 from ...history.record import record
 from .. import models as m
-from ..charts import series_chart
 from ..conflicts import core_value_token, targets_token
 from ..convert import core_plan, store_plan
 from .common import chosen_year, get_plan, plan_context, tree_rows
@@ -168,20 +169,13 @@ def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpRe
                     "explanation": explain_rate(series, y, rate, rules),
                 }
             )
-        chart = series_chart(
-            series,
-            years,
-            title=f"{ind.name}{f'（{label}）' if label else ''}: {_('目標値と実績値の推移')}",
-            pending_word=_("把握予定"),
-            target_word=_("目標値"),
-            actual_word=_("実績値"),
-        )
+        chart = chart_of(ind, series, years, words=words_for(get_language()))
         series_blocks.append(
             {
                 "label": label,
                 "series": series,
                 "part": series.id if series is not ind else "",
-                "chart": mark_safe(chart),  # built from escaped parts in charts.series_chart
+                "chart": mark_safe(chart.svg) if chart else "",  # built from escaped parts in charts.series_chart
                 "history": history,
                 "current": series.values.get(year),
                 "base": core_value_token(series.values.get(year)),

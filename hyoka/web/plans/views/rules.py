@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from ...accounts import access
 from ...history.models import ChangeKind
 from ...history.record import record
 from .. import models as m
-from ..conflicts import lock_plan
+from ..conflicts import writing
 from ..convert import document, touch
 from .common import chosen_year, get_plan, plan_context
 
@@ -53,28 +52,27 @@ def rule_words(rules: RuleSet) -> list[dict[str, object]]:
     return out
 
 
-@transaction.atomic
 def save_rules(plan: m.Plan, text: str, user: object, why: str) -> m.RuleSetVersion:
     """A new version of the rule set, after the core has checked the whole plan under it."""
-    lock_plan(plan)
-    spec = parse_json(text, "rules")
-    doc = document(plan)
-    doc["rules"] = spec
-    plan_from_dict(doc)
-    current = m.RuleSetVersion.objects.filter(plan=plan).aggregate(n=Max("version"))["n"] or 0
-    old = m.RuleSetVersion.objects.get(plan=plan, version=current).spec if current else None
-    version = m.RuleSetVersion.objects.create(plan=plan, version=current + 1, spec=spec, created_by=user, note=why)
-    record(
-        plan,
-        user,
-        ChangeKind.RULES,
-        f"評価ルール 第{current + 1}版",
-        old=json.dumps(old, ensure_ascii=False),
-        new=json.dumps(spec, ensure_ascii=False),
-        why=why,
-    )
-    touch(plan)
-    return version
+    with writing(plan):
+        spec = parse_json(text, "rules")
+        doc = document(plan)
+        doc["rules"] = spec
+        plan_from_dict(doc)
+        current = m.RuleSetVersion.objects.filter(plan=plan).aggregate(n=Max("version"))["n"] or 0
+        old = m.RuleSetVersion.objects.get(plan=plan, version=current).spec if current else None
+        version = m.RuleSetVersion.objects.create(plan=plan, version=current + 1, spec=spec, created_by=user, note=why)
+        record(
+            plan,
+            user,
+            ChangeKind.RULES,
+            f"評価ルール 第{current + 1}版",
+            old=json.dumps(old, ensure_ascii=False),
+            new=json.dumps(spec, ensure_ascii=False),
+            why=why,
+        )
+        touch(plan)
+        return version
 
 
 def rules(request: HttpRequest, plan_key: str) -> HttpResponse:
