@@ -68,14 +68,19 @@ def _setup(doc: Any) -> None:
 
 def _page_field(paragraph: Any) -> None:
     """The PAGE field, showing 1 until Word lays the pages out."""
+    _field_start(paragraph, "PAGE")
+    paragraph.add_run("1")
+    _field_char(paragraph, "end")
+
+
+def _field_start(paragraph: Any, instruction: str) -> None:
+    """A field's start and instruction; what follows until its end is the result Word shows until it updates it."""
     _field_char(paragraph, "begin")
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
-    instr.text = " PAGE "
+    instr.text = f" {instruction} "
     paragraph.add_run()._r.append(instr)
     _field_char(paragraph, "separate")
-    paragraph.add_run("1")
-    _field_char(paragraph, "end")
 
 
 # Word's own watermark: a WordArt shape behind the text of every page, from the page header.
@@ -281,12 +286,7 @@ def _contents(doc: Any, report: Report) -> None:
     _styled(doc, "目次", "Heading1")
     entries = report.contents()
     first = doc.add_paragraph()
-    _field_char(first, "begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = ' TOC \\o "1-3" \\h \\z \\u '
-    first.add_run()._r.append(instr)
-    _field_char(first, "separate")
+    _field_start(first, 'TOC \\o "1-3" \\h \\z \\u')
     last = first
     for i, heading in enumerate(entries):
         last = first if i == 0 else doc.add_paragraph()
