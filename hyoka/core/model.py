@@ -237,11 +237,12 @@ class Cycle:
 
 
 # The report layouts hyoka ships (SPEC 5.4): the word in the title and the parts printed by default, in order.
-# evaluation is seed 000's 評価報告書, inspection seed 001's 点検報告書, verification a city's 効果検証報告書.
+# evaluation is seed 000's 評価報告書, inspection seed 001's 点検報告書 (with its 別紙, the list of every
+# indicator), verification a city's 効果検証報告書; a plan may add a part of another layout to its own.
 REPORT_LAYOUTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "evaluation": (
         "評価報告書",
-        ("opening", "structure", "method", "legend", "summary", "council", "goals", "closing", "indicators"),
+        ("opening", "structure", "method", "legend", "summary", "council", "goals", "closing"),
     ),
     "inspection": ("点検報告書", ("opening", "structure", "method", "summary", "highlights", "outlook", "indicators")),
     "verification": ("効果検証報告書", ("opening", "structure", "method", "summary", "goals", "closing")),

@@ -161,24 +161,39 @@ class SeriesChart:
 
 
 def indicator_charts(
-    ind: Indicator, years: Iterable[int] = (), upto: int | None = None, words: ChartWords = JAPANESE_WORDS, prefix: str = "chart"
+    ind: Indicator,
+    years: Iterable[int] = (),
+    upto: int | None = None,
+    words: ChartWords = JAPANESE_WORDS,
+    prefix: str = "chart",
+    titled: bool = True,
 ) -> list[SeriesChart]:
     """One chart per series of *ind* that has a number to draw (a part gets its own chart)."""
-    drawn = (chart_of(ind, s, years, upto, words, prefix) for s in ind.series())
+    drawn = (chart_of(ind, s, years, upto, words, prefix, titled) for s in ind.series())
     return [c for c in drawn if c is not None]
 
 
 def chart_of(
-    ind: Indicator, s: Series, years: Iterable[int] = (), upto: int | None = None, words: ChartWords = JAPANESE_WORDS, prefix: str = "chart"
+    ind: Indicator,
+    s: Series,
+    years: Iterable[int] = (),
+    upto: int | None = None,
+    words: ChartWords = JAPANESE_WORDS,
+    prefix: str = "chart",
+    titled: bool = True,
 ) -> SeriesChart | None:
-    """The chart of the series *s* of *ind* (itself or a part), None when it has no number to draw."""
+    """The chart of the series *s* of *ind* (itself or a part), None when it has no number to draw.
+
+    *titled*: the title drawn in the chart; a page that prints it as a caption beside the chart
+    leaves it out (WeasyPrint lays out an SVG text letter by letter, a PDF of a hundred charts over)."""
     title = ind.name if s is ind else f"{ind.name}（{s.label or s.id}）"
     points = series_points(s, years, upto)
     if not any(p.actual is not None or p.target is not None for p in points):
         return None
     axis = words.calendar_year if ind.period_basis == "calendar" else words.fiscal_year
     chart_id = f"{prefix}-{ind.id}-{s.id}" if s is not ind else f"{prefix}-{ind.id}"
-    return SeriesChart(title, series_chart(chart_id, title, s.unit, axis, points, words), series_words(title, s.unit, points, words))
+    svg = series_chart(chart_id, title, s.unit, axis, points, words, titled)
+    return SeriesChart(title, svg, series_words(title, s.unit, points, words))
 
 
 def _nice_step(span: Decimal) -> Decimal:
@@ -239,10 +254,13 @@ def label(x: float, y: float, text: str, anchor: str = "middle", size: int = 9, 
     return f'<text x="{_px(x - shift)}" y="{_px(y)}"{size_attr}{attrs}>{escape(text)}</text>'
 
 
-def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: list[Point], words: ChartWords = JAPANESE_WORDS) -> str:
+def series_chart(
+    chart_id: str, title: str, unit: str, year_axis: str, points: list[Point], words: ChartWords = JAPANESE_WORDS, titled: bool = True
+) -> str:
     """Actuals as bars (estimates lighter, a baseline grey), targets as a dashed line with markers,
-    and a marked slot for each year whose figure is pending or cannot be measured."""
-    titles = wrap(title, 320, 10)
+    and a marked slot for each year whose figure is pending or cannot be measured; without its
+    drawn title (*titled* False) the chart is one title line shorter."""
+    titles = wrap(title, 320, 10) if titled else []
     shift = TITLE_LINE * (len(titles) - 1)
     width, height = 340, 200 + shift
     left, right, top, bottom = 52, 12, 40 + shift, 34

@@ -141,22 +141,13 @@ def footnote_blocks(ctx: Context, indicators: list[Indicator]) -> list[Block]:
     return [Paragraph(n if n.startswith("※") else f"※ {n}", css="note") for n in footnotes(ctx, indicators)]
 
 
-def series_charts(
-    ctx: Context, ind: Indicator, years: list[int] | None = None, css: str = "series", words: charts.ChartWords = charts.JAPANESE_WORDS
-) -> list[Chart]:
-    """One chart per series that has a number to draw (a part gets its own chart), up to the report's year."""
-    drawn = charts.indicator_charts(ind, years or ctx.columns, ctx.year, words)
-    return [Chart(c.title, c.svg, c.words, css=css) for c in drawn]
-
-
 def trend_charts(ctx: Context, ind: Indicator, years: list[int] | None = None, css: str = "series") -> list[Chart]:
-    """The charts a report draws: a series with a trend (two actuals or more), never a near-empty chart of one bar."""
+    """The charts a report draws: each series with a trend (two actuals or more), up to the report's year,
+    never a near-empty chart of one bar. The report prints a chart's title as its caption, not in the drawing."""
     years = years or ctx.columns
     drawn = [s for s in ind.series() if sum(1 for p in charts.series_points(s, years, ctx.year) if p.actual is not None) >= 2]
-    if not drawn:
-        return []
-    titles = {ind.name if s is ind else f"{ind.name}（{s.label or s.id}）" for s in drawn}
-    return [c for c in series_charts(ctx, ind, years, css) if c.title in titles]
+    made = (charts.chart_of(ind, s, years, ctx.year, titled=False) for s in drawn)
+    return [Chart(c.title, c.svg, c.words, css=css) for c in made if c is not None]
 
 
 def explanations(ctx: Context, indicators: list[Indicator]) -> list[Block]:

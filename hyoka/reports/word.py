@@ -269,15 +269,29 @@ def _box(doc: Any, box: Box) -> None:
 
 
 def _charts(doc: Any, charts: list[Chart]) -> None:
-    """Consecutive charts share a paragraph: two 数値目標 charts to a line, three KPI charts."""
-    p = doc.add_paragraph()
-    for chart in charts:
-        css = chart.css.split()
-        png = cairosvg.svg2png(bytestring=chart.svg.encode("utf-8"), scale=1.5 if "kpi" not in css else 1.2)
-        width = Cm(5.8) if "kpi" in css else Cm(8.6) if "series" in css else Cm(12)
-        picture = p.add_run().add_picture(io.BytesIO(png), width=width)
-        picture._inline.docPr.set("descr", chart.description)  # the alternative text Word reads aloud
-        picture._inline.docPr.set("title", chart.title)
+    """Consecutive charts side by side, each under its title: two 数値目標 charts to a row, three KPI charts."""
+    series = [c for c in charts if "series" in c.css.split()]
+    for chart in (c for c in charts if c not in series):  # a summary's chart, with its title drawn in
+        _picture(doc.add_paragraph(), chart, Cm(12))
+    if not series:
+        return
+    across = 3 if "kpi" in series[0].css.split() else 2
+    grid = doc.add_table(rows=(len(series) + across - 1) // across, cols=across)
+    for i, chart in enumerate(series):
+        cell = grid.rows[i // across].cells[i % across]
+        title = cell.paragraphs[0].add_run(chart.title)
+        title.bold = True
+        title.font.size = Pt(7)
+        _picture(cell.add_paragraph(), chart, Cm(17.8 / across - 0.4))
+    for row in grid.rows:
+        _keep_rows(row)
+
+
+def _picture(paragraph: Any, chart: Chart, width: Any) -> None:
+    png = cairosvg.svg2png(bytestring=chart.svg.encode("utf-8"), scale=1.5)
+    picture = paragraph.add_run().add_picture(io.BytesIO(png), width=width)
+    picture._inline.docPr.set("descr", chart.description)  # the alternative text Word reads aloud
+    picture._inline.docPr.set("title", chart.title)
 
 
 def _contents(doc: Any, report: Report) -> None:
