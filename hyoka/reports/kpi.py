@@ -146,7 +146,8 @@ def trend_charts(ctx: Context, ind: Indicator, years: list[int] | None = None, c
     never a near-empty chart of one bar. The report prints a chart's title as its caption, not in the drawing."""
     years = years or ctx.columns
     drawn = [s for s in ind.series() if sum(1 for p in charts.series_points(s, years, ctx.year) if p.actual is not None) >= 2]
-    made = (charts.chart_of(ind, s, years, ctx.year, titled=False) for s in drawn)
+    small = "kpi" in css.split()  # a row of three under the KPI table
+    made = (charts.chart_of(ind, s, years, ctx.year, titled=False, small=small) for s in drawn)
     return [Chart(c.title, c.svg, c.words, css=css) for c in made if c is not None]
 
 
