@@ -2,6 +2,10 @@
 
     python bench/generate.py --organizations 100 -o var/synthetic     # writes hyoka/1 files
 
+``stored()`` puts the same plans into a database with ``hyoka load`` for the benchmarks
+that read them from there (bench/web.py, bench/evaluate.py), and reuses it when it holds
+them already: the full scale takes minutes to load.
+
 Each organization gets one plan of four levels (基本目標 → 中柱 → 小柱 → 主な取組) with
 300 indicators and eight years (2024–2031) of targets and actuals, mixing what the real
 plans have: the three formulas, lower-is-better indicators, targets written with 以下 and
@@ -14,8 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -278,6 +286,62 @@ def plan_document(index: int, code: str, name: str, seed: int = 0, indicators_co
 def documents(n: int, seed: int = 0) -> Iterator[dict[str, Any]]:
     for index, (code, name) in enumerate(organizations(n)):
         yield plan_document(index, code, name, seed)
+
+
+def stored(count: int, seed: int, data_dir: Path, *, sqlite: bool = False, fresh: bool = False, jobs: int | None = None) -> dict[str, str]:
+    """A database holding the plans of *count* organizations, and Django set up on it in this process.
+
+    PostgreSQL (a database of this checkout, named for *count* and *seed*) unless *sqlite*
+    (a file in *data_dir*). A database that holds *count* plans already is reused unless
+    *fresh*. Returns the environment (``HYOKA_*`` settings) for child processes using it.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from serving import clean_environ, create_database, database_exists, database_name, database_url
+
+    purpose = f"bench_n{count}_s{seed}"
+    if sqlite:
+        file = data_dir / f"{purpose}.sqlite3"
+        if fresh:
+            file.unlink(missing_ok=True)
+        url, reuse = f"sqlite:///{file}", file.exists()
+    else:
+        name = database_name(purpose)
+        url, reuse = database_url(name), not fresh and database_exists(name)
+        if not reuse:
+            create_database(name)
+    # The cache shared by all workers, as docs/deployment.md configures it (its table is made by migrate()).
+    env = clean_environ() | {"HYOKA_DATABASE_URL": url, "HYOKA_DATA_DIR": str(data_dir), "HYOKA_CACHE_URL": "db://hyoka_cache"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    os.environ.update(env)
+    from hyoka.web.demo import migrate, use_database
+
+    use_database(None)
+    migrate()
+    from hyoka.web.plans import models as m
+
+    held = m.Plan.objects.count()
+    if reuse and held == count:
+        print(f"reusing the database of {count:,} plans ({url.rsplit('/', 1)[-1]})")
+        return env
+    if held:
+        from django.db import connections
+
+        connections.close_all()
+        if sqlite:
+            file.unlink()
+        else:
+            create_database(name)
+        migrate()
+    with tempfile.TemporaryDirectory(prefix="hyoka-bench-") as folder:
+        started = time.perf_counter()
+        for doc in documents(count, seed):
+            (Path(folder) / f"{doc['plan']['id']}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        print(f"generated {count:,} plans in {time.perf_counter() - started:.1f} s")
+        args = [sys.executable, "-m", "hyoka.cli", "load", folder, *(["--jobs", str(jobs)] if jobs else [])]
+        started = time.perf_counter()
+        subprocess.run(args, env=env, check=True, timeout=3 * 3600)
+        print(f"hyoka load: {time.perf_counter() - started:.1f} s wall for {count:,} plans (load average {os.getloadavg()[0]:.1f})")
+    return env
 
 
 def main(argv: list[str]) -> int:

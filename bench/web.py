@@ -7,7 +7,7 @@ Loads the synthetic plans of bench/generate.py into a PostgreSQL database of the
 (``hyoka load``; kept and reused when it already holds the same N and seed, since the
 full scale takes minutes), opens FY2030 in every plan and publishes FY2027 in every
 other one, starts gunicorn with the production settings, and sends a bounded number of
-requests from concurrent clients, each logged in as a department user (a person at a
+requests from concurrent clients, each logged in as a department user of the plan's organization (a person at a
 desk, with a session and CSRF): the 体系図, a node page, an indicator page, the public
 API and a department saving a value (the form's conflict token ``base`` included), each
 on a random government. Every response's status is checked. It prints per kind the
@@ -22,15 +22,12 @@ The machine's load is printed with the figures: on a shared machine they are noi
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
 import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -43,9 +40,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from generate import FULL_SCALE, organizations, plan_document  # noqa: E402
-from serving import Browser, Server, clean_environ, create_database, database_exists, database_url  # noqa: E402
-from serving import database_name as checkout_database_name  # noqa: E402
+from generate import FULL_SCALE, plan_document, stored  # noqa: E402
+from serving import Browser, Server  # noqa: E402
 
 OPEN_YEAR = 2030  # departments enter this year's values
 PUBLISHED_YEAR = 2027  # the public site and API show this year (every other plan)
@@ -58,25 +54,10 @@ BASE = re.compile(
 )
 
 
-def database_name(organizations_count: int, seed: int) -> str:
-    return checkout_database_name(f"bench_n{organizations_count}_s{seed}")
-
-
-def django_env(url: str, data_dir: Path) -> dict[str, str]:
-    env = clean_environ()
-    # The cache shared by all workers, as docs/deployment.md configures it (its table is made by migrate()).
-    return env | {
-        "HYOKA_DATABASE_URL": url,
-        "HYOKA_DATA_DIR": str(data_dir),
-        "HYOKA_CACHE_URL": "db://hyoka_cache",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def production_env(url: str, data_dir: Path) -> dict[str, str]:
+def production_env(env: dict[str, str], data_dir: Path) -> dict[str, str]:
     """What docs/deployment.md sets, and an API rate limit out of the way: every client here is one address."""
     (data_dir / "static").mkdir(parents=True, exist_ok=True)
-    return django_env(url, data_dir) | {
+    return env | {
         "HYOKA_ENV": "production",
         "HYOKA_SECRET_KEY": secrets.token_urlsafe(50),
         "HYOKA_ALLOWED_HOSTS": "127.0.0.1",
@@ -86,28 +67,21 @@ def production_env(url: str, data_dir: Path) -> dict[str, str]:
     }
 
 
-def load(count: int, seed: int, url: str, data_dir: Path, jobs: int | None) -> None:
-    """The synthetic plans into the database with ``hyoka load``, timed."""
-    with tempfile.TemporaryDirectory(prefix="hyoka-bench-") as folder:
-        started = time.perf_counter()
-        for index, (code, name) in enumerate(organizations(count)):
-            doc = plan_document(index, code, name, seed)
-            (Path(folder) / f"{doc['plan']['id']}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-        print(f"generated {count:,} plans in {time.perf_counter() - started:.1f} s")
-        args = [sys.executable, "-m", "hyoka.cli", "load", folder, *(["--jobs", str(jobs)] if jobs else [])]
-        started = time.perf_counter()
-        subprocess.run(args, env=django_env(url, data_dir), check=True, timeout=3 * 3600)
-        print(f"hyoka load: {time.perf_counter() - started:.1f} s wall for {count:,} plans (load average {os.getloadavg()[0]:.1f})")
+def department_user(code: str) -> str:
+    """The user name of the department 第1課 of the organization *code*: users act only within their organization."""
+    return f"bench-dept-{code}"
 
 
 def prepare(count: int) -> None:
-    """Users, an open year in every plan and a published year in every other one (idempotent)."""
+    """A department user per organization, an open year in every plan and a published year in every other one (idempotent)."""
     from hyoka.web.accounts.models import Department, Role, User
     from hyoka.web.plans import models as m
 
-    dept = Department.objects.get_or_create(name=DEPARTMENT)[0]
-    for username, role, department in (("bench-planner", Role.PLANNER, None), ("bench-dept", Role.DEPARTMENT, dept)):
-        user = User.objects.filter(username=username).first() or User(username=username, role=role, department=department)
+    for organization_id, code in m.Plan.objects.values_list("organization_id", "organization__code").distinct():
+        dept = Department.objects.get_or_create(organization_id=organization_id, name=DEPARTMENT)[0]
+        user = User.objects.filter(username=department_user(code)).first() or User(
+            username=department_user(code), role=Role.DEPARTMENT, organization_id=organization_id, department=dept
+        )
         user.set_password(PASSWORD)
         user.save()
     keys = list(m.Plan.objects.order_by("pk").values_list("pk", flat=True))
@@ -121,7 +95,7 @@ def prepare(count: int) -> None:
 class Plans:
     """What the clients pick from: every plan's nodes and indicators, and what the department may save."""
 
-    keys: list[str]
+    keys: list[str]  # "<organization code>/<plan id>", as URLs name a plan
     published: list[str]
     nodes: list[str]
     indicators: list[str]
@@ -131,14 +105,20 @@ class Plans:
     def read(cls) -> Plans:
         from hyoka.web.plans import models as m
 
-        keys = list(m.Plan.objects.order_by("pk").values_list("key", flat=True))
-        published = list(m.Plan.objects.filter(cycles__year=PUBLISHED_YEAR).values_list("key", flat=True))
-        first = m.Plan.objects.get(key=keys[0])  # the synthetic plans share one shape
+        def named(plans: Any) -> list[str]:
+            return [f"{code}/{key}" for code, key in plans.order_by("pk").values_list("organization__code", "key")]
+
+        keys = named(m.Plan.objects.all())
+        published = named(m.Plan.objects.filter(cycles__year=PUBLISHED_YEAR))
+        first = m.Plan.objects.order_by("pk").first()  # the synthetic plans share one shape
         nodes = list(m.Node.objects.filter(plan=first).values_list("key", flat=True))
         indicators = list(m.Indicator.objects.filter(plan=first).values_list("key", flat=True))
         saveable: dict[str, list[str]] = defaultdict(list)
-        for plan, indicator in _saveable(m.Series.objects.all()).values_list("indicator__plan__key", "indicator__key"):
-            saveable[plan].append(indicator)
+        rows = _saveable(m.Series.objects.all()).values_list(
+            "indicator__plan__organization__code", "indicator__plan__key", "indicator__key"
+        )
+        for code, plan, indicator in rows:
+            saveable[f"{code}/{plan}"].append(indicator)
         return cls(keys, published, nodes, indicators, saveable)
 
 
@@ -174,16 +154,20 @@ def count_queries() -> dict[str, tuple[int, int]]:
             row = store_plan(plan_from_dict(doc))
             m.Cycle.objects.create(plan=row, year=OPEN_YEAR, status=m.CycleStatus.OPEN)
             m.Cycle.objects.create(plan=row, year=PUBLISHED_YEAR, status=m.CycleStatus.PUBLISHED)
+            from hyoka.web.accounts.models import Department, Role
+
+            dept = Department.objects.get_or_create(organization_id=row.organization_id, name=DEPARTMENT)[0]
+            user = User.objects.create(username="bench-queries", role=Role.DEPARTMENT, organization_id=row.organization_id, department=dept)
             client = Client(SERVER_NAME="127.0.0.1")
-            client.force_login(User.objects.get(username="bench-dept"))
+            client.force_login(user)
             indicator_key = _saveable(m.Series.objects.filter(indicator__plan=row)).values_list("indicator__key", flat=True)[0]
             small = m.Indicator.objects.get(plan=row, key=indicator_key).node.key
-            plan = f"/plans/{key}"
+            plan = f"/plans/999997/{key}"
             asks = (
                 ("tree", f"{plan}/?year={OPEN_YEAR}", None),
                 ("node", f"{plan}/nodes/{small}/?year={OPEN_YEAR}", None),
                 ("indicator", f"{plan}/indicators/{indicator_key}/?year={OPEN_YEAR}", None),
-                ("api", f"/api/v1/plans/{key}", None),
+                ("api", f"/api/v1/plans/999997/{key}", None),
                 ("save", f"{plan}/indicators/{indicator_key}/value/", {"part": "", "year": OPEN_YEAR, "value": "123"}),
             )
             for kind, path, data in asks:
@@ -223,15 +207,18 @@ def _timed(results: Results, kind: str, call: Any, expect: int) -> Any:
 
 
 def client(
-    number: int, browser: Browser, plans: Plans, budget: list[Any], lock: threading.Lock, results: Results, seed: int, mix: str
+    number: int, browsers: dict[str, Browser], plans: Plans, budget: list[Any], lock: threading.Lock, results: Results, seed: int, mix: str
 ) -> None:
-    """One person clicking around until the shared request budget is spent; saves go to plans no other client saves in."""
+    """One desk clicking around until the shared request budget is spent.
+
+    *browsers* holds a session per plan of this client, logged in as that plan's organization's
+    department (users act only within their organization); no other client saves in those plans.
+    """
     rng = random.Random(f"{seed}:{number}")
-    mine = [k for i, k in enumerate(plans.keys) if i % budget[1] == number and plans.saveable[k]] or [
-        k for k in plans.keys if plans.saveable[k]
-    ]
+    mine = sorted(browsers)
+    saving = [k for k in mine if plans.saveable[k]] or mine
     kinds = [kind for kind, weight in (part.split("=") for part in mix.split(",")) for _ in range(int(weight))]
-    base = browser.base
+    base = next(iter(browsers.values())).base
     while True:
         with lock:
             if budget[0] <= 0 or time.monotonic() > budget[2]:
@@ -240,15 +227,16 @@ def client(
             if budget[0] % max(1, budget[3] // 10) == 0:
                 print(f"  {budget[3] - budget[0]:,} requests sent", flush=True)
         kind = rng.choice(kinds)
-        plan = rng.choice(plans.keys)
+        plan = rng.choice(mine)
+        browser = browsers[plan]
         if kind == "tree":
-            _timed(results, kind, lambda plan=plan: browser.get(f"{base}/plans/{plan}/?year={OPEN_YEAR}", timeout=60), 200)
+            _timed(results, kind, lambda plan=plan, browser=browser: browser.get(f"{base}/plans/{plan}/?year={OPEN_YEAR}", timeout=60), 200)
         elif kind == "node":
             path = f"{base}/plans/{plan}/nodes/{rng.choice(plans.nodes)}/?year={OPEN_YEAR}"
-            _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
+            _timed(results, kind, lambda path=path, browser=browser: browser.get(path, timeout=60), 200)
         elif kind == "indicator":
             path = f"{base}/plans/{plan}/indicators/{rng.choice(plans.indicators)}/?year={OPEN_YEAR}"
-            _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
+            _timed(results, kind, lambda path=path, browser=browser: browser.get(path, timeout=60), 200)
         elif kind == "api":
             public = rng.choice(plans.published)
             path = (
@@ -256,12 +244,15 @@ def client(
                 if rng.random() < 0.5
                 else f"{base}/api/v1/indicators/{public}:{rng.choice(plans.indicators)}"
             )
-            _timed(results, kind, lambda path=path: browser.get(path, timeout=60), 200)
+            _timed(results, kind, lambda path=path, browser=browser: browser.get(path, timeout=60), 200)
         else:
-            plan = rng.choice(mine)
+            plan = rng.choice(saving)
+            browser = browsers[plan]
             indicator = rng.choice(plans.saveable[plan])
             page = f"/plans/{plan}/indicators/{indicator}/"
-            form = _timed(results, "indicator", lambda page=page: browser.get(f"{base}{page}?year={OPEN_YEAR}", timeout=60), 200)
+            form = _timed(
+                results, "indicator", lambda page=page, browser=browser: browser.get(f"{base}{page}?year={OPEN_YEAR}", timeout=60), 200
+            )
             if form is None:  # the page failed: counted as an indicator error, and no save is tried
                 continue
             found = BASE.search(form.text)
@@ -269,7 +260,7 @@ def client(
                 results.add("save", 0, f"no value form on {page}")
                 continue
             data = {"part": "", "year": OPEN_YEAR, "base": found.group(1), "value": str(rng.randint(1, 99999)), "why": "bench"}
-            _timed(results, "save", lambda page=page, data=data: browser.submit(page + "value/", data, timeout=60), 302)
+            _timed(results, "save", lambda page=page, data=data, browser=browser: browser.submit(page + "value/", data, timeout=60), 302)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -321,32 +312,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    name = database_name(args.organizations, args.seed)
-    url = database_url(name)
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (shared: figures are noisy)")
-
-    reuse = not args.fresh and database_exists(name)
-    if not reuse:
-        create_database(name)
-    os.environ.update(django_env(url, data_dir))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyoka.web.settings")
-    from hyoka.web.demo import migrate, use_database
-
-    use_database(None)
-    migrate()
-    from hyoka.web.plans import models as m
-
-    stored = m.Plan.objects.count()
-    if reuse and stored == args.organizations:
-        print(f"reusing database {name} ({stored:,} plans)")
-    else:
-        if stored:
-            from django.db import connections
-
-            connections.close_all()
-            create_database(name)
-            migrate()
-        load(args.organizations, args.seed, url, data_dir, args.jobs)
+    env = stored(args.organizations, args.seed, data_dir, fresh=args.fresh, jobs=args.jobs)
     prepare(args.organizations)
     if args.load_only:
         return 0
@@ -362,7 +329,7 @@ def main(argv: list[str]) -> int:
 
     # Keep-alive longer than the clients': a connection gunicorn closes as a client reuses it is reset (a proxy's upstream pool alike).
     keep_alive = ("--keep-alive", "75")
-    env = production_env(url, data_dir) | {"HYOKA_PLANS_IN_MEMORY": str(args.plans_in_memory)}
+    env = production_env(env, data_dir) | {"HYOKA_PLANS_IN_MEMORY": str(args.plans_in_memory)}
     server = Server(env, data_dir, workers=args.workers, threads=args.threads, options=keep_alive)
     print(
         f"\ngunicorn: {args.workers} workers × {args.threads} threads, {args.plans_in_memory} plans in memory each, HYOKA_ENV=production,"
@@ -370,18 +337,24 @@ def main(argv: list[str]) -> int:
     )
     server.start(timeout=120, headers={"X-Forwarded-Proto": "https"})
     try:
-        browsers: list[Browser] = [Browser(server.base, behind_tls=True, keep_alive=True) for _ in range(args.clients)]
-        logins = [threading.Thread(target=b.login, args=("bench-dept", PASSWORD)) for b in browsers]
+        # Client i works in the plans i, i + clients, …: a session in each, as that organization's department.
+        desks: list[dict[str, Browser]] = [{} for _ in range(args.clients)]
+        for i, key in enumerate(plans.keys):
+            desks[i % args.clients][key] = Browser(server.base, behind_tls=True, keep_alive=True)
+        sessions = [(b, department_user(key.split("/")[0])) for desk in desks for key, b in desk.items()]
+        logins = [threading.Thread(target=b.login, args=(name, PASSWORD)) for b, name in sessions]
         for t in logins:
             t.start()
         for t in logins:
             t.join()
-        assert all("sessionid" in b.cookies for b in browsers), "a client could not log in"
+        assert all("sessionid" in b.cookies for b, _ in sessions), "a client could not log in"
         results = Results()
         budget = [args.requests, args.clients, time.monotonic() + args.max_seconds, args.requests]  # left, clients, deadline, all
         lock = threading.Lock()
         threads = [
-            threading.Thread(target=client, args=(i, b, plans, budget, lock, results, args.seed, args.mix)) for i, b in enumerate(browsers)
+            threading.Thread(target=client, args=(i, desk, plans, budget, lock, results, args.seed, args.mix))
+            for i, desk in enumerate(desks)
+            if desk
         ]
         load_before = os.getloadavg()[0]
         started = time.perf_counter()

@@ -80,6 +80,9 @@ def resolve_plan(plan: str) -> Plan:
 
 DbOption = Annotated[bool, typer.Option("--db", help="データベースの計画を使う（HYOKA_DATABASE_URL、なければ var/hyoka.sqlite3）")]
 DatabaseOption = Annotated[Path | None, typer.Option("--database", help="データベースにする SQLite ファイル（--db を含む）")]
+OrganizationOption = Annotated[
+    str | None, typer.Option("--organization", help="団体コード（全国地方公共団体コード）: 計画の団体。省略時はファイルの団体コード")
+]
 
 
 def open_database(database: Path | None, *, create: bool = False) -> None:
@@ -92,14 +95,14 @@ def open_database(database: Path | None, *, create: bool = False) -> None:
     migrate()
 
 
-def load_plan(plan: str, db: bool = False, database: Path | None = None) -> Plan:
+def load_plan(plan: str, db: bool = False, database: Path | None = None, organization: str | None = None) -> Plan:
     """A plan from a file or a sample name, or with --db the stored plan of that id."""
     if not db and database is None:
         return resolve_plan(plan)
     open_database(database)
     from .web.transfer import export_from_database
 
-    return export_from_database(plan)
+    return export_from_database(plan, organization)
 
 
 def _year_with_data(plan: Plan, value: str) -> int:
@@ -126,6 +129,7 @@ def evaluate(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="--all の CSV を書き出すファイル（省略時は標準出力）")] = None,
     db: DbOption = False,
     database: DatabaseOption = None,
+    organization: OrganizationOption = None,
 ) -> None:
     """各指標の達成率・判定、各ノードの評価、集計を出力します。--all --db で全計画の表（CSV）を書き出します。"""
     if every:
@@ -135,7 +139,7 @@ def evaluate(
         raise InputError.one("PLAN", "評価する計画を指定してください（全計画なら --all --db）", "name the plan to evaluate (or --all --db)")
     if output is not None:
         raise InputError.one("--output", "-o は --all の表に使います", "-o is for the table of --all", str(output))
-    loaded = load_plan(plan, db, database)
+    loaded = load_plan(plan, db, database, organization)
     rule_set = None
     if rules is not None:
         rule_set = parse_rules(parse_json(rules.read_bytes(), str(rules)), f"{rules}:rules")
@@ -182,10 +186,11 @@ def report(
     output: Annotated[Path, typer.Option("--output", "-o", help=f"出力ファイル（拡張子で形式を選ぶ: {', '.join(FORMATS)}）")],
     db: DbOption = False,
     database: DatabaseOption = None,
+    organization: OrganizationOption = None,
 ) -> None:
     """評価報告書（HTML・PDF・Word・Excel）を書き出します。"""
     format_of(output)  # a wrong suffix is reported before the plan is even read
-    loaded = load_plan(plan, db, database)
+    loaded = load_plan(plan, db, database, organization)
     size = write_report(loaded, _year_with_data(loaded, year), output)
     typer.echo(f"{output}（{size:,} バイト）")
 
@@ -233,9 +238,10 @@ def export(
     year: Annotated[str | None, typer.Option("--year", "-y", help="担当部局用ブックの年度")] = None,
     db: DbOption = False,
     database: DatabaseOption = None,
+    organization: OrganizationOption = None,
 ) -> None:
     """計画を JSON（hyoka/1）、Excel ブック、CSV データパッケージに書き出します。"""
-    loaded = load_plan(plan, db, database)
+    loaded = load_plan(plan, db, database, organization)
     if (department is None) != (year is None) or (department is not None and output_format is not ExportFormat.xlsx):
         raise InputError.one(
             "--department",
@@ -286,16 +292,22 @@ def import_command(
     database: DatabaseOption = None,
     replace: Annotated[bool, typer.Option("--replace", help="--db: 保存済みの計画をファイルの内容で置き換える")] = False,
     why: Annotated[str, typer.Option("--why", help="--db: 変更履歴に残す理由")] = "",
+    organization: OrganizationOption = None,
+    correct: Annotated[str, typer.Option("--correct", help="--db: 公表済みの年度の変更を、この理由の訂正として公表する")] = "",
 ) -> None:
     """ブック・データパッケージ・hyoka/1 ファイルを取り込みます。すべて正しいときだけ、変更を一覧してから書き込みます。"""
     if db or database is not None:
-        _import_into_database(file, database, dry_run=dry_run, replace=replace, why=why)
+        _import_into_database(file, database, dry_run=dry_run, replace=replace, why=why, organization=organization, correct=correct)
         return
     target = output or (Path(into) if into is not None and Path(into).is_file() else None)
     if target is None and not dry_run:
         raise InputError.one("--output", "書き出し先（-o、または既存ファイルの --into）が必要です", "give -o or an existing --into file")
     base = resolve_plan(into) if into is not None else None
     result = import_file(file, base, str(file))
+    if result.stale and not dry_run:  # never overwrite what changed since the export: nothing is written
+        raise InputError([s.problem() for s in result.stale])
+    for stale in result.stale:
+        typer.echo(f"衝突: {stale.problem()}")
     for change in result.changes:
         typer.echo(str(change))
     counts = Counter(c.action for c in result.changes)
@@ -314,11 +326,13 @@ def import_command(
     typer.echo(f"書き込みました: {target}")
 
 
-def _import_into_database(file: Path, database: Path | None, *, dry_run: bool, replace: bool, why: str) -> None:
+def _import_into_database(
+    file: Path, database: Path | None, *, dry_run: bool, replace: bool, why: str, organization: str | None, correct: str
+) -> None:
     open_database(database, create=True)
     from .web.transfer import import_into_database
 
-    result = import_into_database(file, dry_run=dry_run, replace=replace, why=why)
+    result = import_into_database(file, dry_run=dry_run, replace=replace, why=why, organization=organization, correct=correct)
     if result.created or result.replaced:
         verb = ("置き換えます", "置き換えました") if result.replaced else ("追加します", "追加しました")
         typer.echo(f"計画 {result.plan_id} を{verb[0] + '（--dry-run のため書き込みません）' if dry_run else verb[1]}")
@@ -338,6 +352,7 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="hyoka/1 ファイル、または *.json を含むフォルダ（複数可）")],
     database: DatabaseOption = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="ファイルを読むプロセス数（既定: CPU 数）")] = None,
+    organization: OrganizationOption = None,
 ) -> None:
     """まだ登録されていない多数の計画をデータベースにまとめて登録します（PostgreSQL では COPY）。すべて正しいときだけ書き込みます。"""
     open_database(database, create=True)
@@ -350,7 +365,9 @@ def load(
     def progress(plans: int, rows: int) -> None:
         typer.echo(f"  {plans:,}/{len(files):,} 計画、{rows:,} 行", err=True)
 
-    done = load_files(files, jobs=jobs, progress=progress)
+    from .web.transfer import given_organization
+
+    done = load_files(files, jobs=jobs, progress=progress, organization=given_organization(organization))
     typer.echo(
         f"登録しました: 計画 {done.plans:,}、{done.rows:,} 行、{done.seconds:.1f} 秒（{done.rows_per_second:,.0f} 行/秒）"
         f" (loaded {done.plans:,} plans, {done.rows:,} rows in {done.seconds:.1f} s)"
@@ -371,7 +388,8 @@ def demo(
     typer.echo(f"デモ用データベース: {database}")
     typer.echo("デモ用ユーザー（パスワードはこの起動ごとに生成されます）:")
     for u in users:
-        typer.echo(f"  {u.username:<10} {u.password:<16} {u.role}{f'（{u.department}）' if u.department else ''}")
+        where = "・".join(w for w in (u.organization, u.department) if w)
+        typer.echo(f"  {u.username:<10} {u.password:<16} {u.role}{f'（{where}）' if where else ''}")
     if not no_serve:
         typer.echo(f"http://127.0.0.1:{port}/ で起動します（終了は Ctrl+C）")
         serve("127.0.0.1", port)
@@ -388,6 +406,36 @@ def serve(
 
     open_database(database)
     run_server(host, port)
+
+
+@command()
+def remind(
+    database: DatabaseOption = None,
+    days: Annotated[int, typer.Option("--days", help="期限の何日前から知らせるか")] = 7,
+    today: Annotated[str, typer.Option("--today", help="基準日（例: 2026-05-25。省略時は今日）")] = "",
+) -> None:
+    """提出期限が近い、または過ぎた年度に未入力の実績値・取組がある担当課へメールで知らせます（cron で毎日実行）。
+
+    提出済み・承認済みの担当課には送りません。メールは設定の HYOKA_EMAIL_HOST（SMTP）へ、なければ画面に出力します。
+    """
+    open_database(database)
+    from datetime import date
+
+    from django.utils import timezone
+
+    from .web.workflow.mail import send_reminders
+
+    try:
+        day = date.fromisoformat(today) if today else timezone.localdate()
+    except ValueError:
+        raise InputError.one("--today", "日付は 2026-05-25 の形で書いてください", "a date is written 2026-05-25", today) from None
+    done = send_reminders(day, days)
+    for r in done:
+        state = "期限超過" if r.overdue else "期限間近"
+        typer.echo(
+            f"{r.plan} {r.year} {r.department}: {state} {r.due} 未入力 {r.missing_values} 件、未記入 {r.missing_texts} 件 → メール {r.sent} 通"
+        )
+    typer.echo(f"知らせた担当課 {len(done)}、送ったメール {sum(r.sent for r in done)} 通 (reminded {len(done)} departments)")
 
 
 @command()
@@ -429,6 +477,7 @@ def publish(
     plans: Annotated[list[str] | None, typer.Argument(help="hyoka/1 ファイル、サンプル計画の名前、または --db で計画 ID（複数可）")] = None,
     db: DbOption = False,
     database: DatabaseOption = None,
+    organization: OrganizationOption = None,
 ) -> None:
     """公表済みの年度だけを載せた公開サイト（静的ファイル）とオープンデータを書き出します。
 
@@ -443,7 +492,8 @@ def publish(
         from .web.transfer import export_from_database
 
         # Every stored plan is read together (one query per table), not one plan after another.
-        loaded = [export_from_database(p) for p in plans] if plans else core_plans(list(PlanRow.objects.order_by("key")))
+        rows = PlanRow.objects.order_by("organization__code", "key").select_related("organization")
+        loaded = [export_from_database(p, organization) for p in plans] if plans else core_plans(list(rows))
     elif not plans:
         raise InputError.one("PLANS", "公開する計画を指定してください（--db なら省略可）", "name the plans to publish (or use --db)")
     else:

@@ -265,7 +265,7 @@ def test_rounding_caps_clamps_and_huge_values_on_synthetic_plans():
     for variant, mode in enumerate(ROUNDINGS):
         doc = generate.plan_document(0, "140007", "神奈川県", seed=variant)
         rules = copy.deepcopy(generate.RULES)
-        rules["rate"] = {"rounding": mode, "decimals": variant % 3, "cap": ["100", None, "120.5", None, "99.95"][variant]}
+        rules["rate"] = {"rounding": mode, "decimals": variant % 3, "cap": ["100", None, "120.5", None, "99.95", "105"][variant]}
         doc["rules"] = rules
         for ind in doc["indicators"][:40:8]:
             if ind.get("direction") in ("higher", "lower") and not ind.get("parts"):

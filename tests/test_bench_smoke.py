@@ -14,15 +14,22 @@ import sys
 import pytest
 from checkout import ROOT
 
-# script → (tiny arguments, what its output must contain: the figures it exists to print)
+# script → (tiny arguments, {tmp} for a folder of the test's own; what its output must contain: the figures it exists to print)
 TINY_RUNS: dict[str, tuple[list[str], list[str]]] = {
-    "evaluate.py": (["--scales", "2"], [r"identical at every scale"]),
+    "evaluate.py": (
+        ["-n", "2", "--sqlite", "--data-dir", "{tmp}"],
+        [r"[\d.]+ s wall, [\d.]+ s CPU, peak memory [\d,]+ MiB", r"identical: .* byte for byte", r"evaluate \(batch path\) +[\d.]+"],
+    ),
     "import_xlsx.py": (["200"], [r"value rows: 200,", r"import: [\d.]+ s \([\d,]+ rows/s\)", r"changes: 0"]),
     "report.py": (
         ["--plan", "hiratsuka-juten", "--repeat", "1", "--formats", "html,xlsx"],
         [r"content \(evaluation and report model\) [\d.]+ s", r"^html +[\d.]+ +[\d.]+ ", r"^xlsx +[\d.]+ +[\d.]+ "],
     ),
     "publish.py": (["--only", "synthetic", "--indicators", "90", "--repeat", "1"], [r"90 indicators", r"[\d,]+ pages"]),
+    "renders.py": (
+        ["--format", "html", "--pages", "3", "--modes", "background", "--data-dir", "{tmp}"],
+        [r"page alone +p50 [\d,]+ ms", r"page while rendering +p50 [\d,]+ ms", r"a second download: [\d,]+ ms \(status 200\)"],
+    ),
     "parse.py": (["--repeat", "1"], [r"10 million letters: +[\d,.]+ µs", r"slowest hostile input: [\d,.]+ µs, [\d,.]+ ×"]),
 }
 # Scripts that need more than a run and a look at the output have their own test below.
@@ -35,8 +42,9 @@ def test_every_bench_script_is_run_here():
 
 
 @pytest.mark.parametrize("script", sorted(TINY_RUNS))
-def test_bench_script_runs_at_a_tiny_size(script):
+def test_bench_script_runs_at_a_tiny_size(script, tmp_path):
     args, figures = TINY_RUNS[script]
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     out = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     for figure in figures:

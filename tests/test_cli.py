@@ -138,7 +138,7 @@ def test_validate_warns_about_the_typos_of_the_published_report():
     warnings = [line for line in out.stdout.splitlines() if line.startswith("注意")]
     assert len(warnings) == 2
     assert "「100,000 人」: 累計の目標値が前年（900,000 人）より減っています" in warnings[0]  # 未病指標利用者数 2027
-    assert "「5,661 件」: 単位「件」が指標の単位「回」と違います" in warnings[1]  # 交通安全教育 2022
+    assert "「5,661 件」: 単位「件」は指標の単位「回」と合いません" in warnings[1]  # 交通安全教育 2022
 
 
 def _plan_file(tmp_path: Path, change) -> Path:

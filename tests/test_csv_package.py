@@ -92,11 +92,13 @@ def test_formula_like_text_is_neutralised_and_comes_back(tmp_path, city_plan):
     doc = plan_to_dict(city_plan)
     doc["indicators"][0]["note"] = "=cmd|' /C calc'!A0"
     doc["nodes"][0]["name"] = "@SUM(1+1)"
+    doc["nodes"][1]["name"] = '＝HYPERLINK("http://x")'  # Japanese Excel reads the full-width sign as a formula too
     plan = plan_from_dict(doc)
     path = write_package(plan, tmp_path / "pkg")
     indicators = rows(path, "indicators")
     assert indicators[0]["note"] == "'=cmd|' /C calc'!A0"
     assert rows(path, "nodes")[0]["name"] == "'@SUM(1+1)"
+    assert rows(path, "nodes")[1]["name"] == '\'＝HYPERLINK("http://x")'
     assert plan_to_dict(read_package(path)) == plan_to_dict(plan)
 
 

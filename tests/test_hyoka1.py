@@ -171,3 +171,28 @@ def test_parts_refuse_extension_fields_and_duplicate_ids():
     doc["indicators"][0]["parts"] = [part, dict(part)]
     with pytest.raises(InputError, match="重複"):
         plan_from_dict(doc)
+
+
+def test_a_published_cycle_keeps_its_date_and_corrections():
+    doc = json.loads(sample_path("kanagawa-dx").read_text(encoding="utf-8"))
+    correction = {
+        "date": "2026-03-01",
+        "reason": "集計誤り",
+        "changes": [{"subject": "1 2024年度 実績値", "old": "10件（確定）", "new": "11件（確定）", "indicator": "1"}],
+    }
+    doc["plan"]["cycles"]["2024"] |= {"published": "2025-09-30", "corrections": [correction]}
+    plan = plan_from_dict(doc)
+    cycle = plan.cycles[2024]
+    assert (cycle.published, cycle.corrections[0].date, cycle.corrections[0].changes[0].new) == ("2025-09-30", "2026-03-01", "11件（確定）")
+    assert plan_to_dict(plan)["plan"]["cycles"]["2024"] == doc["plan"]["cycles"]["2024"]
+    doc["plan"]["cycles"]["2024"] |= {"status": "closed", "published": "2025年9月"}
+    doc["plan"]["cycles"]["2024"]["corrections"] = [{"reason": "", "changes": [{"old": "1"}]}]
+    with pytest.raises(InputError) as e:
+        plan_from_dict(doc, "dx.json")
+    where = {p.where for p in e.value.problems}
+    assert {
+        "dx.json:plan.cycles.2024.published",
+        "dx.json:plan.cycles.2024.status",
+        "dx.json:plan.cycles.2024.corrections[0].date",
+        "dx.json:plan.cycles.2024.corrections[0].changes[0].subject",
+    } <= where

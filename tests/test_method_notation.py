@@ -78,11 +78,16 @@ def test_marks_and_cells(sousei_plan):
     assert pending_text("2026-09") == "2026 年９月頃把握予定"
     assert pending_text("2026-11") == "2026 年１１月頃把握予定"
     assert pending_text("2026") == "2026 年度中に把握予定"
-    assert value_text(by_id["1-2-1-k1"].values[2024]) == "2027 年９月頃把握予定"
-    assert value_text(by_id["3-3-1-k1"].values[2024]) == "5,357 人 (見込値)※"  # as printed, with its note's mark
-    assert value_text(by_id["3-t1"].values[2024]) == "1.08（概数※）"  # an estimate that says what kind, as printed
-    assert value_text(by_id["3-3-3-k1"].values[2024]) == "―※"
-    assert value_text(None) == "―"
+    style = sousei_plan.rules.display
+
+    def cell(ident: str) -> str:
+        return value_text(by_id[ident].values[2024], by_id[ident].unit, style)
+
+    assert cell("1-2-1-k1") == "2027 年９月頃把握予定"
+    assert cell("3-3-1-k1") == "5,357 人 (見込値)※"  # as printed, its note's mark after the word
+    assert cell("3-t1") == "1.08（概数※）"  # an estimate that says what kind, as printed
+    assert cell("3-3-3-k1") == "―※"
+    assert value_text(None, "", style) == "―"
 
 
 def test_series_chart_is_accessible_svg_with_data_labels():

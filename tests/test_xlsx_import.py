@@ -18,7 +18,7 @@ from hyoka.cli import app
 from hyoka.core.diff import Action
 from hyoka.core.errors import InputError
 from hyoka.core.model import Status
-from hyoka.formats.hyoka1 import dump_path, load_path, plan_to_dict
+from hyoka.formats.hyoka1 import dump_path, load_path, plan_from_dict, plan_to_dict
 from hyoka.formats.importing import import_file
 from hyoka.formats.xlsx.write import department_workbook, plan_workbook, save_workbook
 
@@ -129,10 +129,10 @@ def test_a_figure_replaces_a_pending_value(dept, sousei_plan):
         for i in sousei_plan.indicators
         if DEPT in sousei_plan.departments_of(i) and 2024 in i.values and i.values[2024].status is Status.PENDING
     )
-    edit(dept, "実績値", [({"指標ID": pending}, "実績値", "3,915 件")])
+    edit(dept, "実績値", [({"指標ID": pending}, "実績値", "39.1 ％")])
     result = import_file(dept, sousei_plan)
     value = result.plan.indicator_by_id[pending].values[2024]
-    assert (value.status, value.expected, value.number) == (Status.CONFIRMED, None, Decimal(3915))
+    assert (value.status, value.expected, value.number) == (Status.CONFIRMED, None, Decimal("39.1"))
 
 
 def test_row_for_another_departments_indicator_is_refused(dept, sousei_plan):
@@ -317,3 +317,23 @@ def test_the_typed_value_wins_over_the_status_shown_from_the_export_every_time(d
     assert again.exit_code == 0 and "変更はありません" in again.output, again.output
     plan = load_path(plan_file)
     assert plan.indicator_by_id["1-1-2-k1"].values[2024].status is Status.UNMEASURABLE
+
+
+def test_a_40000_character_text_is_refused_by_its_cell_with_the_limit(dept, sousei_plan):
+    edit(dept, "評価コメント", [({"年度": 2024}, "取組結果", "あ" * 40_000)])  # a cell keeps 32,767 of them
+    row = find_row(load_workbook(dept)["評価コメント"], 年度=2024)
+    (problem,) = problems(dept, sousei_plan)
+    assert problem.startswith(f"dept.xlsx:評価コメント!D{row}（取組結果）: 「あああ")
+    assert "長すぎます（32,767 文字。10,000 文字まで）" in problem
+
+
+def test_the_plan_file_holds_the_same_limit(sousei_plan):
+    doc = plan_to_dict(sousei_plan)
+    doc["indicators"][0]["note"] = "あ" * 10_001
+    doc["nodes"][0].setdefault("texts", {})["2024"] = {"results": ["い" * 6000, "う" * 4000]}  # 10,001 with the line break
+    with pytest.raises(InputError) as e:
+        plan_from_dict(doc)
+    assert [(p.where, p.message) for p in e.value.problems] == [
+        ("nodes[0].texts.2024.results", "長すぎます（10,001 文字。10,000 文字まで）"),
+        ("indicators[0].note", "長すぎます（10,001 文字。10,000 文字まで）"),
+    ]

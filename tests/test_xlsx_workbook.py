@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from workbooks import append_row, column, find_row
 
+from hyoka.core.errors import InputError
 from hyoka.formats.hyoka1 import plan_from_dict, plan_to_dict
 from hyoka.formats.importing import import_file
 from hyoka.formats.xlsx.write import department_workbook, plan_workbook, save_workbook, template_workbook
@@ -47,7 +48,8 @@ def validation_lists(ws: Worksheet) -> dict[str, str]:
 
 
 def test_sheets_and_japanese_headers(full_book):
-    assert full_book.sheetnames == FULL_SHEETS
+    assert full_book.sheetnames == [*FULL_SHEETS, "出力時の記録"]
+    assert full_book["出力時の記録"].sheet_state == "hidden" and full_book["出力時の記録"].protection.sheet
     assert headers(full_book["指標"])[:7] == ["指標ID", "部分ID", "ノードID", "ラベル", "指標名", "単位", "方向"]
     assert headers(full_book["実績値"]) == [
         "指標ID",
@@ -61,6 +63,7 @@ def test_sheets_and_japanese_headers(full_book):
         "状態",
         "把握予定時期",
         "備考",
+        "未達成の理由",
         "判定",
         "判定理由",
     ]
@@ -109,7 +112,7 @@ def test_frozen_headers_and_widths_that_fit_japanese(full_book):
 
 
 def test_department_workbook_locks_all_but_its_inputs(department_book, sousei_plan):
-    assert department_book.sheetnames == ["説明", "計画", "実績値", "評価コメント"]
+    assert department_book.sheetnames == ["説明", "計画", "実績値", "評価コメント", "出力時の記録"]
     ws = department_book["実績値"]
     assert ws.protection.sheet
     ids = {r[0] for r in ws.iter_rows(min_row=2, values_only=True)}
@@ -138,8 +141,35 @@ def test_formula_like_text_is_neutralised_and_comes_back(tmp_path, city_plan):
     save_workbook(plan_workbook(plan), path)
     ws = load_workbook(path)["指標"]
     cell = ws.cell(2, column(ws, "備考"))
-    assert cell.data_type == "s" and cell.value == "'" + doc["indicators"][0]["note"]
+    assert cell.data_type == "s" and cell.quotePrefix and cell.value == doc["indicators"][0]["note"]  # no visible apostrophe
     assert plan_to_dict(import_file(path, None).plan) == plan_to_dict(plan)
+
+
+def test_negative_figures_are_numbers_and_texts_show_no_apostrophe(tmp_path, city_plan):
+    doc = plan_to_dict(city_plan)
+    doc["indicators"][0]["values"] = {"2024": "-5", "2025": "-5人"}
+    plan = plan_from_dict(doc)
+    path = tmp_path / "book.xlsx"
+    save_workbook(plan_workbook(plan), path)
+    ws = load_workbook(path)["実績値"]
+    number = ws.cell(find_row(ws, 年度=2024), column(ws, "実績値"))
+    text = ws.cell(find_row(ws, 年度=2025), column(ws, "実績値"))
+    assert (number.data_type, number.value) == ("n", -5)
+    assert (text.data_type, text.value, text.quotePrefix) == ("s", "-5人", True)
+    assert plan_to_dict(import_file(path, None).plan) == plan_to_dict(plan)
+
+
+def test_a_text_excel_cannot_hold_is_refused_by_name_not_cut(tmp_path, sousei_plan):
+    plan = plan_from_dict(plan_to_dict(sousei_plan))
+    node = next(n for n in plan.nodes if n.texts.get(2024))
+    node.texts[2024].results = ["あ" * 41_000]  # held from before the limit (docs/format.md), or by a program
+    department = plan.node_departments(node.id)[0]
+    for write in (lambda: plan_workbook(plan), lambda: department_workbook(plan, department, 2024)):
+        with pytest.raises(InputError) as e:
+            write()
+        [problem] = e.value.problems
+        assert problem.where.startswith("評価コメント!") and problem.where.endswith("行 取組結果")
+        assert f"{node.id} 2024 の文章が 41,000 文字あり" in problem.message and "32,767" in problem.message
 
 
 def test_template_is_an_empty_workbook_with_the_same_sheets(tmp_path):

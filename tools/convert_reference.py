@@ -704,6 +704,7 @@ HIRATSUKA_RULES = {
             "no_data": "実績未把握",
         },
     ],
+    "display": {"unit_space": True},  # seed 004 prints 「0 人」「5,000 件」, and ％ unspaced
 }
 LOWER_IS_BETTER_004 = ("待機児童",)
 

@@ -17,6 +17,7 @@ from .rules import Rounding
 ROUNDING_WORDS = {
     "truncate": "小数第{n}位以下を切り捨て",
     "half_up": "小数第{n}位を四捨五入",
+    "half_down": "小数第{n}位を五捨六入",
     "half_even": "小数第{n}位を偶数丸め",
     "floor": "小数第{n}位以下を切り下げ",
     "ceiling": "小数第{n}位以下を切り上げ",
@@ -39,6 +40,9 @@ def round_fraction(value: Fraction, rounding: Rounding) -> Decimal:
         n = math.ceil(scaled)
     elif mode == "half_even":
         n = round(scaled)
+    elif mode == "half_down":  # 五捨六入: the first digit cut off is 5 or less → down, 6 or more → up (4.5, 4.59 → 4; 4.6 → 5)
+        n = math.floor(abs(scaled) + Fraction(2, 5))
+        n = -n if scaled < 0 else n
     else:  # half_up: halves go away from zero, as 四捨五入 does
         n = math.floor(abs(scaled) + Fraction(1, 2))
         n = -n if scaled < 0 else n

@@ -30,6 +30,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from .criteria import MeasureRule
 from .engine import evaluate
 from .judgement import recorded
 from .model import Plan, Series
@@ -40,9 +41,11 @@ from .rules import (
     ROUNDINGS,
     SCOPES,
     Band,
+    Display,
     GradeRule,
     JudgementRule,
     Marker,
+    Plausibility,
     RateRule,
     Rounding,
     RuleSet,
@@ -72,14 +75,27 @@ INT64_SAFE = 2**62
 ANY = None
 # Every option of a rule set this path implements, with the values it implements (ANY: all).
 # A rule set with another option or value, such as one the engine gains later, is left to the engine.
-IMPLEMENTED: dict[type, dict[str, tuple[str, ...] | None]] = {
-    RuleSet: dict.fromkeys(("name", "description", "rate", "grades", "judgement", "summary"), ANY),
+# The measures of other evaluation styles (an older figure, the final target, the 目安値, named judgements,
+# points) are the engine's alone: only their defaults, the seeds' comparison, are implemented here.
+IMPLEMENTED: dict[type, dict[str, tuple[object, ...] | None]] = {
+    RuleSet: dict.fromkeys(("name", "description", "source", "rate", "grades", "judgement", "summary", "display", "plausibility"), ANY)
+    | {"measures": (MeasureRule(),), "judgements": ((),)},
+    MeasureRule: {f.name: ANY for f in dataclasses.fields(MeasureRule)},  # the default only (above)
+    # how figures are printed and when an entry is doubted: no figure of the evaluation depends on them
+    Display: {f.name: ANY for f in dataclasses.fields(Display)},
+    Plausibility: {f.name: ANY for f in dataclasses.fields(Plausibility)},
     RateRule: {"rounding": ANY, "cap": ANY},
     Rounding: {"mode": ROUNDINGS, "decimals": ANY},
     GradeRule: dict.fromkeys(("level", "bands", "kinds", "clamp", "no_data", "of_level", "count", "rounding"), ANY)
-    | {"source": ("indicators", "grades"), "scope": SCOPES, "aggregate": ("mean",), "parts": ("each", "mean", "worst")},
+    | {
+        "source": ("indicators", "grades"),
+        "scope": SCOPES,
+        "aggregate": ("mean",),
+        "parts": ("each", "mean", "worst"),
+        "judgement": (None,),
+    },
     JudgementRule: {"bands": ANY, "pending": ANY, "none": ANY, "parts": ("worst", "best", "mean")},
-    Band: dict.fromkeys(("min", "label", "symbol"), ANY),
+    Band: dict.fromkeys(("min", "label", "symbol", "points"), ANY),
     Marker: dict.fromkeys(("symbol", "label"), ANY),
     SummaryRule: {"share_rounding": ANY},
 }
@@ -272,6 +288,8 @@ class TableBuilder:
     def _add_series(self, indicator: int, series: Series, part: str) -> None:
         tb = self.table
         r = read(series, tb.year)
+        if r.trend is not None:  # 「増加」「減少傾向へ」: judged by the change from the baseline, which the engine does
+            raise Unsupported("a target that names only a direction")
         q = r.quantities
         why = r.no_judgement
         if why is None:
@@ -312,6 +330,8 @@ def round_div(num: np.ndarray, den: np.ndarray | int, rounding: Rounding | str) 
         q = magnitude // den
     elif mode == "half_up":
         q = (2 * magnitude + den) // (2 * den)
+    elif mode == "half_down":  # 五捨六入: floor(x + 0.4), the first digit cut off 6 or more rounds up
+        q = (5 * magnitude + 2 * den) // (5 * den)
     else:  # half_even
         q = magnitude // den
         twice = 2 * (magnitude - q * den)

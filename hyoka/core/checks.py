@@ -11,7 +11,7 @@ import itertools
 
 from .errors import Problem
 from .model import Plan, Series, Status
-from .values import Kind, parse_unit
+from .units import mismatch, mismatch_words
 
 CUMULATIVE = ("累計", "計画期間中の累計")
 
@@ -29,22 +29,14 @@ def check_plan(plan: Plan) -> list[Problem]:
 
 
 def _units(series: Series, where: str) -> list[Problem]:
-    expected = parse_unit(series.unit)[1]
-    out = []
+    """The unit slips a plan was published with; entered alone, the same value is refused (``units``)."""
     entries = [(f"targets.{y}", e) for y, e in series.targets.items()]
     entries += [(f"values.{y}.value", v.entry) for y, v in series.values.items()]
-    for key, entry in entries:
-        unit = entry.parsed.unit
-        if expected and entry.parsed.kind is Kind.NUMBER and unit and unit != expected:
-            out.append(
-                Problem(
-                    f"{where}.{key}",
-                    f"単位「{unit}」が指標の単位「{series.unit}」と違います",
-                    f"unit {unit!r} differs from the indicator's unit {series.unit!r}",
-                    entry.text,
-                )
-            )
-    return out
+    return [
+        Problem(f"{where}.{key}", *mismatch_words(entry.parsed.unit, series.unit), entry.text)
+        for key, entry in entries
+        if mismatch(series.unit, entry.parsed)
+    ]
 
 
 def _pending_dates(series: Series, where: str) -> list[Problem]:

@@ -9,19 +9,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from .arithmetic import round_fraction
+from .assessment import assess
+from .criteria import MeasureRule
 from .grades import Grade, GradeInput, clamp, grade_from_inputs
 from .judgement import Judgement, judge
+from .measures import Measures, measure
 from .model import Indicator, Node, Plan, Series
-from .rates import Rate, rate_of
+from .rates import SAME_YEAR, Rate, rate_of
 from .rules import PLAN_LEVEL, GradeRule, RuleSet
+from .targets import basis_of
 
 
 @dataclass(frozen=True)
 class PartResult:
+    """The rate of one series (an indicator, or one of its parts) and, when asked, its measures."""
+
     series: Series
     rate: Rate
+    final_year: int | None = None
+    rule: MeasureRule = SAME_YEAR
+
+    @cached_property
+    def measures(self) -> Measures:
+        assert self.rate.basis is not None
+        return measure(self.series, self.rate.basis, self.rule, self.final_year)
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,8 @@ class IndicatorResult:
     rate: Rate | None  # None for an indicator with parts (each part has its rate)
     parts: tuple[PartResult, ...]
     judgement: Judgement | None
+    own: PartResult | None = None  # the plain indicator's series (None when it has parts)
+    judgements: dict[str, Judgement] = field(default_factory=dict)  # named judgements (rules.judgements), in rule order
 
     @property
     def rates(self) -> list[tuple[str, Series, Rate]]:
@@ -37,6 +53,17 @@ class IndicatorResult:
         if self.rate is not None:
             return [("", self.indicator, self.rate)]
         return [(p.series.label or p.series.id, p.series, p.rate) for p in self.parts]
+
+    @property
+    def series_results(self) -> list[tuple[str, PartResult]]:
+        """Every series with its label ("" for a plain indicator), for its measures."""
+        if self.own is not None:
+            return [("", self.own)]
+        return [(p.series.label or p.series.id, p) for p in self.parts]
+
+    def judgement_named(self, name: str | None) -> Judgement | None:
+        """A named judgement, or the ◎○△ judgement for None."""
+        return self.judgement if name is None else self.judgements.get(name)
 
 
 @dataclass(frozen=True)
@@ -83,12 +110,23 @@ def evaluate(plan: Plan, year: int, rules: RuleSet | None = None) -> Evaluation:
 
 
 def indicator_result(ind: Indicator, year: int, rules: RuleSet) -> IndicatorResult:
-    """One indicator's rates and judgement, exactly as ``evaluate`` has them (they depend on nothing else)."""
-    judgement = judge(ind, year, rules.judgement) if rules.judgement else None
+    """One indicator's rates and judgements, exactly as ``evaluate`` has them (they depend on nothing else)."""
+    final_year = ind.final_target_year
+
+    def result(series: Series) -> PartResult:
+        basis = basis_of(series, year, rules.measures, final_year)
+        return PartResult(series, rate_of(series, year, rules.rate, basis), final_year, rules.measures)
+
     if ind.parts:
-        parts = tuple(PartResult(p, rate_of(p, year, rules.rate)) for p in ind.parts)
-        return IndicatorResult(ind, None, parts, judgement)
-    return IndicatorResult(ind, rate_of(ind, year, rules.rate), (), judgement)
+        parts, own = tuple(result(p) for p in ind.parts), None
+        measured = [(p.series.label or p.series.id, p.measures) for p in parts] if rules.judgements else []
+    else:
+        parts, own = (), result(ind)
+        measured = [("", own.measures)] if rules.judgements else []
+    bases = {p.series.id: p.rate.basis for p in (own, *parts) if p is not None and p.rate.basis is not None}
+    judgement = judge(ind, year, rules.judgement, rules.measures, bases) if rules.judgement else None
+    named = {rule.name: assess(rule, measured) for rule in rules.judgements}
+    return IndicatorResult(ind, own.rate if own else None, parts, judgement, own, named)
 
 
 def _grade(ev: Evaluation, rule: GradeRule, node: Node | None) -> Grade:
@@ -96,6 +134,8 @@ def _grade(ev: Evaluation, rule: GradeRule, node: Node | None) -> Grade:
         return _grade_of_grades(ev, rule, node)
     if rule.source == "judgements":
         return _grade_of_judgements(ev, rule, node)
+    if rule.source == "points":
+        return _grade_of_points(ev, rule, node)
     return _grade_of_rates(ev, rule, node)
 
 
@@ -160,11 +200,26 @@ def _grade_of_grades(ev: Evaluation, rule: GradeRule, node: Node | None) -> Grad
 
 
 def _grade_of_judgements(ev: Evaluation, rule: GradeRule, node: Node | None) -> Grade:
-    judged = [r for r in _scope_results(ev, rule, node) if r.judgement is not None and r.judgement.judged]
+    judgements = [r.judgement_named(rule.judgement) for r in _scope_results(ev, rule, node)]
+    judged = [j for j in judgements if j is not None and j.judged]
     if not judged:
         return grade_from_inputs(rule, [], ev.rules.rate.rounding)
-    met = sum(1 for r in judged if r.judgement is not None and r.judgement.symbol in rule.count)
+    met = sum(1 for j in judged if j.symbol in rule.count)
     value = round_fraction(Fraction(met * 100, len(judged)), ev.rules.summary.share_rounding)
     single = GradeInput("share", "達成の割合", value, value)
     grade = grade_from_inputs(rule, [single], ev.rules.rate.rounding)
     return Grade(grade.rule, grade.band, grade.mean, grade.exact, grade.inputs, counted=met, judged=len(judged))
+
+
+def _grade_of_points(ev: Evaluation, rule: GradeRule, node: Node | None) -> Grade:
+    """The points of each judged indicator (A=5 …), aggregated; indicators not judged (E, ■) are left out."""
+    inputs: list[GradeInput] = []
+    excluded: list[tuple[str, str, str]] = []
+    for result in _scope_results(ev, rule, node):
+        ind = result.indicator
+        j = result.judgement_named(rule.judgement)
+        if j is None or not j.judged or j.points is None:
+            excluded.append((ind.id, ind.name, j.symbol if j is not None else ""))
+            continue
+        inputs.append(GradeInput(ind.id, f"{ind.name}（{j.symbol}）", j.points, clamp(j.points, rule.clamp), ind.weight))
+    return grade_from_inputs(rule, inputs, ev.rules.rate.rounding, excluded)

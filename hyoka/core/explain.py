@@ -16,11 +16,12 @@ from .grades import Grade
 from .judgement import Judgement
 from .model import Series, Status
 from .notation import expected_when
-from .rates import NoRate, Rate
+from .rates import NoRate, Quantities, Rate, quantities
 from .rules import Band, GradeRule, JudgementRule, Rounding, RuleSet
+from .targets import Basis
 from .text import clean_line
 
-AGGREGATE_WORDS = {"mean": "平均", "min": "最小値", "max": "最大値", "median": "中央値", "weighted_mean": "加重平均"}
+AGGREGATE_WORDS = {"mean": "平均", "min": "最小値", "max": "最大値", "median": "中央値", "weighted_mean": "加重平均", "sum": "合計"}
 KIND_WORDS = {"kpi": "ＫＰＩ", "numeric_target": "数値目標"}
 
 
@@ -43,23 +44,58 @@ def _year(year: int) -> str:
     return f"{year}年度"
 
 
+def target_name(basis: Basis | None, t: str) -> str:
+    """The reference target as a sentence names it: 「目標値 3,797」「最終目標値（2027年度）3,947」「2024年度の目安値 140」."""
+    if basis is None or basis.reference == "same_year":
+        prefix = "" if basis is None or basis.data_year == basis.year else _year(basis.data_year) + "の"
+        return f"{prefix}目標値 {t}"
+    if basis.reference == "final":
+        return f"最終目標値（{_year(basis.target_year or 0)}）{t}"
+    return f"{_year(basis.data_year)}の目安値 {t}"
+
+
+def data_year_words(basis: Basis | None) -> str:
+    """「2024年度の評価には、最新の2022年度の実績値を用います。」 when the figure is older than the year."""
+    if basis is None or basis.data_year == basis.year:
+        return ""
+    return f"{_year(basis.year)}の評価には、最新の{_year(basis.data_year)}の実績値を用います。"
+
+
+def _line_words(basis: Basis, q: Quantities) -> str:
+    final = basis.entry.text if basis.entry is not None else ""
+    return (
+        f"（基準値 {_t(q.baseline_text)}（{_year(basis.baseline_year or 0)}）と"
+        f"最終目標値 {_t(final)}（{_year(basis.target_year or 0)}）を結ぶ線上の値）"
+    )
+
+
 def explain_rate(series: Series, year: int, rate: Rate, rules: RuleSet) -> str:
     q = rate.quantities
+    basis = rate.basis
     if rate.value is None:
-        return _no_rate(series, year, rate)
+        return data_year_words(basis) + _no_rate(series, year, rate)
     a, t, b = _t(q.actual_text), _t(q.target_text), _t(q.baseline_text)
-    if rate.formula == "ratio":
-        expr = f"実績値 {a} ÷ 目標値 {t} × 100"
+    target = target_name(basis, t)
+    if basis is not None and basis.reference == "elapsed_share" and basis.share is not None:
+        final = _t(basis.entry.text) if basis.entry is not None else ""
+        expr = (
+            f"基準値からの進捗率（実績値 {a} − 基準値 {b}）÷（最終目標値 {final} − 基準値 {b}）を"
+            f"経過期間の割合 {approx_pct(basis.share * 100)}（{_year(basis.baseline_year or 0)}から"
+            f"{_year(basis.target_year or 0)}まで）で割り × 100"
+        )
+    elif rate.formula == "ratio":
+        expr = f"実績値 {a} ÷ {target} × 100"
     elif rate.formula == "inverse_ratio":
-        expr = f"目標値 {t} ÷ 実績値 {a} × 100（低いほど良い指標）"
+        expr = f"{target} ÷ 実績値 {a} × 100（低いほど良い指標）"
     else:
-        expr = f"（実績値 {a} − 基準値 {b}）÷（目標値 {t} − 基準値 {b}）× 100"
+        expr = f"（実績値 {a} − 基準値 {b}）÷（{target} − 基準値 {b}）× 100"
     sentence = f"{_year(year)}の達成率は {expr} = {pct(rate.uncapped)}（{rounding_words(rules.rate.rounding)}）"
     if rate.capped:
         sentence += f"で、上限 {pct(rate.value)} として扱います"
     if rate.status is Status.ESTIMATE:
         sentence += "。実績値は見込値のため暫定です"
-    return sentence + "。"
+    line = _line_words(basis, q) if basis is not None and basis.reference == "interpolated" else ""
+    return data_year_words(basis) + sentence + "。" + (f"目安値は{line[1:-1]}です。" if line else "")
 
 
 def _no_rate(series: Series, year: int, rate: Rate) -> str:
@@ -76,6 +112,9 @@ def _no_rate(series: Series, year: int, rate: Rate) -> str:
         return f"{y}の実績値が未入力のため、達成率はまだ算出できません。"
     if reason is NoRate.QUALITATIVE:
         return "定性的な目標のため達成率はなく、実績と目標の記述を比べて判定します。"
+    if reason is NoRate.DIRECTION:
+        target = rate.basis.entry.text if rate.basis is not None and rate.basis.entry is not None else ""
+        return f"目標「{_t(target)}」は向きだけを示すため達成率はなく、基準値からの変化で判定します。"
     if reason is NoRate.NO_BASELINE:
         return "基準値がないため、基準値からの進捗による達成率は算出できません。"
     q = rate.quantities
@@ -109,7 +148,7 @@ def _band_name(band_symbol: str, label: str) -> str:
     return f"『{band_symbol} {label}』" if band_symbol else f"『{label}』"
 
 
-def explain_judgement(series: Series, year: int, j: Judgement, rule: JudgementRule) -> str:
+def explain_judgement(series: Series, year: int, j: Judgement, rule: JudgementRule, basis: Basis | None = None) -> str:
     if j.basis == "recorded":
         computed = j.computed
         before = f"（ルールによる判定は{_band_name(computed.symbol, computed.label)}）" if computed else ""
@@ -124,33 +163,43 @@ def explain_judgement(series: Series, year: int, j: Judgement, rule: JudgementRu
             return f"{labels}のいずれも判定できないため{name}。"
         how = {"worst": "最も低い", "best": "最も高い", "mean": "平均の"}[rule.parts]
         return f"{labels}のうち{how}判定（{j.detail}）により{name}。"
-    value = series.values.get(year)
+    data_year = basis.data_year if basis is not None else year
+    value = series.values.get(data_year)
     if j.basis == "pending":
         when = _expected_words(value.expected if value else None)
         return f"{_year(year)}の実績値が集計中（{when}把握予定）のため{name}。" if when else f"{_year(year)}の実績値が集計中のため{name}。"
     if j.basis == "none":
-        return _none_words(year, j.detail) + f"{name}。"
-    target = series.targets.get(year)
-    a = _t(value.entry.text) if value else ""
-    t = _t(target.text) if target else ""
+        return none_words(year, j.detail) + f"{name}。"
+    q = quantities(series, year, basis)
+    a, t = _t(q.actual_text), _t(q.target_text)
+    prefix = data_year_words(basis)
     if j.basis == "qualitative":
         same = "一致する" if j.rank == 0 else "一致しない"
-        return f"実績「{a}」が目標「{t}」と{same}ため{name}。"
+        return f"{prefix}実績「{a}」が目標「{t}」と{same}ため{name}。"
+    if j.basis == "direction":
+        way = "増えている" if basis is not None and basis.entry is not None and basis.entry.parsed.trend == "increase" else "減っている"
+        met = "" if j.rank == 0 else "とはいえない"
+        return f"{prefix}目標「{t}」に対し、実績値 {a} は基準値 {_t(q.baseline_text)} から{way}{met}ため{name}。"
     if j.basis == "zero_target":
         relation = "以下" if series.direction == "lower" else "以上"
         met = "である" if j.rank == 0 else "でない"
-        return f"目標値が {t}（0）で、実績値 {a} は目標{relation}{met}ため{name}。"
+        return f"{prefix}目標値が {t}（0）で、実績値 {a} は目標{relation}{met}ため{name}。"
     assert j.ratio is not None and j.rank is not None
-    if series.effective_formula == "inverse_ratio":
-        expr = f"目標値 {t} ÷ 実績値 {a}（低いほど良い指標）"
-    elif series.effective_formula == "progress":
-        expr = "基準値からの進捗"
+    formula = basis.formula if basis is not None else series.effective_formula
+    target = target_name(basis, t)
+    if basis is not None and basis.reference == "elapsed_share":
+        expr = "基準値からの進捗率 ÷ 経過期間の割合"
+    elif formula == "inverse_ratio":
+        expr = f"{target} ÷ 実績値 {a}（低いほど良い指標）"
+    elif formula == "progress":
+        expr = "基準値からの進捗" if basis is None or basis.reference == "same_year" else f"{target}に対する基準値からの進捗"
     else:
-        expr = f"実績値 {a} ÷ 目標値 {t}"
-    return f"{expr} = {approx_pct(j.ratio)}（丸めずに比較）が {band_range_words(rule.bands, j.rank)} のため{name}。"
+        expr = f"実績値 {a} ÷ {target}"
+    return f"{prefix}{expr} = {approx_pct(j.ratio)}（丸めずに比較）が {band_range_words(rule.bands, j.rank)} のため{name}。"
 
 
-def _none_words(year: int, detail: str) -> str:
+def none_words(year: int, detail: str) -> str:
+    """「2024年度の実績値が未入力のため」: why a judgement could not be made."""
     if detail == NoRate.NO_TARGET.value:
         return f"{_year(year)}の目標（成果指標）が設定されていないため"
     if detail == NoRate.NO_VALUE.value:

@@ -72,6 +72,8 @@ def aggregate(rule: GradeRule, inputs: list[GradeInput]) -> Fraction | None:
         return min(used) if used else None
     if rule.aggregate == "max":
         return max(used) if used else None
+    if rule.aggregate == "sum":  # point sums (達成率 7 points + 取組方針 3 points)
+        return sum(used, Fraction(0)) if used else None
     return weighted_mean((Fraction(i.used), Fraction(i.weight if i.weight is not None else 1)) for i in inputs)
 
 

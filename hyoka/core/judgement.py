@@ -7,12 +7,16 @@ evaluator's recorded judgement, which the explanation then mentions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
+from .criteria import MeasureRule
 from .model import Indicator, Series
-from .rates import NoRate, exact_rate, read
+from .rates import SAME_YEAR, NoRate, Quantities, exact_rate, read
 from .rules import Band, JudgementRule
+from .targets import Basis, basis_of
 
 
 @dataclass(frozen=True)
@@ -22,13 +26,14 @@ class Judgement:
     symbol: str
     label: str
     rank: int | None  # index of the band, 0 = best; None for pending / none
-    basis: str  # ratio | qualitative | zero_target | parts | pending | none | recorded
+    basis: str  # ratio | qualitative | direction | zero_target | parts | pending | none | recorded | conditions
     state: str = "judged"  # judged | pending | none
     ratio: Fraction | None = None
     computed: Judgement | None = None  # what the rule gave when a recorded judgement overrides it
     reason: str = ""
     detail: str = ""  # why none / which part decided
     parts: tuple[tuple[str, Judgement], ...] = field(default=())
+    points: Decimal | None = None  # the points of the band or condition (健康日本21: A=5 … D=2)
 
     @property
     def judged(self) -> bool:
@@ -43,7 +48,7 @@ class Judgement:
 
 def _band_judgement(rule: JudgementRule, rank: int, basis: str, ratio: Fraction | None = None, detail: str = "") -> Judgement:
     band: Band = rule.bands[rank]
-    return Judgement(band.symbol, band.label, rank, basis, ratio=ratio, detail=detail)
+    return Judgement(band.symbol, band.label, rank, basis, ratio=ratio, detail=detail, points=band.points)
 
 
 def _pending(rule: JudgementRule, detail: str = "") -> Judgement:
@@ -61,18 +66,23 @@ def rank_for(rule: JudgementRule, ratio_percent: Fraction) -> int:
     return len(rule.bands) - 1
 
 
-def judge_series(series: Series, year: int, rule: JudgementRule) -> Judgement:
-    r = read(series, year)
+def judge_series(series: Series, year: int, rule: JudgementRule, basis: Basis | None = None) -> Judgement:
+    r = read(series, year, basis)
     why = r.no_judgement
     if why is NoRate.PENDING:
         return _pending(rule, why.value)
     worst = len(rule.bands) - 1
     if why is NoRate.QUALITATIVE:
         return _band_judgement(rule, 0 if r.text_met else worst, "qualitative")
+    q = r.quantities
+    if why is NoRate.DIRECTION:
+        met = trend_met(r.trend or "", q)
+        if met is None:
+            return _none(rule, NoRate.NO_BASELINE.value if q.baseline is None else NoRate.NO_VALUE.value)
+        return _band_judgement(rule, 0 if met else worst, "direction")
     if why is not None:
         return _none(rule, why.value)
-    q = r.quantities
-    ratio, reason = exact_rate(series.effective_formula, q)
+    ratio, reason = exact_rate(r.basis.formula, q)
     if ratio is None:
         if reason is NoRate.NO_BASELINE:
             return _none(rule, reason.value)
@@ -85,12 +95,29 @@ def judge_series(series: Series, year: int, rule: JudgementRule) -> Judgement:
     return _band_judgement(rule, rank_for(rule, ratio), "ratio", ratio=ratio)
 
 
-def judge(indicator: Indicator, year: int, rule: JudgementRule) -> Judgement:
-    """Judge an indicator; a recorded judgement of the evaluator overrides the rule."""
+def trend_met(trend: str, q: Quantities) -> bool | None:
+    """A target 「増加」「減少傾向へ」 is met when the actual moved that way from the baseline (strictly)."""
+    if q.actual is None or q.baseline is None:
+        return None
+    return q.actual > q.baseline if trend == "increase" else q.actual < q.baseline
+
+
+def judge(
+    indicator: Indicator, year: int, rule: JudgementRule, measures: MeasureRule = SAME_YEAR, bases: dict[str, Basis] | None = None
+) -> Judgement:
+    """Judge an indicator; a recorded judgement of the evaluator overrides the rule.
+
+    *bases* are the series' bases by id when the caller has them already (the engine does).
+    """
+
+    def basis(series: Series) -> Basis:
+        known = (bases or {}).get(series.id)
+        return known if known is not None else basis_of(series, year, measures, indicator.final_target_year)
+
     if indicator.parts:
-        computed = _combine_parts(indicator, year, rule)
+        computed = _combine_parts(indicator, year, rule, basis)
     else:
-        computed = judge_series(indicator, year, rule)
+        computed = judge_series(indicator, year, rule, basis(indicator))
     value = indicator.values.get(year)
     if value is not None and value.judgement:
         kept = recorded(rule, value.judgement)
@@ -104,6 +131,7 @@ def judge(indicator: Indicator, year: int, rule: JudgementRule) -> Judgement:
             computed=computed,
             reason=value.judgement_reason,
             parts=computed.parts,
+            points=kept.points,
         )
     return computed
 
@@ -118,8 +146,8 @@ def recorded(rule: JudgementRule, symbol: str) -> Judgement:
     return _none(rule, "recorded")
 
 
-def _combine_parts(indicator: Indicator, year: int, rule: JudgementRule) -> Judgement:
-    parts = tuple((p.label or p.id, judge_series(p, year, rule)) for p in indicator.parts)
+def _combine_parts(indicator: Indicator, year: int, rule: JudgementRule, basis: Callable[[Series], Basis]) -> Judgement:
+    parts = tuple((p.label or p.id, judge_series(p, year, rule, basis(p))) for p in indicator.parts)
     judged = [(label, j) for label, j in parts if j.judged]
     if any(j.basis == "pending" for _, j in parts):
         pending = next(label for label, j in parts if j.basis == "pending")
@@ -135,4 +163,4 @@ def _combine_parts(indicator: Indicator, year: int, rule: JudgementRule) -> Judg
         deciding, decided = pick(judged, key=lambda item: item[1].rank or 0)
         rank = decided.rank or 0
     band = rule.bands[rank]
-    return Judgement(band.symbol, band.label, rank, "parts", detail=deciding, parts=parts)
+    return Judgement(band.symbol, band.label, rank, "parts", detail=deciding, parts=parts, points=band.points)

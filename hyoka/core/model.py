@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from .rules import RuleSet
-from .schema import CHOICE, DECIMAL, LIST, YEAR, plain
+from .schema import CHOICE, DECIMAL, LIST, YEAR, gettext_noop, plain
 from .values import Kind, Parsed, parse_unit
 
 
@@ -31,21 +31,26 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.CONFIRMED: "確定",
-    Status.ESTIMATE: "見込値",
-    Status.PENDING: "把握予定",
-    Status.UNMEASURABLE: "測定不能",
+    Status.CONFIRMED: gettext_noop("確定"),
+    Status.ESTIMATE: gettext_noop("見込値"),
+    Status.PENDING: gettext_noop("把握予定"),
+    Status.UNMEASURABLE: gettext_noop("測定不能"),
 }
 
-KINDS = {"kpi": "ＫＰＩ", "numeric_target": "数値目標"}
+KINDS = {"kpi": gettext_noop("ＫＰＩ"), "numeric_target": gettext_noop("数値目標")}
 AGGREGATIONS = ("単年度", "累計", "計画期間中の累計", "総数")
 PERIOD_BASES = {"fiscal": "年度", "calendar": "暦年"}
-DIRECTIONS = {"higher": "高いほど良い", "lower": "低いほど良い", "qualitative": "定性"}
+DIRECTIONS = {"higher": gettext_noop("高いほど良い"), "lower": gettext_noop("低いほど良い"), "qualitative": gettext_noop("定性")}
 FORMULA_LABELS = {"ratio": "実績÷目標", "progress": "基準からの進捗", "inverse_ratio": "目標÷実績"}
 FORMULAS = tuple(FORMULA_LABELS)
 NODE_STATUS_LABELS = {"active": "有効", "abolished": "廃止"}
 NODE_STATUSES = tuple(NODE_STATUS_LABELS)
-CYCLE_STATUS_LABELS = {"open": "受付中", "submitted": "提出済み", "closed": "締切", "published": "公表済み"}
+CYCLE_STATUS_LABELS = {
+    "open": gettext_noop("受付中"),
+    "submitted": gettext_noop("提出済み"),
+    "closed": gettext_noop("締切"),
+    "published": gettext_noop("公表済み"),
+}
 CYCLE_STATUSES = tuple(CYCLE_STATUS_LABELS)
 
 
@@ -101,6 +106,8 @@ class Value:
     )
     expected: str | None = plain(None, "把握予定時期", "把握予定の時期（例: 2026-09）。", size=7)  # when a pending figure will be known
     note: str = plain("", "備考", "注記。")
+    # The department's explanation of a missed target, printed beside the 未達成 row (seed 001's 別紙).
+    shortfall: str = plain("", "未達成の理由", "目標に届かなかった理由と今後の対応（未達成のとき）。")
     judgement: str | None = plain(None, "判定", "評価者が記録した判定（◎○△など）。", CHOICE, size=20)  # the rule set's symbols
     judgement_reason: str = plain("", "判定理由", "判定の理由。")
 
@@ -229,11 +236,37 @@ class Node:
 
 
 @dataclass
+class Corrected:
+    """One thing a 訂正 changed, as the public reads it: 「1-3-1-k1 2024年度 実績値」 old → new."""
+
+    subject: str
+    old: str
+    new: str
+    indicator: str = ""  # the indicator's id when a value or a target was corrected
+    node: str = ""  # the node's id when its texts or review were corrected
+
+
+@dataclass
+class Correction:
+    """A 訂正 of a published year: when it was published, why, and what changed (【訂正版】)."""
+
+    date: str  # ISO date, printed 「令和７年３月１日 訂正」
+    reason: str
+    changes: list[Corrected] = field(default_factory=list)
+
+
+@dataclass
 class Cycle:
-    """A year's evaluation cycle of a plan (open → closed → published)."""
+    """A year's evaluation cycle of a plan (open → closed → published).
+
+    A published year is a record: *published* is the date it was made public and
+    *corrections* every 訂正 since, oldest first, which the public pages print with it.
+    """
 
     status: str = plain("open", "状態", "年度の評価の状態。", CHOICE, choices=CYCLE_STATUS_LABELS, size=20)
     due: str = plain("", "提出期限", "提出期限（例: 2025-06-30）。", size=10)
+    published: str = plain("", "公表日", "公表した日（例: 2025-09-30）。公表済みの年度だけ。", size=10)
+    corrections: list[Correction] = field(default_factory=list)
 
 
 # The report layouts hyoka ships (SPEC 5.4): the word in the title and the parts printed by default, in order.

@@ -7,10 +7,15 @@ the workbook and the public site print the same marks, so they are made here onc
 
 from __future__ import annotations
 
+from .display import entry_text
 from .model import Indicator, Status, Value, assumed
-from .text import clean_line, fullwidth_digits
+from .rules import Display
+from .text import fullwidth_digits
 
 EMPTY_CELL = "―"
+ESTIMATE = " (見込値)"  # after an estimate's figure
+PROVISIONAL = "（概数）"  # after a provisional statistic (人口動態統計の概数)
+PROVISIONAL_MARKED = "（概数※）"  # … whose note is under the table
 
 # What seed 000's 凡例 says each aggregation means; printed for the marks a plan uses.
 AGGREGATION_WORDS = {
@@ -52,14 +57,18 @@ def pending_text(expected: str | None) -> str:
     return f"{year} 年{fullwidth_digits(str(month))}月頃把握予定"
 
 
-def value_text(value: Value | None) -> str:
-    """The text of an actual's cell as the reports print it."""
+def value_text(value: Value | None, unit: str, style: Display) -> str:
+    """The text of an actual's cell as the reports print it: the figure in the plan's style (``display``)."""
     if value is None:
         return EMPTY_CELL
     if value.status is Status.PENDING:
         return pending_text(value.expected)
-    text = clean_line(value.entry.text) or EMPTY_CELL
-    said = value.entry.parsed.estimate or value.entry.parsed.provisional  # 「(見込値)※」「（概数※）」 as printed
-    if value.status is Status.ESTIMATE and not said:
-        return f"{text} (見込値)"
+    parsed = value.entry.parsed
+    text = entry_text(parsed, unit, style) or EMPTY_CELL
+    if parsed.provisional:  # 「1.08（概数※）」: the kind of estimate as printed, and its note's mark
+        return text + (PROVISIONAL_MARKED if "※" in parsed.raw and not parsed.marks else PROVISIONAL)
+    if value.status is Status.ESTIMATE or parsed.estimate:  # 「5,357 人 (見込値)※」: the mark after the word
+        marks = "".join(parsed.marks)
+        figure = text[: len(text) - len(marks)] if marks and text.endswith(marks) else text
+        return f"{figure}{ESTIMATE}{marks}"
     return text

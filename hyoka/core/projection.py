@@ -10,7 +10,8 @@ since the baseline with the rate needed to reach the final target on time:
     R = d · CAGR_observed / |CAGR_required|     (d = −1 when lower is better)
 
 R ≥ 0.95 is on track, 0.6 ≤ R < 0.95 needs acceleration, 0 ≤ R < 0.6 is limited
-progress, and R < 0 is deterioration. A target that is already met is reported as
+progress, and R < 0 is deterioration; a rule set may move these thresholds
+(``measures.outlook``). A target that is already met is reported as
 achieved. When a value is zero or negative the growth rate is undefined. The ratio is
 then taken of the linear annual changes instead, and the result says so. Powers and
 roots are not exact in any arithmetic, so they are computed with Decimal at 40
@@ -21,35 +22,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, localcontext
-from enum import StrEnum
 
+from .criteria import MeasureRule
 from .model import Series, Status
-from .rates import number_in_base, resolve_target
+from .outlook import Outlook
+from .targets import final_target, number_in_base
+
+__all__ = ["Outlook", "Projection", "project"]
 
 PRECISION = 40
-ON_TRACK = Decimal("0.95")
-ACCELERATION = Decimal("0.6")
-
-
-class Outlook(StrEnum):
-    ACHIEVED = "achieved"
-    ON_TRACK = "on_track"
-    ACCELERATION_NEEDED = "acceleration_needed"
-    LIMITED = "limited"
-    DETERIORATION = "deterioration"
-
-    @property
-    def label(self) -> str:
-        return OUTLOOK_LABELS[self]
-
-
-OUTLOOK_LABELS = {
-    Outlook.ACHIEVED: "目標達成",
-    Outlook.ON_TRACK: "目標達成の見込み",
-    Outlook.ACCELERATION_NEEDED: "進捗あり・加速が必要",
-    Outlook.LIMITED: "進捗が限定的",
-    Outlook.DETERIORATION: "悪化",
-}
 
 
 @dataclass(frozen=True)
@@ -109,17 +90,9 @@ def _base(series: Series, year: int) -> tuple[int, Decimal] | None:
     return None
 
 
-def _final_target(series: Series, final_year: int | None) -> tuple[int, Decimal] | None:
-    years = [y for y in series.targets if final_year is None or y <= final_year]
-    for y in sorted(years, reverse=True):
-        value, _entry = resolve_target(series, y)
-        if value is not None:
-            return y, value
-    return None
-
-
-def project(series: Series, year: int, final_target_year: int | None = None) -> Projection | None:
+def project(series: Series, year: int, final_target_year: int | None = None, rule: MeasureRule | None = None) -> Projection | None:
     """The outlook of *series* at *year* toward its final target, or None when it cannot be judged."""
+    rule = rule or MeasureRule()
     if series.direction == "qualitative":
         return None
     latest = _latest(series, year)
@@ -127,11 +100,11 @@ def project(series: Series, year: int, final_target_year: int | None = None) -> 
         return None
     now_year, now = latest
     base = _base(series, now_year)
-    target = _final_target(series, final_target_year)
-    if base is None or target is None:
+    final = final_target(series, final_target_year)
+    if base is None or final is None:
         return None
     base_year, y0 = base
-    target_year, y_target = target
+    target_year, y_target = final.year, final.value
     if target_year <= base_year or now_year <= base_year:
         return None
     sign = -1 if series.direction == "lower" else 1
@@ -156,11 +129,11 @@ def project(series: Series, year: int, final_target_year: int | None = None) -> 
             ratio = sign * (observed.exp() - 1) / abs(required.exp() - 1)
         else:
             ratio = sign * observed / abs(required)
-    if ratio >= ON_TRACK:
+    if ratio >= rule.on_track:
         outlook = Outlook.ON_TRACK
-    elif ratio >= ACCELERATION:
+    elif ratio >= rule.acceleration:
         outlook = Outlook.ACCELERATION_NEEDED
-    elif ratio >= 0:
+    elif ratio >= rule.limited:
         outlook = Outlook.LIMITED
     else:
         outlook = Outlook.DETERIORATION

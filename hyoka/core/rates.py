@@ -12,10 +12,14 @@ from enum import StrEnum
 from fractions import Fraction
 
 from .arithmetic import round_fraction
+from .criteria import MeasureRule
 from .model import Entry, Series, Status, Value
 from .rules import RateRule
+from .targets import Basis, basis_of, drawn_text, number_in_base
 from .text import same_text
-from .values import Kind, Parsed
+from .values import Kind
+
+SAME_YEAR = MeasureRule()
 
 
 class NoRate(StrEnum):
@@ -28,6 +32,7 @@ class NoRate(StrEnum):
     ZERO_DENOMINATOR = "zero_denominator"  # target 0 with A/T, actual 0 with T/A, T = B with progress
     NO_BASELINE = "no_baseline"  # progress formula without a baseline
     QUALITATIVE = "qualitative"  # a text target has no rate, only a judgement
+    DIRECTION = "direction"  # a target that names only a direction (「増加」「減少傾向へ」), judged by the change
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class Quantities:
     """A, T and B of one year in the series' base unit, and the texts they came from."""
 
     actual: Decimal | None
-    target: Decimal | None
+    target: Decimal | Fraction | None  # a 目安値 on the line may not be a finite decimal
     baseline: Decimal | None
     actual_text: str = ""
     target_text: str = ""
@@ -52,59 +57,33 @@ class Rate:
     reason: NoRate | None = None
     status: Status | None = None
     expected: str | None = None
+    basis: Basis | None = None
 
     @property
     def capped(self) -> bool:
         return self.value is not None and self.uncapped is not None and self.value != self.uncapped
 
 
-def number_in_base(parsed: Parsed, unit_scale: int) -> Decimal | None:
-    """A parsed number in the series' base unit; a bare number is read in the series' unit."""
-    if parsed.number is None:
-        return None
-    if parsed.unit == "" and parsed.scale == 0:
-        return parsed.number.scaleb(unit_scale)
-    return parsed.number
-
-
-def resolve_target(series: Series, year: int) -> tuple[Decimal | None, Entry | None]:
-    """The target of *year* as a number; relative targets (策定時実績値以上) are resolved."""
-    entry = series.targets.get(year)
-    if entry is None or entry.parsed.kind is Kind.EMPTY:
-        return None, entry
-    parsed = entry.parsed
-    if parsed.kind is Kind.RELATIVE:
-        if parsed.relative_to == "baseline":
-            base = series.baseline.entry if series.baseline else None
-        else:
-            previous = series.values.get(year - 1)
-            base = previous.entry if previous and previous.number is not None else None
-        if base is None or base.number is None:
-            return None, entry
-        value = number_in_base(base.parsed, series.unit_scale)
-        if value is not None and parsed.relative_change is not None:
-            value = value * (1 + parsed.relative_change / 100)
-        return value, entry
-    if parsed.kind is Kind.NUMBER:
-        return number_in_base(parsed, series.unit_scale), entry
-    return None, entry
-
-
-def quantities(series: Series, year: int) -> Quantities:
-    target, target_entry = resolve_target(series, year)
-    value = series.values.get(year)
+def quantities(series: Series, year: int, basis: Basis | None = None) -> Quantities:
+    """A, T and B as *basis* chooses them (by default the actual and the target of *year*)."""
+    basis = basis or basis_of(series, year, SAME_YEAR)
+    value = series.values.get(basis.data_year)
     actual = None
     if value is not None and value.number is not None:
         actual = number_in_base(value.entry.parsed, series.unit_scale)
     baseline = None
     if series.baseline is not None and series.baseline.entry.number is not None:
         baseline = number_in_base(series.baseline.entry.parsed, series.unit_scale)
+    if basis.drawn:
+        target_text = "" if basis.target is None else drawn_text(basis.target, series.unit_scale)
+    else:
+        target_text = basis.entry.text if basis.entry else ""
     return Quantities(
         actual=actual,
-        target=target,
+        target=basis.target,
         baseline=baseline,
         actual_text=value.entry.text if value else "",
-        target_text=target_entry.text if target_entry else "",
+        target_text=target_text,
         baseline_text=series.baseline.entry.text if series.baseline else "",
     )
 
@@ -133,7 +112,8 @@ class Reading:
     """What one year of a series gives the rules: its entries, A/T/B, and why there can be no rate.
 
     The engine (``rate_of``, ``judgement.judge_series``) and the batch path (``batch``) both
-    classify a series through ``read``, so they cannot disagree on which case a value is.
+    classify a series through ``read``, so they cannot disagree on which case a value is. The
+    basis says which year's figure and which target (by default those of the year itself).
     """
 
     value: Value | None
@@ -141,6 +121,7 @@ class Reading:
     quantities: Quantities
     qualitative: bool  # a qualitative indicator or a text target: judged by its words, no rate
     no_rate: NoRate | None  # None: A and T are numbers, arithmetic decides
+    basis: Basis
 
     @property
     def no_judgement(self) -> NoRate | None:
@@ -154,11 +135,17 @@ class Reading:
         """A qualitative target met: the actual says what the target says."""
         return self.value is not None and self.target is not None and same_text(self.value.entry.text, self.target.text)
 
+    @property
+    def trend(self) -> str | None:
+        """「増加」「減少傾向へ」: a target that names only a direction, judged by the change from the baseline."""
+        return self.target.parsed.trend if self.target is not None else None
 
-def read(series: Series, year: int) -> Reading:
-    target = series.targets.get(year)
-    value = series.values.get(year)
-    q = quantities(series, year)
+
+def read(series: Series, year: int, basis: Basis | None = None) -> Reading:
+    basis = basis or basis_of(series, year, SAME_YEAR)
+    target = basis.entry
+    value = series.values.get(basis.data_year)
+    q = quantities(series, year, basis)
     qualitative = series.qualitative or (target is not None and target.parsed.kind is Kind.TEXT)
     if value is None or (value.entry.parsed.kind is Kind.EMPTY and value.status is Status.CONFIRMED):
         no_rate: NoRate | None = NoRate.NO_VALUE  # nothing entered yet
@@ -168,25 +155,35 @@ def read(series: Series, year: int) -> Reading:
         no_rate = NoRate.UNMEASURABLE
     elif qualitative:
         no_rate = NoRate.QUALITATIVE
+    elif target is not None and target.parsed.trend is not None:
+        no_rate = NoRate.DIRECTION
     elif q.target is None:
-        no_rate = NoRate.NO_TARGET
+        no_rate = missing_target(series, basis)
     elif q.actual is None:
         no_rate = NoRate.NO_VALUE
     else:
         no_rate = None
-    return Reading(value, target, q, qualitative, no_rate)
+    return Reading(value, target, q, qualitative, no_rate, basis)
 
 
-def rate_of(series: Series, year: int, rule: RateRule) -> Rate:
-    formula = series.effective_formula
-    r = read(series, year)
+def missing_target(series: Series, basis: Basis) -> NoRate:
+    """Why there is no reference target: none for the year, or no baseline to draw the line from."""
+    if basis.drawn and basis.entry is not None and (series.baseline is None or series.baseline.year is None):
+        return NoRate.NO_BASELINE
+    return NoRate.NO_TARGET
+
+
+def rate_of(series: Series, year: int, rule: RateRule, basis: Basis | None = None) -> Rate:
+    """The rate of *year*: the actual and the target of that year, or those *basis* chose."""
+    r = read(series, year, basis)
+    formula = r.basis.formula
     q, value = r.quantities, r.value
     status, expected = (value.status, value.expected) if value else (None, None)
     exact, reason = exact_rate(formula, q) if r.no_rate is None else (None, r.no_rate)
     if exact is None:
-        return Rate(formula, None, None, None, q, reason or NoRate.ZERO_DENOMINATOR, status, expected)
+        return Rate(formula, None, None, None, q, reason or NoRate.ZERO_DENOMINATOR, status, expected, r.basis)
     uncapped = round_fraction(exact, rule.rounding)
     shown = uncapped
     if rule.cap is not None and uncapped > rule.cap:
         shown = rule.cap.quantize(Decimal(1).scaleb(-rule.rounding.decimals))
-    return Rate(formula, shown, uncapped, exact, q, None, status, expected)
+    return Rate(formula, shown, uncapped, exact, q, None, status, expected, r.basis)

@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from .criteria import CriteriaRule, MeasureRule, parse_criteria, parse_measures
 from .errors import InputError, ProblemCollector
+from .ruleparse import ROUNDINGS, Marker, Rounding, check_keys, check_unique, choice_option, decimal_option, marker_option, rounding_option
+from .styles import STYLE_PRESETS
 
-ROUNDINGS = ("truncate", "half_up", "half_even", "floor", "ceiling")
-AGGREGATES = ("mean", "min", "max", "median", "weighted_mean")
-SOURCES = ("indicators", "grades", "judgements")
+__all__ = ["ROUNDINGS", "Marker", "Rounding"]  # spelled in ruleparse, used everywhere through this module
+
+AGGREGATES = ("mean", "min", "max", "median", "weighted_mean", "sum")
+SOURCES = ("indicators", "grades", "judgements", "points")
 SCOPES = ("own", "descendants")
 PART_MODES = ("each", "mean", "worst")
 PLAN_LEVEL = "plan"
-
-
-@dataclass(frozen=True)
-class Rounding:
-    """How a computed percentage is cut for display and averaging."""
-
-    mode: str = "truncate"
-    decimals: int = 1
+PERCENT_SIGNS = ("％", "%")
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,7 @@ class Band:
     min: Decimal | None
     label: str
     symbol: str = ""
+    points: Decimal | None = None
 
     @property
     def name(self) -> str:
@@ -63,16 +61,11 @@ class GradeRule:
     parts: str = "each"
     count: tuple[str, ...] = ()  # judgement symbols that count as success (source: judgements)
     rounding: Rounding | None = None  # default: the rate rounding
+    judgement: str | None = None  # for source judgements / points: a named judgement (None: the ◎○△ judgement)
 
     @property
     def is_plan(self) -> bool:
         return self.level == PLAN_LEVEL
-
-
-@dataclass(frozen=True)
-class Marker:
-    symbol: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +82,32 @@ class SummaryRule:
 
 
 @dataclass(frozen=True)
+class Display:
+    """How the plan prints a figure (「1,234件」 or 「1,234 件」, 「50.0％」 or 「50.0%」); see ``core.display``.
+
+    The percent sign is never spaced (「50.0％」 in both of the published reports' styles).
+    """
+
+    unit_space: bool = False
+    percent: str = "％"
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """When an entered actual is doubted: a warning the person confirms, not an error; see ``core.plausibility``.
+
+    A threshold of None switches its check off.
+    """
+
+    negative: bool = True  # a negative count or rate
+    percent_max: Decimal | None = Decimal(200)  # a value in % above this
+    share_max: Decimal | None = Decimal(100)  # … for a share (its name has one of share_words)
+    share_words: tuple[str, ...] = ("割合", "率", "シェア")
+    achievement_max: Decimal | None = Decimal(200)  # a 達成率 above this
+    jump: Decimal | None = Decimal(100)  # a change from the previous actual beyond this percent, up or down
+
+
+@dataclass(frozen=True)
 class RuleSet:
     name: str = ""
     description: str = ""
@@ -96,6 +115,17 @@ class RuleSet:
     grades: tuple[GradeRule, ...] = ()
     judgement: JudgementRule | None = None
     summary: SummaryRule = SummaryRule()
+    display: Display = Display()
+    plausibility: Plausibility = Plausibility()
+    measures: MeasureRule = MeasureRule()
+    judgements: tuple[CriteriaRule, ...] = ()  # named judgements shown side by side (達成度, 改善・悪化 …)
+    source: str = ""  # where the criteria were published
+
+    def criteria(self, name: str) -> CriteriaRule | None:
+        for j in self.judgements:
+            if j.name == name:
+                return j
+        return None
 
     def grade_rule_for(self, level: str) -> GradeRule | None:
         for g in self.grades:
@@ -132,6 +162,7 @@ PRESETS: dict[str, dict[str, Any]] = {
                 "no_data": "ＫＰＩ未把握",
             }
         ],
+        "display": {"unit_space": True, "percent": "％"},
     },
     "kanagawa-dx": {
         "name": "神奈川ＤＸ計画 点検（成果指標の達成状況）",
@@ -152,7 +183,9 @@ PRESETS: dict[str, dict[str, Any]] = {
             "parts": "worst",
         },
         "summary": {"share_rounding": "half_up", "share_decimals": 1},
+        "display": {"unit_space": False, "percent": "%"},
     },
+    **STYLE_PRESETS,
 }
 
 
@@ -184,7 +217,12 @@ def parse_rules(spec: Any, where: str = "rules") -> RuleSet:
         raise InputError.one(where, "ルールはオブジェクトで指定してください", "rules must be an object")
     full = resolve_spec(spec, where)
     c = ProblemCollector()
-    _check_keys(c, full, where, {"name", "description", "rate", "grades", "judgement", "summary"})
+    check_keys(
+        c,
+        full,
+        where,
+        {"name", "description", "source", "rate", "grades", "judgement", "judgements", "summary", "measures", "display", "plausibility"},
+    )
     rate = _rate(c, full.get("rate", {}), f"{where}.rate")
     grades_spec = full.get("grades", [])
     grades: list[GradeRule] = []
@@ -199,14 +237,12 @@ def parse_rules(spec: Any, where: str = "rules") -> RuleSet:
     judgement = None
     if full.get("judgement") is not None:
         judgement = _judgement(c, full["judgement"], f"{where}.judgement")
-    for i, g in enumerate(grades):
-        if g.source == "judgements" and judgement is None:
-            c.add(
-                f"{where}.grades[{i}].source",
-                "judgements を使うには judgement ルールが必要です",
-                "source 'judgements' needs a judgement rule",
-            )
+    measures = parse_measures(c, full.get("measures"), f"{where}.measures")
+    criteria = parse_criteria(c, full.get("judgements"), f"{where}.judgements")
+    _check_grade_judgements(c, grades, judgement, criteria, where)
     summary = _summary(c, full.get("summary", {}), f"{where}.summary")
+    display = _display(c, full.get("display", {}), f"{where}.display")
+    plausibility = _plausibility(c, full.get("plausibility", {}), f"{where}.plausibility")
     c.raise_if_any()
     return RuleSet(
         name=str(full.get("name", "")),
@@ -215,60 +251,45 @@ def parse_rules(spec: Any, where: str = "rules") -> RuleSet:
         grades=tuple(grades),
         judgement=judgement,
         summary=summary,
+        measures=measures,
+        judgements=criteria,
+        source=str(full.get("source", "")),
+        display=display,
+        plausibility=plausibility,
     )
 
 
-def _check_keys(c: ProblemCollector, obj: dict[str, Any], where: str, allowed: set[str]) -> None:
-    for key in obj:
-        if key not in allowed:
+def _check_grade_judgements(
+    c: ProblemCollector, grades: list[GradeRule], judgement: JudgementRule | None, criteria: tuple[CriteriaRule, ...], where: str
+) -> None:
+    """A grade over judgements or points must name a judgement the rule set has (with points for points)."""
+    names = {j.name: j for j in criteria}
+    for i, g in enumerate(grades):
+        if g.source not in ("judgements", "points"):
+            continue
+        if g.judgement is not None and g.judgement not in names:
+            c.add(f"{where}.grades[{i}].judgement", f"判定「{g.judgement}」がありません", f"no judgement named {g.judgement!r}")
+        elif g.judgement is None and judgement is None:
             c.add(
-                f"{where}.{key}",
-                f"不明なオプション「{key}」（使えるもの: {', '.join(sorted(allowed))}）",
-                f"unknown option {key!r}; allowed: {', '.join(sorted(allowed))}",
+                f"{where}.grades[{i}].source",
+                f"{g.source} を使うには judgement ルールが必要です（または judgements の判定の名前を judgement に）",
+                f"source {g.source!r} needs a judgement rule or a named judgement",
             )
-
-
-def _decimal(c: ProblemCollector, value: Any, where: str) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, (bool, float)):
-        c.add(where, '数値は文字列または整数で指定してください（例: "90"）', "give numbers as strings or integers", repr(value))
-        return None
-    try:
-        d = Decimal(str(value))
-    except InvalidOperation:
-        c.add(where, "数値ではありません", "not a number", str(value))
-        return None
-    if not d.is_finite():
-        c.add(where, "有限の数値を指定してください", "must be finite", str(value))
-        return None
-    return d
-
-
-def _rounding(c: ProblemCollector, spec: dict[str, Any], where: str, mode_key: str, decimals_key: str, default: Rounding) -> Rounding:
-    mode = spec.get(mode_key, default.mode)
-    if not isinstance(mode, str) or mode not in ROUNDINGS:
-        c.add(
-            f"{where}.{mode_key}",
-            f"丸め方は {', '.join(ROUNDINGS)} のいずれかです",
-            f"rounding must be one of {', '.join(ROUNDINGS)}",
-            str(mode),
-        )
-        mode = default.mode
-    decimals = spec.get(decimals_key, default.decimals)
-    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
-        c.add(f"{where}.{decimals_key}", "小数桁数は0〜6の整数です", "decimals must be an integer 0-6", str(decimals))
-        decimals = default.decimals
-    return Rounding(mode, decimals)
+        elif g.source == "points":
+            scored = [b.points for b in judgement.bands] if g.judgement is None and judgement else []
+            if g.judgement is not None:
+                scored = [x.points for x in names[g.judgement].conditions]
+            if any(p is None for p in scored):
+                c.add(f"{where}.grades[{i}].source", "points を使うには判定のすべての区分に points が必要です", "every band needs points")
 
 
 def _rate(c: ProblemCollector, spec: Any, where: str) -> RateRule:
     if not isinstance(spec, dict):
         c.add(where, "rate はオブジェクトで指定してください", "rate must be an object")
         return RateRule()
-    _check_keys(c, spec, where, {"rounding", "decimals", "cap"})
-    rounding = _rounding(c, spec, where, "rounding", "decimals", Rounding())
-    cap = _decimal(c, spec.get("cap"), f"{where}.cap")
+    check_keys(c, spec, where, {"rounding", "decimals", "cap"})
+    rounding = rounding_option(c, spec, where, "rounding", "decimals", Rounding())
+    cap = decimal_option(c, spec.get("cap"), f"{where}.cap")
     return RateRule(rounding=rounding, cap=cap)
 
 
@@ -282,7 +303,7 @@ def _bands(c: ProblemCollector, spec: Any, where: str, need_symbol: bool) -> tup
         if not isinstance(b, dict):
             c.add(w, "区分はオブジェクトで指定してください", "a band must be an object")
             continue
-        _check_keys(c, b, w, {"min", "label", "symbol"})
+        check_keys(c, b, w, {"min", "label", "symbol", "points"})
         label = b.get("label")
         if not isinstance(label, str) or not label:
             c.add(f"{w}.label", "label（区分の名前）が必要です", "label is required")
@@ -290,7 +311,8 @@ def _bands(c: ProblemCollector, spec: Any, where: str, need_symbol: bool) -> tup
         symbol = b.get("symbol", "")
         if need_symbol and not symbol:
             c.add(f"{w}.symbol", "symbol（◎ など）が必要です", "symbol is required")
-        bands.append(Band(_decimal(c, b.get("min"), f"{w}.min"), label, str(symbol or "")))
+        points = decimal_option(c, b.get("points"), f"{w}.points")
+        bands.append(Band(decimal_option(c, b.get("min"), f"{w}.min"), label, str(symbol or ""), points))
     for i, band in enumerate(bands):
         last = i == len(bands) - 1
         if band.min is None and not last:
@@ -299,10 +321,7 @@ def _bands(c: ProblemCollector, spec: Any, where: str, need_symbol: bool) -> tup
             c.add(f"{where}[{i}].min", "最後の区分は min: null（それ未満すべて）にしてください", "the last band must have min null")
         if i > 0 and band.min is not None and bands[i - 1].min is not None and band.min >= bands[i - 1].min:  # type: ignore[operator]
             c.add(f"{where}[{i}].min", "区分は min の大きい順に並べてください", "bands must be in descending order of min")
-    names = [b.name for b in bands]
-    for i, name in enumerate(names):
-        if name and names.index(name) != i:
-            c.add(f"{where}[{i}]", f"区分「{name}」が重複しています", f"duplicate band {name!r}")
+    check_unique(c, [b.name for b in bands], lambda i: f"{where}[{i}]", "区分", "band")
     return tuple(bands)
 
 
@@ -310,7 +329,7 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
     if not isinstance(spec, dict):
         c.add(where, "評価ルールはオブジェクトで指定してください", "a grade rule must be an object")
         return None
-    _check_keys(
+    check_keys(
         c,
         spec,
         where,
@@ -328,20 +347,15 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
             "count",
             "rounding",
             "decimals",
+            "judgement",
         },
     )
     level = spec.get("level")
     if not isinstance(level, str) or not level:
         c.add(f"{where}.level", "level（評価する階層の名前、または plan）が必要です", "level is required")
         level = ""
-    source = spec.get("source", "indicators")
-    if not isinstance(source, str) or source not in SOURCES:
-        c.add(
-            f"{where}.source", f"source は {', '.join(SOURCES)} のいずれかです", f"source must be one of {', '.join(SOURCES)}", str(source)
-        )
-    scope = spec.get("scope", "own" if level != PLAN_LEVEL else "descendants")
-    if not isinstance(scope, str) or scope not in SCOPES:
-        c.add(f"{where}.scope", f"scope は {', '.join(SCOPES)} のいずれかです", f"scope must be one of {', '.join(SCOPES)}", str(scope))
+    source = choice_option(c, spec, "source", where, SOURCES, "indicators")
+    scope = choice_option(c, spec, "scope", where, SCOPES, "own" if level != PLAN_LEVEL else "descendants")
     kinds = spec.get("kinds", ["kpi"])
     if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
         c.add(f"{where}.kinds", 'kinds は指標の種類の配列です（例: ["kpi"]）', "kinds must be a list of indicator kinds")
@@ -352,42 +366,36 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
         if not isinstance(cl, list) or len(cl) != 2:
             c.add(f"{where}.clamp", "clamp は [下限, 上限] の2要素です", "clamp must be [low, high]")
         else:
-            lo, hi = _decimal(c, cl[0], f"{where}.clamp[0]"), _decimal(c, cl[1], f"{where}.clamp[1]")
+            lo, hi = decimal_option(c, cl[0], f"{where}.clamp[0]"), decimal_option(c, cl[1], f"{where}.clamp[1]")
             if lo is not None and hi is not None:
                 if lo > hi:
                     c.add(f"{where}.clamp", "clamp の下限が上限より大きいです", "clamp low is above high")
                 clamp = (lo, hi)
-    aggregate = spec.get("aggregate", "mean")
-    if not isinstance(aggregate, str) or aggregate not in AGGREGATES:
-        c.add(
-            f"{where}.aggregate",
-            f"aggregate は {', '.join(AGGREGATES)} のいずれかです",
-            f"aggregate must be one of {', '.join(AGGREGATES)}",
-            str(aggregate),
-        )
+    aggregate = choice_option(c, spec, "aggregate", where, AGGREGATES, "mean")
     of_level = spec.get("of_level")
     if of_level is not None and not isinstance(of_level, str):
         c.add(f"{where}.of_level", "of_level は階層の名前（文字列）です", "of_level must be a level name", str(of_level))
         of_level = None
     if source == "grades" and not of_level:
         c.add(f"{where}.of_level", "source: grades には of_level（集計する階層）が必要です", "source 'grades' needs of_level")
-    parts = spec.get("parts", "each")
-    if not isinstance(parts, str) or parts not in PART_MODES:
-        c.add(
-            f"{where}.parts",
-            f"parts は {', '.join(PART_MODES)} のいずれかです",
-            f"parts must be one of {', '.join(PART_MODES)}",
-            str(parts),
-        )
+    parts = choice_option(c, spec, "parts", where, PART_MODES, "each")
     count = spec.get("count", [])
     if not isinstance(count, list):
         c.add(f"{where}.count", 'count は判定記号の配列です（例: ["◎", "○"]）', "count must be a list of symbols")
         count = []
+    judgement = spec.get("judgement")
+    if judgement is not None and (not isinstance(judgement, str) or source not in ("judgements", "points")):
+        c.add(
+            f"{where}.judgement",
+            "judgement は source が judgements か points のときの判定の名前です",
+            "judgement names a judgement for source judgements or points",
+        )
+        judgement = None
     if source == "judgements" and not count:
         c.add(f"{where}.count", "source: judgements には count（達成とみなす記号）が必要です", "source 'judgements' needs count")
     rounding = None
     if "rounding" in spec or "decimals" in spec:
-        rounding = _rounding(c, spec, where, "rounding", "decimals", Rounding())
+        rounding = rounding_option(c, spec, where, "rounding", "decimals", Rounding())
     no_data = spec.get("no_data", "データなし")
     if not isinstance(no_data, str) or not no_data:
         c.add(f"{where}.no_data", "no_data は文字列です", "no_data must be a string")
@@ -405,6 +413,7 @@ def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
         parts=parts,
         count=tuple(str(x) for x in count),
         rounding=rounding,
+        judgement=judgement,
     )
 
 
@@ -433,28 +442,16 @@ def _check_grade_levels(c: ProblemCollector, grades: list[GradeRule], where: str
             )
 
 
-def _marker(c: ProblemCollector, spec: Any, where: str, default: Marker) -> Marker:
-    if spec is None:
-        return default
-    if not isinstance(spec, dict):
-        c.add(where, "{symbol, label} のオブジェクトで指定してください", "must be {symbol, label}")
-        return default
-    _check_keys(c, spec, where, {"symbol", "label"})
-    return Marker(str(spec.get("symbol", default.symbol)), str(spec.get("label", default.label)))
-
-
 def _judgement(c: ProblemCollector, spec: Any, where: str) -> JudgementRule | None:
     if not isinstance(spec, dict):
         c.add(where, "judgement はオブジェクトで指定してください", "judgement must be an object")
         return None
-    _check_keys(c, spec, where, {"bands", "pending", "none", "parts"})
-    parts = spec.get("parts", "worst")
-    if not isinstance(parts, str) or parts not in ("worst", "best", "mean"):
-        c.add(f"{where}.parts", "parts は worst, best, mean のいずれかです", "parts must be worst, best or mean", str(parts))
+    check_keys(c, spec, where, {"bands", "pending", "none", "parts"})
+    parts = choice_option(c, spec, "parts", where, ("worst", "best", "mean"), "worst")
     return JudgementRule(
         bands=_bands(c, spec.get("bands"), f"{where}.bands", need_symbol=True),
-        pending=_marker(c, spec.get("pending"), f"{where}.pending", Marker("■", "集計中")),
-        none=_marker(c, spec.get("none"), f"{where}.none", Marker("―", "指標未設定")),
+        pending=marker_option(c, spec.get("pending"), f"{where}.pending", Marker("■", "集計中")),
+        none=marker_option(c, spec.get("none"), f"{where}.none", Marker("―", "指標未設定")),
         parts=parts,
     )
 
@@ -463,5 +460,44 @@ def _summary(c: ProblemCollector, spec: Any, where: str) -> SummaryRule:
     if not isinstance(spec, dict):
         c.add(where, "summary はオブジェクトで指定してください", "summary must be an object")
         return SummaryRule()
-    _check_keys(c, spec, where, {"share_rounding", "share_decimals"})
-    return SummaryRule(_rounding(c, spec, where, "share_rounding", "share_decimals", Rounding("half_up", 1)))
+    check_keys(c, spec, where, {"share_rounding", "share_decimals"})
+    return SummaryRule(rounding_option(c, spec, where, "share_rounding", "share_decimals", Rounding("half_up", 1)))
+
+
+def _display(c: ProblemCollector, spec: Any, where: str) -> Display:
+    if not isinstance(spec, dict):
+        c.add(where, "display はオブジェクトで指定してください", "display must be an object")
+        return Display()
+    check_keys(c, spec, where, {"unit_space", "percent"})
+    unit_space = spec.get("unit_space", False)
+    if not isinstance(unit_space, bool):
+        c.add(f"{where}.unit_space", "unit_space は true か false です", "unit_space must be true or false", str(unit_space))
+        unit_space = False
+    percent = spec.get("percent", "％")
+    if percent not in PERCENT_SIGNS:
+        c.add(f"{where}.percent", f"percent は {' か '.join(PERCENT_SIGNS)} です", "percent must be ％ or %", str(percent))
+        percent = "％"
+    return Display(unit_space, percent)
+
+
+def _plausibility(c: ProblemCollector, spec: Any, where: str) -> Plausibility:
+    if not isinstance(spec, dict):
+        c.add(where, "plausibility はオブジェクトで指定してください", "plausibility must be an object")
+        return Plausibility()
+    default = Plausibility()
+    check_keys(c, spec, where, {"negative", "percent_max", "share_max", "share_words", "achievement_max", "jump"})
+    negative = spec.get("negative", True)
+    if not isinstance(negative, bool):
+        c.add(f"{where}.negative", "negative は true か false です", "negative must be true or false", str(negative))
+        negative = True
+    words = spec.get("share_words", list(default.share_words))
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        c.add(f"{where}.share_words", 'share_words は語の配列です（例: ["割合", "率"]）', "share_words must be a list of words")
+        words = list(default.share_words)
+    thresholds = {}
+    for key in ("percent_max", "share_max", "achievement_max", "jump"):
+        value = decimal_option(c, spec[key], f"{where}.{key}") if key in spec else getattr(default, key)
+        if value is not None and value < 0:
+            c.add(f"{where}.{key}", "0 以上の数値か null（確認しない）です", "must be 0 or more, or null (no check)", str(value))
+        thresholds[key] = value
+    return Plausibility(negative=negative, share_words=tuple(words), **thresholds)

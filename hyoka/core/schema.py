@@ -33,6 +33,10 @@ from typing import Any
 TEXT, LIST, YEAR, CHOICE, DECIMAL = "text", "list", "year", "choice", "decimal"
 KINDS_OF_FIELD = (TEXT, LIST, YEAR, CHOICE, DECIMAL)
 ABOUT = "hyoka"  # the metadata key
+# The longest free text (a note, a year's 取組結果 with its bullets one a line) without a size of
+# its own: a workbook cell holds 32,767 characters, so every text an import accepts can be
+# exported again and come back whole (docs/format.md).
+LONGEST_TEXT = 10_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,13 @@ def plain(
     if isinstance(default, list):
         return dataclasses.field(default_factory=list, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
+
+
+@cache
+def gettext_noop(text: str) -> str:
+    """Marks words people read (a label of a closed list) for the translation catalogue: makemessages
+    finds the calls of this name. The core translates nothing; the web app, the site and the charts do."""
+    return text
 
 
 @cache

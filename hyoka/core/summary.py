@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from .arithmetic import share
 from .engine import Evaluation, IndicatorResult
+from .judgement import Judgement
 from .rules import Rounding
 
 ALL = "__all__"
@@ -72,6 +73,7 @@ class Summary:
     grades: dict[str, dict[str, GradeCounts]]  # level -> ALL / top-level node id -> counts
     rates: dict[str, RateCounts]
     share_rounding: Rounding
+    named: dict[str, dict[str, JudgementCounts]] = field(default_factory=dict)  # judgement name -> ALL / top -> counts
 
 
 def summarize(ev: Evaluation) -> Summary:
@@ -81,13 +83,8 @@ def summarize(ev: Evaluation) -> Summary:
     judgements: dict[str, JudgementCounts] = {}
     rule = ev.rules.judgement
     if rule is not None:
-        symbols = [b.symbol for b in rule.bands]
-        judgements = {key: JudgementCounts(symbols) for key in [ALL, *tops]}
-        for result in ev.indicators.values():
-            if result.judgement is None:
-                continue
-            for key in (ALL, _top(ev, result)):
-                _count_judgement(judgements[key], result)
+        judgements = _counts(ev, [b.symbol for b in rule.bands], tops, None)
+    named = {c.name: _counts(ev, list(dict.fromkeys(x.symbol for x in c.conditions)), tops, c.name) for c in ev.rules.judgements}
     rates = {key: RateCounts() for key in [ALL, *tops]}
     for result in ev.indicators.values():
         for key in (ALL, _top(ev, result)):
@@ -109,16 +106,26 @@ def summarize(ev: Evaluation) -> Summary:
             for key in (ALL, plan.top_of(node_id).id):
                 per[key].counts[grade.label] = per[key].counts.get(grade.label, 0) + 1
         grades[grade_rule.level] = per
-    return Summary(judgements, grades, rates, rounding)
+    return Summary(judgements, grades, rates, rounding, named)
 
 
 def _top(ev: Evaluation, result: IndicatorResult) -> str:
     return ev.plan.top_of(result.indicator.node).id
 
 
-def _count_judgement(counts: JudgementCounts, result: IndicatorResult) -> None:
-    j = result.judgement
-    assert j is not None
+def _counts(ev: Evaluation, symbols: list[str], tops: list[str], name: str | None) -> dict[str, JudgementCounts]:
+    """Counts of one judgement (the ◎○△ one for *name* None), overall and per top-level node."""
+    counts = {key: JudgementCounts(symbols) for key in [ALL, *tops]}
+    for result in ev.indicators.values():
+        j = result.judgement_named(name)
+        if j is None:
+            continue
+        for key in (ALL, _top(ev, result)):
+            _count_judgement(counts[key], j)
+    return counts
+
+
+def _count_judgement(counts: JudgementCounts, j: Judgement) -> None:
     if j.judged:
         counts.counts[j.symbol] = counts.counts.get(j.symbol, 0) + 1
     elif j.pending:

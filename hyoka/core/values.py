@@ -51,6 +51,7 @@ class Parsed:
     number: Decimal | None = None
     unit: str = ""
     scale: int = 0  # power of ten applied from 万/億/兆
+    places: int = 0  # decimals typed before that multiplier (「176.0万」 → 1), to print it in 万 again
     bound: Bound | None = None
     approx: bool = False
     per_year: bool = False
@@ -60,8 +61,9 @@ class Parsed:
     marks: tuple[str, ...] = ()
     expected: str | None = None  # "2026-09" or "2026" for a pending value
     text: str | None = None
-    relative_to: str | None = None  # "baseline" or "previous"
+    relative_to: str | None = None  # "baseline", "previous" or a year ("2008" for 平成20年度比25%減)
     relative_change: Decimal | None = None  # percent for 前年度比N%向上
+    trend: str | None = None  # "increase" or "decrease" for a target that names only a direction (「減少傾向へ」)
     labels: tuple[str, ...] = field(default=())
 
     @property
@@ -119,10 +121,18 @@ _PENDING = re.compile(rf"^(?:※?実績は)?(?:(?:{_YEAR_MONTH}|{_ERA_YEAR_MONTH
 _PENDING_WORDS = {"集計中", "未把握", "把握中", "※", "調査中"}
 _UNMEASURABLE = re.compile(r"^(?:[-―—]※\d*|測定不能|測定不可|把握不可|把握不能|算出不能|実績把握不可)$")
 _NO_RESULT = {"実績なし", "実績無し", "なし"}
+_CHANGE = r"(?P<pct>\d+(?:\.\d+)?)%"
+_DIRECTION = r"(?P<dir>以上|以下|向上|増加|増|減少|削減|減)$"
 _RELATIVE = re.compile(
-    r"^(?P<ref>策定時実績値|計画策定時|策定時|基準値|現状値|前年度|前年)(?:比(?P<pct>\d+(?:\.\d+)?)%)?"
-    r"(?P<dir>以上|以下|向上|増|減|削減)$"
+    rf"^(?P<ref>策定時実績値|計画策定時|策定時|基準値|現状値|前年度|前年)(?:(?:比|と比べて|と比較して){_CHANGE})?{_DIRECTION}"
 )
+# 「平成20年度と比べて25%減少」「2008年度比25%減」: a named year's figure (its actual, or the baseline of that year).
+_YEAR_RELATIVE = re.compile(
+    rf"^(?:(?P<era>令和|平成|R|H)(?P<n>\d{{1,2}}|元)|(?P<y>\d{{4}}))年度?(?:比|と比べて|と比較して){_CHANGE}?{_DIRECTION}"
+)
+# 「現状維持」: the baseline is the target. 「増加」「減少傾向へ」: only a direction, judged by the change from the baseline.
+_MAINTAIN = re.compile(r"^(?:現状|現状値|基準値|策定時)?(?:を|の)?維持$")
+_TREND = re.compile(r"^(?:基準値から|現状から|策定時から)?(?P<dir>増加|上昇|減少|低下)(?:傾向)?(?:へ|に|を目指す)?$")
 
 
 def parse_value(text: str | int | float | Decimal | None, *, where: str = "", qualitative: bool = False) -> Parsed:
@@ -171,9 +181,15 @@ def parse_value(text: str | int | float | Decimal | None, *, where: str = "", qu
         return Parsed(raw=raw, kind=Kind.UNMEASURABLE)
     if s in _NO_RESULT:
         return Parsed(raw=raw, kind=Kind.NO_RESULT, number=Decimal(0))
-    relative = _RELATIVE.match(s)
+    relative = _RELATIVE.match(s) or _YEAR_RELATIVE.match(s)
     if relative:
         return _relative(raw, relative)
+    if _MAINTAIN.match(s):
+        return Parsed(raw=raw, kind=Kind.RELATIVE, relative_to="baseline")
+    trend = _TREND.match(s)
+    if trend:
+        way = "increase" if trend.group("dir") in ("増加", "上昇") else "decrease"
+        return Parsed(raw=raw, kind=Kind.RELATIVE, relative_to="baseline", trend=way)
     if qualitative:
         return Parsed(raw=raw, kind=Kind.TEXT, text=raw.strip())
     return _number(raw, s, where)
@@ -195,9 +211,15 @@ def _expected(m: re.Match[str]) -> str | None:
 
 
 def _relative(raw: str, m: re.Match[str]) -> Parsed:
-    ref = "previous" if m.group("ref") in ("前年度", "前年") else "baseline"
+    groups = m.groupdict()
+    if groups.get("y"):
+        ref = m.group("y")
+    elif groups.get("era"):
+        ref = str(era_to_year(m.group("era"), 1 if m.group("n") == "元" else int(m.group("n"))))
+    else:
+        ref = "previous" if m.group("ref") in ("前年度", "前年") else "baseline"
     direction = m.group("dir")
-    bound = Bound.MAX if direction in ("以下", "減", "削減") else Bound.MIN
+    bound = Bound.MAX if direction in ("以下", "減", "減少", "削減") else Bound.MIN
     pct = Decimal(m.group("pct")) if m.group("pct") else None
     if pct is not None and bound is Bound.MAX:
         pct = -pct
@@ -242,6 +264,7 @@ def _number(raw: str, s: str, where: str) -> Parsed:
     scale = 0
     position = 0
     last_multiplier = 99
+    places = 0
     for g in _GROUP.finditer(groups):
         if g.start() != position:
             raise _not_understood(where, raw)
@@ -260,6 +283,7 @@ def _number(raw: str, s: str, where: str) -> Parsed:
             raise _not_understood(where, raw) from None
         if multiplier:
             scale = exponent
+        places = len(digits.partition(".")[2])
     if position != len(groups):
         raise _not_understood(where, raw)
     if unit[:1] in (",", "."):
@@ -287,6 +311,7 @@ def _number(raw: str, s: str, where: str) -> Parsed:
         number=total,
         unit=unit,
         scale=scale,
+        places=places,
         bound=_bound(flags),
         approx=bool(flags.get("approx")),
         per_year=bool(flags.get("per_year")),

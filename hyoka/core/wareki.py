@@ -68,6 +68,17 @@ def to_wareki(year: int, *, fiscal: bool = True, full_width: bool = True) -> str
     return f"{year}年{'度' if fiscal else ''}"
 
 
+def wareki_date(text: str) -> str:
+    """An ISO date (2025-03-01) or month (2026-09) as 「令和７年３月１日」 / 「令和８年９月」."""
+    parts = [int(p) for p in text.split("-")]
+    out = to_wareki(parts[0], fiscal=False)
+    if len(parts) > 1:
+        out += fullwidth_digits(f"{parts[1]}月")
+    if len(parts) > 2:
+        out += fullwidth_digits(f"{parts[2]}日")
+    return out
+
+
 def short_wareki(year: int) -> str:
     """2024 → 「R6」, the column header form used in workbooks."""
     for _name, abbr, start in ERAS:

@@ -3,15 +3,16 @@
 Two things make a cell unlike the text a person typed. Excel stores numbers as binary
 floats, so a typed 0.1 comes back as the float nearest to 0.1: its shortest repr is
 what the person typed. And a text that begins with = + - @ is run as a formula by
-Excel when a CSV or workbook is opened (CSV injection), so exports put an apostrophe
-in front of such a text and imports take it away again: the round trip stays lossless.
+Excel when a CSV or workbook is opened (CSV injection), and Japanese Excel reads the
+full-width ＝ ＋ － ＠ as the same, so exports put an apostrophe in front of such a text
+and imports take it away again: the round trip stays lossless.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 ESCAPE = "'"
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +23,8 @@ from ..core.model import (
     REPORT_PARTS,
     Baseline,
     Chapter,
+    Corrected,
+    Correction,
     Cycle,
     Entry,
     Indicator,
@@ -37,7 +40,8 @@ from ..core.model import (
     Value,
 )
 from ..core.rules import parse_rules
-from ..core.schema import CHOICE, DECIMAL, LIST, TEXT, YEAR, Plain, drop_empty, is_empty, plain_fields, record, to_plain
+from ..core.schema import CHOICE, DECIMAL, LIST, LONGEST_TEXT, TEXT, YEAR, Plain, drop_empty, is_empty, plain_fields, record, to_plain
+from ..core.units import check_entered_unit
 from ..core.values import KNOWN_UNITS, Kind, parse_unit, parse_value
 from ..core.wareki import parse_year
 from .files import write_atomic
@@ -150,7 +154,19 @@ class _Reader:
         if not isinstance(value, str):
             self.add(f"{p}.{key}" if p else key, "文字列が必要です", "a string is required", _short(value))
             return default
-        return value
+        return value if self.fits(f"{p}.{key}" if p else key, value, LONGEST_TEXT) else default
+
+    def fits(self, where: str, text: str, limit: int) -> bool:
+        """Whether *text* is within *limit* characters; a problem naming its length if not."""
+        if len(text) <= limit:
+            return True
+        self.add(
+            where,
+            f"長すぎます（{len(text):,} 文字。{limit:,} 文字まで）",
+            f"too long ({len(text)} characters, at most {limit})",
+            _short(text),
+        )
+        return False
 
     def str_list(self, obj: dict[str, Any], key: str, p: str) -> list[str]:
         value = obj.get(key, [])
@@ -159,7 +175,7 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.add(f"{p}.{key}", "文字列の配列が必要です", "a list of strings is required", _short(value))
             return []
-        return list(value)
+        return list(value) if self.fits(f"{p}.{key}", "\n".join(value), LONGEST_TEXT) else []
 
     def choice(self, obj: dict[str, Any], key: str, p: str, allowed: Any, default: str) -> str:
         value = obj.get(key, default)
@@ -206,8 +222,7 @@ class _Reader:
         if not isinstance(value, str):
             self.add(where, "文字列が必要です", "a string is required", _short(value))
             return default
-        if f.about.size is not None and len(value) > f.about.size:
-            self.add(where, f"{f.about.size} 文字までです", f"at most {f.about.size} characters", _short(value))
+        if not self.fits(where, value, f.about.size or LONGEST_TEXT):
             return default
         if f.about.required and not value:
             self.add(where, f"「{key}」が必要です", f"{key!r} is required")
@@ -278,7 +293,7 @@ def plan_from_dict(doc: Any, where: str = "") -> Plan:
     levels = r.str_list(plan_obj, "levels", "plan")
     if not levels:
         r.add("plan.levels", '階層の名前（例: ["基本目標", "中柱", "小柱"]）が必要です', "levels are required")
-    cycles = _yearly(r, plan_obj.get("cycles", {}), "plan.cycles", Cycle)
+    cycles = _cycles(r, plan_obj.get("cycles", {}))
     report = _report(r, plan_obj.get("report", {}))
     own = r.fields(plan_obj, "plan", Plan)
     rules_spec = top.get("rules")
@@ -460,8 +475,14 @@ def _nodes(r: _Reader, spec: Any, levels: list[str]) -> list[Node]:
     return nodes
 
 
-def _yearly(r: _Reader, spec: Any, p: str, cls: type[T]) -> dict[int, T]:
-    """Year-keyed objects (a plan's cycles, a node's texts and reviews): one year check and key check for all."""
+def _yearly(
+    r: _Reader, spec: Any, p: str, cls: type[T], structural: Mapping[str, Callable[[_Reader, Any, str], Any]] | None = None
+) -> dict[int, T]:
+    """Year-keyed objects (a plan's cycles, a node's texts and reviews): one year check and key check for all.
+
+    *structural* reads the keys that are not plain fields (a cycle's corrections), each by its own reader.
+    """
+    structural = structural or {}
     out: dict[int, T] = {}
     for key, value in (r.obj(spec, p) or {}).items():
         q = f"{p}.{key}"
@@ -469,9 +490,88 @@ def _yearly(r: _Reader, spec: Any, p: str, cls: type[T]) -> dict[int, T]:
         obj = r.obj(value, q)
         if year is None or obj is None:
             continue
-        r.keys(obj, q, keys_of(cls))
-        out[year] = cls(**r.fields(obj, q, cls))
+        r.keys(obj, q, keys_of(cls, *structural))
+        extra = {name: read(r, obj[name], f"{q}.{name}") for name, read in structural.items() if name in obj}
+        out[year] = cls(**r.fields(obj, q, cls), **extra)
     return out
+
+
+def _cycles(r: _Reader, spec: Any) -> dict[int, Cycle]:
+    """The years' cycles; a publication date and corrections belong to a published year only."""
+    cycles = _yearly(r, spec, "plan.cycles", Cycle, {"corrections": _corrections})
+    for year, c in cycles.items():
+        p = f"plan.cycles.{year}"
+        _check_date(r, c.published, f"{p}.published")
+        if c.status != "published" and (c.published or c.corrections):
+            r.add(f"{p}.status", "公表日・訂正は公表済みの年度にだけ書けます", "a publication date and corrections need status published")
+    return cycles
+
+
+def _check_date(r: _Reader, text: str, p: str) -> bool:
+    """An ISO date (2026-03-01), or a problem named at *p*."""
+    if text:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            r.add(p, "日付は 2026-03-01 の形で書いてください", "a date is written 2026-03-01", _short(text))
+            return False
+    return True
+
+
+def _corrections(r: _Reader, spec: Any, p: str) -> list[Correction]:
+    if not isinstance(spec, list):
+        r.add(p, "配列が必要です", "a list is required", _short(spec))
+        return []
+    out = []
+    for i, item in enumerate(spec):
+        q = f"{p}[{i}]"
+        c = r.obj(item, q)
+        if c is None:
+            continue
+        r.keys(c, q, {"date", "reason", "changes"})
+        changes = []
+        listed = c.get("changes", [])
+        if not isinstance(listed, list):
+            r.add(f"{q}.changes", "配列が必要です", "a list is required", _short(listed))
+            listed = []
+        for k, change in enumerate(listed):
+            cq = f"{q}.changes[{k}]"
+            ch = r.obj(change, cq)
+            if ch is not None:
+                r.keys(ch, cq, {"subject", "old", "new", "indicator", "node"})
+                text = {key: r.str_(ch, key, cq, required=key == "subject") for key in ("subject", "old", "new", "indicator", "node")}
+                changes.append(Corrected(**text))
+        when = r.str_(c, "date", q, required=True)
+        _check_date(r, when, f"{q}.date")
+        out.append(Correction(when, r.str_(c, "reason", q, required=True), changes))
+    return out
+
+
+def corrections_from_list(spec: Any, where: str) -> list[Correction]:
+    """Stored corrections read back (the database keeps them as the plan file writes them)."""
+    r = _Reader(where)
+    out = _corrections(r, spec, "corrections")
+    r.c.raise_if_any()
+    return out
+
+
+def cycle_to_dict(c: Cycle) -> dict[str, Any]:
+    """A cycle as the plan file writes it: its plain fields, and its corrections when it has any."""
+    return record(c) | ({"corrections": corrections_to_list(c.corrections)} if c.corrections else {})
+
+
+def corrections_to_list(corrections: list[Correction]) -> list[dict[str, Any]]:
+    return [correction_to_dict(c) for c in corrections]
+
+
+def correction_to_dict(c: Correction) -> dict[str, Any]:
+    return {
+        "date": c.date,
+        "reason": c.reason,
+        "changes": [
+            {"subject": x.subject, "old": x.old, "new": x.new} | drop_empty({"indicator": x.indicator, "node": x.node}) for x in c.changes
+        ],
+    }
 
 
 def _projects(r: _Reader, spec: Any, p: str) -> list[Project]:
@@ -560,9 +660,14 @@ def _unit_words(word: str | None, unit: str) -> tuple[str, str]:
 
 
 def check_unit(value: Value, unit: str, where: str) -> None:
-    """The unit check of a plan file for one value entered alone (a form, an upload): InputError at *where*."""
+    """The unit check of one value entered alone (a form, an upload): InputError at *where*.
+
+    Stricter than a plan file's: a known unit word that contradicts the indicator's
+    (「45.6％」 for 施設) is refused too, where a plan file only warns (``core.checks``).
+    """
     if foreign_unit(parse_unit(unit)[1], value.entry):
         raise InputError.one(where, *_unit_words(value.entry.parsed.unit, unit), value.entry.text)
+    check_entered_unit(unit, value.entry.parsed, where)
 
 
 def _value(r: _Reader, spec: Any, p: str, qualitative: bool, rules: Any) -> Value | None:
@@ -647,6 +752,17 @@ def value_from_dict(spec: Any, where: str = "", *, qualitative: bool = False, ru
     r.c.raise_if_any()
     assert value is not None  # _value returns None only after adding a problem
     return value
+
+
+def yearly_from_dict(spec: Any, cls: type[T], where: str = "") -> T:
+    """One year's texts or review (``{"results": [...], ...}``) entered alone, checked as a plan file would be, at *where*."""
+    r = _Reader("")
+    obj = r.obj(spec, where)
+    out = cls(**r.fields(obj or {}, where, cls))
+    if obj is not None:
+        r.keys(obj, where, keys_of(cls))
+    r.c.raise_if_any()
+    return out
 
 
 def _judgement_symbols(rules: Any) -> set[str] | None:
@@ -745,7 +861,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "organization": drop_empty({"name": plan.organization.name, "code": plan.organization.code}),
                 "period": {"start": plan.period_start, "end": plan.period_end},
                 "levels": list(plan.levels),
-                "cycles": {str(y): record(c) for y, c in sorted(plan.cycles.items())},
+                "cycles": {str(y): cycle_to_dict(c) for y, c in sorted(plan.cycles.items())},
                 "report": report_to_dict(plan.report),
             }
             | record(plan)

@@ -8,7 +8,7 @@ is the caller's decision.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.diff import Change, diff_plans
@@ -17,6 +17,7 @@ from ..core.model import Plan
 from .csvpackage.read import read_package
 from .hyoka1 import load_path
 from .xlsx.importer import ReadWorkbook, apply_update, read_update
+from .xlsx.stamps import Stale
 
 
 @dataclass
@@ -38,6 +39,20 @@ class Incoming:
             self.workbook.raw.problems.raise_if_any()
             raise InputError.one(self.where, "ブックを読めません", "the workbook could not be read")
         return getattr(update, "plan_id", None) or update.doc["plan"].get("id", "")  # type: ignore[union-attr]
+
+    @property
+    def organization_code(self) -> str:
+        """The 全国地方公共団体コード the file names ("" when it names none): plan ids are unique within an organization."""
+        if self.plan is not None:
+            return self.plan.organization.code
+        assert self.workbook is not None
+        cell = self.workbook.raw.plan.get("code")
+        return cell.text if cell is not None and cell.text else ""
+
+    @property
+    def stale(self) -> list[Stale]:
+        """After :meth:`applied`: the workbook's rows changed in *into* since their export (``xlsx.stamps``)."""
+        return self.workbook.stale if self.workbook is not None else []
 
     def applied(self, into: Plan | None) -> Plan:
         """The plan after the import into *into* (None: a new plan); a whole plan must be for *into*'s id."""
@@ -69,9 +84,11 @@ def read_incoming(path: str | Path, where: str | None = None) -> Incoming:
 class Imported:
     plan: Plan
     changes: list[Change]
+    stale: list[Stale] = field(default_factory=list)  # workbook rows changed in the plan since their export
 
 
 def import_file(path: str | Path, into: Plan | None, where: str | None = None) -> Imported:
     """The plan after importing *path* into *into* (None: a new plan), and what changed."""
-    new = read_incoming(path, where).applied(into)
-    return Imported(new, diff_plans(into, new) if into is not None else [])
+    incoming = read_incoming(path, where)
+    new = incoming.applied(into)
+    return Imported(new, diff_plans(into, new) if into is not None else [], incoming.stale)

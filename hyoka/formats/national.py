@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..core.outcomes import PlanOutcome
-from .csvpackage.schema import INDICATOR_ID, LEAD, NODE_ID, YEAR, Field, Resource
+from .csvpackage.schema import INDICATOR_ID, LEAD, NODE_ID, YEAR_FIELD, Field, Resource
 from .csvpackage.write import write_table
 from .files import write_atomic
 
@@ -24,7 +24,7 @@ NATIONAL = Resource(
     "１行が 指標（部分）の達成率と判定、または ノード（計画全体は level が plan）の評価。",
     (
         *LEAD,
-        YEAR,
+        YEAR_FIELD,
         NODE_ID,
         Field("level", "string", "階層", "評価したノードの階層（計画全体は plan。指標の行は空）。"),
         INDICATOR_ID,

@@ -16,12 +16,13 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from html import escape
 
 from ..core.model import Indicator, Series, Status
-from ..core.rates import number_in_base, resolve_target
+from ..core.targets import number_in_base, resolve_target
+from ..translation import ENGLISH, gettext_noop, translator
 
 FONT = "'Noto Sans CJK JP', 'IPAexGothic', sans-serif"
 ACTUAL = "#1f5fa8"
@@ -54,55 +55,34 @@ def grouped(value: Decimal) -> str:
 @dataclass(frozen=True)
 class ChartWords:
     """The words a chart draws around the plan's own content, so an English page frames the
-    (Japanese) indicator names with English legends, axes and descriptions."""
+    (Japanese) indicator names with English legends, axes and descriptions. They are written
+    in Japanese; the English ones come from hyoka's catalogue (``hyoka.translation``)."""
 
-    actual: str = "実績値"
-    estimate: str = "見込値"
-    target: str = "目標値"
-    baseline: str = "基準値"
-    pending: str = "把握予定"
-    unmeasurable: str = "測定不能"
-    estimate_mark: str = "(見込)"
-    parenthesis: str = "（{}）"
-    no_unit: str = "値"
-    calendar_year: str = "年"
-    fiscal_year: str = "年度"
-    count: str = "{}件"
-    trend: str = "{title}の推移。{years}。"
-    year_said: str = "{year}年: {said}"
-    actual_said: str = "実績 {value}"
-    estimate_said: str = "実績（見込） {value}"
-    baseline_said: str = "基準値 {value}"
-    target_said: str = "目標 {value}"
-    distribution: str = "{title}: {rows}。"
-    comma: str = "、"
-    full_stop: str = "。"
+    actual: str = gettext_noop("実績値")
+    estimate: str = gettext_noop("見込値")
+    target: str = gettext_noop("目標値")
+    baseline: str = gettext_noop("基準値")
+    pending: str = gettext_noop("把握予定")
+    unmeasurable: str = gettext_noop("測定不能")
+    estimate_mark: str = gettext_noop("(見込)")
+    parenthesis: str = gettext_noop("（{}）")
+    no_unit: str = gettext_noop("値")
+    calendar_year: str = gettext_noop("年")
+    fiscal_year: str = gettext_noop("年度")
+    count: str = gettext_noop("{}件")
+    trend: str = gettext_noop("{title}の推移。{years}。")
+    year_said: str = gettext_noop("{year}年: {said}")
+    actual_said: str = gettext_noop("実績 {value}")
+    estimate_said: str = gettext_noop("実績（見込） {value}")
+    baseline_said: str = gettext_noop("基準値 {value}")
+    target_said: str = gettext_noop("目標 {value}")
+    distribution: str = gettext_noop("{title}: {rows}。")
+    comma: str = gettext_noop("、")
+    full_stop: str = gettext_noop("。")
 
 
 JAPANESE_WORDS = ChartWords()
-ENGLISH_WORDS = ChartWords(
-    actual="Actual",
-    estimate="Estimate",
-    target="Target",
-    baseline="Baseline",
-    pending="Pending",
-    unmeasurable="Not measurable",
-    estimate_mark=" (est.)",
-    parenthesis="({})",
-    no_unit="Value",
-    calendar_year="Year",
-    fiscal_year="Fiscal year",
-    count="{}",
-    trend="{title}: targets and actuals. {years}.",
-    year_said="{year}: {said}",
-    actual_said="actual {value}",
-    estimate_said="actual (estimate) {value}",
-    baseline_said="baseline {value}",
-    target_said="target {value}",
-    distribution="{title}: {rows}.",
-    comma=", ",
-    full_stop=". ",
-)
+ENGLISH_WORDS = ChartWords(**{name: translator(ENGLISH)(text) for name, text in asdict(JAPANESE_WORDS).items()})
 WORDS = {"ja": JAPANESE_WORDS, "en": ENGLISH_WORDS}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..core.engine import Evaluation, evaluate
 from ..core.model import Plan
 from .context import Context
+from .corrections import MARK, corrections_section
 from .document import Report
 from .layouts import sections
 
@@ -19,7 +20,8 @@ def build_report(plan: Plan, year: int, evaluation: Evaluation | None = None) ->
     ev = evaluation if evaluation is not None else evaluate(plan, year)
     ctx = Context(plan, year, ev)
     when = ctx.year_text(year)
-    title = f"{plan.name} {when}{plan.report.title_word}" + (DRAFT if ctx.draft else "")
+    corrected = corrections_section(plan.cycles.get(year))
+    title = f"{MARK if corrected else ''}{plan.name} {when}{plan.report.title_word}" + (DRAFT if ctx.draft else "")
     report = Report(
         title=title,
         subtitle=f"{when}の取組の{'点検' if plan.report.layout == 'inspection' else '評価'}",
@@ -28,5 +30,7 @@ def build_report(plan: Plan, year: int, evaluation: Evaluation | None = None) ->
         running_header=f"{plan.name}　{when}{plan.report.title_word}" + (DRAFT if ctx.draft else ""),
         draft=ctx.draft,
     )
+    if corrected is not None:  # 【訂正版】: what changed since the first publication comes first
+        report.sections.append(corrected)
     report.sections.extend(sections(ctx))
     return report

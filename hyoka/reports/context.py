@@ -15,8 +15,8 @@ from typing import Any
 
 from ..core.engine import Evaluation, evaluate
 from ..core.model import Indicator, Node, Plan, ReportSpec, assumed
-from ..core.rates import number_in_base
 from ..core.rules import RuleSet
+from ..core.targets import number_in_base
 from ..core.text import nfkc
 from ..core.wareki import short_wareki, to_wareki
 from ..formats.evaluation import evaluation_dict, indicator_dict

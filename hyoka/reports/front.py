@@ -93,6 +93,8 @@ def method_blocks(ctx: Context) -> list[Block]:
         blocks.append(Paragraph(f"評価ルール: {ctx.rules.name}", css="label"))
     if ctx.rules.description:
         blocks.append(Paragraph(ctx.rules.description))
+    if ctx.rules.source:
+        blocks.append(Paragraph(f"基準の出典: {ctx.rules.source}", css="note"))
     blocks.append(Bullets(method.rate))
     if "legend" not in ctx.spec.printed_parts:
         blocks += criteria_blocks(ctx, 3)

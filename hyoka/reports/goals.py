@@ -8,9 +8,9 @@ gets the same layout; a plan may start each graded node on a page of its own.
 
 from __future__ import annotations
 
+from ..core.display import entry_text
 from ..core.model import Indicator, Node
 from ..core.notation import marked_name, value_text
-from ..core.text import clean_line
 from .chapters import council_name
 from .context import Context, figure_cell, rate_cell
 from .document import Block, Box, Bullets, Cell, Heading, Paragraph, Section, Table, Tree, TreeItem
@@ -54,20 +54,22 @@ def numeric_targets(ctx: Context, indicators: list[Indicator]) -> list[Block]:
     for ind in indicators:
         series = ind.series()
         final = final_year(ctx, ind)
-        target = _per_series(ind, [clean_line(s.targets[final].text) if final in s.targets else "" for s in series])
+        style = ctx.rules.display
+        target = _per_series(ind, [entry_text(s.targets[final].parsed, s.unit, style) if final in s.targets else "" for s in series])
         row = [Cell(marked_name(ind), css="name")]
         if based:
             baselines = [s.baseline for s in series]
             texts = [
-                f"{clean_line(b.entry.text)}（{ctx.year_text(b.year) if b.year else b.note}）" if b is not None else "" for b in baselines
+                f"{entry_text(b.entry.parsed, s.unit, style)}（{ctx.year_text(b.year) if b.year else b.note}）" if b is not None else ""
+                for s, b in zip(series, baselines, strict=True)
             ]
             row.append(Cell(_per_series(ind, texts) or "―", css="num"))
         when = f"（{ctx.year_text(final, ind.period_basis)}）"
         if ind.parts:
-            row.append(Cell(_per_series(ind, [value_text(s.values.get(year)) for s in series]), css="num"))
+            row.append(Cell(_per_series(ind, [value_text(s.values.get(year), s.unit, style) for s in series]), css="num"))
             row.append(Cell(f"{target}{when}" if target else "―", css="num"))
         else:
-            row.append(actual_cell(ind, year))
+            row.append(actual_cell(ind, year, style))
             row.append(figure_cell(ind, ind.targets.get(final), f"{target}{when}" if target else "―", when))
         if rated:
             row.append(rate_cell(ctx.indicators[ind.id]))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.display import entry_text
 from ..core.model import Indicator, Series, Status, Value
-from ..core.notation import EMPTY_CELL, marked_name, value_text
+from ..core.notation import EMPTY_CELL, ESTIMATE, PROVISIONAL, PROVISIONAL_MARKED, marked_name, value_text
+from ..core.rules import Display
 from ..core.text import clean_line
 from . import charts
 from .context import Context, figure_cell, rate_cell, rate_cell_text
@@ -27,26 +29,28 @@ def _joined(series: list[Series], texts: list[str]) -> str:
     return "\n".join(f"{s.label or s.id}：{t}" for s, t in zip(series, texts, strict=True) if t)
 
 
-def target_cell(series: Series, year: int, empty: str = "") -> Cell:
+def target_cell(series: Series, year: int, style: Display, empty: str = "") -> Cell:
     """A target as printed, and in Excel the number with its unit (「275 件」 → 275, 「#,##0"件"」)."""
     entry = series.targets.get(year)
-    return figure_cell(series, entry, clean_line(entry.text) if entry is not None else empty)
+    return figure_cell(series, entry, entry_text(entry.parsed, series.unit, style) if entry is not None else empty)
 
 
-def actual_cell(series: Series, year: int) -> Cell:
+def actual_cell(series: Series, year: int, style: Display) -> Cell:
     """An actual as printed (「5,357 人 (見込値)※」, 「2026 年９月頃把握予定」); a figure stays a number in Excel,
     its format printing the marks after the unit."""
     value = series.values.get(year)
     pending = value is not None and value.status is Status.PENDING
     entry = value.entry if value is not None and value.number is not None else None
-    return figure_cell(series, entry, value_text(value), value_marks(value), css="num pending" if pending else "num")
+    text = value_text(value, series.unit, style)
+    return figure_cell(series, entry, text, value_marks(value), css="num pending" if pending else "num")
 
 
-def _target_cell(ind: Indicator, year: int) -> Cell:
+def _target_cell(ind: Indicator, year: int, style: Display) -> Cell:
     series = ind.series()
     if len(series) == 1:
-        return target_cell(series[0], year)
-    return Cell(_joined(series, [clean_line(e.text) if (e := s.targets.get(year)) else "" for s in series]), css="num")
+        return target_cell(series[0], year, style)
+    texts = [entry_text(e.parsed, s.unit, style) if (e := s.targets.get(year)) else "" for s in series]
+    return Cell(_joined(series, texts), css="num")
 
 
 def _actual_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
@@ -54,10 +58,11 @@ def _actual_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
         return Cell(EMPTY_CELL, css="num")
     series = ind.series()
     if len(series) == 1:
-        return actual_cell(series[0], year)
+        return actual_cell(series[0], year, ctx.rules.display)
     values = [s.values.get(year) for s in series]
+    texts = [value_text(v, s.unit, ctx.rules.display) for s, v in zip(series, values, strict=True)]
     pending = any(v is not None and v.status is Status.PENDING for v in values)
-    return Cell(_joined(series, [value_text(v) for v in values]), css="num pending" if pending else "num")
+    return Cell(_joined(series, texts), css="num pending" if pending else "num")
 
 
 def value_marks(value: Value | None) -> str:
@@ -65,7 +70,9 @@ def value_marks(value: Value | None) -> str:
     if value is None:
         return ""
     parsed = value.entry.parsed
-    said = " (概数)" if parsed.provisional else " (見込値)" if value.status is Status.ESTIMATE or parsed.estimate else ""
+    if parsed.provisional:
+        return PROVISIONAL_MARKED if "※" in parsed.raw and not parsed.marks else PROVISIONAL
+    said = ESTIMATE if value.status is Status.ESTIMATE or parsed.estimate else ""
     return said + "".join(parsed.marks)
 
 
@@ -85,8 +92,9 @@ def _rate_cell(ctx: Context, ind: Indicator, year: int) -> Cell:
     return Cell(_joined(ind.series(), [rate_cell_text(r) for r in rates]), css="num")
 
 
-def judgement_text(record: dict[str, Any]) -> str:
-    j = record.get("judgement")
+def judgement_text(record: dict[str, Any], name: str | None = None) -> str:
+    """「◎ 達成」: the ◎○△ judgement, or the named judgement *name* (rules.judgements)."""
+    j = record.get("judgement") if name is None else record.get("judgements", {}).get(name)
     return f"{j['symbol']} {j['label']}" if j else ""
 
 
@@ -96,16 +104,19 @@ def kpi_table(ctx: Context, indicators: list[Indicator], caption: str) -> Table:
     years = ctx.columns
     head = ((Cell(name, colspan=2), *(Cell(ctx.year_head(y), css="num") for y in years)),)
     judged = ctx.rules.judgement is not None
+    named = [(j.name, j.title) for j in ctx.rules.judgements]
     body: list[tuple[Cell, ...]] = []
     for ind in indicators:
         name = marked_name(ind) + (f"\n【{ind.added_in}】" if ind.added_in else "")
-        rows = 4 if judged else 3
-        body.append((Cell(name, rowspan=rows, css="name"), Cell("目標値", css="kind"), *(_target_cell(ind, y) for y in years)))
+        rows = 3 + judged + len(named)
+        body.append(
+            (Cell(name, rowspan=rows, css="name"), Cell("目標値", css="kind"), *(_target_cell(ind, y, ctx.rules.display) for y in years))
+        )
         body.append((Cell("実績値", css="kind"), *(_actual_cell(ctx, ind, y) for y in years)))
         body.append((Cell("達成率", css="kind"), *(_rate_cell(ctx, ind, y) for y in years)))
-        if judged:
-            record = ctx.indicators[ind.id]
-            body.append((Cell("判定", css="kind"), *(Cell(judgement_text(record) if y == ctx.year else "", css="mark") for y in years)))
+        record = ctx.indicators[ind.id]
+        for key, title in ([(None, "判定")] if judged else []) + named:
+            body.append((Cell(title, css="kind"), *(Cell(judgement_text(record, key) if y == ctx.year else "", css="mark") for y in years)))
     widths = (26, 7, *(8 for _ in years))
     return Table(caption, head, tuple(body), css="kpi", widths=widths)
 
@@ -155,7 +166,10 @@ def explanations(ctx: Context, indicators: list[Indicator]) -> list[Block]:
     """The sentence behind each judgement, as the open data gives it."""
     out: list[Block] = []
     for ind in indicators:
-        sentence = ctx.indicators[ind.id].get("judgement_explanation")
-        if sentence:
+        record = ctx.indicators[ind.id]
+        sentences = [record.get("judgement_explanation")] + [
+            f"{j['title']}: {j['explanation']}" for j in record.get("judgements", {}).values()
+        ]
+        for sentence in filter(None, sentences):
             out.append(Paragraph(f"{ind.name}: {sentence}", css="note"))
     return out

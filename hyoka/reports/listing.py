@@ -1,13 +1,18 @@
 """The list of every indicator with its figures and judgement (seed 001's 別紙).
 
-For an indicator judged in the worst band (△ 未達成) the list prints why, from the
-node's 課題と方向性 texts of the year: that is where departments explain a shortfall.
+For an indicator judged in the worst band (△ 未達成) the list prints why: the reason the
+department gave with the value (未達成の理由), or else the node's 課題と方向性 texts of
+the year, where plans without that field explain a shortfall.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ..core.display import entry_text
 from ..core.model import Indicator, Node, Status, Value
 from ..core.notation import value_text
+from ..core.rules import Display
 from ..core.text import clean_line
 from .context import Context, rate_cell
 from .document import Cell, Paragraph, Section, Table
@@ -20,6 +25,9 @@ def _shortfall(ctx: Context, ind: Indicator) -> str:
     judgement = ctx.indicators[ind.id].get("judgement")
     if rule is None or judgement is None or judgement["symbol"] != rule.bands[-1].symbol:
         return ""
+    given = [v.shortfall for s in ind.series() if (v := s.values.get(ctx.year)) is not None and v.shortfall]
+    if given:
+        return "\n".join(clean_line(t) for t in given)
     texts = ctx.plan.node_by_id[ind.node].texts.get(ctx.year)
     return "\n".join(clean_line(t) for t in texts.issues) if texts else ""
 
@@ -31,7 +39,20 @@ def _figures(ctx: Context, ind: Indicator) -> list[tuple[str, list[Cell]]]:
     out = []
     for series, r in zip(ind.series(), records, strict=True):
         name = ind.name if series is ind else f"{ind.name}（{series.label or series.id}）"
-        cells = [target_cell(series, ctx.year, empty="―"), actual_cell(series, ctx.year), rate_cell(r)]
+        reference = r.get("reference") or {}
+        style = ctx.rules.display
+        if reference.get("kind", "same_year") != "same_year":  # the target the rules compare with (rules.measures)
+            target = Cell(reference.get("target") or "―", css="num")
+        else:
+            target = target_cell(series, ctx.year, style, empty="―")
+        data_year = r.get("data_year") or ctx.year
+        actual = actual_cell(series, data_year, style)
+        if data_year != ctx.year:  # the newest figure the rules look back to, with its year
+            when = f"（{data_year} 年度）"
+            actual = replace(
+                actual, text=actual.text + when, number_format=actual.number_format + f'"{when}"' if actual.number_format else ""
+            )
+        cells = [target, actual, rate_cell(r)]
         out.append((name, cells))
     return out
 
@@ -43,6 +64,8 @@ def listing_section(ctx: Context) -> Section:
     graded = unit is not None and ctx.rules.grade_rule_for(unit) is not None
     head = [Cell("番号"), Cell("施策・事業" if judged else "区分"), Cell("指標"), Cell(f"{ctx.year} 目標値", css="num")]
     head += [Cell(f"{ctx.year} 実績値", css="num"), Cell("達成率", css="num")]
+    named = [(j.name, j.title) for j in ctx.rules.judgements]
+    head += [Cell(title) for _name, title in named]
     if judged:
         head += [Cell("判定"), Cell("未達成の理由と今後の方向性")]
     if graded:
@@ -54,7 +77,7 @@ def listing_section(ctx: Context) -> Section:
             body.append((Cell(ctx.title(root), colspan=len(head), css="group"),))
         for ind in indicators:
             body.extend(_rows(ctx, ind, judged, unit if graded else None))
-    widths = (5, 14, 22, 9, 9, 7) + ((9, 25) if judged else ()) + ((12,) if graded else ())
+    widths = (5, 14, 22, 9, 9, 7) + tuple(9 for _ in named) + ((9, 25) if judged else ()) + ((12,) if graded else ())
     section.add(Table(f"指標一覧（{ctx.year} 年度）", (tuple(head),), tuple(body), css="list", widths=widths))
     return section
 
@@ -73,7 +96,7 @@ def _rows(ctx: Context, ind: Indicator, judged: bool, graded_level: str | None) 
     figures = _figures(ctx, ind)
     span = len(figures)
     row = [Cell(number_path(ctx, node), rowspan=span), Cell(node.name, rowspan=span)]
-    tail = []
+    tail = [Cell(judgement_text(record, j.name), rowspan=span, css="mark") for j in ctx.rules.judgements]
     if judged:
         tail += [Cell(judgement_text(record), rowspan=span, css="mark"), Cell(_shortfall(ctx, ind), rowspan=span, css="text")]
     if graded_level is not None:
@@ -96,8 +119,8 @@ def _lines(ind: Indicator, texts: list[str]) -> str:
 PENDING_MARK = "※"  # seed 001 marks a pending actual so, with when it will be known in the last column
 
 
-def _shown(value: Value | None) -> str:
-    return PENDING_MARK if value is not None and value.status is Status.PENDING else value_text(value)
+def _shown(value: Value | None, unit: str, style: Display) -> str:
+    return PENDING_MARK if value is not None and value.status is Status.PENDING else value_text(value, unit, style)
 
 
 def _reason(ctx: Context, ind: Indicator) -> str:
@@ -116,13 +139,15 @@ def _appendix_row(ctx: Context, node: Node, ind: Indicator | None) -> tuple[Cell
         return (*head, Cell(node.note), Cell(""), Cell(""), Cell(""), Cell(""))
     series = ind.series()
     name = ind.name
+    style = ctx.rules.display
     if ind.parts:
-        target = Cell(_lines(ind, [clean_line(s.targets[ctx.year].text) if ctx.year in s.targets else "―" for s in series]), css="num")
-        actual = Cell(_lines(ind, [_shown(s.values.get(ctx.year)) for s in series]), css="num")
-    elif _shown(ind.values.get(ctx.year)) == PENDING_MARK:
-        target, actual = target_cell(ind, ctx.year, empty="―"), Cell(PENDING_MARK, css="num")
+        targets = [entry_text(e.parsed, s.unit, style) if (e := s.targets.get(ctx.year)) else "―" for s in series]
+        target = Cell(_lines(ind, targets), css="num")
+        actual = Cell(_lines(ind, [_shown(s.values.get(ctx.year), s.unit, style) for s in series]), css="num")
+    elif _shown(ind.values.get(ctx.year), ind.unit, style) == PENDING_MARK:
+        target, actual = target_cell(ind, ctx.year, style, empty="―"), Cell(PENDING_MARK, css="num")
     else:
-        target, actual = target_cell(ind, ctx.year, empty="―"), actual_cell(ind, ctx.year)
+        target, actual = target_cell(ind, ctx.year, style, empty="―"), actual_cell(ind, ctx.year, style)
     judgement = ctx.indicators[ind.id].get("judgement")
     mark = judgement["symbol"] if judgement else ""
     return (*head, Cell(name), target, actual, Cell(mark, css="mark"), Cell(_reason(ctx, ind), css="text"))

@@ -8,9 +8,9 @@ top-level node with its own, and the summary gives the plan's.
 
 from __future__ import annotations
 
+from ..core.display import entry_text
 from ..core.model import Indicator, Node, Series
 from ..core.notation import marked_name
-from ..core.text import clean_line
 from .context import Context, rate_cell, rate_cell_text
 from .document import Block, Bullets, Cell, Heading, Paragraph, Section, Table
 from .goals import final_year, goal_targets
@@ -23,6 +23,7 @@ def _series_rows(ctx: Context, ind: Indicator, years: list[int], labelled: bool)
     record = ctx.indicators[ind.id]
     records = record["parts"] if record.get("parts") else [record]
     final = final_year(ctx, ind)
+    style = ctx.rules.display
     rows = []
     series = ind.series()
     for i, (s, r) in enumerate(zip(series, records, strict=True)):
@@ -31,8 +32,8 @@ def _series_rows(ctx: Context, ind: Indicator, years: list[int], labelled: bool)
             cells.append(Cell(s.label or s.id if s is not ind else "", css="kind"))
         cells.append(Cell(_baseline(ctx, s), css="num"))
         for y in years:
-            cells += [target_cell(s, y, empty="―"), actual_cell(s, y)]
-        cells.append(target_cell(s, final, empty="―"))
+            cells += [target_cell(s, y, style, empty="―"), actual_cell(s, y, style)]
+        cells.append(target_cell(s, final, style, empty="―"))
         cells.append(rate_cell(r) if r.get("rate") is not None else Cell(rate_cell_text(r), css="num"))
         rows.append(tuple(cells))
     return rows
@@ -42,7 +43,7 @@ def _baseline(ctx: Context, s: Series) -> str:
     if s.baseline is None:
         return "―"
     when = ctx.year_text(s.baseline.year) if s.baseline.year else s.baseline.note
-    return f"{clean_line(s.baseline.entry.text)}" + (f"\n（{when}）" if when else "")
+    return entry_text(s.baseline.entry.parsed, s.unit, ctx.rules.display) + (f"\n（{when}）" if when else "")
 
 
 def kpi_rows_table(ctx: Context, node: Node, indicators: list[Indicator]) -> Table:

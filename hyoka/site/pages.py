@@ -10,13 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.display import entry_text
 from ..core.engine import IndicatorResult
 from ..core.grades import Grade
+from ..core.judgement import Judgement
 from ..core.method import describe_rules
 from ..core.model import Indicator, Node, Series, Status
-from ..core.notation import AGGREGATION_WORDS, CALENDAR_WORDS, marked_name
+from ..core.notation import AGGREGATION_WORDS, CALENDAR_WORDS, marked_name, value_text
+from ..core.rules import Display
 from ..core.text import clean_line
 from ..reports import charts
+from ..translation import gettext_noop
 from .i18n import ENGLISH
 from .plansite import PlanSite
 
@@ -29,10 +33,30 @@ def grade_class(grade: Grade | None) -> str:
 
 
 def judgement_class(result: IndicatorResult) -> str:
-    j = result.judgement
+    return named_class(result.judgement)
+
+
+def named_class(j: Judgement | None) -> str:
+    """j0 for the best band or condition … j3 and below share the last colour; jp pending, jn none."""
     if j is None or not j.judged:
         return "jp" if j is not None and j.pending else "jn"
-    return f"j{j.rank}"
+    return f"j{min(j.rank or 0, 3)}"
+
+
+# The target a rate was compared with, by the rules' reference (measures.reference).
+REFERENCE_LABELS = {
+    "same_year": gettext_noop("目標値"),
+    "final": gettext_noop("最終目標値"),
+    "interpolated": gettext_noop("目安値"),
+    "elapsed_share": gettext_noop("目安値"),
+}
+
+
+def named_judgements(ps: PlanSite, result: IndicatorResult | None) -> list[tuple[str, Judgement]]:
+    """(title, judgement) of each named judgement of the rules (達成度, 改善・悪化 …), in rule order."""
+    if result is None:
+        return []
+    return [(rule.title, result.judgements[rule.name]) for rule in ps.plan.rules.judgements]
 
 
 @dataclass(frozen=True)
@@ -63,6 +87,7 @@ class IndicatorRow:
     rate: str | None
     rate_uncapped: str | None
     result: IndicatorResult | None
+    named: tuple[tuple[str, Judgement], ...] = ()
 
 
 def indicator_rows(ps: PlanSite, indicators: list[Indicator]) -> list[IndicatorRow]:
@@ -71,7 +96,7 @@ def indicator_rows(ps: PlanSite, indicators: list[Indicator]) -> list[IndicatorR
     rows = []
     for ind in indicators:
         if year is None:
-            rows.append(IndicatorRow(ind, marked_name(ind), final_target(ind), "", "", None, None, None))
+            rows.append(IndicatorRow(ind, marked_name(ind), final_target(ind, ps.plan.rules.display), "", "", None, None, None))
             continue
         doc = ps.indicator_doc(year, ind.id)
         records = doc["parts"] if doc.get("parts") else [doc]
@@ -80,12 +105,13 @@ def indicator_rows(ps: PlanSite, indicators: list[Indicator]) -> list[IndicatorR
             IndicatorRow(
                 ind,
                 marked_name(ind),
-                _joined(ind, [r.get("target") or "" for r in records]) or final_target(ind),
+                _joined(ind, [r.get("target") or "" for r in records]) or final_target(ind, ps.plan.rules.display),
                 _joined(ind, [r.get("actual") or "" for r in records]),
                 status,
                 _joined(ind, [r["rate"] or "" for r in records]) if any(r["rate"] for r in records) else None,
                 doc.get("rate_uncapped") if doc.get("rate_uncapped") != doc.get("rate") else None,
                 ps.evaluation(year).indicators[ind.id],
+                tuple(named_judgements(ps, ps.evaluation(year).indicators[ind.id])),
             )
         )
     return rows
@@ -108,6 +134,10 @@ class YearRow:
     rate: str | None
     rate_uncapped: str | None
     explanation: str
+    data_year: int | None = None  # the year of the value judged, when the rules let an older one in
+    data_actual: str = ""  # that value
+    compared_label: str = "目標値"  # what the rate compared with (REFERENCE_LABELS)
+    compared: str = ""  # that target, when it is not the year's own
 
 
 @dataclass(frozen=True)
@@ -120,9 +150,11 @@ class SeriesBlock:
     years: list[YearRow]
     current: YearRow | None  # the row of the newest published year
     outlook: Any  # core.projection.Projection or None
+    baseline: str  # 「3,747件（2022）」
 
 
 def _year_rows(ps: PlanSite, ind: Indicator, series: Series) -> list[YearRow]:
+    style = ps.plan.rules.display
     years = sorted({*series.targets, *series.values} | ({series.baseline.year} if series.baseline and series.baseline.year else set()))
     out = []
     for y in years:
@@ -132,21 +164,34 @@ def _year_rows(ps: PlanSite, ind: Indicator, series: Series) -> list[YearRow]:
         if y in ps.years:
             doc = ps.indicator_doc(y, ind.id)
             record = doc if series is ind else next(p for p in doc["parts"] if p["id"] == series.id)
-        actual = value.entry.text if value is not None and value.status is not Status.PENDING else ""
+        actual = value_text(value, series.unit, style) if value is not None and value.status is not Status.PENDING else ""
         out.append(
             YearRow(
                 year=y,
-                target=clean_line(target.text) if target else "",
-                actual=clean_line(actual),
+                target=entry_text(target.parsed, series.unit, style) if target else "",
+                actual=actual,
                 status=value.status.value if value is not None else "",
                 expected=(value.expected or "") if value is not None else "",
                 note=clean_line(value.note) if value is not None else "",
                 rate=record["rate"] if record else None,
                 rate_uncapped=record["rate_uncapped"] if record and record["rate_uncapped"] != record["rate"] else None,
                 explanation=record["explanation"] if record else "",
+                **_compared(record),
             )
         )
     return out
+
+
+def _compared(record: dict[str, Any] | None) -> dict[str, Any]:
+    reference = (record or {}).get("reference") or {}
+    kind = reference.get("kind", "same_year")
+    if record is None:
+        return {}
+    data = {"data_year": record.get("data_year"), "data_actual": record.get("actual") or ""}
+    if kind == "same_year":
+        return data
+    year = f"（{reference['target_year']}）" if kind == "final" and reference.get("target_year") else ""
+    return data | {"compared_label": REFERENCE_LABELS[kind], "compared": (reference.get("target") or "") + year}
 
 
 def series_blocks(ps: PlanSite, ind: Indicator, lang: str) -> list[SeriesBlock]:
@@ -159,23 +204,24 @@ def series_blocks(ps: PlanSite, ind: Indicator, lang: str) -> list[SeriesBlock]:
         rows = _year_rows(ps, ind, series)
         current = next((r for r in rows if r.year == ps.latest), None)
         chart = charts.chart_of(ind, series, period, latest, charts.words_for(lang))
-        blocks.append(SeriesBlock(label, series, chart, rows, current, ps.projection(ind, series)))
+        baseline = baseline_text(series, ps.plan.rules.display)
+        blocks.append(SeriesBlock(label, series, chart, rows, current, ps.projection(ind, series), baseline))
     return blocks
 
 
-def baseline_text(series: Series) -> str:
+def baseline_text(series: Series, style: Display) -> str:
     b = series.baseline
     if b is None:
         return ""
     year = f"（{b.year}）" if b.year else ""
-    return f"{clean_line(b.entry.text)}{year}"
+    return f"{entry_text(b.entry.parsed, series.unit, style)}{year}"
 
 
-def final_target(ind: Indicator) -> str:
+def final_target(ind: Indicator, style: Display) -> str:
     year = ind.final_target_year or max((y for s in ind.series() for y in s.targets), default=None)
     if year is None:
         return ""
-    texts = [s.targets[year].text for s in ind.series() if year in s.targets]
+    texts = [entry_text(s.targets[year].parsed, s.unit, style) for s in ind.series() if year in s.targets]
     return f"{_joined(ind, texts) if len(texts) == len(ind.series()) else ' / '.join(texts)}（{year}）"
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from ..core.model import Plan
+
 ENGLISH = "en"
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
 
@@ -19,6 +21,24 @@ def slug(ident: str) -> str:
     if SAFE.match(ident) and not ident.endswith("."):
         return ident
     return "id-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16]
+
+
+def organization_dir(name: str, code: str) -> str:
+    """The folder of an organization's plans: its 全国地方公共団体コード (a plan file may lack one: then a hash of the name).
+
+    Plan ids are unique within an organization only, so every plan lives under its organization.
+    """
+    return code or "org-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+
+
+def plan_root(name: str, code: str, plan_id: str) -> str:
+    """Where a plan's pages and data live: ``<organization>/<plan id>``; the functions below take it as *plan_id*."""
+    return f"{organization_dir(name, code)}/{plan_id}"
+
+
+def of_plan(plan: Plan) -> str:
+    """``plan_root`` of a plan."""
+    return plan_root(plan.organization.name, plan.organization.code, plan.id)
 
 
 def in_language(path: str, lang: str) -> str:
@@ -54,8 +74,12 @@ def data(plan_id: str, name: str) -> str:
     return f"data/{plan_id}/{name}"
 
 
+def _own_name(plan_id: str) -> str:
+    return plan_id.rsplit("/", 1)[-1]
+
+
 def hyoka1_file(plan_id: str) -> str:
-    return data(plan_id, f"{plan_id}.hyoka1.json")
+    return data(plan_id, f"{_own_name(plan_id)}.hyoka1.json")
 
 
 def evaluation_file(plan_id: str, year: int) -> str:
@@ -63,7 +87,7 @@ def evaluation_file(plan_id: str, year: int) -> str:
 
 
 def package_zip(plan_id: str) -> str:
-    return data(plan_id, f"{plan_id}-csv.zip")
+    return data(plan_id, f"{_own_name(plan_id)}-csv.zip")
 
 
 def package_file(plan_id: str, name: str) -> str:

@@ -11,11 +11,12 @@ from functools import cached_property
 from typing import Any
 
 from ..core.engine import Evaluation, evaluate
-from ..core.model import Indicator, Plan, Series
+from ..core.model import Correction, Indicator, Plan, Series
 from ..core.projection import Projection, project
 from ..formats.csvpackage.write import package_files, package_tables
 from ..formats.evaluation import evaluation_dict
 from ..formats.hyoka1 import plan_to_dict
+from . import paths
 from .published import evaluated_years, published_plan
 
 
@@ -35,6 +36,11 @@ class PlanSite:
     def id(self) -> str:
         return self.plan.id
 
+    @property
+    def root(self) -> str:
+        """The plan's folder on the site, under its organization's (``paths.plan_root``)."""
+        return paths.of_plan(self.plan)
+
     @cached_property
     def years(self) -> list[int]:
         """The evaluated (published) years, oldest first."""
@@ -43,6 +49,20 @@ class PlanSite:
     @property
     def latest(self) -> int | None:
         return self.years[-1] if self.years else None
+
+    def published_on(self, year: int) -> str:
+        """The date *year* was published (ISO), "" when the plan file did not say."""
+        return self.plan.cycles[year].published
+
+    def corrections(self, *, indicator: str = "", node: str = "") -> list[tuple[int, Correction]]:
+        """Every 訂正 of the published years, newest first; with *indicator* or *node*, only what touched it."""
+        out = []
+        for year in reversed(self.years):
+            for c in reversed(self.plan.cycles[year].corrections):
+                changes = [x for x in c.changes if (not indicator or x.indicator == indicator) and (not node or x.node == node)]
+                if changes:
+                    out.append((year, Correction(c.date, c.reason, changes)))
+        return out
 
     def evaluation(self, year: int) -> Evaluation:
         if year not in self._evaluations:
@@ -94,4 +114,4 @@ class PlanSite:
     def projection(self, indicator: Indicator, series: Series) -> Projection | None:
         if self.latest is None:
             return None
-        return project(series, self.latest, indicator.final_target_year)
+        return project(series, self.latest, indicator.final_target_year, self.plan.rules.measures)

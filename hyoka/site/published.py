@@ -3,7 +3,10 @@
 A year is released when its cycle is published (``plan.cycles[year].status ==
 "published"``). Figures of years before the plan period that have no cycle are the
 history the plan was adopted with (seed 000 prints 2022 and 2023 beside the targets),
-so they are released with the plan. For every other year the actual values, the
+so they are released with the plan. So are the figures of years without a cycle that a
+published evaluation judged because its rules look back for the newest figure
+(``measures.window``: a 2022 evaluation of a 2019 survey): the published report prints
+them. A year whose cycle exists but is not published stays out. For every other year the actual values, the
 一次評価 texts (取組結果, 課題と方向性), the council's 二次評価 and the report chapters
 written for the year (今後の取組, 推進会議の評価) are dropped whole:
 a year whose cycle is open, submitted or closed is a draft. The plan itself (its
@@ -29,7 +32,9 @@ def released_years(plan: Plan) -> set[int]:
     """The years whose figures and texts may appear in public."""
     years = {y for y, c in plan.cycles.items() if c.status == PUBLISHED}
     recorded = {y for ind in plan.indicators for s in ind.series() for y in s.values}
-    return years | {y for y in recorded if y < plan.period_start and y not in plan.cycles}
+    window = plan.rules.measures.window
+    looked_back = {d for y in years for d in range(y - window, y)}
+    return years | {y for y in recorded if (y < plan.period_start or y in looked_back) and y not in plan.cycles}
 
 
 def evaluated_years(plan: Plan) -> list[int]:

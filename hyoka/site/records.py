@@ -16,7 +16,7 @@ from typing import Any
 from ..core.model import Indicator
 from ..formats.csvpackage.schema import OBSERVATIONS
 from ..formats.csvpackage.write import table_text
-from ..formats.hyoka1 import dumps
+from ..formats.hyoka1 import correction_to_dict, dumps
 from . import paths
 from .plansite import PlanSite
 
@@ -73,8 +73,15 @@ def plan_record(ps: PlanSite, year: int | None) -> dict[str, Any]:
         "nodes": [{k: n.get(k) for k in ("id", "parent", "level", "number", "name")} for n in doc["nodes"]],
         "indicators": [{"id": i.id, "node": i.node, "kind": i.kind, "name": i.name, "unit": i.unit} for i in ps.plan.indicators],
         "year": year,
+        "publication": publication(ps, year) if year is not None else None,
         "evaluation": ps.doc(year) if year is not None else None,
     }
+
+
+def publication(ps: PlanSite, year: int) -> dict[str, Any]:
+    """When *year* was published and every 訂正 since (oldest first), each with its date, reason and old → new."""
+    cycle = ps.plan.cycles[year]
+    return {"published": cycle.published or None, "corrections": [correction_to_dict(c) for c in cycle.corrections]}
 
 
 def _outlook(ps: PlanSite, ind: Indicator) -> list[dict[str, Any]]:
@@ -99,15 +106,21 @@ def _outlook(ps: PlanSite, ind: Indicator) -> list[dict[str, Any]]:
     return out
 
 
+def _plan_head(ps: PlanSite) -> dict[str, Any]:
+    org = ps.plan.organization
+    return {"id": ps.id, "name": ps.plan.name, "organization": org.name, "organization_code": org.code}
+
+
 def indicator_record(ps: PlanSite, ind: Indicator, year: int | None = None) -> dict[str, Any]:
     """The indicator as entered (hyoka/1), its evaluation in each published year (or in *year*), and its outlook."""
     years = ps.years if year is None else [year]
     return {
         "format": FORMAT,
-        "id": f"{ps.id}:{ind.id}",
-        "plan": {"id": ps.id, "name": ps.plan.name, "organization": ps.plan.organization.name},
+        "id": f"{ps.root}:{ind.id}",
+        "plan": _plan_head(ps),
         "indicator": ps.indicator_specs[ind.id],
         "evaluations": [{"year": y} | ps.indicator_doc(y, ind.id) for y in years],
+        "corrections": [{"year": y} | correction_to_dict(c) for y, c in ps.corrections(indicator=ind.id) if y in years],
         "outlook": _outlook(ps, ind) if year is None or year == ps.latest else [],
     }
 
@@ -117,7 +130,7 @@ def node_record(ps: PlanSite, node_id: str) -> dict[str, Any]:
     spec = next(n for n in ps.document["nodes"] if n["id"] == node_id)
     return {
         "format": FORMAT,
-        "plan": {"id": ps.id, "name": ps.plan.name, "organization": ps.plan.organization.name},
+        "plan": _plan_head(ps),
         "node": spec,
         "grades": [{"year": y} | ps.node_doc(y, node_id) for y in ps.years],
         "indicators": [indicator_record(ps, ind) for ind in ps.plan.indicators_of.get(node.id, [])],
@@ -148,7 +161,7 @@ def hyoka1(ps: PlanSite) -> bytes:
 
 def downloads(ps: PlanSite) -> dict[str, Any]:
     """Every data file of a plan by its site path, each made only when asked for."""
-    plan_id = ps.id
+    plan_id = ps.root
     files: dict[str, Any] = {
         paths.hyoka1_file(plan_id): lambda: hyoka1(ps),
         paths.package_zip(plan_id): lambda: package_zip(ps),

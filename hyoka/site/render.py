@@ -21,15 +21,16 @@ from ..core.errors import InputError
 from ..core.explain import explain_grade
 from ..core.model import DIRECTIONS, KINDS, STATUS_LABELS, Indicator, Node, Plan, Status
 from ..core.notation import marked_name, pending_text
+from ..translation import gettext_noop
 from . import pages, paths, records
-from .i18n import ENGLISH, JAPANESE, LANGUAGES, words, year_label
+from .i18n import ENGLISH, JAPANESE, LANGUAGES, date_label, words, year_label
 from .plansite import PlanSite
 from .search import search_index
 
 Producer = Callable[[], bytes]
 ASSETS = ("site.css", "search.js")
 SEARCH_INDEX = "data/search-index.json"
-BASIS_LABELS = {"fiscal": "年度（4月〜翌3月）", "calendar": "暦年"}
+BASIS_LABELS = {"fiscal": gettext_noop("年度（4月〜翌3月）"), "calendar": gettext_noop("暦年")}
 
 
 def _environment() -> Environment:
@@ -45,7 +46,7 @@ def _environment() -> Environment:
         "asset": paths.asset,
         "grade_class": pages.grade_class,
         "judgement_class": pages.judgement_class,
-        "baseline": pages.baseline_text,
+        "named_class": pages.named_class,
         "status_label": lambda status: STATUS_LABELS[Status(status)],
     }
     return env
@@ -58,34 +59,34 @@ def _asset(name: str) -> bytes:
     return (resources.files("hyoka.site") / "assets" / name).read_bytes()
 
 
-def _check_ids(ids: list[str]) -> None:
-    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
+def _check_ids(roots: list[str]) -> None:
+    """Plans live under their organization's folder, so only two plans of one organization with one id can clash."""
+    duplicates = sorted(i for i, n in Counter(roots).items() if n > 1)
     if duplicates:
-        raise InputError.one(", ".join(duplicates), "同じ id の計画が複数あります", "two plans have the same id")
-    reserved = {"assets", "data", ENGLISH, paths.home(), paths.search()}
-    clashing = sorted(set(ids) & reserved)
-    if clashing:
-        raise InputError.one(", ".join(clashing), "この id はサイトの予約語です", "this plan id is reserved by the site")
+        raise InputError.one(
+            ", ".join(duplicates), "同じ団体に同じ id の計画が複数あります", "two plans of one organization have the same id"
+        )
 
 
 class Site:
     """The public site of one or more plans, built from their published copies only."""
 
     def __init__(self, plans: list[Plan]) -> None:
-        _check_ids([p.id for p in plans])
-        self._adopt([PlanSite.of(p) for p in plans])
+        published = [PlanSite.of(p) for p in plans]
+        _check_ids([ps.root for ps in published])
+        self._adopt(published)
 
     @classmethod
     def of(cls, published: list[PlanSite]) -> Site:
         """The site of plans already published (``PlanSite.of``): the web app keeps those of unchanged plans."""
-        _check_ids([ps.id for ps in published])
+        _check_ids([ps.root for ps in published])
         site = cls.__new__(cls)
         site._adopt(published)
         return site
 
     def _adopt(self, published: list[PlanSite]) -> None:
         self.plans = published
-        self.by_id = {ps.id: ps for ps in self.plans}
+        self.by_root = {ps.root: ps for ps in self.plans}
 
     @cached_property
     def files(self) -> dict[str, Producer]:
@@ -112,15 +113,15 @@ class Site:
 
     def _plan_pages(self, ps: PlanSite, lang: str) -> dict[str, Producer]:
         out: dict[str, Producer] = {
-            paths.in_language(paths.plan_home(ps.id), lang): lambda: self._plan_home(ps, lang),
-            paths.in_language(paths.plan_page(ps.id, "tree"), lang): lambda: self._tree(ps, lang),
-            paths.in_language(paths.plan_page(ps.id, "indicators"), lang): lambda: self._indicators(ps, lang),
-            paths.in_language(paths.plan_page(ps.id, "method"), lang): lambda: self._method(ps, lang),
+            paths.in_language(paths.plan_home(ps.root), lang): lambda: self._plan_home(ps, lang),
+            paths.in_language(paths.plan_page(ps.root, "tree"), lang): lambda: self._tree(ps, lang),
+            paths.in_language(paths.plan_page(ps.root, "indicators"), lang): lambda: self._indicators(ps, lang),
+            paths.in_language(paths.plan_page(ps.root, "method"), lang): lambda: self._method(ps, lang),
         }
         for node in ps.plan.nodes:
-            out[paths.in_language(paths.node_page(ps.id, node.id), lang)] = lambda node=node: self._node(ps, node, lang)
+            out[paths.in_language(paths.node_page(ps.root, node.id), lang)] = lambda node=node: self._node(ps, node, lang)
         for ind in ps.plan.indicators:
-            out[paths.in_language(paths.indicator_page(ps.id, ind.id), lang)] = lambda ind=ind: self._indicator(ps, ind, lang)
+            out[paths.in_language(paths.indicator_page(ps.root, ind.id), lang)] = lambda ind=ind: self._indicator(ps, ind, lang)
         return out
 
     def _page(self, template: str, path: str, lang: str, ps: PlanSite | None, **context: Any) -> bytes:
@@ -148,14 +149,16 @@ class Site:
             "home_page": paths.home(),
             "search_page": paths.search(),
             "year_label": lambda y: year_label(y, lang),
+            "date_label": lambda d: date_label(d, lang),
             "pending": (lambda e: pending_text(e)) if lang == JAPANESE else (lambda e: f"Pending{f' (expected {e})' if e else ''}"),
             "ps": ps,
             "plan_pages": self._plan_links(ps) if ps else {},
-            "node_page": lambda n: paths.node_page(ps.id, n.id) if ps else "",
-            "indicator_page": lambda i: paths.indicator_page(ps.id, i.id) if ps else "",
+            "node_page": lambda n: paths.node_page(ps.root, n.id) if ps else "",
+            "indicator_page": lambda i: paths.indicator_page(ps.root, i.id) if ps else "",
             "crumbs": [],
             "files": self._plan_files(ps, lang) if ps else [],
             "judged": bool(ps and ps.plan.rules.judgement),
+            "named_titles": [j.title for j in ps.plan.rules.judgements] if ps else [],
             "content_title": False,
         }
         # links given by the caller are pages of the Japanese site; link() moves them to the language
@@ -163,35 +166,40 @@ class Site:
 
     @staticmethod
     def _plan_links(ps: PlanSite) -> dict[str, str]:
-        return {"home": paths.plan_home(ps.id)} | {k: paths.plan_page(ps.id, k) for k in ("tree", "indicators", "method")}
+        return {"home": paths.plan_home(ps.root)} | {k: paths.plan_page(ps.root, k) for k in ("tree", "indicators", "method")}
 
     def _plan_files(self, ps: PlanSite, lang: str, own: tuple[tuple[str, str, str], ...] = ()) -> list[tuple[str, str, str]]:
         """The downloads of a page: its own (label, path, kind) first, then the plan's."""
         _ = words(lang)
         files = [*own]
         files += [
-            (_("計画全体の CSV データパッケージ（ZIP）"), paths.package_zip(ps.id), "ZIP"),
-            (_("計画ファイル（hyoka/1 形式の JSON）"), paths.hyoka1_file(ps.id), "JSON"),
+            (_("計画全体の CSV データパッケージ（ZIP）"), paths.package_zip(ps.root), "ZIP"),
+            (_("計画ファイル（hyoka/1 形式の JSON）"), paths.hyoka1_file(ps.root), "JSON"),
         ]
-        files += [(f"{year_label(y, lang)} {_('の評価（JSON）')}", paths.evaluation_file(ps.id, y), "JSON") for y in ps.years]
+        evaluation = _("の評価（JSON）")  # outside the f-string, where makemessages finds it
+        files += [(f"{year_label(y, lang)} {evaluation}", paths.evaluation_file(ps.root, y), "JSON") for y in ps.years]
         return files
 
     def _crumbs(self, ps: PlanSite, lang: str, nodes: list[Node]) -> list[tuple[str, str]]:
         _ = words(lang)
-        out = [(_("ホーム"), paths.home(), False), (ps.plan.name, paths.plan_home(ps.id), True)]
-        return out + [(f"{n.number} {n.name}".strip(), paths.node_page(ps.id, n.id), True) for n in nodes]
+        out = [(_("ホーム"), paths.home(), False), (ps.plan.name, paths.plan_home(ps.root), True)]
+        return out + [(f"{n.number} {n.name}".strip(), paths.node_page(ps.root, n.id), True) for n in nodes]
 
     def _home(self, lang: str) -> bytes:
         _ = words(lang)
-        plans = []
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}  # the plans of each organization, in the order met
         for ps in self.plans:
             grade = ps.evaluation(ps.latest).plan_grade if ps.latest is not None else None
-            plans.append({"ps": ps, "home": paths.plan_home(ps.id), "grade": grade})
-        return self._page("home.html.j2", paths.home(), lang, None, title=_("計画の一覧"), plans=plans, files=self._site_files(lang))
+            org = ps.plan.organization
+            groups.setdefault((org.name, org.code), []).append({"ps": ps, "home": paths.plan_home(ps.root), "grade": grade})
+        organizations = [{"name": name, "code": code, "plans": plans} for (name, code), plans in groups.items()]
+        return self._page(
+            "home.html.j2", paths.home(), lang, None, title=_("計画の一覧"), organizations=organizations, files=self._site_files(lang)
+        )
 
     def _search(self, lang: str) -> bytes:
         _ = words(lang)
-        plans = [{"name": ps.plan.name, "indicators": paths.plan_page(ps.id, "indicators")} for ps in self.plans]
+        plans = [{"name": ps.plan.name, "indicators": paths.plan_page(ps.root, "indicators")} for ps in self.plans]
         return self._page("search.html.j2", paths.search(), lang, None, title=_("指標の検索"), plans=plans, files=self._site_files(lang))
 
     def _site_files(self, lang: str) -> list[tuple[str, str, str]]:
@@ -229,7 +237,7 @@ class Site:
         tops = pages.node_rows(ps)
         return self._page(
             "plan.html.j2",
-            paths.plan_home(ps.id),
+            paths.plan_home(ps.root),
             lang,
             ps,
             title=ps.plan.name,
@@ -244,7 +252,7 @@ class Site:
         _ = words(lang)
         return self._page(
             "tree.html.j2",
-            paths.plan_page(ps.id, "tree"),
+            paths.plan_page(ps.root, "tree"),
             lang,
             ps,
             title=_("体系図"),
@@ -259,7 +267,7 @@ class Site:
             for node in ps.plan.nodes
             if node.id in ps.plan.indicators_of
         ]
-        path = paths.plan_page(ps.id, "indicators")
+        path = paths.plan_page(ps.root, "indicators")
         return self._page("indicators.html.j2", path, lang, ps, title=_("指標の一覧"), crumbs=self._crumbs(ps, lang, []), groups=groups)
 
     def _method(self, ps: PlanSite, lang: str) -> bytes:
@@ -267,7 +275,7 @@ class Site:
         formulas = {s.effective_formula for ind in ps.plan.indicators for s in ind.series() if not s.qualitative}
         return self._page(
             "method.html.j2",
-            paths.plan_page(ps.id, "method"),
+            paths.plan_page(ps.root, "method"),
             lang,
             ps,
             title=_("評価の方法"),
@@ -284,12 +292,12 @@ class Site:
         year = ps.latest
         text_nodes = [n for n in [node, *plan.children.get(node.id, [])] if year is not None and year in n.texts]
         own = (
-            (_("このページの指標の CSV"), paths.node_data(ps.id, node.id, "csv"), "CSV"),
-            (_("このページの JSON"), paths.node_data(ps.id, node.id, "json"), "JSON"),
+            (_("このページの指標の CSV"), paths.node_data(ps.root, node.id, "csv"), "CSV"),
+            (_("このページの JSON"), paths.node_data(ps.root, node.id, "json"), "JSON"),
         )
         return self._page(
             "node.html.j2",
-            paths.node_page(ps.id, node.id),
+            paths.node_page(ps.root, node.id),
             lang,
             ps,
             title=f"{node.number} {node.name}".strip(),
@@ -315,12 +323,12 @@ class Site:
         explanation = ps.indicator_doc(ps.latest, ind.id)["explanation"] if ps.latest is not None else ""
         formulas = {s.effective_formula for s in ind.series() if not s.qualitative}
         own = (
-            (_("この指標の CSV"), paths.indicator_data(ps.id, ind.id, "csv"), "CSV"),
-            (_("この指標の JSON"), paths.indicator_data(ps.id, ind.id, "json"), "JSON"),
+            (_("この指標の CSV"), paths.indicator_data(ps.root, ind.id, "csv"), "CSV"),
+            (_("この指標の JSON"), paths.indicator_data(ps.root, ind.id, "json"), "JSON"),
         )
         return self._page(
             "indicator.html.j2",
-            paths.indicator_page(ps.id, ind.id),
+            paths.indicator_page(ps.root, ind.id),
             lang,
             ps,
             title=ind.name,
@@ -331,9 +339,10 @@ class Site:
             kind_label=KINDS.get(ind.kind, ind.kind),
             basis_label=BASIS_LABELS[ind.period_basis],
             direction_label=DIRECTIONS[ind.direction],
-            final=pages.final_target(ind),
+            final=pages.final_target(ind, ps.plan.rules.display),
             departments=plan.departments_of(ind),
             result=result,
+            named=pages.named_judgements(ps, result),
             explanation=explanation,
             blocks=pages.series_blocks(ps, ind, lang),
             notes=pages.footnotes(ind),

@@ -21,10 +21,11 @@ def search_index(plans: list[PlanSite]) -> list[dict[str, Any]]:
             chain = [*ps.plan.ancestors(ind.node), ps.plan.node_by_id[ind.node]]
             record: dict[str, Any] = {
                 "plan": ps.plan.name,
+                "organization": ps.plan.organization.name,
                 "id": ind.id,
                 "name": marked_name(ind),
                 "path": " › ".join(f"{n.number} {n.name}".strip() for n in chain),
-                "page": paths.indicator_page(ps.id, ind.id),
+                "page": paths.indicator_page(ps.root, ind.id),
                 "rate": None,
                 "judgement": None,
             }

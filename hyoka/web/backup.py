@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from ..formats.files import write_atomic
-from .accounts.models import Department, User
+from .accounts.models import Department, Organization, User
 from .audit.models import AuditEvent
 from .history.models import Change
 from .plans import models as m
@@ -29,7 +29,7 @@ from .plans.convert import document
 from .snapshot import snapshot
 from .workflow.models import Submission
 
-FORMAT = "hyoka-backup/1"
+FORMAT = "hyoka-backup/2"  # /2: organizations, and what belongs to each; restore reads /1 too
 
 
 def when(at: datetime | None) -> str | None:
@@ -42,10 +42,11 @@ def who(user: User | None) -> str | None:
 
 def _users(with_password_hashes: bool) -> list[dict[str, Any]]:
     out = []
-    for u in User.objects.select_related("department").order_by("username"):
+    for u in User.objects.select_related("organization", "department").order_by("username"):
         row = {
             "username": u.username,
             "role": u.role,
+            "organization": u.organization.code if u.organization else None,
             "department": u.department.name if u.department else None,
             "first_name": u.first_name,
             "last_name": u.last_name,
@@ -64,7 +65,7 @@ def _users(with_password_hashes: bool) -> list[dict[str, Any]]:
 def _plan(plan: m.Plan, change_index: dict[int, tuple[str, int]]) -> dict[str, Any]:
     changes = list(Change.objects.filter(plan=plan).select_related("user").order_by("id"))
     for i, c in enumerate(changes):
-        change_index[c.pk] = (plan.key, i)
+        change_index[c.pk] = (plan_name(plan), i)
     values = m.Value.objects.filter(series__indicator__plan=plan).select_related("series__indicator", "updated_by")
     return {
         "document": document(plan),
@@ -86,10 +87,27 @@ def _plan(plan: m.Plan, change_index: dict[int, tuple[str, int]]) -> dict[str, A
                 "submitted_at": when(s.submitted_at),
                 "decided_by": who(s.decided_by),
                 "decided_at": when(s.decided_at),
+                "events": [
+                    {"action": e.action, "comment": e.comment, "by": who(e.by), "at": when(e.at)}
+                    for e in s.events.select_related("by").order_by("at", "id")
+                ],
             }
             for s in Submission.objects.filter(plan=plan)
             .select_related("department", "submitted_by", "decided_by")
             .order_by("year", "department__name")
+        ],
+        "publications": [
+            {
+                "year": p.cycle.year,
+                "number": p.number,
+                "kind": p.kind,
+                "on": p.on.isoformat(),
+                "at": when(p.at),
+                "by": who(p.by),
+                "reason": p.reason,
+                "snapshot": p.snapshot,
+            }
+            for p in m.Publication.objects.filter(cycle__plan=plan).select_related("cycle", "by").order_by("cycle__year", "number")
         ],
         "changes": [
             {
@@ -109,11 +127,21 @@ def _plan(plan: m.Plan, change_index: dict[int, tuple[str, int]]) -> dict[str, A
     }
 
 
+def plan_name(plan: m.Plan) -> str:
+    """How the file names a plan: plan keys are unique only within an organization."""
+    return f"{plan.organization.code}/{plan.key}"
+
+
 def _audit(change_index: dict[int, tuple[str, int]]) -> list[dict[str, Any]]:
     fields = ("kind", "username", "address", "method", "path", "plan_key", "subject", "detail")
     return [
-        {"at": when(e.at), **{f: getattr(e, f) for f in fields}, "change": list(change_index[e.change_id]) if e.change_id else None}
-        for e in AuditEvent.objects.order_by("id")
+        {
+            "at": when(e.at),
+            "organization": e.organization.code if e.organization else None,
+            **{f: getattr(e, f) for f in fields},
+            "change": list(change_index[e.change_id]) if e.change_id else None,
+        }
+        for e in AuditEvent.objects.select_related("organization").order_by("id")
     ]
 
 
@@ -121,11 +149,15 @@ def backup_document(*, with_users: bool = True, with_password_hashes: bool = Fal
     """Everything, read in one snapshot, so saves made meanwhile are wholly in or out."""
     with snapshot():
         change_index: dict[int, tuple[str, int]] = {}
-        plans = [_plan(p, change_index) for p in m.Plan.objects.order_by("key")]
+        plans = [_plan(p, change_index) for p in m.Plan.objects.select_related("organization").order_by("organization__code", "key")]
         return {
             "format": FORMAT,
             "created_at": when(timezone.now()),
-            "departments": list(Department.objects.order_by("name").values_list("name", flat=True)),
+            "organizations": [{"code": c, "name": n} for c, n in Organization.objects.order_by("code").values_list("code", "name")],
+            "departments": [
+                {"organization": c, "name": n}
+                for c, n in Department.objects.order_by("organization__code", "name").values_list("organization__code", "name")
+            ],
             "users": _users(with_password_hashes) if with_users else [],
             "plans": plans,
             "audit": _audit(change_index),

@@ -9,24 +9,26 @@ Timestamps are written as they were: the change log keeps its dates, not the res
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
+from django.db.models import Count
 
 from ..core.errors import InputError, Problem
-from ..formats.hyoka1 import parse_json, plan_from_dict
-from .accounts.models import Department, Role, User
+from ..formats.hyoka1 import parse_json, plan_from_dict, valid_organization_code
+from .accounts.models import Department, Organization, Role, User
 from .audit.models import AuditEvent, EventKind
 from .audit.record import log_event
-from .backup import FORMAT
+from .backup import FORMAT, plan_name
 from .history.models import Change, ChangeKind
 from .plans import models as m
 from .plans.convert import store_plan
-from .workflow.models import Submission, SubmissionStatus
+from .workflow.models import Event, EventAction, Submission, SubmissionStatus
 
+FORMAT_1 = "hyoka-backup/1"  # from before organizations: still read
 OPTIONAL = object()  # a field that may be null
 
 
@@ -83,6 +85,13 @@ class _Reader:
             raise self.fail(f"{path}.{key}", "時差（タイムゾーン）のない日時です", "a date and time without its time zone", raw)
         return at
 
+    def day(self, obj: dict[str, Any], key: str, path: str) -> date:
+        raw = self.field(obj, key, path, str)
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise self.fail(f"{path}.{key}", "日付として解釈できません", "not an ISO date", raw) from None
+
 
 def restore_path(path: Path) -> Restored:
     where = str(path)
@@ -96,22 +105,29 @@ def restore_path(path: Path) -> Restored:
 def restore_document(doc: Any, where: str = "backup") -> Restored:
     r = _Reader(where)
     top = r.obj(doc, "$")
-    r.field(top, "format", "$", str, choices={FORMAT})
+    version = r.field(top, "format", "$", str, choices={FORMAT, FORMAT_1})
     try:
         with transaction.atomic():
             if m.Plan.objects.exists():
                 raise InputError.one(
                     where, "復元先のデータベースに計画があります。空のデータベースに復元してください", "the database already holds plans"
                 )
-            for name in r.field(top, "departments", "$", list):
-                Department.objects.get_or_create(name=str(name)[:200])
-            users = _users(r, top)
-            by_name = {u.username: u for u in User.objects.all()}
+            for path, o in r.items(top, "organizations", "$"):
+                code, name = r.field(o, "code", path, str), r.field(o, "name", path, str)
+                if not valid_organization_code(code):
+                    raise r.fail(f"{path}.code", "全国地方公共団体コードではありません", "not an organization code", code)
+                Organization.objects.get_or_create(code=code, defaults={"name": name})
             changes: dict[tuple[str, int], Change] = {}
             plans = r.items(top, "plans", "$")
-            for path, spec in plans:
-                _plan(r, path, spec, by_name, changes)
-            audit = _audit(r, top, by_name, changes)
+            rows = [_plan(r, path, spec) for path, spec in plans]
+            # A file of before organizations (hyoka-backup/1): its people belong to the organization of most plans.
+            main = _main_organization() if version == FORMAT_1 else None
+            _departments(r, top, main)
+            users = _users(r, top, main)
+            by_name = {u.username: u for u in User.objects.all()}
+            for (path, spec), row in zip(plans, rows, strict=True):
+                _records(r, path, spec, row, by_name, changes, main)
+            audit = _audit(r, top, by_name, changes, main)
             log_event(
                 EventKind.RESTORE, subject=where[-500:], detail=f"計画 {len(plans)} 件、変更履歴 {len(changes)} 件、監査ログ {audit} 件"
             )
@@ -120,7 +136,37 @@ def restore_document(doc: Any, where: str = "backup") -> Restored:
     return Restored(len(plans), len(changes), users, audit)
 
 
-def _users(r: _Reader, top: dict[str, Any]) -> int:
+def _main_organization() -> Organization | None:
+    return Organization.objects.annotate(n=Count("plans")).order_by("-n", "code").first()
+
+
+def _organization(r: _Reader, obj: dict[str, Any], path: str, main: Organization | None) -> Organization | None:
+    """The organization a record names by its code (which the file must list), or *main* for a file of before organizations."""
+    if main is not None:
+        return main
+    code = r.field(obj, "organization", path, str, null=True)
+    if code is None:
+        return None
+    found = Organization.objects.filter(code=code).first()
+    if found is None:
+        raise r.fail(f"{path}.organization", "バックアップにない団体です", "an organization the backup does not list", code)
+    return found
+
+
+def _departments(r: _Reader, top: dict[str, Any], main: Organization | None) -> None:
+    for i, item in enumerate(r.field(top, "departments", "$", list)):
+        path = f"$.departments[{i}]"
+        if main is not None:
+            Department.objects.get_or_create(organization=main, name=str(item)[:200])
+            continue
+        d = r.obj(item, path)
+        org = _organization(r, d, path, None)
+        if org is None:
+            raise r.fail(f"{path}.organization", "所属には団体が必要です", "a department needs its organization")
+        Department.objects.get_or_create(organization=org, name=r.field(d, "name", path, str))
+
+
+def _users(r: _Reader, top: dict[str, Any], main: Organization | None) -> int:
     """New users only: someone who already exists here (the admin who runs the restore) is left as they are."""
     known = set(User.objects.values_list("username", flat=True))
     made = 0
@@ -129,10 +175,12 @@ def _users(r: _Reader, top: dict[str, Any]) -> int:
         if username in known:
             continue
         department = r.field(u, "department", path, str, null=True)
+        org = _organization(r, u, path, main)
         user = User(
             username=username,
             role=r.field(u, "role", path, str, choices=Role.values),
-            department=Department.objects.get_or_create(name=department)[0] if department else None,
+            organization=org,
+            department=Department.objects.get_or_create(organization=org, name=department)[0] if department and org else None,
             first_name=r.field(u, "first_name", path, str),
             last_name=r.field(u, "last_name", path, str),
             email=r.field(u, "email", path, str),
@@ -149,8 +197,20 @@ def _users(r: _Reader, top: dict[str, Any]) -> int:
     return made
 
 
-def _plan(r: _Reader, path: str, spec: dict[str, Any], by_name: dict[str, User], changes: dict[tuple[str, int], Change]) -> None:
-    row = store_plan(plan_from_dict(spec.get("document"), where=f"{r.where}:{path}.document"))
+def _plan(r: _Reader, path: str, spec: dict[str, Any]) -> m.Plan:
+    return store_plan(plan_from_dict(spec.get("document"), where=f"{r.where}:{path}.document"))
+
+
+def _records(
+    r: _Reader,
+    path: str,
+    spec: dict[str, Any],
+    row: m.Plan,
+    by_name: dict[str, User],
+    changes: dict[tuple[str, int], Change],
+    main: Organization | None,
+) -> None:
+    """What a plan file does not hold: rule versions, value authors, submissions and the change log."""
 
     def user(obj: dict[str, Any], key: str, p: str) -> User | None:
         name = r.field(obj, key, p, str, null=True)
@@ -188,15 +248,23 @@ def _plan(r: _Reader, path: str, spec: dict[str, Any], by_name: dict[str, User],
         authored.append(value)
     m.Value.objects.bulk_update(authored, ["updated_at", "updated_by"], batch_size=500)
 
-    departments = {d.name: d for d in Department.objects.all()}
     submissions = []
+    events: list[tuple[int, Event]] = []  # (index of the submission, its event)
     for p, s in r.items(spec, "submissions", path):
         name = r.field(s, "department", p, str)
+        for q, e in r.items(s, "events", p):
+            event = Event(
+                action=r.field(e, "action", q, str, choices=EventAction.values),
+                comment=r.field(e, "comment", q, str),
+                by=user(e, "by", q),
+                at=r.moment(e, "at", q),
+            )
+            events.append((len(submissions), event))
         submissions.append(
             Submission(
                 plan=row,
                 year=r.field(s, "year", p, int),
-                department=departments.get(name) or Department.objects.create(name=name),
+                department=Department.objects.get_or_create(organization_id=row.organization_id, name=name)[0],
                 status=r.field(s, "status", p, str, choices=SubmissionStatus.values),
                 comment=r.field(s, "comment", p, str),
                 submitted_by=user(s, "submitted_by", p),
@@ -205,7 +273,29 @@ def _plan(r: _Reader, path: str, spec: dict[str, Any], by_name: dict[str, User],
                 decided_at=r.moment(s, "decided_at", p, null=True),
             )
         )
-    Submission.objects.bulk_create(submissions)
+    created = Submission.objects.bulk_create(submissions)
+    for i, event in events:
+        event.submission = created[i]
+    Event.objects.bulk_create([e for _i, e in events])
+
+    cycles = {c.year: c for c in m.Cycle.objects.filter(plan=row)}
+    revisions = []
+    for p, v in r.items(spec, "publications", path):
+        year = r.field(v, "year", p, int)
+        if year not in cycles:
+            raise r.fail(f"{p}.year", "計画にない年度の公表です", "a publication of a year the plan has no cycle for", year)
+        revision = m.Publication(
+            cycle=cycles[year],
+            number=r.field(v, "number", p, int),
+            kind=r.field(v, "kind", p, str, choices=m.PublicationKind.values),
+            on=r.day(v, "on", p),
+            by=user(v, "by", p),
+            reason=r.field(v, "reason", p, str),
+            snapshot=r.field(v, "snapshot", p, dict),
+        )
+        revision.at = r.moment(v, "at", p)
+        revisions.append(revision)
+    _created_with_their_times(m.Publication, revisions, "at")
 
     log = []
     for p, c in r.items(spec, "changes", path):
@@ -223,18 +313,23 @@ def _plan(r: _Reader, path: str, spec: dict[str, Any], by_name: dict[str, User],
         )
         change.at = r.moment(c, "at", p)
         log.append(change)
+    name = row.key if main is not None else plan_name(row)  # a file of before organizations names plans by key
     for i, change in enumerate(_created_with_their_times(Change, log, "at")):
-        changes[(row.key, i)] = change
+        changes[(name, i)] = change
 
 
-def _audit(r: _Reader, top: dict[str, Any], by_name: dict[str, User], changes: dict[tuple[str, int], Change]) -> int:
+def _audit(
+    r: _Reader, top: dict[str, Any], by_name: dict[str, User], changes: dict[tuple[str, int], Change], main: Organization | None
+) -> int:
     events = []
     for p, e in r.items(top, "audit", "$"):
         link = r.field(e, "change", p, list, null=True)
         if link is not None and (len(link) != 2 or tuple(link) not in changes):
             raise r.fail(f"{p}.change", "バックアップにない変更を指しています", "refers to a change not in the backup", link)
         username = r.field(e, "username", p, str)
+        org = _organization(r, e, p, None) if main is None else by_name[username].organization if username in by_name else None
         event = AuditEvent(
+            organization=org,
             kind=r.field(e, "kind", p, str, choices=EventKind.values),
             user=by_name.get(username),
             username=username,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "hyoka.web.accounts",
     "hyoka.web.plans",
     "hyoka.web.workflow",
@@ -56,6 +60,9 @@ INSTALLED_APPS = [
     "hyoka.web.audit",
     "hyoka.web.public",
     "hyoka.web.api",
+    "django_tasks",
+    "django_tasks_db",
+    "hyoka.web.renders",  # after django_tasks_db: its admin takes the queue's admin pages away again
 ]
 
 MIDDLEWARE = [
@@ -68,10 +75,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hyoka.web.accounts.nul.RefuseNulMiddleware",  # innermost: its 400 still gets every header above
+    "axes.middleware.AxesMiddleware",  # answers a locked-out login (django-axes wants it last)
 ]
 
 ROOT_URLCONF = "hyoka.web.urls"
@@ -100,6 +109,13 @@ if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "hyoka.sqlite3"}}
+# SQLite, the embedded default, serves several people at once by making them wait rather than fail:
+# WAL lets readers go on beside the one writer, a writer waits up to 30 s for the lock instead of
+# answering 「database is locked」, and a transaction that writes takes the lock when it begins
+# (IMMEDIATE), not half-way through, where SQLite could only give up.
+SQLITE_OPTIONS = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 # Several checkouts run their test suites side by side on one PostgreSQL server, so the test
 # database is named after the checkout's folder (test_hyoka_web for a worktree called "web").
 _checkout = re.sub(r"[^a-z0-9_]", "_", WEB_DIR.parent.parent.name.lower())
@@ -142,13 +158,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: this many failures per username and address within the window lock both out.
+# Login throttling (django-axes, every login form): this many failures per user name and address
+# lock that pair out for the window; the counts are in the database, so every worker shares them.
 HYOKA_LOGIN_FAILURES = int(os.environ.get("HYOKA_LOGIN_FAILURES", "5"))
 HYOKA_LOGIN_WINDOW_SECONDS = int(os.environ.get("HYOKA_LOGIN_WINDOW_SECONDS", "900"))
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = HYOKA_LOGIN_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=HYOKA_LOGIN_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "hyoka.web.accounts.login.axes_username"
+AXES_CLIENT_IP_CALLABLE = "hyoka.web.accounts.views.client_address"  # REMOTE_ADDR, never X-Forwarded-For
+AXES_LOCKOUT_CALLABLE = "hyoka.web.accounts.login.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit log
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "hyoka"
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
-LOCALE_PATHS = [WEB_DIR / "locale"]
+LOCALE_PATHS = [WEB_DIR.parent / "locale"]  # one catalogue for the web app, the site and the charts (hyoka.translation)
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
@@ -189,6 +217,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Reports are rendered by background tasks (renders.tasks) kept in the database: no other server.
+# HYOKA_REPORTS=immediate renders inside the request instead (a script, or a test of the pages).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("HYOKA_REPORTS") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "reports"],
+    }
+}
+# Worker processes `hyoka serve` and `hyoka demo` start: at most this many reports are rendered at once.
+HYOKA_REPORT_WORKERS = int(os.environ.get("HYOKA_REPORT_WORKERS", "1"))
+
+# Mail (workflow.mail): SMTP when HYOKA_EMAIL_HOST is set, else printed on the console (the demo).
+EMAIL_HOST = os.environ.get("HYOKA_EMAIL_HOST", "")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+EMAIL_PORT = int(os.environ.get("HYOKA_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("HYOKA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HYOKA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("HYOKA_EMAIL_TLS", "1") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("HYOKA_EMAIL_FROM", "hyoka@localhost")
+# The address people open hyoka at, for the links in mail.
+HYOKA_SITE_URL = os.environ.get("HYOKA_SITE_URL", "http://127.0.0.1:8000")
+
+# Audit events of requests by nobody signed in, per address and hour (hyoka/web/audit/record.py).
+HYOKA_AUDIT_ANONYMOUS_PER_HOUR = int(os.environ.get("HYOKA_AUDIT_ANONYMOUS_PER_HOUR", "100"))
 
 # The public API's rate limit per client address (hyoka/web/api/limits.py).
 HYOKA_API_RATE_PER_MINUTE = int(os.environ.get("HYOKA_API_RATE_PER_MINUTE", "120"))

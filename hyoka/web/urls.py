@@ -1,17 +1,37 @@
-"""URL map: every page needs a login (LoginRequiredMiddleware) except login, language choice, /public/ and /api/v1/."""
+"""URL map: every page needs a login (LoginRequiredMiddleware) except login, language choice, /public/ and /api/v1/.
+
+A plan is named by its organization's code and its key (plan keys are unique within an
+organization only), and every plan URL's view fetches it through ``accounts.scope``.
+"""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from .accounts.views import LoginView
 from .audit.views import audit_log
 from .plans.views import council, downloads, entry, pages, rules, upload
+from .renders import views as renders
+from .workflow import correct, cycles
 from .workflow import views as workflow
 
-plan = "plans/<str:plan_key>/"
+
+class OrganizationCode:
+    """全国地方公共団体コード: six digits."""
+
+    regex = r"[0-9]{6}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(OrganizationCode, "org")
+plan = "plans/<org:org>/<str:plan_key>/"
 handler500 = "hyoka.web.errors.server_error"
 
 urlpatterns = [
@@ -34,14 +54,19 @@ urlpatterns = [
     path(plan + "history/", pages.history, name="history"),
     path(plan + "rules/", rules.rules, name="rules"),
     path(plan + "export.json", pages.export, name="export"),
-    path(plan + "report.<str:fmt>", downloads.report, name="report"),
+    path(plan + "report.<str:fmt>", renders.report, name="report"),
+    path(plan + "reports/<int:rendering_id>/", renders.progress, name="rendering"),
     path(plan + "workbook.xlsx", downloads.workbook, name="workbook"),
-    path(plan + "opendata.zip", downloads.open_data, name="open_data"),
+    path(plan + "internal.zip", downloads.internal_data, name="internal_data"),
     path(plan + "inbox/", workflow.inbox, name="inbox"),
     path(plan + "submit/", workflow.submit, name="submit"),
+    path(plan + "withdraw/", workflow.withdraw, name="withdraw"),
     path(plan + "submissions/<int:submission_id>/decide/", workflow.decide, name="decide"),
-    path(plan + "cycles/open/", workflow.cycle_open, name="cycle_open"),
-    path(plan + "cycles/close/", workflow.cycle_close, name="cycle_close"),
+    path(plan + "cycles/open/", cycles.cycle_open, name="cycle_open"),
+    path(plan + "cycles/close/", cycles.cycle_close, name="cycle_close"),
+    path(plan + "cycles/publish/", cycles.cycle_publish, name="cycle_publish"),
+    path(plan + "cycles/unpublish/", cycles.cycle_unpublish, name="cycle_unpublish"),
+    path(plan + "indicators/<str:indicator_key>/correct/", correct.correct_value, name="correct_value"),
     path(plan + "upload/", upload.upload, name="upload"),
     path(plan + "upload/apply/", upload.upload_apply, name="upload_apply"),
     path("audit/", audit_log, name="audit"),

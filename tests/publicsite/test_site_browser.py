@@ -47,10 +47,10 @@ def _sample_pages(plan_id: str) -> dict[str, str]:
     charted = [i for i in plan.indicators if any(s.targets for s in i.series())]
     indicator = next((i for i in charted if i.parts), charted[0])
     return {
-        "home": paths.plan_home(plan_id),
-        "tree": paths.plan_page(plan_id, "tree"),
-        "node": paths.node_page(plan_id, node.id),
-        "indicator": paths.indicator_page(plan_id, indicator.id),
+        "home": paths.plan_home(paths.of_plan(load_sample(plan_id))),
+        "tree": paths.plan_page(paths.of_plan(load_sample(plan_id)), "tree"),
+        "node": paths.node_page(paths.of_plan(load_sample(plan_id)), node.id),
+        "indicator": paths.indicator_page(paths.of_plan(load_sample(plan_id)), indicator.id),
     }
 
 
@@ -86,12 +86,12 @@ def test_charts_draw_with_a_data_table_beside_each(page, base_url):
 def test_downloads_are_the_files_of_the_site(page, base_url, site_dir):
     plan = load_sample("kanagawa-dx")
     ind = next(i for i in plan.indicators if i.values)
-    page.goto(base_url + paths.indicator_page(plan.id, ind.id))
+    page.goto(base_url + paths.indicator_page(paths.of_plan(plan), ind.id))
     for label, path in (
-        ("この指標の CSV", paths.indicator_data(plan.id, ind.id, "csv")),
-        ("この指標の JSON", paths.indicator_data(plan.id, ind.id, "json")),
-        ("計画全体の CSV データパッケージ（ZIP）", paths.package_zip(plan.id)),
-        ("計画ファイル（hyoka/1 形式の JSON）", paths.hyoka1_file(plan.id)),
+        ("この指標の CSV", paths.indicator_data(paths.of_plan(plan), ind.id, "csv")),
+        ("この指標の JSON", paths.indicator_data(paths.of_plan(plan), ind.id, "json")),
+        ("計画全体の CSV データパッケージ（ZIP）", paths.package_zip(paths.of_plan(plan))),
+        ("計画ファイル（hyoka/1 形式の JSON）", paths.hyoka1_file(paths.of_plan(plan))),
     ):
         with page.expect_download() as info:
             page.get_by_role("link", name=label).click()

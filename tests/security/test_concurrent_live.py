@@ -41,7 +41,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Server
 
 
 def _page(indicator: str) -> str:
-    return f"/plans/{PLAN}/indicators/{indicator}/?year={YEAR}"
+    return f"/plans/140007/{PLAN}/indicators/{indicator}/?year={YEAR}"
 
 
 def _value_form(browser: Browser, indicator: str) -> Form:
@@ -204,7 +204,7 @@ def test_the_yearly_close_racing_a_department_save(live: tuple[str, Server]) -> 
     url, server = live
     indicator, subject = "1-3-1-k2", f"1-3-1-k2 {YEAR}年度 実績値"
     sangyo, planner = Browser(server.base).login("sangyo", PASSWORD), Browser(server.base).login("planner", PASSWORD)
-    close, reopen = f"/plans/{PLAN}/cycles/close/", f"/plans/{PLAN}/cycles/open/"
+    close, reopen = f"/plans/140007/{PLAN}/cycles/close/", f"/plans/140007/{PLAN}/cycles/open/"
     order: Counter[str] = Counter()
     for n in range(CLOSE_ROUNDS):
         assert _cycle_status(url) == "open"
@@ -254,7 +254,9 @@ def test_the_yearly_close_interrupted_half_way_leaves_the_year_open(live: tuple[
     outcome: list[Any] = []
     holder = psycopg.connect(url)
     holder.execute("LOCK TABLE history_change IN SHARE MODE")  # the close has updated its cycle row and now waits to log it
-    thread = threading.Thread(target=lambda: outcome.append(planner.submit(f"/plans/{PLAN}/cycles/close/", {"year": YEAR})), daemon=True)
+    thread = threading.Thread(
+        target=lambda: outcome.append(planner.submit(f"/plans/140007/{PLAN}/cycles/close/", {"year": YEAR})), daemon=True
+    )
     thread.start()
     try:
         pid = backend_waiting_on_a_lock(url, wrote="plans_cycle")
@@ -272,7 +274,7 @@ def test_the_yearly_close_interrupted_half_way_leaves_the_year_open(live: tuple[
         f"the close's connection killed after it updated the cycle, before it logged it: HTTP {answer}; cycle {status}; {len(events)} changes"
     )
     assert answer == 503 and status == "open" and events == [] and _audited_changes(url) == audited
-    assert planner.submit(f"/plans/{PLAN}/cycles/close/", {"year": YEAR}).status_code == 302  # the same server, a new connection
+    assert planner.submit(f"/plans/140007/{PLAN}/cycles/close/", {"year": YEAR}).status_code == 302  # the same server, a new connection
     assert _cycle_status(url) == "closed" and [e[1] for e in _events(url, since)] == ["cycle"] and _audited_changes(url) == audited + 1
-    assert planner.submit(f"/plans/{PLAN}/cycles/open/", {"year": YEAR, "due": "2026-05-29"}).status_code == 302
+    assert planner.submit(f"/plans/140007/{PLAN}/cycles/open/", {"year": YEAR, "due": "2026-05-29"}).status_code == 302
     print("closed again on the same server without a restart: cycle closed with one change")

@@ -71,7 +71,7 @@ def _consistent(state: dict[str, Any]) -> int:
 
 def _estimates(browser: Browser) -> tuple[bytes, list[tuple[str, int]]]:
     """A `hyoka/1` file of the plan in which every confirmed FY2024 value becomes an estimate (many changes)."""
-    doc = browser.get(f"{browser.base}/plans/{PLAN}/export.json", timeout=30).json()
+    doc = browser.get(f"{browser.base}/plans/140007/{PLAN}/export.json", timeout=30).json()
     changed = []
     for ind in doc["indicators"]:
         v = ind.get("values", {}).get("2024")
@@ -132,7 +132,7 @@ def _release(held: list[Any], url: str, pid: int) -> list[Any]:
 def _upload(browser: Browser, data: bytes) -> None:
     files = {"file": ("update.json", data, "application/json")}
     token = browser.cookies.get("csrftoken", "")
-    preview = browser.post(f"{browser.base}/plans/{PLAN}/upload/", data={"csrfmiddlewaretoken": token}, files=files, timeout=60)
+    preview = browser.post(f"{browser.base}/plans/140007/{PLAN}/upload/", data={"csrfmiddlewaretoken": token}, files=files, timeout=60)
     assert preview.status_code == 200, preview.status_code
 
 
@@ -155,7 +155,9 @@ def test_an_upload_interrupted_half_way_leaves_nothing(database: tuple[str, Path
         _upload(planner, data)
         before = _state(url)
         hold, params = _middle_value_lock(url, changed)
-        pid, held = _blocked(server, url, lambda: planner.submit(f"/plans/{PLAN}/upload/apply/", {"why": "crash test"}), hold, params)
+        pid, held = _blocked(
+            server, url, lambda: planner.submit(f"/plans/140007/{PLAN}/upload/apply/", {"why": "crash test"}), hold, params
+        )
         _crash(crash, server, url, pid)
         outcome = _release(held, url, pid)
         after = _state(url)
@@ -167,7 +169,7 @@ def test_an_upload_interrupted_half_way_leaves_nothing(database: tuple[str, Path
             server = Server(url, data_dir, workers=2).start()  # a fresh start on the same database
             planner = Browser(server.base).login("planner", PASSWORD)
         _upload(planner, data)  # the same server recovers its connection by itself
-        assert planner.submit(f"/plans/{PLAN}/upload/apply/", {"why": "again"}).status_code == 302
+        assert planner.submit(f"/plans/140007/{PLAN}/upload/apply/", {"why": "again"}).status_code == 302
         done = _state(url)
         estimates = [k for k in changed if done["values"][(k[0], "", k[1])][1] == "estimate"]
         checked = _consistent(done)
@@ -198,7 +200,7 @@ def test_a_save_interrupted_before_its_history_is_written_leaves_nothing(databas
         assert ("1-3-1-k1", "", 2025) not in before["values"]
         # The save writes its value row, then waits to insert its change: the test holds the change log.
         hold = "LOCK TABLE history_change IN SHARE MODE"
-        pid, held = _blocked(server, url, lambda: sangyo.submit(f"/plans/{PLAN}/indicators/1-3-1-k1/value/", value), hold, [])
+        pid, held = _blocked(server, url, lambda: sangyo.submit(f"/plans/140007/{PLAN}/indicators/1-3-1-k1/value/", value), hold, [])
         _crash(crash, server, url, pid)
         outcome = _release(held, url, pid)
         after = _state(url)
@@ -207,7 +209,7 @@ def test_a_save_interrupted_before_its_history_is_written_leaves_nothing(databas
         if crash == "kill the server":
             server = Server(url, data_dir, workers=2).start()
             sangyo = Browser(server.base).login("sangyo", PASSWORD)
-        assert sangyo.submit(f"/plans/{PLAN}/indicators/1-3-1-k1/value/", value).status_code == 302
+        assert sangyo.submit(f"/plans/140007/{PLAN}/indicators/1-3-1-k1/value/", value).status_code == 302
         done = _state(url)
         assert done["values"][("1-3-1-k1", "", 2025)] == ("50.0%", "confirmed", "")
         assert done["changes"][-1][2] == "50.0%（確定）" and _consistent(done) == 1

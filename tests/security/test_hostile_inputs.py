@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from hyoka.core.errors import InputError
+from hyoka.core.schema import LONGEST_TEXT
 from hyoka.core.values import Kind, parse_value
 from hyoka.formats.hyoka1 import dump_path, loads, plan_from_dict, plan_to_dict
 from hyoka.formats.importing import import_file
@@ -137,9 +138,12 @@ def test_deeply_nested_and_huge_json():
         with pytest.raises(InputError):
             loads(raw)
     doc = _sample_doc()
-    doc["indicators"][0]["note"] = "長" * 5_000_000
-    plan = plan_from_dict(doc)  # a long note is text, kept as written
-    assert len(plan.indicators[0].note) == 5_000_000
+    doc["indicators"][0]["note"] = "長" * 5_000_000  # refused with its place: no text is longer than LONGEST_TEXT
+    with pytest.raises(InputError) as refused:
+        plan_from_dict(doc)
+    assert refused.value.problems[0].where.endswith("indicators[0].note")
+    doc["indicators"][0]["note"] = "長" * LONGEST_TEXT
+    assert len(plan_from_dict(doc).indicators[0].note) == LONGEST_TEXT  # as long as allowed: kept as written
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +190,7 @@ def test_workbook_cells(department_book, tmp_path, sousei_plan, value, expected)
     print(f"workbook cell {str(value)[:30]!r} → {outcome}")
 
 
-def test_zip_bomb_workbook_is_refused_before_it_is_unpacked(department_book, tmp_path, sousei_plan):
+def test_zip_bomb_workbook_is_refused_at_the_cap(department_book, tmp_path, sousei_plan):
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(department_book) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
@@ -213,3 +217,49 @@ def test_a_refused_import_leaves_the_plan_file_as_it_was(department_book, tmp_pa
     assert result.exit_code == 2
     assert plan_file.read_bytes() == before
     assert plan_to_dict(sousei_plan) == plan_to_dict(plan_from_dict(json.loads(before)))
+
+
+def _lie_about_sizes(path, member: str, size: int) -> None:
+    """Write *size* as the member's unpacked size in its local header and in the central directory (a zip bomb's lie)."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (at := data.find(signature, start)) != -1:
+            name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at : name_at + len(name)] == name:
+                data[at + offset : at + offset + 4] = size.to_bytes(4, "little")
+            start = at + 4
+    path.write_bytes(bytes(data))
+
+
+def test_a_workbook_that_lies_about_its_sizes_is_refused_after_reading_at_most_the_cap(department_book, tmp_path, sousei_plan):
+    """A 2 MB workbook declaring small sizes made the server inflate about 2 GB before refusing it. The sizes are not
+    believed: every byte inflated is counted, and reading stops at the cap (measured: bytes inflated, not declared)."""
+    from hyoka.formats.xlsx import read
+
+    bomb = tmp_path / "liar.xlsx"
+    with zipfile.ZipFile(department_book) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/media/padding.bin", b"\0" * (1024 * 2**20))  # 1 GiB of zeros, about 1 MiB packed
+    _lie_about_sizes(bomb, "xl/media/padding.bin", 1000)
+    assert zipfile.ZipFile(bomb).getinfo("xl/media/padding.bin").file_size == 1000  # what the archive declares
+    inflated = []
+    original = read._inflated
+
+    def counted(archive, info):
+        for piece in original(archive, info):
+            inflated.append(len(piece))
+            yield piece
+
+    read._inflated = counted
+    try:
+        with pytest.raises(InputError, match="大きすぎます"):
+            import_file(bomb, sousei_plan)
+    finally:
+        read._inflated = original
+    print(
+        f"a workbook of {bomb.stat().st_size // 1024} KiB declaring 1000 bytes for 1 GiB: refused after inflating {sum(inflated):,} bytes"
+    )
+    assert read.MAX_UNPACKED < sum(inflated) <= read.MAX_UNPACKED + read.CHUNK

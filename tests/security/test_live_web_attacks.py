@@ -23,7 +23,7 @@ RAW_PATHS = [
     "/public/../../../../etc/passwd",
     "/public/..%2f..%2f..%2f..%2fetc%2fpasswd",
     "/public/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "/public/kanagawa-dx/../../../hyoka/web/settings.py",
+    "/public/140007/kanagawa-dx/../../../hyoka/web/settings.py",
     "/public/..\\..\\..\\etc\\passwd",
     "/public/index.html%00.png",
     "/static/../../../../etc/passwd",
@@ -31,17 +31,17 @@ RAW_PATHS = [
     "/static/hyoka/%2e%2e/%2e%2e/settings.py",
     "/static/hyoka/..%2f..%2fsettings.py",
     "/api/v1/plans/../../../../etc/passwd",
-    "/api/v1/plans/kanagawa-dx%00",
-    "/api/v1/indicators/kanagawa-dx:..%2f..%2fetc%2fpasswd",
+    "/api/v1/plans/140007/kanagawa-dx%00",
+    "/api/v1/indicators/140007/kanagawa-dx:..%2f..%2fetc%2fpasswd",
     "//etc/passwd",
     "/../../../../etc/passwd",
 ]
 SIGNED_IN_PATHS = [
-    "/plans/hiratsuka-juten/report.html/../../../etc/passwd",
-    "/plans/hiratsuka-juten/report.%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-    "/plans/kanagawa-sousei-3/workbook.xlsx?department=../../../../etc/passwd",
+    "/plans/142034/hiratsuka-juten/report.html/../../../etc/passwd",
+    "/plans/142034/hiratsuka-juten/report.%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "/plans/140007/kanagawa-sousei-3/workbook.xlsx?department=../../../../etc/passwd",
     "/plans/..%2f..%2fetc/export.json",
-    "/plans/x%00y/",
+    "/plans/140007/x%00y/",
 ]
 OUTSIDE = [b"root:x:0:0", b"def _secret_key", b"SECRET_KEY = _secret_key()"]
 HEADERS = [b"content-security-policy:", b"x-content-type-options: nosniff", b"x-frame-options: deny", b"referrer-policy: same-origin"]
@@ -81,7 +81,7 @@ def _check(port: int, path: str, cookie: str = "") -> None:
 
 def test_raw_traversal_paths_anonymously(server: tuple[str, int]) -> None:
     _base, port = server
-    status, head, _body = _raw(port, "/public/kanagawa-dx/index.html")
+    status, head, _body = _raw(port, "/public/140007/kanagawa-dx/index.html")
     assert status == 200 and all(h in head.lower() for h in HEADERS), "the control: a real page is served with its headers"
     for path in RAW_PATHS:
         _check(port, path)
@@ -91,7 +91,7 @@ def test_raw_traversal_paths_signed_in(server: tuple[str, int]) -> None:
     base, port = server
     browser = Browser(base).login("planner", PASSWORD)
     cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
-    status, _head, _body = _raw(port, "/plans/hiratsuka-juten/export.json", cookie)
+    status, _head, _body = _raw(port, "/plans/142034/hiratsuka-juten/export.json", cookie)
     assert status == 200, "the control: the session works on the raw socket"
     for path in SIGNED_IN_PATHS:
         _check(port, path, cookie)

@@ -61,7 +61,7 @@ class Person(threading.Thread):
         super().__init__(daemon=True)
         self.number, self.browser, self.stop = number, browser, stop
         self.indicator = INDICATORS[number]
-        self.page = f"/plans/{PLAN}/indicators/{self.indicator}/"
+        self.page = f"/plans/140007/{PLAN}/indicators/{self.indicator}/"
         self.attempts: list[Attempt] = []
         self.page_failures: list[tuple[float, str]] = []  # when the page was asked for, and what came back
 

@@ -1,19 +1,24 @@
 """Web fixtures: the three sample plans and one user per role, stored once per test session.
 
+Two governments share the installation, as in production: Kanagawa (the sample plans and
+the users below) and Yokohama, which keeps a plan of the same key as Kanagawa's strategy
+with departments of the same names, so every test runs beside another organization's data.
+
 Each test runs in a transaction that is rolled back, so the stored plans are shared
 cheaply; browser tests (live server, real commits) run after all others.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from django.test import Client
-from opencycle import PLAN, YEAR
+from opencycle import COUNCIL_YEAR, ORG, OTHER_ORG, PLAN, YEAR
 
+from hyoka.core.model import Organization as CoreOrganization
 from hyoka.samples import load_sample, sample_names
-from hyoka.web.accounts.models import Department, Role, User
+from hyoka.web.accounts.models import Department, Organization, Role, User
 from hyoka.web.plans import models as m
 from hyoka.web.plans.convert import store_plan, touch
 from hyoka.web.workflow.models import Submission, SubmissionStatus
@@ -27,23 +32,56 @@ class Account:
     username: str
     role: str
     department: str | None = None
+    organization: str | None = ORG
 
 
 ACCOUNTS = {
+    "operator": Account("operator", Role.OPERATOR, organization=None),
     "admin": Account("admin", Role.ADMIN),
     "planner": Account("planner", Role.PLANNER),
     "sangyo": Account("sangyo", Role.DEPARTMENT, "産業労働局"),
     "fukushi": Account("fukushi", Role.DEPARTMENT, "福祉子どもみらい局"),
     "reviewer": Account("reviewer", Role.REVIEWER),
+    "hiratsuka": Account("hiratsuka", Role.PLANNER, organization="142034"),  # the planner of the third sample plan's city
+}
+PLANNER_OF = {"kanagawa-sousei-3": "planner", "kanagawa-dx": "planner", "hiratsuka-juten": "hiratsuka"}
+OTHER_ACCOUNTS = {  # Yokohama's: the people of the other organization
+    "y-admin": Account("y-admin", Role.ADMIN, organization=OTHER_ORG),
+    "y-planner": Account("y-planner", Role.PLANNER, organization=OTHER_ORG),
+    "y-sangyo": Account("y-sangyo", Role.DEPARTMENT, "産業労働局", OTHER_ORG),
 }
 
 
-def create_accounts() -> None:
-    for a in ACCOUNTS.values():
-        dept = Department.objects.get_or_create(name=a.department)[0] if a.department else None
+def create_accounts(accounts: dict[str, Account]) -> None:
+    for a in accounts.values():
+        org = Organization.objects.get(code=a.organization) if a.organization else None
+        dept = Department.objects.get_or_create(organization=org, name=a.department)[0] if a.department else None
         User.objects.create_user(
-            a.username, password=PASSWORD, role=a.role, department=dept, is_superuser=a.role == Role.ADMIN, is_staff=a.role == Role.ADMIN
+            a.username,
+            password=PASSWORD,
+            role=a.role,
+            organization=org,
+            department=dept,
+            is_superuser=a.role == Role.OPERATOR,
+            is_staff=a.role in (Role.OPERATOR, Role.ADMIN),
         )
+
+
+def store_other_organization() -> m.Plan:
+    """Yokohama's copy of the Kanagawa strategy: the same plan key, the same department names, its own people."""
+    copy = replace(load_sample(PLAN), name="横浜市の総合戦略（同じ ID の別団体の計画）", organization=CoreOrganization("横浜市", OTHER_ORG))
+    row = store_plan(copy)
+    m.Cycle.objects.create(plan=row, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
+    create_accounts(OTHER_ACCOUNTS)
+    Submission.objects.create(
+        plan=row,
+        year=YEAR,
+        department=Department.objects.get(organization=row.organization, name="政策局"),
+        status=SubmissionStatus.SUBMITTED,
+        submitted_at="2026-05-01T10:00:00+09:00",
+    )
+    touch(row)
+    return row
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +89,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for name in SAMPLES:
             store_plan(load_sample(name))
-        create_accounts()
+        create_accounts(ACCOUNTS)
+        store_other_organization()
 
 
 @pytest.fixture
@@ -75,7 +114,7 @@ def password() -> str:
 @pytest.fixture
 def plan(db: None) -> m.Plan:
     """The Kanagawa strategy with FY2025 open for the departments' entries."""
-    p = m.Plan.objects.get(key=PLAN)
+    p = m.Plan.objects.select_related("organization").get(organization__code=ORG, key=PLAN)
     m.Cycle.objects.create(plan=p, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
     touch(p)
     return p
@@ -83,12 +122,15 @@ def plan(db: None) -> m.Plan:
 
 @pytest.fixture
 def open_cycle(plan: m.Plan) -> m.Plan:
-    """The same, with one department's submission waiting for a decision (the security tests accept and return it)."""
+    """The same, with one department's submission waiting for a decision (the security tests accept and return it),
+    and FY2026 closed: the council's window, where 二次評価 and answers are written."""
+    m.Cycle.objects.create(plan=plan, year=COUNCIL_YEAR, status=m.CycleStatus.CLOSED)
     Submission.objects.create(
         plan=plan,
         year=YEAR,
-        department=Department.objects.get(name="政策局"),
+        department=Department.objects.get(organization=plan.organization, name="政策局"),
         status=SubmissionStatus.SUBMITTED,
         submitted_at="2026-05-01T10:00:00+09:00",
     )
+    touch(plan)
     return plan

@@ -13,15 +13,17 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.db.models import Model
 
-from hyoka.web.accounts.models import Department, User
+from hyoka.web.accounts.models import Department, Organization, User
 from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
-from hyoka.web.workflow.models import Submission
+from hyoka.web.workflow.models import Event, Submission
 
 TABLES: tuple[type[Model], ...] = (
+    Organization,
     m.Plan,
     m.RuleSetVersion,
     m.Cycle,
+    m.Publication,
     m.Node,
     m.NodeText,
     m.Review,
@@ -31,6 +33,7 @@ TABLES: tuple[type[Model], ...] = (
     m.Value,
     Change,
     Submission,
+    Event,
     Department,
     Group,
     LogEntry,
@@ -48,5 +51,7 @@ def changed(before: tuple[str, ...], after: tuple[str, ...]) -> set[str]:
 def snapshot() -> tuple[str, ...]:
     """A digest per table, and the users without their last login (which a refused request may well update)."""
     digests = [hashlib.sha256(repr(list(t.objects.order_by("pk").values_list())).encode()).hexdigest() for t in TABLES]
-    users = User.objects.order_by("pk").values_list("pk", "username", "password", "role", "department_id", "is_active", "is_staff")
+    users = User.objects.order_by("pk").values_list(
+        "pk", "username", "password", "role", "organization_id", "department_id", "is_active", "is_staff", "is_superuser"
+    )
     return (*digests, repr(list(users)))

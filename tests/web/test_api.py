@@ -32,8 +32,12 @@ def _get(client: Client, path: str, **params: Any) -> tuple[int, dict[str, Any]]
 def test_plans_lists_only_plans_with_a_published_evaluation(api):
     status, doc = _get(api, "plans")
     assert status == 200
-    assert {p["id"]: p["published_years"] for p in doc["plans"]} == {"kanagawa-dx": [2024], "kanagawa-sousei-3": [2024]}
-    status, doc = _get(api, "plans/hiratsuka-juten")
+    assert {(p["organization"]["code"], p["id"]): p["published_years"] for p in doc["plans"]} == {
+        ("140007", "kanagawa-dx"): [2024],
+        ("140007", "kanagawa-sousei-3"): [2024],
+        ("141003", "kanagawa-sousei-3"): [2024],  # Yokohama's plan of the same id
+    }
+    status, doc = _get(api, "plans/142034/hiratsuka-juten")
     assert status == 404 and doc["error"]["code"] == "not_found"
 
 
@@ -42,14 +46,14 @@ def test_the_list_of_plans_read_from_rows_is_what_each_built_plan_says(api):
     entry must be exactly the summary of the built, published plan, as a plan's own answer gives it."""
     _status, doc = _get(api, "plans")
     built = [records.plan_summary(ps) for ps in public_site().plans]
-    assert doc["plans"] == json.loads(json.dumps(built)) and len(built) == 2
+    assert doc["plans"] == json.loads(json.dumps(built)) and len(built) == 3
     for entry in doc["plans"]:
-        _status, own = _get(api, f"plans/{entry['id']}")
+        _status, own = _get(api, f"plans/{entry['organization']['code']}/{entry['id']}")
         assert {k: own["plan"][k] for k in entry} == entry
 
 
 def test_a_plan_carries_the_evaluation_of_its_newest_published_year(api):
-    status, doc = _get(api, "plans/kanagawa-sousei-3")
+    status, doc = _get(api, "plans/140007/kanagawa-sousei-3")
     assert status == 200 and doc["year"] == 2024
     ev = evaluate(load_sample("kanagawa-sousei-3"), 2024)
     rates = {i["id"]: i["rate"] for i in doc["evaluation"]["indicators"]}
@@ -64,7 +68,7 @@ def test_a_plan_carries_the_evaluation_of_its_newest_published_year(api):
     ("year", "status", "code"), [("令和6年度", 200, None), ("R6", 200, None), ("2025", 404, "not_published"), ("abc", 400, "bad_year")]
 )
 def test_the_year_is_read_as_people_write_it_and_must_be_published(api, year, status, code):
-    got, doc = _get(api, "plans/kanagawa-dx", year=year)
+    got, doc = _get(api, "plans/140007/kanagawa-dx", year=year)
     assert got == status
     if code:
         assert doc["error"]["code"] == code and doc["error"]["where"] == "year"
@@ -72,20 +76,27 @@ def test_the_year_is_read_as_people_write_it_and_must_be_published(api, year, st
         assert doc["year"] == 2024
 
 
-def test_an_indicator_is_named_plan_colon_indicator(api):
-    status, doc = _get(api, "indicators/kanagawa-dx:1-1")
-    assert status == 200 and doc["id"] == "kanagawa-dx:1-1"
+def test_an_indicator_is_named_organization_plan_colon_indicator(api):
+    status, doc = _get(api, "indicators/140007/kanagawa-dx:1-1")
+    assert status == 200 and doc["id"] == "140007/kanagawa-dx:1-1"
+    assert doc["plan"] == {
+        "id": "kanagawa-dx",
+        "name": load_sample("kanagawa-dx").name,
+        "organization": "神奈川県",
+        "organization_code": "140007",
+    }
+    assert _get(api, "indicators/kanagawa-dx:1-1")[0] == 404  # without its organization a plan id names nothing
     assert doc["indicator"]["id"] == "1-1" and [e["year"] for e in doc["evaluations"]] == [2024]
     assert doc["evaluations"][0]["judgement"]["symbol"] in {"◎", "○", "△", "■", "―"}
     assert _get(api, "indicators/1-1")[0] == 404
-    assert _get(api, "indicators/kanagawa-dx:no-such")[0] == 404
-    assert _get(api, "indicators/hiratsuka-juten:" + load_sample("hiratsuka-juten").indicators[0].id)[0] == 404
+    assert _get(api, "indicators/140007/kanagawa-dx:no-such")[0] == 404
+    assert _get(api, "indicators/142034/hiratsuka-juten:" + load_sample("hiratsuka-juten").indicators[0].id)[0] == 404
     assert _get(api, "no/such/endpoint")[0] == 404
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_writes_are_refused_with_405(api, method):
-    response = getattr(api, method)("/api/v1/plans/kanagawa-dx", data="{}", content_type="application/json")
+    response = getattr(api, method)("/api/v1/plans/140007/kanagawa-dx", data="{}", content_type="application/json")
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD, OPTIONS"
     assert json.loads(response.content)["error"]["code"] == "method_not_allowed"
@@ -111,5 +122,21 @@ def test_a_client_over_its_rate_gets_429_with_retry_after_and_others_do_not(api)
 def test_the_api_and_public_pages_need_no_login_but_the_editors_pages_do(api):
     assert api.get("/api/v1/openapi.json").status_code == 200
     assert api.get("/public/").status_code == 200
-    assert api.get("/public/kanagawa-dx/index.html").status_code == 200
-    assert api.get("/plans/kanagawa-dx/").status_code == 302
+    assert api.get("/public/140007/kanagawa-dx/index.html").status_code == 200
+    assert api.get("/plans/140007/kanagawa-dx/").status_code == 302
+
+
+def test_a_locked_database_is_answered_in_json(api, monkeypatch):
+    """The API answered 「database is locked」 with the HTML error page; its clients parse JSON, so it is JSON, with Retry-After."""
+    from django.db import OperationalError
+
+    from hyoka.web.api import views
+
+    def locked() -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(views, "plan_summaries", locked)
+    api.raise_request_exception = False
+    response = api.get("/api/v1/plans")
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["error"]["code"] == "unavailable" and response["Retry-After"] == "5"

@@ -43,11 +43,20 @@ def test_the_api_answers_as_its_openapi_file_says(case, database):
     ("path", "parameters", "query"),
     [
         ("/plans", {}, {}),
-        ("/plans/{plan_id}", {"plan_id": "kanagawa-sousei-3"}, {}),
-        ("/plans/{plan_id}", {"plan_id": "kanagawa-dx"}, {"year": "R6"}),
-        ("/plans/{plan_id}", {"plan_id": "kanagawa-dx"}, {"year": "2023"}),
-        ("/indicators/{indicator_id}", {"indicator_id": "kanagawa-sousei-3:1-1-1-k1"}, {}),
-        ("/indicators/{indicator_id}", {"indicator_id": "kanagawa-dx:3-10"}, {"year": "2024"}),
+        ("/plans/{organization_code}/{plan_id}", {"organization_code": "140007", "plan_id": "kanagawa-sousei-3"}, {}),
+        ("/plans/{organization_code}/{plan_id}", {"organization_code": "141003", "plan_id": "kanagawa-sousei-3"}, {}),
+        ("/plans/{organization_code}/{plan_id}", {"organization_code": "140007", "plan_id": "kanagawa-dx"}, {"year": "R6"}),
+        ("/plans/{organization_code}/{plan_id}", {"organization_code": "140007", "plan_id": "kanagawa-dx"}, {"year": "2023"}),
+        (
+            "/indicators/{organization_code}/{indicator_id}",
+            {"organization_code": "140007", "indicator_id": "kanagawa-sousei-3:1-1-1-k1"},
+            {},
+        ),
+        (
+            "/indicators/{organization_code}/{indicator_id}",
+            {"organization_code": "140007", "indicator_id": "kanagawa-dx:3-10"},
+            {"year": "2024"},
+        ),
         ("/openapi.json", {}, {}),
     ],
 )

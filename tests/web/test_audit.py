@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from opencycle import PLAN, URL, YEAR
+from webforms import with_base
 
 from hyoka.web.accounts.models import User
 from hyoka.web.audit.models import AuditEvent, EventKind
@@ -35,8 +36,9 @@ def test_logins_failures_throttling_and_logouts_are_logged(password: str) -> Non
     print(f"audit events of 9 login attempts and a logout: {len(events)}")
     assert seen == [
         (EventKind.LOGIN_FAILED, "sangyo", ""),
-        *[(EventKind.LOGIN_FAILED, "fukushi", "")] * settings.HYOKA_LOGIN_FAILURES,
-        (EventKind.LOGIN_FAILED, "fukushi", "throttled"),
+        *[(EventKind.LOGIN_FAILED, "fukushi", "")] * (settings.HYOKA_LOGIN_FAILURES - 1),
+        (EventKind.LOGIN_FAILED, "fukushi", "throttled"),  # the failure that reaches the limit, answered with the lock
+        (EventKind.LOGIN_FAILED, "fukushi", "throttled"),  # the right password, refused while locked
         (EventKind.LOGIN, "sangyo", ""),
         (EventKind.LOGOUT, "sangyo", ""),
     ]
@@ -70,8 +72,10 @@ def test_every_change_has_its_audit_event(plan: m.Plan, client_for: Callable[[st
     sangyo.post(f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "たくさん", "why": "x"})  # refused by the core
     sangyo.post(f"{URL}/nodes/1-3-1-1/texts/", {"year": YEAR, "results": "成果", "issues": "課題"})
     reviewer.post(f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": "意見"})
-    planner.post(f"{URL}/indicators/1-3-1-k1/target/", {"target_year": YEAR, "target": "52.0％", "why": "改定"})
+    target = f"{URL}/indicators/1-3-1-k1/target/"
+    planner.post(target, with_base(target, {"target_year": YEAR, "target": "52.0％", "why": "改定"}))  # as its form posts it
     planner.post(f"{URL}/cycles/close/", {"year": YEAR})
+    reviewer.post(f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": "意見"})  # once closed
     changes = list(Change.objects.filter(plan=plan).order_by("id"))
     events = list(AuditEvent.objects.filter(kind=EventKind.CHANGE).order_by("id"))
     print(f"{len(changes)} changes, {len(events)} change events")
@@ -126,3 +130,16 @@ def test_the_audit_page_is_for_admins_and_filters(plan: m.Plan, client_for: Call
     for role in ("planner", "sangyo", "fukushi", "reviewer"):
         assert client_for(role).get("/audit/").status_code == 403
     assert Client().get("/audit/").status_code == 302
+
+
+@override_settings(HYOKA_AUDIT_ANONYMOUS_PER_HOUR=20)
+@pytest.mark.django_db
+def test_requests_of_nobody_signed_in_add_a_bounded_number_of_audit_events() -> None:
+    """Every refused anonymous request added a row: anyone could fill the database. Now at most the quota an hour
+    per address; signed-in users' refusals are all kept."""
+    nobody = Client(enforce_csrf_checks=True)
+    for _ in range(35):
+        assert nobody.post("/accounts/login/", {"username": "x", "password": "y"}).status_code == 403  # no CSRF token
+    anonymous = AuditEvent.objects.filter(user__isnull=True, kind=EventKind.DENIED).count()
+    print(f"35 refused anonymous posts: {anonymous} audit events")
+    assert anonymous == 20

@@ -38,8 +38,13 @@ DAMAGE: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("change kind", lambda d: d["plans"][2]["changes"].append(CHANGE | {"kind": "drop table"}), "$.plans[2].changes[0].kind"),
     ("change time", lambda d: d["plans"][2]["changes"].append(CHANGE | {"at": "昨日"}), "$.plans[2].changes[0].at"),
     ("audit link", lambda d: d["audit"].append({"change": ["kanagawa-dx", 99]}), "$.audit[0].change"),
-    ("rule versions", lambda d: d["plans"][0]["rule_versions"][0].update(spec={"preset": "kanagawa-dx"}), "$.plans[0].rule_versions"),
-    ("role", lambda d: d["users"].append({"username": "x", "role": "god"}), "$.users[5].role"),
+    ("rule versions", lambda d: d["plans"][0]["rule_versions"][0].update(spec={"preset": "kanagawa-sousei"}), "$.plans[0].rule_versions"),
+    ("role", lambda d: d["users"].insert(0, {"username": "x", "role": "god"}), "$.users[0].role"),
+    (
+        "organization",
+        lambda d: d["users"].insert(0, {"username": "x", "role": "planner", "organization": "999999"}),
+        "$.users[0].organization",
+    ),
 ]
 
 
@@ -69,4 +74,5 @@ def test_users_restored_without_their_password_hashes_cannot_log_in_until_reset(
     restored = User.objects.get(username="sangyo")
     assert restored.department.name == "産業労働局" and not restored.has_usable_password()
     assert User.objects.get(username="admin").has_usable_password()  # the existing admin was left as they were
-    assert m.Plan.objects.count() == 3
+    assert m.Plan.objects.count() == 4
+    assert restored.organization.code == "140007" and User.objects.get(username="y-sangyo").department.organization.code == "141003"

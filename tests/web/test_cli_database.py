@@ -53,12 +53,21 @@ def _department_workbook(db: Path, folder: Path, value: str) -> Path:
 
 
 def test_a_department_workbook_goes_into_the_database_with_history(stored, tmp_path):
+    """FY2024 of the sample is published: its figures change only as a 訂正 (--correct), published with its reason."""
     book = _department_workbook(stored, tmp_path, "５０．０％")
     dry = hyoka("import", str(book), "--database", str(stored), "--dry-run")
     assert dry.returncode == 0 and "変更 実績値 1-3-1-k1 2024" in dry.stdout and "書き込みません" in dry.stdout
-    done = hyoka("import", str(book), "--database", str(stored), "--why", "部局から受領")
+    before = _history(stored)
+    refused = hyoka("import", str(book), "--database", str(stored), "--why", "部局から受領")
+    assert refused.returncode == 2 and "2024年度は公表済みです" in refused.stderr and "--correct" in refused.stderr
+    assert _history(stored) == before
+    done = hyoka("import", str(book), "--database", str(stored), "--correct", "部局から受領")
     assert done.returncode == 0, done.stderr
-    assert any(new.startswith("５０．０％") and why == "部局から受領" for _s, new, why in _history(stored))
+    assert any(new.startswith("５０．０％") and why == "訂正: 部局から受領" for _s, new, why in _history(stored))
+    with sqlite3.connect(stored) as con:
+        (corrections,) = con.execute("select corrections from plans_cycle where year = 2024").fetchone()
+    (correction,) = json.loads(corrections)
+    assert correction["reason"] == "部局から受領" and correction["changes"][0]["new"].startswith("５０．０％")
     again = hyoka("import", str(book), "--database", str(stored))
     assert "変更はありません" in again.stdout
     doc = json.loads(hyoka("evaluate", PLAN, "--database", str(stored), "--year", "2024", "--format", "json").stdout)
@@ -89,14 +98,21 @@ def test_structural_changes_need_replace(stored, tmp_path):
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     refused = hyoka("import", str(path), "--database", str(stored))
     assert refused.returncode == 2 and "--replace" in refused.stderr
-    replaced = hyoka("import", str(path), "--database", str(stored), "--replace")
+    published = hyoka("import", str(path), "--database", str(stored), "--replace")  # its FY2024 is a published record
+    assert published.returncode == 2 and "公表済みの年度（2024年度）がある計画は置き換えられません" in published.stderr
+    city = tmp_path / "city.sqlite3"  # a plan with no published year may be replaced
+    assert hyoka("import", str(sample_path("hiratsuka-juten")), "--database", str(city)).returncode == 0
+    doc = json.loads(sample_path("hiratsuka-juten").read_text(encoding="utf-8"))
+    doc["indicators"] = doc["indicators"][:-1]
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    replaced = hyoka("import", str(path), "--database", str(city), "--replace")
     assert replaced.returncode == 0 and "置き換えました" in replaced.stdout
 
 
 def test_publish_the_stored_plans(stored, tmp_path):
     out = hyoka("publish", "--database", str(stored), "-o", str(tmp_path / "site"))
     assert out.returncode == 0, out.stderr
-    assert (tmp_path / "site" / PLAN / "index.html").exists()
+    assert (tmp_path / "site" / "140007" / PLAN / "index.html").exists()
     assert "公表済みの年度" in hyoka("publish", "--help").stdout
     assert hyoka("publish", "-o", str(tmp_path / "other")).returncode == 2
 

@@ -102,11 +102,13 @@ def test_a_target_revised_by_two_planners(plan: m.Plan, client_for: Callable[[st
 
 
 def test_a_review_and_an_answer_saved_by_two_people(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    m.Cycle.objects.filter(plan=plan, year=YEAR).update(status=m.CycleStatus.CLOSED)  # the council writes once the year is closed
     page = f"{URL}/council/?year={YEAR}"
     reviewer, planner = client_for("reviewer"), client_for("planner")
     first, second = _open(reviewer, page, "/nodes/1/review/"), _open(planner, page, "/nodes/1/review/")
-    assert _save(reviewer, first, comments="雇用は堅調").status_code == 302
-    conflict = _save(planner, second, comments="人材確保が課題")
+    grade = "概ね順調に進んでいます"  # nobody's grade is chosen for them
+    assert _save(reviewer, first, grade=grade, comments="雇用は堅調").status_code == 302
+    conflict = _save(planner, second, grade=grade, comments="人材確保が課題")
     assert conflict.status_code == 409 and "雇用は堅調" in conflict.content.decode()
 
     sangyo = client_for("sangyo")
@@ -117,13 +119,16 @@ def test_a_review_and_an_answer_saved_by_two_people(plan: m.Plan, client_for: Ca
     assert (review.comments, review.answer) == (["雇用は堅調"], "支援を強化します")
 
 
-def test_a_request_without_a_form_token_is_not_compared(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
-    """Scripts that post without ``base`` did not render a form; the pages always send it."""
+def test_a_save_without_its_form_token_is_refused_over_a_stored_value(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """A post without ``base`` skipped the conflict check; now it is taken as typed over nothing (the pages always send it)."""
     c = client_for("planner")
     url = f"{URL}/indicators/1-3-1-k1/value/"
-    c.post(url, {"year": YEAR, "value": "50.0%"})
-    assert c.post(url, {"year": YEAR, "value": "49.0%", "why": "script"}).status_code == 302
-    assert c.post(url, {"year": YEAR, "value": "48.0%", "why": "stale", "base": ""}).status_code == 409
+    assert c.post(url, {"year": YEAR, "value": "50.0%"}).status_code == 302  # nothing stored: nothing to lose
+    for data in ({"value": "49.0%", "why": "script"}, {"value": "48.0%", "why": "stale", "base": ""}):
+        assert c.post(url, {"year": YEAR, **data}).status_code == 409
+    assert m.Value.objects.get(series__indicator__plan=plan, series__indicator__key="1-3-1-k1", year=YEAR).text == "50.0%"
+    for path, data in ((f"{URL}/indicators/1-3-1-k1/target/", {"target_year": YEAR, "target": "60%", "why": "x"}),):
+        assert c.post(path, data).status_code == 409, path  # targets are stored: a post without their token conflicts
 
 
 def test_an_upload_previewed_before_another_save_is_not_applied(plan: m.Plan, client_for: Callable[[str], Client]) -> None:

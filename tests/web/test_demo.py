@@ -39,15 +39,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_demo_prepares_and_serve_shows_the_three_plans(tmp_path: Path) -> None:
+def test_demo_prepares_two_organizations_and_serve_shows_each_its_plans(tmp_path: Path) -> None:
     env = clean_environ() | {"HYOKA_DATA_DIR": str(tmp_path)}  # PYTHONPATH kept: the code under test, not an installed copy
     prepared = subprocess.run(
         [*HYOKA, "demo", "--no-serve", "--data-dir", str(tmp_path)], env=env, capture_output=True, text=True, check=True
     )
     passwords = dict(re.findall(r"^\s+(\w+)\s+(\S+)\s", prepared.stdout, re.M))
-    assert set(passwords) == {"admin", "planner", "sangyo", "fukushi", "council"}
+    assert set(passwords) == {"operator", "admin", "planner", "sangyo", "fukushi", "council", "hiratsuka"}
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         assert db.execute("select count(*) from plans_plan").fetchone() == (3,)
+        assert db.execute("select code from accounts_organization order by code").fetchall() == [("140007",), ("142034",)]
 
     port = free_port()
     server = subprocess.Popen([*HYOKA, "serve", "--database", str(tmp_path / "demo.sqlite3"), "--port", str(port)], env=env)
@@ -64,9 +65,10 @@ def test_demo_prepares_and_serve_shows_the_three_plans(tmp_path: Path) -> None:
             .read()
             .decode()
         )
-        for name in ["第３期神奈川県まち・ひと・しごと創生総合戦略", "神奈川ＤＸ計画", "平塚市総合計画 重点戦略"]:
+        for name in ["第３期神奈川県まち・ひと・しごと創生総合戦略", "神奈川ＤＸ計画"]:
             assert name in home
-        inbox = opener.open(base + "/plans/kanagawa-sousei-3/inbox/").read().decode()
+        assert "平塚市総合計画 重点戦略" not in home  # Hiratsuka City's plan: another organization's
+        inbox = opener.open(base + "/plans/140007/kanagawa-sousei-3/inbox/").read().decode()
         assert "産業労働局" in inbox and "令和７年度" in inbox
         css = opener.open(base + "/static/hyoka/hyoka.css").read().decode()
         assert "--navy" in css

@@ -11,29 +11,66 @@ from urllib.parse import quote
 from django.test import Client
 from opencycle import PLAN, URL, YEAR
 from openpyxl import load_workbook
+from reports import download, run_queued
 
 from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
 from hyoka.web.plans.convert import core_plan
+from hyoka.web.renders.models import Rendering
 
 
 def test_planner_downloads_the_report_in_every_format(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
     c = client_for("planner")
-    html = c.get(f"{URL}/report.html?year=2024")
+    html = download(c, f"{URL}/report.html?year=2024")
     assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
     assert "attachment" in html["Content-Disposition"]
     assert html["Content-Disposition"].endswith(quote(f"{PLAN}-2024-評価報告書.html"))  # FY2024 is published: no 「案」
     body = html.content.decode()
     assert "178.1" in body and "概ね順調に進んでいます" in body  # the same numbers as the pages
-    docx = c.get(f"{URL}/report.docx?year=2024")
+    docx = download(c, f"{URL}/report.docx?year=2024")
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
-    xlsx = c.get(f"{URL}/report.xlsx?year=2024")
+    xlsx = download(c, f"{URL}/report.xlsx?year=2024")
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames
     assert c.get(f"{URL}/report.exe?year=2024").status_code == 404
 
 
+def test_a_report_is_rendered_in_the_background_once_per_revision(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """The request answers at once with a progress page; the worker renders; the next download is the kept
+    file (no new task), until the plan changes (a new revision renders anew)."""
+    c = client_for("planner")
+    url = f"{URL}/report.html?year=2024"
+    first = c.get(url)
+    assert first.status_code == 302 and "/reports/" in first["Location"]
+    waiting = c.get(first["Location"])
+    assert (
+        waiting.status_code == 200 and '<meta http-equiv="refresh"' in waiting.content.decode() and "順番待ち" in waiting.content.decode()
+    )
+    assert c.get(url).status_code == 302  # asked again before the worker ran: the same rendering, not a second task
+    assert run_queued() == 1
+    done = c.get(first["Location"]).content.decode()
+    assert "ダウンロード" in done and '<meta http-equiv="refresh"' not in done
+    rendering = Rendering.objects.get(plan=plan, year=2024, fmt="html")
+    assert rendering.status == "done" and rendering.revision == m.Plan.objects.get(pk=plan.pk).revision
+    file = c.get(url)
+    assert file.status_code == 200 and "178.1" in file.content.decode() and run_queued() == 0  # instant: the kept file
+    c.post(f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "50.0%"})  # a new revision
+    assert c.get(url).status_code == 302 and run_queued() == 1
+    assert Rendering.objects.filter(plan=plan, year=2024, fmt="html").count() == 1  # the old revision's file is dropped
+
+
+def test_a_rendering_that_finds_the_plan_changed_is_stale_and_asked_again(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    c = client_for("planner")
+    url = f"{URL}/report.html?year=2024"
+    progress = c.get(url)["Location"]
+    c.post(f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "50.0%"})  # the plan moves on before the worker runs
+    run_queued()
+    page = c.get(progress).content.decode()
+    assert "計画が更新されました" in page
+    assert c.get(url).status_code == 302 and run_queued() == 1 and c.get(url).status_code == 200
+
+
 def test_pdf_report_of_a_small_plan(db: None, client_for: Callable[[str], Client]) -> None:
-    pdf = client_for("reviewer").get("/plans/hiratsuka-juten/report.pdf?year=2024")
+    pdf = download(client_for("hiratsuka"), "/plans/142034/hiratsuka-juten/report.pdf?year=2024")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
     assert pdf["Content-Disposition"].endswith(quote("hiratsuka-juten-2024-効果検証報告書（案）.pdf"))  # the plan's kind, a draft
 
@@ -59,11 +96,20 @@ def test_planner_gets_the_whole_workbook_or_any_slice(plan: m.Plan, client_for: 
     assert c.get(f"{URL}/workbook.xlsx?year={YEAR}&department=存在しない局").status_code == 404
 
 
-def test_open_data_package_as_zip(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
-    response = client_for("reviewer").get(f"{URL}/opendata.zip")
-    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert f"{PLAN}/datapackage.json" in names
-    package = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read(f"{PLAN}/datapackage.json"))
+def test_the_internal_package_says_it_is_not_open_data(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """Drafts are in it, so it is named PLAN-YEAR-internal.zip, never like open data, and its README says so."""
+    response = client_for("reviewer").get(f"{URL}/internal.zip?year={YEAR}")
+    assert response["Content-Disposition"] == f"attachment; filename*=UTF-8''{PLAN}-{YEAR}-internal.zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = archive.namelist()
+    assert names[0] == f"{PLAN}-internal/README.txt" and f"{PLAN}-internal/datapackage.json" in names
+    readme = archive.read(names[0]).decode()
+    assert readme.startswith("内部資料（公表用ではありません）") and "NOT FOR PUBLICATION" in readme
+    assert "公表前の年度: なし" in readme  # nothing entered for FY2025 yet
+    client_for("planner").post(f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "50.0%"})
+    again = zipfile.ZipFile(io.BytesIO(client_for("reviewer").get(f"{URL}/internal.zip?year={YEAR}").content))
+    assert "公表前の年度: 令和７年度" in again.read(names[0]).decode()
+    package = json.loads(archive.read(f"{PLAN}-internal/datapackage.json"))
     assert {r["name"] for r in package["resources"]} >= {"observations", "indicators", "nodes"}
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from opencycle import URL, YEAR
+from webforms import stored_base, targets_base
 
 from hyoka.core.engine import evaluate
+from hyoka.web.accounts.models import Department, Role, User
 from hyoka.web.history.models import Change
 from hyoka.web.plans import models as m
 from hyoka.web.plans.convert import core_plan, evaluation
@@ -22,7 +25,10 @@ def _value(plan: m.Plan, indicator: str, year: int = YEAR) -> m.Value | None:
 
 
 def _post_value(c: Client, indicator: str, **data: object) -> object:
-    return c.post(f"{URL}/indicators/{indicator}/value/", {"year": YEAR, "status": "confirmed", **data}, follow=True)
+    """As the form posts it, with the token of what it showed (the value stored now)."""
+    plan = m.Plan.objects.get(organization__code="140007", key="kanagawa-sousei-3")
+    base = stored_base(plan, indicator, int(str(data.get("year", YEAR))))
+    return c.post(f"{URL}/indicators/{indicator}/value/", {"year": YEAR, "status": "confirmed", "base": base, **data}, follow=True)
 
 
 def test_full_width_value_is_stored_as_typed_and_rated_by_the_core(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
@@ -124,6 +130,7 @@ def test_grade_on_the_tree_follows_the_entered_values(plan: m.Plan, client_for: 
 
 
 def test_council_review_and_department_answer(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    m.Cycle.objects.filter(plan=plan, year=YEAR).update(status=m.CycleStatus.CLOSED)  # the council writes once the year is closed
     client_for("reviewer").post(
         f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": "雇用は堅調\n人材確保が課題"}
     )
@@ -148,7 +155,7 @@ def test_inbox_lists_what_is_still_to_enter(plan: m.Plan, client_for: Callable[[
     assert "3-2-1-k1" not in page  # another department's indicator
     _post_value(c, "1-3-1-k1", value="50.0%")
     work = c.get(f"{URL}/inbox/?year={YEAR}").context["work"]
-    states = {v["indicator"].id: v["state"] for v in work["values"]}
+    states = {v["indicator"].id: v["state"] for v in work.values}
     assert states["1-3-1-k1"] == "confirmed" and states["1-3-1-k2"] == "missing"
 
 
@@ -161,10 +168,11 @@ def test_a_due_date_that_is_not_a_date_is_refused(plan: m.Plan, client_for: Call
 def test_planner_revises_a_target_with_a_reason_and_the_core_checks_it(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
     c = client_for("planner")
     url = f"{URL}/indicators/1-3-1-k1/target/"
-    assert "変更理由" in c.post(url, {"target_year": YEAR, "target": "52.0％"}, follow=True).content.decode()
-    bad = c.post(url, {"target_year": YEAR, "target": "実行中", "why": "改定"}, follow=True).content.decode()
+    base = targets_base(plan, "1-3-1-k1")
+    assert "変更理由" in c.post(url, {"target_year": YEAR, "target": "52.0％", "base": base}, follow=True).content.decode()
+    bad = c.post(url, {"target_year": YEAR, "target": "実行中", "why": "改定", "base": base}, follow=True).content.decode()
     assert "indicators[1-3-1-k1].targets.2025" in bad and "数値として解釈できません" in bad
-    c.post(url, {"target_year": YEAR, "target": "52.0％", "why": "令和７年３月改定"})
+    c.post(url, {"target_year": YEAR, "target": "52.0％", "why": "令和７年３月改定", "base": base})
     plan.refresh_from_db()
     assert core_plan(plan).indicator_by_id["1-3-1-k1"].targets[YEAR].text == "52.0％"
     change = Change.objects.get(plan=plan, kind="target")
@@ -200,13 +208,16 @@ def test_planner_sees_every_department_and_its_open_work(plan: m.Plan, client_fo
     rows = {o["department"]: o for o in page.context["overview"]}
     assert set(rows) >= {"産業労働局", "福祉子どもみらい局", "政策局"}
     assert rows["産業労働局"]["submission"].status == "submitted" and rows["政策局"]["submission"] is None
-    assert rows["産業労働局"]["work"]["missing_values"] == 11
+    assert rows["産業労働局"]["work"].missing_values == 11
 
 
-def test_a_department_without_work_in_a_plan_cannot_submit_to_it(db: None, client_for: Callable[[str], Client]) -> None:
-    hiratsuka = m.Plan.objects.get(key="hiratsuka-juten")  # its FY2024 cycle is open; 産業労働局 is not in it
+def test_a_department_without_work_in_a_plan_cannot_submit_to_it(db: None) -> None:
+    hiratsuka = m.Plan.objects.select_related("organization").get(key="hiratsuka-juten")  # its FY2024 cycle is open
     assert m.Cycle.objects.get(plan=hiratsuka, year=2024).is_open
-    assert client_for("sangyo").post("/plans/hiratsuka-juten/submit/", {"year": 2024}).status_code == 403
+    idle = Department.objects.create(organization=hiratsuka.organization, name="議会事務局")  # named nowhere in the plan
+    c = Client()
+    c.force_login(User.objects.create_user("idle", role=Role.DEPARTMENT, organization=hiratsuka.organization, department=idle))
+    assert c.post("/plans/142034/hiratsuka-juten/submit/", {"year": 2024}).status_code == 403
     assert not Submission.objects.filter(plan=hiratsuka).exists()
 
 
@@ -243,3 +254,30 @@ def test_a_saved_value_is_answered_without_the_database_after_its_commit(plan: m
     assert response.status_code == 302 and writes and writes[-1] < commit
     assert sql[commit + 1 :] == []
     assert "保存しました" in next(str(msg) for msg in get_messages(response.wsgi_request))
+
+
+def test_no_free_text_is_longer_than_the_limit_on_any_path(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """A 15 MB answer made the history page 31 MB for everyone: every free text a form, an upload or a file
+    brings is refused past LONGEST_TEXT characters, with its place, and nothing is stored."""
+    from hyoka.core.errors import InputError
+    from hyoka.core.schema import LONGEST_TEXT
+    from hyoka.formats.hyoka1 import plan_from_dict, plan_to_dict
+
+    long = "長" * (LONGEST_TEXT + 1)
+    before = Change.objects.count()
+    sangyo = client_for("sangyo")
+    posts = [
+        (sangyo, f"{URL}/nodes/1/answer/", {"year": YEAR, "answer": long}),
+        (client_for("reviewer"), f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "概ね順調に進んでいます", "comments": long}),
+        (sangyo, f"{URL}/nodes/1-3-1-1/texts/", {"year": YEAR, "results": long, "issues": ""}),
+        (sangyo, f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "50%", "status": "confirmed", "note": long}),
+    ]
+    for client, path, data in posts:
+        told = [str(x) for x in get_messages(client.post(path, {"base": "", **data}).wsgi_request)]
+        assert any(f"{LONGEST_TEXT:,} 文字まで" in t for t in told), (path, told)
+    assert Change.objects.count() == before and not m.Review.objects.filter(node__plan=plan, year=YEAR).exists()
+    doc = plan_to_dict(core_plan(plan))
+    doc["nodes"][0]["description"] = long
+    with pytest.raises(InputError) as refused:
+        plan_from_dict(doc)
+    assert refused.value.problems[0].where.endswith("description")

@@ -21,12 +21,14 @@ from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from snapshot import changed, snapshot
+from webforms import with_base
 
 from hyoka.web.plans import models as m
 
 PLAN = "kanagawa-sousei-3"
-URL = f"/plans/{PLAN}"
+URL = f"/plans/140007/{PLAN}"
 YEAR = 2025
+COUNCIL_YEAR = 2026  # closed in the open_cycle fixture
 INDICATOR = "1-3-1-k1"
 LEAF = "1-3-1-1"
 GOAL = "1"
@@ -78,6 +80,8 @@ def planner(open_cycle: m.Plan, client_for: Callable[[str], Client]) -> Callable
 
 def _post(new_client: Callable[[], Client], path: str, data: dict[str, object]) -> tuple[object, set[str], list[str]]:
     before = snapshot()
+    if path.rstrip("/").endswith(("/value", "/target", "/texts", "/review", "/answer")) and "\x00" not in str(data.get("year", "")):
+        data = with_base(path, data)  # as the form shows what is stored: the fuzzing is about the input
     response = new_client().post(path, data)
     told = [str(msg) for msg in get_messages(response.wsgi_request)]
     if response.status_code == 400:  # the page itself says why: the problems found, or that a NUL is not text
@@ -117,7 +121,12 @@ def test_value_entry(planner: Callable[[], Client], value: str, note: str, expec
     _response, tables, told = _post(planner, f"{URL}/indicators/{INDICATOR}/value/", data)
     _whole(tables, "Value", told)
     if "Value" in tables:
-        row = m.Value.objects.filter(series__indicator__plan__key=PLAN, series__indicator__key=INDICATOR, year=YEAR).first()
+        row = m.Value.objects.filter(
+            series__indicator__plan__organization__code="140007",
+            series__indicator__plan__key=PLAN,
+            series__indicator__key=INDICATOR,
+            year=YEAR,
+        ).first()
         if row is not None:
             assert row.text == value.strip() or row.text == value, (row.text[:40], value[:40])
             assert row.note == note.strip()
@@ -150,9 +159,9 @@ def test_texts(planner: Callable[[], Client], results: str, issues: str) -> None
 @given(grade=st.one_of(st.sampled_from(["順調に進んでいます", "概ね順調に進んでいます"]), HOSTILE), comments=HOSTILE, answer=HOSTILE)
 @example(grade="順調に進んでいます", comments=TEN_MB, answer=TEN_MB)
 def test_review_and_answer(planner: Callable[[], Client], grade: str, comments: str, answer: str) -> None:
-    _response, tables, told = _post(planner, f"{URL}/nodes/{GOAL}/review/", {"year": YEAR, "grade": grade, "comments": comments})
+    _response, tables, told = _post(planner, f"{URL}/nodes/{GOAL}/review/", {"year": COUNCIL_YEAR, "grade": grade, "comments": comments})
     _whole(tables, "Review", told)
-    _response, tables, told = _post(planner, f"{URL}/nodes/{GOAL}/answer/", {"year": YEAR, "answer": answer})
+    _response, tables, told = _post(planner, f"{URL}/nodes/{GOAL}/answer/", {"year": COUNCIL_YEAR, "answer": answer})
     _whole(tables, "Review", told)
 
 

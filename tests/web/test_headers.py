@@ -21,21 +21,22 @@ from serving import clean_environ  # noqa: E402
 
 # (what, who, URL, expected status): one of each kind of response the app gives
 RESPONSES = [
-    ("page", "planner", "/plans/kanagawa-sousei-3/", 200),
+    ("page", "planner", "/plans/140007/kanagawa-sousei-3/", 200),
     ("login page", None, "/accounts/login/", 200),
-    ("redirect to login", None, "/plans/kanagawa-sousei-3/", 302),
-    ("download (report)", "planner", "/plans/hiratsuka-juten/report.html?year=2024", 200),
-    ("download (workbook)", "sangyo", "/plans/kanagawa-sousei-3/workbook.xlsx", 200),
-    ("download (export)", "planner", "/plans/hiratsuka-juten/export.json", 200),
-    ("JSON (rate preview)", "planner", "/plans/kanagawa-sousei-3/indicators/1-3-1-k1/preview/?year=2024&value=50", 200),
+    ("redirect to login", None, "/plans/140007/kanagawa-sousei-3/", 302),
+    ("download (report: to its progress page)", "hiratsuka", "/plans/142034/hiratsuka-juten/report.html?year=2024", 302),
+    ("download (the internal package)", "hiratsuka", "/plans/142034/hiratsuka-juten/internal.zip", 200),
+    ("download (workbook)", "sangyo", "/plans/140007/kanagawa-sousei-3/workbook.xlsx", 200),
+    ("download (export)", "hiratsuka", "/plans/142034/hiratsuka-juten/export.json", 200),
+    ("JSON (rate preview)", "planner", "/plans/140007/kanagawa-sousei-3/indicators/1-3-1-k1/preview/?year=2024&value=50", 200),
     ("API JSON", None, "/api/v1/plans", 200),
-    ("API 404", None, "/api/v1/plans/nowhere", 404),
-    ("public page", None, "/public/kanagawa-dx/index.html", 200),
+    ("API 404", None, "/api/v1/plans/140007/nowhere", 404),
+    ("public page", None, "/public/140007/kanagawa-dx/index.html", 200),
     ("public 404", None, "/public/nowhere.html", 404),
-    ("error 404", "planner", "/plans/nowhere/", 404),
+    ("error 404", "planner", "/plans/140007/nowhere/", 404),
     ("error 403", "planner", "/audit/", 403),
-    ("error 405", "planner", "/plans/kanagawa-sousei-3/submit/", 405),
-    ("error 400", "planner", "/plans/kanagawa-sousei-3/?year=%00", 400),
+    ("error 405", "planner", "/plans/140007/kanagawa-sousei-3/withdraw/", 405),
+    ("error 400", "planner", "/plans/140007/kanagawa-sousei-3/?year=%00", 400),
     ("admin page", "admin", "/admin/", 200),
     ("static file", None, "/static/hyoka/hyoka.css", 200),
 ]
@@ -55,12 +56,12 @@ def test_every_kind_of_response_carries_the_security_headers(
     assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy and "object-src 'none'" in policy
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
-    assert headers["X-Frame-Options"] == "DENY" or kind == "static file"  # a stylesheet is never framed; CSP forbids it anyway
+    assert headers["X-Frame-Options"] == "DENY"  # static files too (they lacked it)
     assert "Strict-Transport-Security" not in response, "no HSTS in development"
 
 
 def test_no_hsts_in_development_even_over_tls(client_for: Callable[[str], Client]) -> None:
-    response = client_for("planner").get("/plans/kanagawa-sousei-3/", secure=True)
+    response = client_for("planner").get("/plans/140007/kanagawa-sousei-3/", secure=True)
     print(f"development over TLS: {response.status_code}, HSTS={response.get('Strict-Transport-Security')}")
     assert response.status_code == 200 and "Strict-Transport-Security" not in response
 

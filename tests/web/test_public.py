@@ -28,22 +28,25 @@ def client(db) -> Client:
 def test_public_pages_are_the_pages_of_the_static_site(client):
     static = Site([load_sample("kanagawa-dx"), load_sample("kanagawa-sousei-3")])
     plan = load_sample("kanagawa-dx")
+    root = paths.of_plan(plan)
     for path in (
-        paths.plan_home(plan.id),
-        paths.in_language(paths.node_page(plan.id, plan.nodes[3].id), "en"),
-        paths.indicator_page(plan.id, plan.indicators[5].id),
-        paths.indicator_data(plan.id, plan.indicators[5].id, "csv"),
-        paths.package_file(plan.id, "observations.csv"),
+        paths.plan_home(root),
+        paths.in_language(paths.node_page(root, plan.nodes[3].id), "en"),
+        paths.indicator_page(root, plan.indicators[5].id),
+        paths.indicator_data(root, plan.indicators[5].id, "csv"),
+        paths.package_file(root, "observations.csv"),
     ):
         response = client.get(f"/public/{path}")
         assert response.status_code == 200, path
         assert response.content == static.render(path), path
-    assert client.get("/public/kanagawa-dx/index.html")["Content-Type"] == "text/html; charset=utf-8"
-    assert client.get("/public/" + paths.package_zip(plan.id))["Content-Type"] == "application/zip"
+    assert client.get("/public/140007/kanagawa-dx/index.html")["Content-Type"] == "text/html; charset=utf-8"
+    assert client.get("/public/" + paths.package_zip(root))["Content-Type"] == "application/zip"
+    index = client.get("/public/data/search-index.json")  # linked from every page (it was a 404)
+    assert index.status_code == 200 and {r["organization"] for r in json.loads(index.content)} == {"神奈川県", "横浜市"}
 
 
 def test_a_plan_without_a_published_cycle_is_not_public(client):
-    assert client.get("/public/" + paths.plan_home("hiratsuka-juten")).status_code == 404
+    assert client.get("/public/" + paths.plan_home(paths.of_plan(load_sample("hiratsuka-juten")))).status_code == 404
     assert "hiratsuka-juten" not in {ps.id for ps in public_site().plans}
     assert client.post("/public/index.html").status_code == 405
 
@@ -53,16 +56,17 @@ def test_no_draft_reaches_a_public_page_a_download_or_an_api_answer(client):
     plan = planted_plan()
     store_plan(plan)
     site = public_site()
-    assert "planted-dx" in site.by_id
+    root = paths.of_plan(plan)
+    assert root in site.by_root
     bodies: dict[str, bytes] = {}
     for path in site.files:
-        if path.startswith(("planted-dx/", "en/planted-dx/", "data/planted-dx/")) or path.count("/") == 0 or path.startswith("assets/"):
+        if path.startswith((f"{root}/", f"en/{root}/", f"data/{root}/")) or path.count("/") == 0 or path.startswith("assets/"):
             response = client.get(f"/public/{path}")
             assert response.status_code == 200, path
             bodies[path] = response.content
-    api = ["plans", "plans/planted-dx", "plans/planted-dx?year=2024", "plans/planted-dx?year=2025"]
-    api += [f"indicators/planted-dx:{ind.id}" for ind in plan.indicators]
-    api += [f"indicators/planted-dx:{ind.id}?year=2025" for ind in plan.indicators[:3]]
+    api = ["plans", f"plans/{root}", f"plans/{root}?year=2024", f"plans/{root}?year=2025"]
+    api += [f"indicators/{root}:{ind.id}" for ind in plan.indicators]
+    api += [f"indicators/{root}:{ind.id}?year=2025" for ind in plan.indicators[:3]]
     for path in api:
         response = client.get(f"/api/v1/{path}")
         assert response.status_code in (200, 404), path
@@ -71,7 +75,7 @@ def test_no_draft_reaches_a_public_page_a_download_or_an_api_answer(client):
     markers = [DRAFT_TEXT.encode(), DRAFT_VALUE.encode(), f"{int(DRAFT_VALUE):,}".encode()]
     assert [(p, m) for p, body in bodies.items() for m in markers if m in body] == []
     assert any(RELEASED_TEXT.encode() in body for body in bodies.values())  # the control: the published review is there
-    assert json.loads(bodies["api:plans/planted-dx?year=2025"])["error"]["code"] == "not_published"
+    assert json.loads(bodies[f"api:plans/{root}?year=2025"])["error"]["code"] == "not_published"
 
 
 @override_settings(HYOKA_API_BURST=1000)
@@ -83,9 +87,13 @@ def test_a_page_about_one_plan_reads_that_plan_only(client):
     series = m.Series.objects.filter(indicator__plan__key="planted-dx").first()
     m.Value.objects.update_or_create(series=series, year=2023, defaults={"text": "12ほげ"})
     touch(m.Plan.objects.get(key="planted-dx"))
-    for path in ("/public/kanagawa-dx/index.html", "/public/en/kanagawa-dx/tree.html", "/public/data/kanagawa-dx/kanagawa-dx-csv.zip"):
+    for path in (
+        "/public/140007/kanagawa-dx/index.html",
+        "/public/en/140007/kanagawa-dx/tree.html",
+        "/public/data/140007/kanagawa-dx/kanagawa-dx-csv.zip",
+    ):
         assert client.get(path).status_code == 200, path
-    assert client.get("/api/v1/plans/kanagawa-dx").status_code == 200
+    assert client.get("/api/v1/plans/140007/kanagawa-dx").status_code == 200
     with pytest.raises(InputError) as broken:
         client.get("/public/index.html")
     print(f"one plan unreadable: its pages fail ({broken.value.problems[0].message}), the other plans' pages and API answers are served")

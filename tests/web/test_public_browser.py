@@ -21,15 +21,16 @@ def served(db, live_server) -> str:
     return f"{live_server.url}/public/"
 
 
-def _pages(plan_id: str) -> dict[str, str]:
-    plan = load_sample(plan_id)
+def _pages(sample: str) -> dict[str, str]:
+    plan = load_sample(sample)
     node = next(n for n in plan.nodes if plan.indicators_of.get(n.id))
     indicator = next(i for i in plan.indicators if any(s.values for s in i.series()))
+    root = paths.of_plan(plan)  # under its organization's folder
     return {
-        "home": paths.plan_home(plan_id),
-        "tree": paths.plan_page(plan_id, "tree"),
-        "node": paths.node_page(plan_id, node.id),
-        "indicator": paths.indicator_page(plan_id, indicator.id),
+        "home": paths.plan_home(root),
+        "tree": paths.plan_page(root, "tree"),
+        "node": paths.node_page(root, node.id),
+        "indicator": paths.indicator_page(root, indicator.id),
     }
 
 

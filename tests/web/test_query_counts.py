@@ -22,7 +22,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from hyoka.formats.hyoka1 import check_digit, plan_from_dict
-from hyoka.web.accounts.models import Department, Role, User
+from hyoka.web.accounts.models import Department, Organization, Role, User
 from hyoka.web.plans import models as m
 from hyoka.web.plans.convert import store_plan, touch
 
@@ -41,9 +41,12 @@ class Stored:
     indicators: int
 
 
+CODE = "99900" + check_digit("99900")  # one test city keeps both plans, and its people read them
+
+
 def _store(index: int, indicators: int) -> Stored:
-    five = f"99{index:03d}"
-    doc = plan_document(index, five + check_digit(five), f"試験市{index}", indicators_count=indicators)
+    doc = plan_document(index, CODE, "試験市", indicators_count=indicators)
+    doc["plan"]["id"] = f"plan-{index}"
     row = store_plan(plan_from_dict(doc))
     m.Cycle.objects.create(plan=row, year=PUBLISHED_YEAR, status=m.CycleStatus.PUBLISHED)
     m.Cycle.objects.create(plan=row, year=OPEN_YEAR, status=m.CycleStatus.OPEN)
@@ -57,12 +60,17 @@ def stored(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[Stor
     with django_db_blocker.unblock():
         departments = set(Department.objects.values_list("pk", flat=True))
         plans = _store(900, SMALL), _store(901, BIG)
-        User.objects.create_user("q-dept", role=Role.DEPARTMENT, department=Department.objects.get(name=DEPARTMENT))
+        city = Organization.objects.get(code=CODE)
+        User.objects.create_user("q-planner", role=Role.PLANNER, organization=city)
+        User.objects.create_user(
+            "q-dept", role=Role.DEPARTMENT, organization=city, department=Department.objects.get(organization=city, name=DEPARTMENT)
+        )
     yield plans
     with django_db_blocker.unblock():
-        User.objects.filter(username="q-dept").delete()
-        m.Plan.objects.filter(key__in=[p.key for p in plans]).delete()
+        User.objects.filter(username__in=["q-dept", "q-planner"]).delete()
+        m.Plan.objects.filter(organization__code=CODE).delete()
         Department.objects.exclude(pk__in=departments).delete()
+        Organization.objects.filter(code=CODE).delete()
 
 
 @pytest.fixture
@@ -88,44 +96,49 @@ def _count(client: Client, url: str) -> int:
 
 def _save(client: Client, plan: Stored) -> None:
     """A department saves a value: the plan gets a new revision, so every computed result is cold."""
-    row = m.Value.objects.filter(series__indicator__plan__key=plan.key, series__indicator__key=INDICATOR, year=OPEN_YEAR).first()
+    row = m.Value.objects.filter(
+        series__indicator__plan__organization__code=CODE,
+        series__indicator__plan__key=plan.key,
+        series__indicator__key=INDICATOR,
+        year=OPEN_YEAR,
+    ).first()
     why = {"why": "試験"} if row else {}
     response = client.post(
-        f"/plans/{plan.key}/indicators/{INDICATOR}/value/",
+        f"/plans/{CODE}/{plan.key}/indicators/{INDICATOR}/value/",
         {"year": OPEN_YEAR, "value": f"{plan.indicators}件", "status": "confirmed"} | why,
     )
     assert response.status_code == 302
 
 
 PAGES: dict[str, Callable[[str], str]] = {
-    "tree": lambda key: f"/plans/{key}/?year={OPEN_YEAR}",
-    "node": lambda key: f"/plans/{key}/nodes/{NODE}/?year={OPEN_YEAR}",
-    "node_pillar": lambda key: f"/plans/{key}/nodes/{SMALL_PILLAR}/?year={OPEN_YEAR}",
-    "indicator": lambda key: f"/plans/{key}/indicators/{INDICATOR}/?year={OPEN_YEAR}",
-    "summary": lambda key: f"/plans/{key}/summary/?year={OPEN_YEAR}",
-    "inbox": lambda key: f"/plans/{key}/inbox/?year={OPEN_YEAR}",
-    "council": lambda key: f"/plans/{key}/council/?year={OPEN_YEAR}",
-    "texts": lambda key: f"/plans/{key}/nodes/{SMALL_PILLAR}-1/texts/?year={OPEN_YEAR}",
-    "preview": lambda key: f"/plans/{key}/indicators/{INDICATOR}/preview/?year={OPEN_YEAR}&value=12",
+    "tree": lambda key: f"/plans/{CODE}/{key}/?year={OPEN_YEAR}",
+    "node": lambda key: f"/plans/{CODE}/{key}/nodes/{NODE}/?year={OPEN_YEAR}",
+    "node_pillar": lambda key: f"/plans/{CODE}/{key}/nodes/{SMALL_PILLAR}/?year={OPEN_YEAR}",
+    "indicator": lambda key: f"/plans/{CODE}/{key}/indicators/{INDICATOR}/?year={OPEN_YEAR}",
+    "summary": lambda key: f"/plans/{CODE}/{key}/summary/?year={OPEN_YEAR}",
+    "inbox": lambda key: f"/plans/{CODE}/{key}/inbox/?year={OPEN_YEAR}",
+    "council": lambda key: f"/plans/{CODE}/{key}/council/?year={OPEN_YEAR}",
+    "texts": lambda key: f"/plans/{CODE}/{key}/nodes/{SMALL_PILLAR}-1/texts/?year={OPEN_YEAR}",
+    "preview": lambda key: f"/plans/{CODE}/{key}/indicators/{INDICATOR}/preview/?year={OPEN_YEAR}&value=12",
 }
 PUBLIC: dict[str, Callable[[str], str]] = {
-    "public_plan": lambda key: f"/public/{key}/index.html",
-    "public_tree": lambda key: f"/public/{key}/tree.html",
-    "public_node": lambda key: f"/public/{key}/nodes/{NODE}.html",
-    "public_indicator": lambda key: f"/public/{key}/indicators/{INDICATOR}.html",
-    "api_plan": lambda key: f"/api/v1/plans/{key}",
-    "api_indicator": lambda key: f"/api/v1/indicators/{key}:{INDICATOR}",
+    "public_plan": lambda key: f"/public/{CODE}/{key}/index.html",
+    "public_tree": lambda key: f"/public/{CODE}/{key}/tree.html",
+    "public_node": lambda key: f"/public/{CODE}/{key}/nodes/{NODE}.html",
+    "public_indicator": lambda key: f"/public/{CODE}/{key}/indicators/{INDICATOR}.html",
+    "api_plan": lambda key: f"/api/v1/plans/{CODE}/{key}",
+    "api_indicator": lambda key: f"/api/v1/indicators/{CODE}/{key}:{INDICATOR}",
 }
 
 
-@pytest.mark.parametrize("user", ["planner", "q-dept"])
+@pytest.mark.parametrize("user", ["q-planner", "q-dept"])
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_a_page_makes_as_many_queries_for_a_big_plan_as_for_a_small_one(plans: tuple[Stored, Stored], page: str, user: str) -> None:
     client = _client(user)
     counts: dict[str, tuple[int, int]] = {}
     for plan in plans:
         warm = _count(client, PAGES[page](plan.key))
-        _save(_client("planner"), plan)
+        _save(_client("q-planner"), plan)
         counts[f"{plan.indicators} indicators"] = (warm, _count_cold(client, PAGES[page](plan.key), plan))
     print(f"{page} as {user}: queries (warm, cold) {counts}")
     assert len(set(counts.values())) == 1, counts
@@ -134,7 +147,7 @@ def test_a_page_makes_as_many_queries_for_a_big_plan_as_for_a_small_one(plans: t
 def _count_cold(client: Client, url: str, plan: Stored) -> int:
     """The count of the first request after a save, when nothing of the new revision is computed yet."""
     client.get(url)  # warm the session, then renew the revision again so the measured request is cold
-    touch(m.Plan.objects.get(key=plan.key))
+    touch(m.Plan.objects.get(organization__code=CODE, key=plan.key))
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -164,7 +177,7 @@ def _first(client: Client, url: str) -> int:
 @override_settings(HYOKA_API_BURST=1000)
 def test_the_plan_lists_do_not_grow_with_the_plans(plans: tuple[Stored, Stored]) -> None:
     """After one new plan and after three, the lists' first requests (which build the new plans) make as many queries."""
-    client = _client("planner")
+    client = _client("q-planner")
     lists = ("/", "/api/v1/plans", "/public/index.html")
     client.get("/audit/")  # the session is loaded, nothing of the plans is computed
     _store(902, SMALL)

@@ -14,10 +14,10 @@ from hyoka.web.plans.convert import core_plan, store_plan
 @pytest.mark.parametrize("name", sample_names())
 def test_sample_survives_the_database(name: str) -> None:
     expected = plan_to_dict(load_sample(name))
-    first = plan_to_dict(core_plan(m.Plan.objects.get(key=name)))
+    first = plan_to_dict(core_plan(m.Plan.objects.get(organization__code=load_sample(name).organization.code, key=name)))
     assert first == expected
-    store_plan(core_plan(m.Plan.objects.get(key=name)), replace=True)
-    second = plan_to_dict(core_plan(m.Plan.objects.get(key=name)))
+    store_plan(core_plan(m.Plan.objects.get(organization__code=load_sample(name).organization.code, key=name)), replace=True)
+    second = plan_to_dict(core_plan(m.Plan.objects.get(organization__code=load_sample(name).organization.code, key=name)))
     assert second == first
 
 

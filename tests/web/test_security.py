@@ -9,11 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import IntegrityError
 from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hyoka.web.accounts.models import LoginFailure, User
+from hyoka.web.accounts.models import User
 
 
 def _login(c: Client, username: str, password: str) -> object:
@@ -23,14 +27,61 @@ def _login(c: Client, username: str, password: str) -> object:
 @pytest.mark.django_db
 def test_repeated_failures_lock_the_username_for_that_address(password: str) -> None:
     c = Client()
-    for _ in range(settings.HYOKA_LOGIN_FAILURES):
+    for _ in range(settings.HYOKA_LOGIN_FAILURES - 1):
         assert _login(c, "sangyo", "wrong-password").status_code == 200
+    assert _login(c, "sangyo", "wrong-password").status_code == 429  # the failure that reaches the limit locks
     refused = _login(c, "sangyo", password)
-    assert refused.status_code == 200 and "_auth_user_id" not in c.session
+    assert refused.status_code == 429 and "_auth_user_id" not in c.session
     assert "しばらくログインできません" in refused.content.decode()
-    assert LoginFailure.objects.filter(username="sangyo").count() == settings.HYOKA_LOGIN_FAILURES
+    # every attempt is counted, those made while locked too (each renews the lock's window)
+    assert AccessAttempt.objects.get(username="sangyo").failures_since_start == settings.HYOKA_LOGIN_FAILURES + 1
     other = Client()
     assert _login(other, "fukushi", password).status_code == 302  # another user is not locked out
+
+
+@pytest.mark.django_db
+def test_the_admin_sites_login_form_is_throttled_too(password: str) -> None:
+    """/admin/login/ took 20 more guesses on a locked admin, and then the right password gave a full session."""
+    c = Client()
+    answers = [
+        c.post("/admin/login/", {"username": "admin", "password": "guess"}).status_code for _ in range(settings.HYOKA_LOGIN_FAILURES)
+    ]
+    assert answers == [200] * (settings.HYOKA_LOGIN_FAILURES - 1) + [429]
+    refused = c.post("/admin/login/", {"username": "admin", "password": password})
+    print(f"the right password after {settings.HYOKA_LOGIN_FAILURES} guesses on /admin/login/: {refused.status_code}")
+    assert refused.status_code == 429 and "_auth_user_id" not in c.session
+    assert _login(Client(), "admin", password).status_code == 429, "one count for every login form"
+
+
+LOOK_ALIKES = ("ｓａｎｇｙｏ", "𝐬𝐚𝐧𝐠𝐲𝐨", "SANGYO", " Sangyo ")
+
+
+@pytest.mark.django_db
+def test_look_alike_names_are_the_same_name_and_share_its_count(password: str) -> None:
+    """ｔｈｒｏｔｔｌｅ and 𝐭𝐡𝐫𝐨𝐭𝐭𝐥𝐞 logged in as throttle, each with five fresh guesses: now they are throttle."""
+    assert _login(Client(), "ＳＡＮＧＹＯ", password).status_code == 302  # the same user, whatever its spelling
+    c = Client()
+    answers = [_login(c, name, "wrong").status_code for name in [*LOOK_ALIKES, "sangyo"][: settings.HYOKA_LOGIN_FAILURES]]
+    assert answers == [200] * (settings.HYOKA_LOGIN_FAILURES - 1) + [429]
+    for name in LOOK_ALIKES:
+        assert _login(c, name, password).status_code == 429, name
+    assert AccessAttempt.objects.get().username == "sangyo"
+    with pytest.raises(IntegrityError):  # created under a look-alike, a user is the name it looks like
+        User.objects.create_user("ｐｌａｎｎｅｒ", password="another-long-pass-1")
+
+
+@pytest.mark.django_db
+def test_two_factor_login_asks_the_authenticators_code(password: str) -> None:
+    planner = User.objects.get(username="planner")
+    device = TOTPDevice.objects.create(user=planner, name="認証アプリ", confirmed=True)
+    c = Client()
+    refused = c.post("/accounts/login/", {"username": "planner", "password": password})
+    assert refused.status_code == 200 and "_auth_user_id" not in c.session and "確認コード" in refused.content.decode()
+    assert c.post("/accounts/login/", {"username": "planner", "password": password, "otp_token": "000000"}).status_code == 200
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # the device's own pause after a wrong code
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+    assert c.post("/accounts/login/", {"username": "planner", "password": password, "otp_token": code}).status_code == 302
+    assert c.get("/").wsgi_request.user.is_verified()
 
 
 @pytest.mark.django_db
@@ -46,7 +97,7 @@ def test_successful_login_sets_a_protected_session(password: str) -> None:
 def test_posts_without_a_csrf_token_are_refused(password: str) -> None:
     c = Client(enforce_csrf_checks=True)
     c.force_login(User.objects.get(username="planner"))
-    response = c.post("/plans/kanagawa-sousei-3/cycles/open/", {"year": 2026})
+    response = c.post("/plans/140007/kanagawa-sousei-3/cycles/open/", {"year": 2026})
     assert response.status_code == 403
 
 
@@ -85,7 +136,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
 def test_pages_allow_scripts_only_from_hyoka(password: str) -> None:
     c = Client()
     c.force_login(User.objects.get(username="planner"))
-    response = c.get("/plans/kanagawa-sousei-3/")
+    response = c.get("/plans/140007/kanagawa-sousei-3/")
     policy = response["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
     assert "<script>" not in response.content.decode()  # no inline script, so the policy costs nothing
@@ -107,10 +158,10 @@ def test_a_session_planted_before_login_is_not_the_one_used_after(password: str)
     assert not SessionStore().exists(planted.session_key), "the planted session must be gone, not merely unused"
     attacker = Client()
     attacker.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
-    response = attacker.get("/plans/kanagawa-sousei-3/")
+    response = attacker.get("/plans/140007/kanagawa-sousei-3/")
     print(f"the attacker with the planted key: {response.status_code} {response.get('Location', '')}")
     assert response.status_code == 302 and "login" in response["Location"]
-    assert c.get("/plans/kanagawa-sousei-3/").status_code == 200
+    assert c.get("/plans/140007/kanagawa-sousei-3/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -128,6 +179,6 @@ def test_the_session_key_changes_at_login_and_dies_at_logout(password: str) -> N
     assert not SessionStore().exists(key)
     replay = Client()
     replay.cookies[settings.SESSION_COOKIE_NAME] = key
-    response = replay.get("/plans/kanagawa-sousei-3/")
+    response = replay.get("/plans/140007/kanagawa-sousei-3/")
     print(f"the old session cookie replayed after logout: {response.status_code} {response.get('Location', '')}")
     assert response.status_code == 302 and "login" in response["Location"]

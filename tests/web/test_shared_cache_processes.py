@@ -42,7 +42,7 @@ if step == "setup":
 elif step == "save":
     series = m.Series.objects.select_related("indicator__plan").get(indicator__key="1-3-1-k1", part="")
     save_value(series, 2025, ValueInput("47.5%"), None, "test")
-plan = m.Plan.objects.get(key="kanagawa-sousei-3")
+plan = m.Plan.objects.get(organization__code="140007", key="kanagawa-sousei-3")
 with CaptureQueriesContext(connection) as queries:
     ev = evaluation(plan, 2025)
 value = ev.plan.indicator_by_id["1-3-1-k1"].values.get(2025)

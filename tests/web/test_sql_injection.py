@@ -73,19 +73,21 @@ def test_plan_page_filters(open_cycle: m.Plan, client_for: Callable[[str], Clien
     c = client_for("planner")
     before = snapshot()
     changes = Change.objects.filter(plan=open_cycle).count()
-    r = _get(c, f"/plans/{open_cycle.key}/history/", kind=payload, only_year=payload)
+    r = _get(c, f"/plans/140007/{open_cycle.key}/history/", kind=payload, only_year=payload)
     assert r.status_code == 200 and len(r.context["changes"]) == min(changes, 500)
     for page in ("", "summary/", "council/", "rules/", "inbox/", "nodes/1/", "indicators/1-3-1-k1/"):
-        r = _get(c, f"/plans/{open_cycle.key}/{page}", year=payload)
+        r = _get(c, f"/plans/140007/{open_cycle.key}/{page}", year=payload)
         assert r.status_code == 200 and r.context["year"] == 2025, "an unreadable year shows the default year"
-    r = _get(c, f"/plans/{open_cycle.key}/inbox/", department=payload)
+    r = _get(c, f"/plans/140007/{open_cycle.key}/inbox/", department=payload)
     assert r.status_code == 200 and r.context["work"] is None
-    assert _get(c, f"/plans/{open_cycle.key}/workbook.xlsx", department=payload).status_code == 404
-    assert _get(c, f"/plans/{open_cycle.key}/workbook.xlsx", year=payload).status_code == 200
-    preview = _get(c, f"/plans/{open_cycle.key}/indicators/1-3-1-k1/preview/", year="2025", value=payload, status=payload, note=payload)
+    assert _get(c, f"/plans/140007/{open_cycle.key}/workbook.xlsx", department=payload).status_code == 404
+    assert _get(c, f"/plans/140007/{open_cycle.key}/workbook.xlsx", year=payload).status_code == 200
+    preview = _get(
+        c, f"/plans/140007/{open_cycle.key}/indicators/1-3-1-k1/preview/", year="2025", value=payload, status=payload, note=payload
+    )
     assert preview.status_code == 200 and preview.json()["ok"] is False
-    assert _get(c, f"/plans/{open_cycle.key}/indicators/1-3-1-k1/preview/", year=payload, value="1").status_code == 404
-    assert _get(c, f"/plans/{open_cycle.key}/indicators/1-3-1-k1/preview/", year="2025", value="1", part=payload).status_code == 404
+    assert _get(c, f"/plans/140007/{open_cycle.key}/indicators/1-3-1-k1/preview/", year=payload, value="1").status_code == 404
+    assert _get(c, f"/plans/140007/{open_cycle.key}/indicators/1-3-1-k1/preview/", year="2025", value="1", part=payload).status_code == 404
     assert snapshot() == before
 
 
@@ -95,12 +97,12 @@ def test_api_and_public_filters(db: None, payload: str) -> None:
     cache.clear()
     c = Client()
     before = snapshot()
-    r = _get(c, "/api/v1/plans/kanagawa-dx", year=payload)
+    r = _get(c, "/api/v1/plans/140007/kanagawa-dx", year=payload)
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad_year"
-    r = _get(c, "/api/v1/indicators/kanagawa-dx:" + m.Indicator.objects.filter(plan__key="kanagawa-dx")[0].key, year=payload)
+    r = _get(c, "/api/v1/indicators/140007/kanagawa-dx:" + m.Indicator.objects.filter(plan__key="kanagawa-dx")[0].key, year=payload)
     assert r.status_code == 400
     assert _get(c, "/api/v1/plans", year=payload).json()["plans"] == c.get("/api/v1/plans").json()["plans"]
-    assert _get(c, "/public/kanagawa-dx/index.html", q=payload).status_code == 200
+    assert _get(c, "/public/140007/kanagawa-dx/index.html", q=payload).status_code == 200
     assert snapshot() == before
 
 
@@ -124,10 +126,10 @@ NUL_FILTERS = [
     ("admin", "/audit/", "plan"),
     ("admin", "/admin/accounts/user/", "q"),
     ("admin", "/admin/accounts/user/", "role__exact"),
-    ("planner", "/plans/kanagawa-sousei-3/indicators/1-3-1-k1/preview/", "part"),
-    ("planner", "/plans/kanagawa-sousei-3/inbox/", "department"),
-    ("planner", "/plans/kanagawa-sousei-3/history/", "kind"),
-    (None, "/api/v1/plans/kanagawa-dx", "year"),
+    ("planner", "/plans/140007/kanagawa-sousei-3/indicators/1-3-1-k1/preview/", "part"),
+    ("planner", "/plans/140007/kanagawa-sousei-3/inbox/", "department"),
+    ("planner", "/plans/140007/kanagawa-sousei-3/history/", "kind"),
+    (None, "/api/v1/plans/140007/kanagawa-dx", "year"),
 ]
 
 

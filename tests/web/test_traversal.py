@@ -61,9 +61,9 @@ def anonymous(db: None) -> Client:
 @override_settings(HYOKA_API_BURST=1000)
 def test_public_site_and_api(anonymous: Client, path: str) -> None:
     _check(anonymous, f"/public/{path}")
-    _check(anonymous, f"/public/kanagawa-dx/{path}")
-    _check(anonymous, f"/api/v1/plans/{path}")
-    _check(anonymous, f"/api/v1/indicators/kanagawa-dx:{path}")
+    _check(anonymous, f"/public/140007/kanagawa-dx/{path}")
+    _check(anonymous, f"/api/v1/plans/140007/{path}")
+    _check(anonymous, f"/api/v1/indicators/140007/kanagawa-dx:{path}")
 
 
 @pytest.mark.parametrize("path", TRAVERSALS)
@@ -76,15 +76,21 @@ def test_static_files(anonymous: Client, path: str) -> None:
 def test_downloads(client_for: Callable[[str], Client], path: str) -> None:
     """The format of a report, the department of a workbook and the plan key are never paths."""
     c = client_for("planner")
-    _check(c, f"/plans/hiratsuka-juten/report.{path}")
-    _check(c, f"/plans/hiratsuka-juten/report.html{path}")
-    _check(c, f"/plans/kanagawa-sousei-3/workbook.xlsx?department={path}")
-    _check(c, f"/plans/{path}/export.json")
-    _check(c, f"/plans/{path}/opendata.zip")
+    _check(c, f"/plans/142034/hiratsuka-juten/report.{path}")
+    _check(c, f"/plans/142034/hiratsuka-juten/report.html{path}")
+    _check(c, f"/plans/140007/kanagawa-sousei-3/workbook.xlsx?department={path}")
+    _check(c, f"/plans/140007/{path}/export.json")
+    _check(c, f"/plans/140007/{path}/internal.zip")
 
 
 @pytest.mark.parametrize(
-    "url", ["/plans/x%00y/", "/plans/hiratsuka-juten%00/export.json", "/public/index.html%00", "/api/v1/plans/kanagawa-dx%00"]
+    "url",
+    [
+        "/plans/140007/x%00y/",
+        "/plans/142034/hiratsuka-juten%00/export.json",
+        "/public/index.html%00",
+        "/api/v1/plans/140007/kanagawa-dx%00",
+    ],
 )
 def test_a_nul_byte_in_a_path_is_a_400(client_for: Callable[[str], Client], url: str) -> None:
     """PostgreSQL refuses NUL in any string, so a lookup by such a key would be a database error: refused first."""

@@ -65,3 +65,46 @@ def form(html: str, action_ends: str, *, page: str = "", having: str = "base") -
     found = [f for f in forms(html) if f.action.endswith(action_ends) and having in f.fields]
     assert found, f"no form posting to …{action_ends} with {having}"
     return Form(found[0].action or page, found[0].fields)
+
+
+def stored_base(plan: object, indicator: str, year: int, part: str = "") -> str:
+    """The ``base`` a value form rendered now carries: the token of what is stored (a save without it is refused over a value)."""
+    from hyoka.web.plans import models as m
+    from hyoka.web.plans.conflicts import row_value_token
+
+    row = m.Value.objects.filter(series__indicator__plan=plan, series__indicator__key=indicator, series__part=part, year=year).first()
+    return row_value_token(row)
+
+
+def targets_base(plan: object, indicator: str, part: str = "") -> str:
+    """The ``base`` of the target form: the token of all the series' targets."""
+    from hyoka.web.plans import models as m
+    from hyoka.web.plans.conflicts import targets_token
+
+    rows = m.Target.objects.filter(series__indicator__plan=plan, series__indicator__key=indicator, series__part=part)
+    return targets_token({t.year: t.text for t in rows})
+
+
+def with_base(path: str, data: dict[str, object]) -> dict[str, object]:
+    """*data* with the ``base`` the edit form at *path* would carry now (what is stored), as a browser posts it."""
+    from hyoka.web.plans import models as m
+    from hyoka.web.plans.conflicts import answer_token, review_token, texts_token
+
+    parts = path.strip("/").split("/")  # plans/<org>/<key>/(indicators|nodes)/<id>/<form>/
+    plan = m.Plan.objects.get(organization__code=parts[1], key=parts[2])
+    kind, ident, form = parts[3], parts[4], parts[5]
+    year = int(str(data.get("year", 0)) or 0)
+    if kind == "indicators" and form == "value":
+        base = stored_base(plan, ident, year, str(data.get("part", "")))
+    elif kind == "indicators" and form == "target":
+        base = targets_base(plan, ident, str(data.get("part", "")))
+    else:
+        node = m.Node.objects.get(plan=plan, key=ident)
+        texts = m.NodeText.objects.filter(node=node, year=year).first()
+        review = m.Review.objects.filter(node=node, year=year).first()
+        base = {
+            "texts": texts_token(texts.results, texts.issues) if texts else "",
+            "review": review_token(review.grade, review.comments) if review else "",
+            "answer": answer_token(review.answer) if review else "",
+        }[form]
+    return {"base": base, **data}

@@ -19,20 +19,8 @@ from ...core.schema import LIST, names, plain_field
 from ..cells import restore
 from ..hyoka1 import FORMAT, fields_doc, parse_json, plan_from_dict
 from ..origins import Origins
-from .schema import (
-    BASELINE_PREFIX,
-    INDICATORS,
-    NODE_TEXTS,
-    NODES,
-    OBSERVATIONS,
-    PACKAGE_PROPERTY,
-    PARTS,
-    PLAN,
-    PROJECTS,
-    REVIEWS,
-    VALUE_MEASURES,
-    Resource,
-)
+from . import schema
+from .schema import Resource
 
 Row = tuple[int, dict[str, Any]]
 
@@ -114,7 +102,7 @@ def read_package(path: str | Path) -> Plan:
         descriptor = parse_json(descriptor_path.read_bytes(), str(descriptor_path))
     except OSError as e:
         raise InputError.one(str(descriptor_path), f"ファイルを読めません: {e.strerror}", f"cannot read file: {e.strerror}") from None
-    kept = descriptor.get(PACKAGE_PROPERTY) if isinstance(descriptor, dict) else None
+    kept = descriptor.get(schema.PACKAGE_PROPERTY) if isinstance(descriptor, dict) else None
     if not isinstance(kept, dict) or kept.get("format") != FORMAT:
         raise InputError.one(str(descriptor_path), "hyoka のデータパッケージではありません", "not a hyoka data package")
     pkg = _Package(folder, descriptor)
@@ -130,7 +118,7 @@ def read_package(path: str | Path) -> Plan:
 
 
 def _document(pkg: _Package, kept: dict[str, Any]) -> dict[str, Any]:
-    plan_rows = pkg.rows(PLAN)
+    plan_rows = pkg.rows(schema.PLAN)
     row = plan_rows[0][1] if plan_rows else {}
     pkg.origins.add("plan", row.get("_place", "plan.csv"))
     plan = (
@@ -154,7 +142,7 @@ def _document(pkg: _Package, kept: dict[str, Any]) -> dict[str, Any]:
 def _nodes(pkg: _Package) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    for _, row in pkg.rows(NODES):
+    for _, row in pkg.rows(schema.NODES):
         path = f"nodes[{len(nodes)}]"
         pkg.origins.add(path, row["_place"])
         node = {k: row[k] for k in names(Node)}
@@ -169,11 +157,11 @@ def _nodes(pkg: _Package) -> list[dict[str, Any]]:
         pkg.origins.add(f"nodes[{i}].{key}", row["_place"])
         return nodes[i], f"nodes[{i}].{key}"
 
-    for _, row in sorted(pkg.rows(PROJECTS), key=lambda r: r[1]["position"] or 0):
+    for _, row in sorted(pkg.rows(schema.PROJECTS), key=lambda r: r[1]["position"] or 0):
         found = owner(row, "projects")
         if found:
             found[0].setdefault("projects", []).append({k: row[k] for k in names(Project)})
-    for _, row in sorted(pkg.rows(NODE_TEXTS), key=lambda r: r[1]["position"] or 0):
+    for _, row in sorted(pkg.rows(schema.NODE_TEXTS), key=lambda r: r[1]["position"] or 0):
         found = owner(row, "texts")
         if found:
             texts = found[0].setdefault("texts", {}).setdefault(str(row["year"]), {})
@@ -181,7 +169,7 @@ def _nodes(pkg: _Package) -> list[dict[str, Any]]:
                 texts.setdefault(row["section"], []).append(row["text"])
             else:
                 texts[row["section"]] = row["text"]
-    for _, row in pkg.rows(REVIEWS):
+    for _, row in pkg.rows(schema.REVIEWS):
         found = owner(row, "reviews")
         if found:
             found[0].setdefault("reviews", {})[str(row["year"])] = {k: row[k] for k in names(Review)}
@@ -191,13 +179,13 @@ def _nodes(pkg: _Package) -> list[dict[str, Any]]:
 def _indicators(pkg: _Package) -> list[dict[str, Any]]:
     indicators: list[dict[str, Any]] = []
     series: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
-    for _, row in pkg.rows(INDICATORS):
+    for _, row in pkg.rows(schema.INDICATORS):
         path = f"indicators[{len(indicators)}]"
         pkg.origins.add(path, row["_place"])
         ind = {"id": row["indicator_id"], "node": row["node_id"]} | fields_doc(row, Indicator) | _baseline(row) | (row["extras"] or {})
         indicators.append(ind)
         series.setdefault((row["indicator_id"], ""), (ind, path))
-    for _, row in pkg.rows(PARTS):
+    for _, row in pkg.rows(schema.PARTS):
         parent = series.get((row["indicator_id"], ""))
         if parent is None:
             pkg.add(row["_place"], f"指標「{row['indicator_id']}」が indicators.csv にありません", "unknown indicator", row["indicator_id"])
@@ -208,7 +196,7 @@ def _indicators(pkg: _Package) -> list[dict[str, Any]]:
         part = {"id": row["part_id"]} | fields_doc(row, Series) | _baseline(row)
         parts.append(part)
         series[(row["indicator_id"], row["part_id"])] = (part, path)
-    for _, row in pkg.rows(OBSERVATIONS):
+    for _, row in pkg.rows(schema.OBSERVATIONS):
         found = series.get((row["indicator_id"], row["part_id"]))
         if found is None:
             shown = f"{row['indicator_id']} {row['part_id']}".strip()
@@ -219,13 +207,13 @@ def _indicators(pkg: _Package) -> list[dict[str, Any]]:
         if measure == "target":
             obj.setdefault("targets", {})[year] = row["value"]
             pkg.origins.add(f"{path}.targets.{year}", row["_place"], row["value"])
-        elif measure in VALUE_MEASURES:
+        elif measure in schema.VALUE_MEASURES:
             value = obj.setdefault("values", {}).setdefault(year, {"value": ""})
-            value[VALUE_MEASURES[measure]] = row["value"]
+            value[schema.VALUE_MEASURES[measure]] = row["value"]
             pkg.origins.add(f"{path}.values.{year}", row["_place"], row["value"])
     return indicators
 
 
 def _baseline(row: dict[str, Any]) -> dict[str, Any]:
-    baseline = fields_doc(row, Baseline, BASELINE_PREFIX) | ({"value": row["baseline_value"]} if row.get("baseline_value") else {})
+    baseline = fields_doc(row, Baseline, schema.BASELINE_PREFIX) | ({"value": row["baseline_value"]} if row.get("baseline_value") else {})
     return {"baseline": baseline} if baseline else {}

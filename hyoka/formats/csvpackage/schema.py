@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...core import schema as kinds  # the kinds of a plain field (not the columns below)
 from ...core.model import BASELINE_PREFIX, Baseline, Indicator, Node, NodeTexts, Plan, Project, Review, Series, Value
-from ...core.schema import CHOICE, DECIMAL, LIST, YEAR, Plain, names, plain_fields
+from ...core.schema import Plain, names, plain_fields
 
 PACKAGE_PROPERTY = "hyoka"  # rules, cycles and extensions of the plan, kept for a lossless round trip
 # A value's fields are measures of the observations table; the evaluator's recorded judgement is
@@ -23,9 +24,18 @@ MEASURE_WORDS = (
     {"target": "目標値", "actual": "実績値"}
     | {RECORDED.get(f.name, f.name): ("記録された" if f.name in RECORDED else "") + f.label for f in plain_fields(Value)}
     | {"rate": "達成率（計算値、%）", "judgement": "判定（計算値）"}
+    | {
+        "data_year": "達成率と判定に用いた実績値の年度（評価年度と違うときだけ）",
+        "reference_target": "達成率の計算で比べた目標値（最終目標値・目安値。その年度の目標値と違うときだけ、計算値）",
+        "change": "基準値からの変化率（計算値、%、改善の向きが正）",
+        "change_points": "基準値からの変化（計算値、指標の単位、改善の向きが正）",
+        "judgement.NAME": "名前 NAME の判定（評価ルールの judgements、計算値。number はその点数）",
+    }
 )
-MEASURES = tuple(MEASURE_WORDS)
-CSV_TYPES = {LIST: "array", YEAR: "integer", DECIMAL: "number"}
+MEASURES = tuple(m for m in MEASURE_WORDS if not m.endswith(".NAME"))
+# judgement.achievement, judgement.trend …: one measure per named judgement of the rules
+MEASURE_PATTERN = "^(" + "|".join(MEASURES) + r"|judgement\.[A-Za-z_][A-Za-z0-9_]*)$"
+CSV_TYPES = {kinds.LIST: "array", kinds.YEAR: "integer", kinds.DECIMAL: "number"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class Field:
     description: str
     enum: tuple[str, ...] = ()
     year: bool = False
+    pattern: str = ""
 
     def descriptor(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "title": self.title, "description": self.description}
@@ -43,6 +54,8 @@ class Field:
             out["constraints"] = {"minimum": 1900, "maximum": 2200}
         if self.enum:
             out["constraints"] = {"enum": list(self.enum)}
+        if self.pattern:
+            out["constraints"] = {"pattern": self.pattern}
         return out
 
 
@@ -108,12 +121,12 @@ def plain_column(f: Plain, prefix: str = "") -> Field:
     """A plain field as a column: codes (not the labels a workbook shows), lists as JSON arrays."""
     description = f.about.help
     enum: tuple[str, ...] = ()
-    if f.kind == CHOICE and f.about.choices:
+    if f.kind == kinds.CHOICE and f.about.choices:
         enum = tuple(f.about.choices)
         description += " " + "、".join(f"{code}（{label}）" if label != code else code for code, label in f.about.choices.items())
-    if f.kind == LIST:
+    if f.kind == kinds.LIST:
         description += "（JSON の配列）"
-    return Field(prefix + f.name, CSV_TYPES.get(f.kind, "string"), f.about.label, description, enum, year=f.kind == YEAR)
+    return Field(prefix + f.name, CSV_TYPES.get(f.kind, "string"), f.about.label, description, enum, year=f.kind == kinds.YEAR)
 
 
 def _baseline() -> tuple[Field, ...]:
@@ -142,106 +155,64 @@ PLAN = Resource(
     PLAN_KEY,
 )
 
-NODES = Resource(
+
+def _refers_to(resource: str, key: str) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """A foreign key: the plan's key and *key* name a row of *resource*."""
+    return (*PLAN_KEY, key), resource, (*PLAN_KEY, key)
+
+
+def _table(name: str, title: str, description: str, keys: tuple[Field, ...], columns: tuple[Field, ...], refers: str) -> Resource:
+    """A table of the plan whose rows are told apart by the plan's key and *keys*, the columns they begin with;
+    *refers* is the key column that names the row's node or indicator."""
+    key_names = (*PLAN_KEY, *(k.name for k in keys))
+    parent = ((PLAN_KEY, "plan", PLAN_KEY),) if refers == "plan" else (_refers_to(PARENTS[refers], refers),)
+    return Resource(name, title, description, (*LEAD, *keys, *columns), key_names, parent)
+
+
+PARENTS = {"node_id": "nodes", "indicator_id": "indicators"}
+POSITION = Field("position", "integer", "順番", "ノードの中での順番（0 から）。")
+
+NODES = _table(
     "nodes",
     "体系",
     "計画の体系（基本目標・施策など）。１行が一つのノード。",
-    (
-        *LEAD,
-        NODE_ID,
-        Field("parent_id", "string", "親ID", "上位ノードの ID（最上位は空）。"),
-        *plain_columns(Node),
-        EXTRAS,
-    ),
-    (*PLAN_KEY, "node_id"),
-    ((PLAN_KEY, "plan", PLAN_KEY),),
+    (NODE_ID,),
+    (Field("parent_id", "string", "親ID", "上位ノードの ID（最上位は空）。"), *plain_columns(Node), EXTRAS),
+    "plan",
 )
-
-NODE_FK = ((*PLAN_KEY, "node_id"), "nodes", (*PLAN_KEY, "node_id"))
-
-PROJECTS = Resource(
-    "projects",
-    "事業",
-    "ノードに関連する事業。",
-    (
-        *LEAD,
-        NODE_ID,
-        Field("position", "integer", "順番", "ノードの中での順番（0 から）。"),
-        *plain_columns(Project),
-    ),
-    (*PLAN_KEY, "node_id", "position"),
-    (NODE_FK,),
-)
-
+PROJECTS = _table("projects", "事業", "ノードに関連する事業。", (NODE_ID, POSITION), plain_columns(Project), "node_id")
 SECTIONS = names(NodeTexts)
-NODE_TEXTS = Resource(
+NODE_TEXTS = _table(
     "node_texts",
     "評価コメント",
     "一次評価の文章。１行が一つの箇条。",
     (
-        *LEAD,
         NODE_ID,
         YEAR_FIELD,
-        Field(
-            "section",
-            "string",
-            "区分",
-            "、".join(f"{f.name}（{f.label}）" for f in plain_fields(NodeTexts)) + "。",
-            SECTIONS,
-        ),
+        Field("section", "string", "区分", "、".join(f"{f.name}（{f.label}）" for f in plain_fields(NodeTexts)) + "。", SECTIONS),
         Field("position", "integer", "順番", "区分の中での順番（0 から）。"),
-        Field("text", "string", "本文", "箇条の本文。"),
     ),
-    (*PLAN_KEY, "node_id", "year", "section", "position"),
-    (NODE_FK,),
+    (Field("text", "string", "本文", "箇条の本文。"),),
+    "node_id",
 )
-
-REVIEWS = Resource(
-    "reviews",
-    "二次評価",
-    "推進会議などの二次評価と担当部局の回答。",
-    (
-        *LEAD,
-        NODE_ID,
-        YEAR_FIELD,
-        *plain_columns(Review),
-    ),
-    (*PLAN_KEY, "node_id", "year"),
-    (NODE_FK,),
-)
-
-INDICATORS = Resource(
+REVIEWS = _table("reviews", "二次評価", "推進会議などの二次評価と担当部局の回答。", (NODE_ID, YEAR_FIELD), plain_columns(Review), "node_id")
+INDICATORS = _table(
     "indicators",
     "指標",
     "数値目標と KPI のメタデータ。",
-    (
-        *LEAD,
-        INDICATOR_ID,
-        NODE_ID,
-        *plain_columns(Indicator),
-        *_baseline(),
-        EXTRAS,
-    ),
-    (*PLAN_KEY, "indicator_id"),
-    (NODE_FK,),
+    (INDICATOR_ID,),
+    (NODE_ID, *plain_columns(Indicator), *_baseline(), EXTRAS),
+    "node_id",
 )
-
-INDICATOR_FK = ((*PLAN_KEY, "indicator_id"), "indicators", (*PLAN_KEY, "indicator_id"))
-
-PARTS = Resource(
+PARTS = _table(
     "indicator_parts",
     "指標の部分",
     "部分（①②、小学校・中学校など）のある指標の各部分。",
-    (
-        *LEAD,
-        INDICATOR_ID,
-        Field("part_id", "string", "部分ID", "部分の識別子。"),
-        *plain_columns(Series),
-        *_baseline(),
-    ),
-    (*PLAN_KEY, "indicator_id", "part_id"),
-    (INDICATOR_FK,),
+    (INDICATOR_ID, Field("part_id", "string", "部分ID", "部分の識別子。")),
+    (*plain_columns(Series), *_baseline()),
+    "indicator_id",
 )
+INDICATOR_FK = _refers_to("indicators", "indicator_id")
 
 OBSERVATIONS = Resource(
     "observations",
@@ -252,13 +223,7 @@ OBSERVATIONS = Resource(
         INDICATOR_ID,
         Field("part_id", "string", "部分ID", "部分の識別子（指標そのものは空）。"),
         YEAR_FIELD,
-        Field(
-            "measure",
-            "string",
-            "項目",
-            ", ".join(MEASURES) + "。",
-            MEASURES,
-        ),
+        Field("measure", "string", "項目", ", ".join(MEASURE_WORDS) + "。", pattern=MEASURE_PATTERN),
         Field("value", "string", "値", "入力どおりの文字列（達成率と判定は計算値）。"),
         Field("number", "number", "数値", "値の数値（unit の単位。数値でない値は空）。"),
         Field("unit", "string", "単位", "number の単位（達成率は %）。"),

@@ -98,19 +98,43 @@ def _measure(year: int, measure: str, value: str, number: Decimal | None = None,
     return {"year": year, "measure": measure, "value": value, "number": number, "unit": unit if number is not None else ""}
 
 
+def _computed(year: int, record: dict[str, Any], unit: str) -> Iterator[Row]:
+    """The computed measures of one series in *year*: rate, the figure's year and target when the rules chose others, the change."""
+    if record["rate"] is not None:
+        yield _measure(year, "rate", record["rate"], Decimal(record["rate"]), "%")
+    measures = record["measures"]
+    if measures is None:  # the rules compare the year's own figure and target, and judge by bands only
+        return
+    if record["rate"] is not None and measures["data_year"] != year:
+        yield _measure(year, "data_year", str(measures["data_year"]), Decimal(measures["data_year"]))
+    reference = record["reference"]
+    if record["rate"] is not None and reference["kind"] != "same_year" and reference["target_exact"] is not None:
+        yield _measure(year, "reference_target", reference["target"], Decimal(reference["target_exact"]), unit)
+    if measures["change"] is not None:
+        yield _measure(year, "change", measures["change"], Decimal(measures["change"]), "%")
+    if measures["change_points"] is not None:
+        yield _measure(year, "change_points", measures["change_points"], Decimal(measures["change_points"]), unit)
+
+
 def _evaluations(plan: Plan, lead: Row, tables: dict[str, list[Row]]) -> None:
-    """Rates, judgements and grades of every year with values, from the evaluation contract."""
-    years = sorted({y for i in plan.indicators for s in [i, *i.parts] for y in s.values})
+    """Rates, judgements and grades of every year with values or a cycle judging them, from the evaluation contract."""
+    recorded = {y for i in plan.indicators for s in [i, *i.parts] for y in s.values}
+    # and the cycles that judge an older figure (rules that look back for the newest value)
+    window = plan.rules.measures.window
+    years = sorted(recorded | {y for y in plan.cycles if any(y - window <= r <= y for r in recorded)})
     for year in years:
         doc = evaluation_dict(evaluate(plan, year))
         for ind in doc["indicators"]:
             keys = lead | {"indicator_id": ind["id"]}
-            rates = [("", ind["rate"])] if ind.get("parts") is None else [(p["id"], p["rate"]) for p in ind["parts"]]
-            for part_id, rate in rates:
-                if rate is not None:
-                    tables[OBSERVATIONS.name].append(keys | {"part_id": part_id} | _measure(year, "rate", rate, Decimal(rate), "%"))
+            records = [("", ind)] if ind.get("parts") is None else [(p["id"], p) for p in ind["parts"]]
+            for part_id, record in records:
+                for row in _computed(year, record, ind["unit"] if not part_id else record.get("unit", ind["unit"])):
+                    tables[OBSERVATIONS.name].append(keys | {"part_id": part_id} | row)
             if ind["judgement"] is not None:
                 tables[OBSERVATIONS.name].append(keys | {"part_id": ""} | _measure(year, "judgement", ind["judgement"]["symbol"]))
+            for name, j in ind["judgements"].items():
+                points = Decimal(j["points"]) if j.get("points") else None
+                tables[OBSERVATIONS.name].append(keys | {"part_id": ""} | _measure(year, f"judgement.{name}", j["symbol"], points, "点"))
         graded = [(n["id"], n["level"], n) for n in doc["nodes"] if n.get("explanation")]
         if doc["plan_grade"] is not None:
             graded.append(("", "plan", doc["plan_grade"]))

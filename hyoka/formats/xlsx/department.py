@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...core.errors import InputError
-from ...core.model import Plan, Value
+from ...core.model import Plan, Series, Value
 from ...core.schema import names
+from ...core.units import check_entered_unit
 from ...core.values import Kind, parse_value
 from ..hyoka1 import plan_to_dict
 from ..origins import Origins
 from .fields import Fields
-from .layout import DEPARTMENT_INPUT, VALUES
+from .layout import DEPARTMENT_INPUT, STAMPS, VALUES
 from .read import Cell, RawWorkbook, Table
 
 
@@ -57,6 +58,8 @@ def department_update(raw: RawWorkbook) -> DepartmentUpdate | None:
         return None
     update = DepartmentUpdate(plan_id, department, year, items["id"].place)
     for name, table in raw.tables.items():
+        if name == STAMPS.name:  # read by stamps.reconcile
+            continue
         if name not in DEPARTMENT_INPUT:
             raw.add(
                 name,
@@ -119,17 +122,20 @@ def apply_department(plan: Plan, update: DepartmentUpdate, origins: Origins, f: 
             continue
         path = f"indicators[{positions[ind_id]}]"
         obj = doc["indicators"][positions[ind_id]]
+        series: Series = ind
         if part_id or ind.parts:
             j = next((j for j, p in enumerate(ind.parts) if p.id == part_id), None)
             if j is None:
                 shown = "、".join(p.id for p in ind.parts) or "なし"
                 f.problem(row.place, f"指標「{ind_id}」の部分ID「{part_id}」がありません（部分: {shown}）", "unknown part id", part_id)
                 continue
-            path, obj = f"{path}.parts[{j}]", obj["parts"][j]
+            path, obj, series = f"{path}.parts[{j}]", obj["parts"][j], ind.parts[j]
         if _duplicate(f, row, seen, (ind_id, part_id, row.year)):
             continue
         values = obj.setdefault("values", {})
-        merged = _merge_value(values.get(str(row.year)), row.fields)
+        old = values.get(str(row.year))
+        merged = _merge_value(old, row.fields)
+        _check_unit(f, row, series, old, merged)
         _place(origins, f"{path}.values.{row.year}", row)
         if merged is None:
             values.pop(str(row.year), None)
@@ -154,6 +160,23 @@ def apply_department(plan: Plan, update: DepartmentUpdate, origins: Origins, f: 
         else:
             texts.pop(str(row.year), None)
     return doc
+
+
+def _check_unit(f: Fields, row: RowUpdate, series: Series, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+    """A figure the department typed must be in its indicator's unit (``core.units``); a figure it left as exported may keep a slip."""
+    text = (new or {}).get("value", "")
+    if not text or text == (old or {}).get("value"):
+        return
+    try:
+        parsed = parse_value(text, qualitative=series.qualitative)
+    except InputError:
+        return  # the plan check names what cannot be read
+    try:
+        check_entered_unit(series.unit, parsed, "")
+    except InputError as e:
+        cell = row.cells.get("value")
+        for p in e.problems:
+            f.problem(cell.place if cell else row.place, p.message, p.message_en, text)
 
 
 def _mine(f: Fields, row: RowUpdate, update: DepartmentUpdate, departments: list[str], what: str) -> bool:

@@ -8,28 +8,34 @@ raises an error listing every problem, and nothing is changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...core.errors import InputError
 from ...core.model import Plan
-from ..hyoka1 import plan_from_dict
+from ..hyoka1 import plan_from_dict, plan_to_dict
 from ..origins import Origins
 from .department import DepartmentUpdate, apply_department, department_update
 from .fields import Fields
 from .full import FullUpdate, full_update
 from .layout import DEPARTMENT_SHEETS, FULL_SHEETS, KIND_DEPARTMENT, KIND_FULL, WORKBOOK_FORMAT
 from .read import RawWorkbook, open_workbook
+from .stamps import Stale, reconcile
 
 Update = FullUpdate | DepartmentUpdate
 
 
 @dataclass
 class ReadWorkbook:
-    """A workbook read: its update (None when it could not be understood) and its problems so far."""
+    """A workbook read: its update (None when it could not be understood) and its problems so far.
+
+    *stale* is filled by :func:`apply_update`: the rows changed both in the file and, since
+    the export, in the plan it was applied to (``stamps``), left as the plan has them.
+    """
 
     raw: RawWorkbook
     update: Update | None
+    stale: list[Stale] = field(default_factory=list)
 
 
 def read_update(path: str | Path, where: str | None = None) -> ReadWorkbook:
@@ -100,4 +106,8 @@ def apply_update(plan: Plan | None, read: ReadWorkbook) -> Plan:
         problems += origins.relocate(e)
     if problems:
         raise InputError(problems)
+    if plan is not None:
+        read.stale, changed = reconcile(raw, plan_to_dict(plan), plan_to_dict(new), doc)
+        if changed:
+            new = plan_from_dict(doc)
     return new

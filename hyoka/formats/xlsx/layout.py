@@ -87,6 +87,7 @@ PLAN = Sheet(
         *plain_columns(Plan),
         Column("department", "担当部局", "担当部局用のブックで、記入する部局。", reference=True),
         Column("year", "年度", "担当部局用のブックで、記入する年度。", kind=YEAR, reference=True),
+        Column("revision", "出力時の版", "hyoka から出力したときの計画の版（変更の回数）。", reference=True),
     ),
 )
 
@@ -201,6 +202,20 @@ EXTRAS = Sheet(
     ),
 )
 
+STAMPS = Sheet(
+    "出力時の記録",
+    "出力したときの実績値・評価コメントの各行の印（非表示のシート）。取り込みで、出力の後に hyoka で変わった行を見分けます。",
+    (
+        Column(
+            "json",
+            "記録（JSON）",
+            "[シート, ID, 部分ID, 年度, 印] の一覧の JSON。長いので行に分けて続けます。",
+            kind=JSON,
+            width=80,
+        ),
+    ),
+)
+
 GUIDE_NAME = "説明"
 GUIDE = Sheet(
     GUIDE_NAME,
@@ -217,7 +232,7 @@ FULL_SHEETS = (PLAN, NODES, PROJECTS, INDICATORS, TARGETS, VALUES, TEXTS, REVIEW
 # What a department fills in; everything else stays with the planning division.
 DEPARTMENT_SHEETS = (PLAN, VALUES, TEXTS)
 DEPARTMENT_INPUT = {"実績値": ("value", *names(Value, skip=RECORDED_BY_EVALUATORS)), "評価コメント": names(NodeTexts)}
-SHEETS_BY_NAME = {s.name: s for s in (*FULL_SHEETS, GUIDE)}
+SHEETS_BY_NAME = {s.name: s for s in (*FULL_SHEETS, GUIDE, STAMPS)}
 
 
 def department_columns(sheet: Sheet) -> tuple[Column, ...]:

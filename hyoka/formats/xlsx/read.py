@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +29,7 @@ from ...core.wareki import parse_year
 from ..cells import number_text, restore
 from .layout import GUIDE_NAME, PLAN, SHEETS_BY_NAME, Column, Sheet
 
-MAX_UNPACKED = 512 * 2**20  # a workbook of 10,000 rows unpacks to a few MB
+MAX_UNPACKED = 128 * 2**20  # a workbook of 10,000 rows unpacks to a few MB
 
 
 @dataclass(frozen=True)
@@ -69,15 +72,22 @@ def open_workbook(path: str | Path, where: str | None = None) -> RawWorkbook:
     name = where or Path(path).name
     raw = RawWorkbook(name, {}, {}, ProblemCollector())
     try:
-        _check_size(path, name)
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            merged, formulas = _merged_ranges(path, wb)
-            _refuse_formulas(raw, formulas)
-            _read_sheets(raw, wb, merged)
-        finally:
-            wb.close()
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as e:
+        with tempfile.TemporaryDirectory() as folder:
+            verified = _verified_copy(path, Path(folder))
+            wb = load_workbook(verified, read_only=True, data_only=True)
+            try:
+                merged, formulas = _merged_ranges(verified, wb)
+                _refuse_formulas(raw, formulas)
+                _read_sheets(raw, wb, merged)
+            finally:
+                wb.close()
+    except TooLarge as e:
+        raise InputError.one(
+            name,
+            f"ブックが大きすぎます（展開後 {MAX_UNPACKED // 2**20} MiB を超えます）",
+            f"workbook too large (more than {MAX_UNPACKED // 2**20} MiB unpacked; stopped after {e.read:,} bytes)",
+        ) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, zlib.error) as e:
         raise InputError.one(name, f"Excel ブック（.xlsx）として読めません: {e}", f"not an .xlsx workbook: {e}") from None
     return raw
 
@@ -100,19 +110,67 @@ def _read_sheets(raw: RawWorkbook, wb: Any, merged: dict[str, list[str]]) -> Non
             raw.tables[sheet.name] = _table(raw, ws.title, sheet, rows)
 
 
-def _check_size(path: str | Path, name: str) -> None:
-    """Refuse a workbook that unpacks to more than any plan needs (a zip bomb), before reading it.
+class TooLarge(Exception):
+    """The archive inflates past the cap; *read* is how many bytes were inflated before stopping."""
+
+    def __init__(self, read: int) -> None:
+        super().__init__(read)
+        self.read = read
+
+
+CHUNK = 2**16  # inflated at a time: the cap is never passed by more than this
+
+
+def _inflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The member's bytes, inflated from its compressed data here rather than by zipfile, which believes the sizes
+    the archive declares: a member that claims a few bytes and inflates to gigabytes is read only as far as the cap."""
+    assert archive.fp is not None
+    archive.fp.seek(info.header_offset)
+    header = archive.fp.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header of {info.filename}")
+    archive.fp.seek(info.header_offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little"))
+    left = info.compress_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        inflate = None
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflate = zlib.decompressobj(-15)
+    else:
+        raise zipfile.BadZipFile(f"unsupported compression of {info.filename}")
+    while left > 0:
+        data = archive.fp.read(min(CHUNK, left))
+        if not data:
+            break
+        left -= len(data)
+        if inflate is None:
+            yield data
+            continue
+        while data:
+            yield inflate.decompress(data, CHUNK)
+            data = inflate.unconsumed_tail
+    if inflate is not None:
+        yield inflate.flush()
+
+
+def _verified_copy(path: str | Path, folder: Path, cap: int = MAX_UNPACKED) -> Path:
+    """The workbook rewritten member by member as its data truly inflates, counting every byte against *cap*
+    (TooLarge past it), so that what openpyxl then reads declares its true sizes.
 
     XML bombs inside the parts are defused by openpyxl itself, which uses defusedxml (a dependency).
     """
-    with zipfile.ZipFile(path) as archive:
-        size = sum(info.file_size for info in archive.infolist())
-    if size > MAX_UNPACKED:
-        raise InputError.one(
-            name,
-            f"ブックが大きすぎます（展開後 {size // 2**20} MiB、上限 {MAX_UNPACKED // 2**20} MiB）",
-            f"workbook too large ({size // 2**20} MiB unpacked, limit {MAX_UNPACKED // 2**20} MiB)",
-        )
+    copy = folder / "verified.xlsx"
+    read = 0
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.is_dir():
+                continue
+            with target.open(info.filename, "w", force_zip64=True) as out:
+                for piece in _inflated(source, info):
+                    read += len(piece)
+                    if read > cap:
+                        raise TooLarge(read)
+                    out.write(piece)
+    return copy
 
 
 _FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*\br="([A-Z]{1,3}[0-9]+)"[^>]*>\s*<(?:\w+:)?f\b')

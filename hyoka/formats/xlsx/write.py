@@ -8,22 +8,28 @@ rule set as JSON and その他 holds whatever a table cannot hold without loss.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...core.errors import InputError
+from ...core.display import entry_text
+from ...core.errors import InputError, Problem
 from ...core.model import Indicator, Node, NodeTexts, Plan, Series
+from ...core.notation import value_text
+from ...core.rules import Display
 from ...core.schema import CHOICE, LIST, plain_fields, record, to_plain
 from ...core.wareki import short_wareki
-from ..cells import neutralise
+from ..cells import ESCAPE, FORMULA_STARTS, number_text
 from ..evaluation import width
 from ..files import write_atomic
 from ..hyoka1 import plan_to_dict
@@ -42,6 +48,7 @@ from .layout import (
     PROJECTS,
     REVIEWS,
     RULES,
+    STAMPS,
     TARGETS,
     TEXTS,
     VALUES,
@@ -51,9 +58,11 @@ from .layout import (
     Sheet,
     department_columns,
 )
+from .stamps import texts_row_stamp, value_row_stamp
 
 MAX_WIDTH = 60
-JSON_CHUNK = 30000  # an Excel cell holds at most 32,767 characters
+EXCEL_CELL_LIMIT = 32_767  # the characters an Excel cell holds
+JSON_CHUNK = 30000  # a long JSON value is split over rows to fit the cells
 # A new plan's levels are not known yet, so the template's rules only say how rates are
 # rounded; the planner adds grades for the levels of the plan (docs/rules.md).
 TEMPLATE_RULES = {"rate": {"rounding": "truncate", "decimals": 1, "cap": None}, "grades": []}
@@ -61,6 +70,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REFERENCE_FILL = PatternFill("solid", fgColor="F2F2F2")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 UNLOCKED = Protection(locked=False)
+# Columns of figures: a plain number there is written as a number, so that Excel can compute with it.
+FIGURE_COLUMNS = ("value", "baseline")
+_PLAIN_FIGURE = re.compile(r"^-?\d{1,15}(?:\.\d{1,15})?$")
 
 Row = dict[str, Any]
 
@@ -128,7 +140,7 @@ def cells(
     return row
 
 
-def plan_workbook(plan: Plan) -> Workbook:
+def plan_workbook(plan: Plan, revision: str | None = None) -> Workbook:
     """The whole plan, for the planning division: reading it back gives the same plan."""
     extras = _Extras()
     doc = plan_to_dict(plan)
@@ -144,7 +156,7 @@ def plan_workbook(plan: Plan) -> Workbook:
         indicator_rows += _indicator_rows(ind, extras)
     years = sorted({*plan.years, *(y for i in plan.indicators for s in i.series() for y in s.targets)})
     tables = [
-        Table(PLAN, PLAN.columns, _plan_rows(plan, KIND_FULL)),
+        Table(PLAN, PLAN.columns, _plan_rows(plan, KIND_FULL, revision)),
         Table(NODES, NODES.columns, nodes, {"level": plan.levels}),
         Table(PROJECTS, PROJECTS.columns, [r for n in plan.nodes for r in _project_rows(n, extras)]),
         Table(INDICATORS, INDICATORS.columns, indicator_rows),
@@ -155,11 +167,14 @@ def plan_workbook(plan: Plan) -> Workbook:
         Table(RULES, RULES.columns, _rules_rows(plan.rules_spec)),
         Table(EXTRAS, EXTRAS.columns, extras.rows),
     ]
-    return _workbook(tables, department=False)
+    return _workbook(_stamped(tables), department=False)
 
 
-def department_workbook(plan: Plan, department: str, year: int) -> Workbook:
-    """One department's indicators and nodes for one year: only the inputs can be changed."""
+def department_workbook(plan: Plan, department: str, year: int, revision: str | None = None) -> Workbook:
+    """One department's indicators and nodes for one year: only the inputs can be changed.
+
+    *revision* is the stored plan's (the web's): the 計画 sheet records it for the person reading.
+    """
     indicators = [i for i in plan.indicators if department in plan.departments_of(i)]
     nodes = text_nodes(plan, department)
     if not indicators and not nodes:
@@ -170,13 +185,13 @@ def department_workbook(plan: Plan, department: str, year: int) -> Workbook:
             f"department {department!r} has no indicators or nodes",
             department,
         )
-    rows = [*_plan_rows(plan, KIND_DEPARTMENT), {"key": "担当部局", "value": department}, {"key": "年度", "value": year}]
+    rows = [*_plan_rows(plan, KIND_DEPARTMENT, revision), {"key": "担当部局", "value": department}, {"key": "年度", "value": year}]
     tables = [
         Table(PLAN, PLAN.columns, rows),
         Table(VALUES, department_columns(VALUES), _value_rows(plan, year, indicators)),
         Table(TEXTS, department_columns(TEXTS), [r for n in nodes for r in _text_rows(n, year, None)]),
     ]
-    return _workbook(tables, department=True)
+    return _workbook(_stamped(tables), department=True)
 
 
 def text_nodes(plan: Plan, department: str) -> list[Node]:
@@ -205,7 +220,7 @@ def save_workbook(workbook: Workbook, path: str | Path) -> None:
 # --- rows -------------------------------------------------------------------------------------
 
 
-def _plan_rows(plan: Plan, kind: str) -> list[Row]:
+def _plan_rows(plan: Plan, kind: str, revision: str | None = None) -> list[Row]:
     values = {
         "形式": WORKBOOK_FORMAT,
         "種類": kind,
@@ -218,6 +233,8 @@ def _plan_rows(plan: Plan, kind: str) -> list[Row]:
         "階層": "\n".join(plan.levels),
         "計画の説明": plan.description,
     }
+    if revision is not None:
+        values[PLAN.column("revision").header] = revision
     return [{"key": k, "value": v} for k, v in values.items()]
 
 
@@ -238,7 +255,7 @@ def _project_rows(n: Node, extras: _Extras) -> list[Row]:
 def _text_rows(n: Node, year: int | None, extras: _Extras | None) -> list[Row]:
     """一次評価 rows of a node: every year it has, or one row for *year* (filled or empty)."""
     texts = n.texts if year is None else {year: n.texts.get(year) or NodeTexts()}
-    return _yearly_rows(n, "texts", texts, extras)
+    return [row | {"base": texts_row_stamp(texts[row["year"]])} for row in _yearly_rows(n, "texts", texts, extras)]
 
 
 def _yearly_rows(n: Node, key: str, by_year: dict[int, Any], extras: _Extras | None) -> list[Row]:
@@ -283,11 +300,12 @@ def _value_rows(plan: Plan, year: int | None, indicators: Iterable[Indicator] | 
             if part == "" and ind.parts:  # the indicator itself only holds a recorded judgement
                 years = [y for y in years if y in s.values]
             for y in years:
-                rows.append(_value_row(ind, part, s, y))
+                rows.append(_value_row(ind, part, s, y, plan.rules.display))
     return rows
 
 
-def _value_row(ind: Indicator, part: str, s: Series, year: int) -> Row:
+def _value_row(ind: Indicator, part: str, s: Series, year: int, style: Display) -> Row:
+    """A 実績値 row: what is typed as it was typed, the target and last year's figure for reference in the plan's style."""
     target = s.targets.get(year)
     previous = s.values.get(year - 1)
     row: Row = {
@@ -296,10 +314,11 @@ def _value_row(ind: Indicator, part: str, s: Series, year: int) -> Row:
         "name": s.name,
         "unit": s.unit,
         "year": year,
-        "target": target.text if target else "",
-        "previous": previous.entry.text if previous else "",
+        "target": entry_text(target.parsed, s.unit, style) if target else "",
+        "previous": value_text(previous, s.unit, style) if previous else "",
     }
     v = s.values.get(year)
+    row["base"] = value_row_stamp(v)
     if v is not None:
         row |= {"value": v.entry.text} | cells(v)
     return row
@@ -317,7 +336,21 @@ def _rules_rows(spec: Any) -> list[Row]:
 # --- sheets -----------------------------------------------------------------------------------
 
 
+def _stamped(tables: list[Table]) -> list[Table]:
+    """*tables* and the hidden 出力時の記録: each 実績値 and 評価コメント row's stamp at export (``stamps``)."""
+    record = [
+        [t.sheet.name, row.get("id") or row.get("node"), row.get("part", ""), row["year"], row["base"]]
+        for t in tables
+        if t.sheet in (VALUES, TEXTS)
+        for row in t.rows
+        if row["base"]
+    ]
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))  # a few long cells: quick to read back
+    return [*tables, Table(STAMPS, STAMPS.columns, [{"json": text[i : i + JSON_CHUNK]} for i in range(0, len(text), JSON_CHUNK)])]
+
+
 def _workbook(tables: list[Table], *, department: bool) -> Workbook:
+    _check_lengths(tables)
     wb = Workbook()
     guide = wb.active
     assert guide is not None
@@ -329,13 +362,41 @@ def _workbook(tables: list[Table], *, department: bool) -> Workbook:
             _write_plan(ws, table, department)
         else:
             _write_table(ws, table, department)
+        if table.sheet is STAMPS:
+            ws.sheet_state = "hidden"
+            _protect(ws)
     return wb
+
+
+def _check_lengths(tables: list[Table]) -> None:
+    """Refuse, naming each, the texts an Excel cell cannot hold: Excel would cut them, and importing the cut text would store it."""
+    problems = []
+    for table in tables:
+        for number, row in enumerate(table.rows, start=2):
+            if table.sheet is PLAN:  # one item a row: its name, then its value
+                what, cells = row["key"], [("値", row["value"])]
+            else:
+                what = " ".join(str(row[k]) for k in ("id", "node", "part", "year") if row.get(k))
+                cells = [(c.header, row.get(c.key)) for c in table.columns]
+            problems += [
+                Problem(
+                    f"{table.sheet.name}!{number}行 {header}",
+                    f"{what} の文章が {len(value):,} 文字あり、Excel のセル（{EXCEL_CELL_LIMIT:,} 文字まで）に入りません。"
+                    "短くしてから出力してください",
+                    f"{what}: {len(value)} characters do not fit an Excel cell ({EXCEL_CELL_LIMIT})",
+                    value[:40] + "…",
+                )
+                for header, value in cells
+                if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT
+            ]
+    if problems:
+        raise InputError(problems)
 
 
 def _write_plan(ws: Worksheet, table: Table, department: bool) -> None:
     ws.append(["項目", "値"])
     for row in table.rows:
-        ws.append([row["key"], _cell(row["value"])])
+        ws.append([row["key"], _cell(ws, row["value"])])
     _header(ws, 2)
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = MAX_WIDTH
@@ -351,8 +412,9 @@ def _write_plan(ws: Worksheet, table: Table, department: bool) -> None:
 def _write_table(ws: Worksheet, table: Table, department: bool) -> None:
     columns = table.columns
     ws.append([c.header for c in columns])
+    figures = [c.key in FIGURE_COLUMNS or _is_year_column(c) for c in columns]
     for row in table.rows:
-        ws.append([_cell(row.get(c.key)) for c in columns])
+        ws.append([_cell(ws, row.get(c.key), figure) for c, figure in zip(columns, figures, strict=True)])
     _header(ws, len(columns))
     inputs = DEPARTMENT_INPUT.get(table.sheet.name, ()) if department else None
     keys = sum(1 for c in columns if c.key_column)
@@ -392,7 +454,7 @@ def _write_guide(ws: Worksheet, tables: list[Table], department: bool) -> None:
         inputs = DEPARTMENT_INPUT.get(table.sheet.name, ()) if department else None
         ws.append([table.sheet.name, "", "", table.sheet.help])
         for column in table.columns if table.sheet is not PLAN else PLAN.columns:
-            if column.key.startswith("y") and column.key[1:].isdigit():
+            if _is_year_column(column):
                 continue
             ws.append([table.sheet.name, column.header, _input_label(column, inputs), column.help])
     _header(ws, len(GUIDE.columns))
@@ -450,7 +512,27 @@ def _protect(ws: Worksheet) -> None:
     p.sort = False
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return neutralise(value)
+def _is_year_column(column: Column) -> bool:
+    return column.key.startswith("y") and column.key[1:].isdigit()
+
+
+def _cell(ws: Worksheet, value: Any, figure: bool = False) -> Any:
+    """What a cell holds: a plain figure as a number (「-5」, not the text 「'-5」), a text never run as a formula.
+
+    A text that begins like a formula (「-5％」, 「=HYPERLINK(…)」) is a text cell marked
+    with Excel's quote prefix: shown as typed, without a visible apostrophe, and still a
+    text when someone edits the cell. Only a text that itself begins with an apostrophe
+    gets one more, which the reader takes away again (``cells.restore``).
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(ESCAPE):
+        return ESCAPE + value
+    if figure and _PLAIN_FIGURE.match(value) and number_text(float(value)) == value:
+        return Decimal(value)
+    if value.startswith(FORMULA_STARTS):
+        cell = Cell(ws, value=value)
+        cell.data_type = "s"  # openpyxl takes a text beginning with = for a formula
+        cell.quotePrefix = True
+        return cell
     return value

@@ -23,4 +23,6 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", POLICY)
+        # WhiteNoise answers static files below Django's clickjacking middleware; the header docs/security.md promises is set here.
+        response.headers.setdefault("X-Frame-Options", "DENY")
         return response

@@ -2,8 +2,10 @@
 
 Read only: GET, HEAD and OPTIONS; anything else is 405. Everything is read from the
 published copies of the public site (``public.site``), so an unpublished year does not
-exist here: asking for it is 404. Indicator ids are unique only within a plan, so the
-API names an indicator ``{plan_id}:{indicator_id}`` (plan ids cannot contain a colon).
+exist here: asking for it is 404. Plan ids are unique only within an organization and
+indicator ids only within a plan, so the API names a plan ``{organization_code}/{plan_id}``
+and an indicator ``{organization_code}/{plan_id}:{indicator_id}`` (plan ids cannot hold a
+slash or a colon), as the public site's folders do.
 """
 
 from __future__ import annotations
@@ -89,10 +91,18 @@ def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
 
 
 def _plan(plan_id: str) -> PlanSite:
-    site = plan_site(plan_id)
-    ps = site.by_id.get(plan_id) if site is not None else None
+    """*plan_id* is ``{organization_code}/{plan_id}``."""
+    organization, slash, key = plan_id.partition("/")
+    site = plan_site(organization, key) if slash else None
+    ps = site.by_root.get(plan_id) if site is not None else None
     if ps is None:
-        raise ApiError(404, "not_found", f"no published plan {plan_id!r}", f"公開されている計画「{plan_id}」はありません", "plan_id")
+        raise ApiError(
+            404,
+            "not_found",
+            f"no published plan {plan_id!r} (a plan is named {{organization_code}}/{{plan_id}})",
+            f"公開されている計画「{plan_id}」はありません（計画は「団体コード/計画id」で指定します）",
+            "plan_id",
+        )
     return ps
 
 
@@ -128,7 +138,13 @@ def plan(request: HttpRequest, plan_id: str) -> dict[str, Any]:
 def indicator(request: HttpRequest, ident: str) -> dict[str, Any]:
     plan_id, colon, indicator_id = ident.partition(":")
     if not colon:
-        raise ApiError(404, "not_found", "an indicator id is {plan_id}:{indicator_id}", "指標の id は「計画id:指標id」です", "indicator_id")
+        raise ApiError(
+            404,
+            "not_found",
+            "an indicator id is {organization_code}/{plan_id}:{indicator_id}",
+            "指標の id は「団体コード/計画id:指標id」です",
+            "indicator_id",
+        )
     ps = _plan(plan_id)
     ind = ps.plan.indicator_by_id.get(indicator_id)
     if ind is None:

@@ -33,6 +33,9 @@ class AuditEvent(models.Model):
     address = models.GenericIPAddressField(_("接続元"), null=True, blank=True)
     method = models.CharField(max_length=10, blank=True)
     path = models.CharField(_("URL"), max_length=500, blank=True)
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("団体"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # whose administrators see the event; none: only the system operator (an unknown name at the login, the installation)
     plan_key = models.CharField(_("計画"), max_length=100, blank=True, db_index=True)
     subject = models.CharField(_("対象"), max_length=500, blank=True)
     detail = models.TextField(_("内容"), blank=True)

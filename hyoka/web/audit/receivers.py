@@ -31,9 +31,8 @@ def logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     """The name that was tried is kept (never the password: Django has already masked it)."""
-    log_event(
-        EventKind.LOGIN_FAILED, request=request, username=str(credentials.get("username", "")), detail=str(credentials.get("reason", ""))
-    )
+    reason = "throttled" if getattr(request, "axes_locked_out", False) else ""  # django-axes refused it before the password
+    log_event(EventKind.LOGIN_FAILED, request=request, username=str(credentials.get("username", "")), detail=reason)
 
 
 @receiver(post_save, sender=Change)
@@ -43,6 +42,7 @@ def change_saved(sender: Any, instance: Change, created: bool, **kwargs: Any) ->
             EventKind.CHANGE,
             user=instance.user,
             plan_key=instance.plan.key,
+            organization_id=instance.plan.organization_id,
             subject=instance.subject,
             detail=f"{instance.old} → {instance.new}" + (f"（{instance.why}）" if instance.why else ""),
             change=instance,

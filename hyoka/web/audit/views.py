@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from ..accounts import access
-from .models import AuditEvent, EventKind
+from ..accounts import access, scope
+from .models import EventKind
 
 PAGE_SIZE = 100
 
@@ -29,9 +29,9 @@ def _day(raw: str, problems: list[str]) -> date | None:
 
 @require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
-    access.require(request.user.is_admin)
+    access.require(request.user.is_admin or request.user.is_operator)
     q = request.GET
-    events = AuditEvent.objects.select_related("user")
+    events = scope.audit_events(request.user).select_related("user", "organization")
     problems: list[str] = []
     kind = q.get("kind", "")
     if kind in EventKind.values:

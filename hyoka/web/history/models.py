@@ -16,6 +16,8 @@ class ChangeKind(models.TextChoices):
     REVIEW = "review", _("二次評価")
     ANSWER = "answer", _("所管の対応")
     CYCLE = "cycle", _("評価サイクル")
+    PUBLICATION = "publication", _("公表")
+    CORRECTION = "correction", _("訂正")
     SUBMISSION = "submission", _("提出・承認")
     RULES = "rules", _("評価ルール")
     IMPORT = "import", _("取込み")

@@ -30,7 +30,8 @@ from psycopg.types.json import Jsonb
 
 from ...core.errors import InputError
 from ...formats.hyoka1 import load_path
-from ..accounts.models import Department
+from ..accounts.models import Organization
+from ..accounts.organizations import ensure_departments, organization_for
 from . import models as m
 from .bulk_rows import (
     CYCLE_COLUMNS,
@@ -72,32 +73,48 @@ def plan_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def load_files(paths: Sequence[Path], *, jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> Loaded:
-    """Store the plans of *paths* (none of them stored yet) in one transaction; *progress* gets (plans, rows) so far."""
+def load_files(
+    paths: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    organization: Organization | None = None,
+) -> Loaded:
+    """Store the plans of *paths* (none of them stored yet) in one transaction; *progress* gets (plans, rows) so far.
+
+    Each plan goes to the organization its file names (made if it is new), or to *organization*.
+    """
     started = time.perf_counter()
     plans = rows = 0
     with transaction.atomic():
         if connection.vendor != "postgresql":
             for path in paths:
                 core = load_path(path)
-                store_plan(core)
+                store_plan(core, organization=organization)
                 plans += 1
                 rows += plan_rows(core).count
                 if progress:
                     progress(plans, rows)
             return Loaded(plans, rows, time.perf_counter() - started)
-        stored = set(m.Plan.objects.values_list("key", flat=True))
-        seen: dict[str, Path] = {}
-        departments: set[str] = set()
-        batch: list[PlanRows] = []
+        stored = set(m.Plan.objects.values_list("organization_id", "key"))
+        owners: dict[tuple[str, str], Organization] = {}
+        seen: dict[tuple[int, str], Path] = {}
+        departments: dict[int, set[str]] = {}
+        batch: list[tuple[int, PlanRows]] = []
         for path, plan in _read(paths, jobs):
-            key = plan.plan[0]
+            named = (plan.organization.code, plan.organization.name)
+            if named not in owners:
+                owners[named] = organization_for(plan.organization, organization, where=str(path))
+            owner = owners[named]
+            key = (owner.pk, plan.plan[0])
             if key in stored or key in seen:
                 ja, en = ("データベース", "the database") if key in stored else (str(seen[key]), str(seen[key]))
-                raise InputError.one(str(path), f"同じ ID の計画がすでにあります（{ja}）", f"a plan with this id is already in {en}", key)
+                raise InputError.one(
+                    str(path), f"同じ ID の計画がすでにあります（{ja}）", f"a plan with this id is already in {en}", key[1]
+                )
             seen[key] = path
-            departments |= plan.departments
-            batch.append(plan)
+            departments.setdefault(owner.pk, set()).update(plan.departments)
+            batch.append((owner.pk, plan))
             plans += 1
             rows += plan.count
             if len(batch) == BATCH_PLANS:
@@ -106,8 +123,8 @@ def load_files(paths: Sequence[Path], *, jobs: int | None = None, progress: Call
                 if progress:
                     progress(plans, rows)
         _write(batch)
-        known = set(Department.objects.filter(name__in=departments).values_list("name", flat=True))
-        Department.objects.bulk_create(Department(name=n) for n in sorted(departments - known))
+        for owner in {o.pk: o for o in owners.values()}.values():
+            ensure_departments(owner, departments.get(owner.pk, set()))
     return Loaded(plans, rows, time.perf_counter() - started)
 
 
@@ -149,15 +166,15 @@ def _copy(model: type[models.Model], columns: Sequence[str], rows: Iterable[Row]
             copy.write_row(row)
 
 
-def _write(batch: list[PlanRows]) -> None:
+def _write(batch: list[tuple[int, PlanRows]]) -> None:
     """Number the rows of *batch* and copy them in, parents before children."""
     if not batch:
         return
     now = timezone.now()
     plan_ids = iter(_ids(m.Plan, len(batch)))
-    node_ids = iter(_ids(m.Node, sum(len(p.nodes) for p in batch)))
-    indicator_ids = iter(_ids(m.Indicator, sum(len(p.indicators) for p in batch)))
-    series_ids = iter(_ids(m.Series, sum(len(p.series) for p in batch)))
+    node_ids = iter(_ids(m.Node, sum(len(p.nodes) for _o, p in batch)))
+    indicator_ids = iter(_ids(m.Indicator, sum(len(p.indicators) for _o, p in batch)))
+    series_ids = iter(_ids(m.Series, sum(len(p.series) for _o, p in batch)))
     plans: list[Row] = []
     rules: list[Row] = []
     cycles: list[Row] = []
@@ -168,9 +185,9 @@ def _write(batch: list[PlanRows]) -> None:
     series: list[Row] = []
     targets: list[Row] = []
     values: list[Row] = []
-    for p in batch:
+    for owner, p in batch:
         plan = next(plan_ids)
-        plans.append((plan, *p.plan, m.new_revision()))
+        plans.append((plan, owner, *p.plan, m.new_revision()))
         rules.append((plan, 1, Jsonb(p.rules), now, "取込み"))
         cycles.extend((plan, *c) for c in p.cycles)
         n_ids = [next(node_ids) for _ in p.nodes]
@@ -186,7 +203,7 @@ def _write(batch: list[PlanRows]) -> None:
         series.extend((s_ids[k], i_ids[ind], *rest) for k, (ind, *rest) in enumerate(p.series))
         targets.extend((s_ids[s], *rest) for s, *rest in p.targets)
         values.extend((s_ids[s], *rest, now) for s, *rest in p.values)
-    _copy(m.Plan, ("id", *PLAN_COLUMNS, "revision"), plans)
+    _copy(m.Plan, ("id", "organization", *PLAN_COLUMNS, "revision"), plans)
     _copy(m.RuleSetVersion, ("plan", "version", "spec", "created_at", "note"), rules)
     _copy(m.Cycle, ("plan", *CYCLE_COLUMNS), cycles)
     _copy(m.Node, ("id", "plan", "parent", *NODE_COLUMNS), nodes)

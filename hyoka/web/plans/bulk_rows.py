@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ...core.model import BASELINE_PREFIX, Baseline, Cycle, Indicator, Node, NodeTexts, Review, Series, Value
+from ...core.model import Organization as CoreOrganization
 from ...core.model import Plan as CorePlan
 from ...core.schema import LIST, YEAR, names, plain_fields, record, to_plain
-from ...formats.hyoka1 import load_path, report_to_dict
+from ...formats.hyoka1 import corrections_to_list, load_path, report_to_dict
 
 SERIES_FIELDS = names(Series)
 INDICATOR_FIELDS = names(Indicator, skip=SERIES_FIELDS)
@@ -25,16 +26,14 @@ INDICATOR_FIELDS = names(Indicator, skip=SERIES_FIELDS)
 PLAN_COLUMNS = (
     "key",
     "name",
-    "organization_name",
-    "organization_code",
     "period_start",
     "period_end",
     "levels",
     *names(CorePlan),
     "report",
     "extras",
-)
-CYCLE_COLUMNS = ("year", *names(Cycle))
+)  # and the organization, found by the loader
+CYCLE_COLUMNS = ("year", *names(Cycle), "corrections")
 NODE_COLUMNS = ("key", "position", *names(Node), "projects", "extras")
 TEXT_COLUMNS = ("year", *names(NodeTexts))
 REVIEW_COLUMNS = ("year", *names(Review))
@@ -43,7 +42,7 @@ SERIES_COLUMNS = ("part", "position", *SERIES_FIELDS, "baseline_value", *(BASELI
 TARGET_COLUMNS = ("year", "text")
 VALUE_COLUMNS = ("year", "text", *names(Value))
 JSON_COLUMNS = frozenset(
-    {"levels", "report", "extras", "projects"}
+    {"levels", "report", "extras", "projects", "corrections"}
     | {f.name for cls in (Node, NodeTexts, Review, Indicator) for f in plain_fields(cls) if f.kind == LIST}
 )
 
@@ -65,8 +64,7 @@ def db_row(obj: Any, cls: type | None = None, *, prefix: str = "", skip: tuple[s
 
 
 def plan_columns(plan: CorePlan) -> dict[str, Any]:
-    head = {"key": plan.id, "name": plan.name, "organization_name": plan.organization.name}
-    head |= {"organization_code": plan.organization.code, "period_start": plan.period_start, "period_end": plan.period_end}
+    head = {"key": plan.id, "name": plan.name, "period_start": plan.period_start, "period_end": plan.period_end}
     return head | {"levels": list(plan.levels)} | db_row(plan) | {"report": report_to_dict(plan.report), "extras": plan.extras}
 
 
@@ -97,6 +95,7 @@ class PlanRows:
     """One plan's rows; the first element of a dependent row is the index of the row it belongs to."""
 
     plan: Row
+    organization: CoreOrganization  # as the file names it; the loader finds (or makes) the stored one
     rules: dict[str, Any]
     cycles: list[Row] = field(default_factory=list)
     nodes: list[Row] = field(default_factory=list)
@@ -119,8 +118,12 @@ class PlanRows:
 def plan_rows(plan: CorePlan) -> PlanRows:
     out = PlanRows(
         plan=_tuple(PLAN_COLUMNS, plan_columns(plan)),
+        organization=plan.organization,
         rules=plan.rules_spec,
-        cycles=[_tuple(CYCLE_COLUMNS, {"year": y} | db_row(c)) for y, c in plan.cycles.items()],
+        cycles=[
+            _tuple(CYCLE_COLUMNS, {"year": y, "corrections": corrections_to_list(c.corrections)} | db_row(c))
+            for y, c in plan.cycles.items()
+        ],
     )
     node_index = {n.id: i for i, n in enumerate(plan.nodes)}
     for i, n in enumerate(plan.nodes):

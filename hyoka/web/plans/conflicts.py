@@ -79,7 +79,11 @@ class Conflict(Exception):
 
 
 def check(base: str | None, current: str, plan: m.Plan, subject: str, stored: str, **where: object) -> None:
-    """Refuse the save when *base* is not *current*; None means the client rendered no form, so there is nothing to compare.
+    """Refuse the save when *base* is not *current*.
+
+    A web form posted without its ``base`` is taken as rendered over nothing (""), so it conflicts with
+    anything stored: no save skips the check by leaving the field out. None is for writers that
+    render no form (uploads and the command line check the plan's revision instead).
 
     *where* narrows the change log (indicator_key, node_key, year) to find who changed the subject last.
     """

@@ -21,13 +21,15 @@ from django.db import transaction
 
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError
-from ...core.model import BASELINE_PREFIX, Baseline, Cycle, Indicator, Node, NodeTexts, Organization, Review, Series
+from ...core.model import BASELINE_PREFIX, Baseline, Cycle, Indicator, Node, NodeTexts, Review, Series
+from ...core.model import Organization as CoreOrganization
 from ...core.model import Plan as CorePlan
 from ...core.model import Value as CoreValue
 from ...core.rules import parse_rules
 from ...core.schema import names
-from ...formats.hyoka1 import fields_doc, plan_from_dict, plan_to_dict, value_from_dict
-from ..accounts.models import Department
+from ...formats.hyoka1 import corrections_from_list, corrections_to_list, fields_doc, plan_from_dict, plan_to_dict, value_from_dict
+from ..accounts.models import Organization
+from ..accounts.organizations import ensure_departments, organization_for
 from ..snapshot import snapshot
 from . import computed
 from . import models as m
@@ -90,8 +92,9 @@ def documents(plans: Sequence[m.Plan], *, year: int | None = None) -> dict[int, 
     for plan_id, spec in m.RuleSetVersion.objects.filter(plan__in=pks).order_by("plan_id", "-version").values_list("plan_id", "spec"):
         specs.setdefault(plan_id, spec)
     cycles: dict[int, dict[int, Cycle]] = defaultdict(dict)
-    for c in m.Cycle.objects.filter(plan__in=pks).order_by("plan_id", "-year").values("plan_id", "year", *names(Cycle)):
-        cycles[c["plan_id"]][c["year"]] = Cycle(**{k: c[k] for k in names(Cycle)})
+    for c in m.Cycle.objects.filter(plan__in=pks).order_by("plan_id", "-year").values("plan_id", "year", "corrections", *names(Cycle)):
+        corrections = corrections_from_list(c["corrections"], f"cycles.{c['year']}") if c["corrections"] else []
+        cycles[c["plan_id"]][c["year"]] = Cycle(**{k: c[k] for k in names(Cycle)}, corrections=corrections)
 
     def series_doc(s: dict[str, Any]) -> dict[str, Any]:
         out = fields_doc(s, Series)
@@ -109,12 +112,13 @@ def documents(plans: Sequence[m.Plan], *, year: int | None = None) -> dict[int, 
         parent = node_keys[n["parent_id"]] if n["parent_id"] else None
         return {"id": n["key"], "parent": parent} | fields_doc(n, Node) | {k: v for k, v in nested.items() if v} | n["extras"]
 
+    organizations = {pk: CoreOrganization(name, code) for pk, code, name in _organizations(plans)}
     out = {}
     for plan in plans:
         head = CorePlan(
             id=plan.key,
             name=plan.name,
-            organization=Organization(plan.organization_name, plan.organization_code),
+            organization=organizations[plan.organization_id],
             period_start=plan.period_start,
             period_end=plan.period_end,
             levels=list(plan.levels),
@@ -131,6 +135,14 @@ def documents(plans: Sequence[m.Plan], *, year: int | None = None) -> dict[int, 
         doc["indicators"] = [indicator_doc(i) for i in indicators[plan.pk]]
         out[plan.pk] = doc
     return out
+
+
+def _organizations(plans: Sequence[m.Plan]) -> list[tuple[int, str, str]]:
+    """(pk, code, name) of the plans' organizations: those already loaded with their plans, the others in one query."""
+    loaded = {p.organization_id: p.organization for p in plans if m.Plan.organization.is_cached(p)}
+    missing = {p.organization_id for p in plans} - loaded.keys()
+    rows = list(Organization.objects.filter(pk__in=missing).values_list("pk", "code", "name")) if missing else []
+    return rows + [(pk, o.code, o.name) for pk, o in loaded.items()]
 
 
 VALUE_FIELDS = ("text", *names(CoreValue))  # what a value row puts in the plan
@@ -253,23 +265,27 @@ def touch(plan: m.Plan) -> None:
 
 
 @transaction.atomic
-def store_plan(plan: CorePlan, *, replace: bool = False) -> m.Plan:
-    """Write a core plan into the database (all or nothing); *replace* drops a stored plan of the same id."""
-    existing = m.Plan.objects.filter(key=plan.id).first()
+def store_plan(plan: CorePlan, *, replace: bool = False, organization: Organization | None = None) -> m.Plan:
+    """Write a core plan into the database (all or nothing); *replace* drops a stored plan of the same id.
+
+    The plan goes to *organization*, else to the one its file names (``organization_for``).
+    """
+    owner = organization_for(plan.organization, organization)
+    existing = m.Plan.objects.filter(organization=owner, key=plan.id).first()
     if existing is not None:
         if not replace:
             raise InputError.one(
                 f"plan.id={plan.id}", "同じ ID の計画がすでに登録されています", "a plan with this id is already stored", plan.id
             )
         existing.delete()
-    row = m.Plan.objects.create(**plan_columns(plan))
+    row = m.Plan.objects.create(organization=owner, **plan_columns(plan))
     m.RuleSetVersion.objects.create(plan=row, version=1, spec=plan.rules_spec, note="取込み")
-    m.Cycle.objects.bulk_create(m.Cycle(plan=row, year=y, **db_row(c)) for y, c in plan.cycles.items())
+    m.Cycle.objects.bulk_create(
+        m.Cycle(plan=row, year=y, corrections=corrections_to_list(c.corrections), **db_row(c)) for y, c in plan.cycles.items()
+    )
     _store_nodes(row, plan)
     _store_indicators(row, plan)
-    departments = {d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments}
-    known = set(Department.objects.filter(name__in=departments).values_list("name", flat=True))
-    Department.objects.bulk_create(Department(name=n) for n in sorted(departments - known))
+    ensure_departments(owner, {d for n in plan.nodes for d in n.departments} | {d for i in plan.indicators for d in i.departments})
     return row
 
 

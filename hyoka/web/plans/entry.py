@@ -2,29 +2,36 @@
 
 Forms and uploads both come through here, so a value typed in the browser and a value
 in an uploaded file are accepted or refused alike, and each change is logged with who,
-when, old, new and why in the same transaction.
+when, old, new and why in the same transaction. Each save asks ``locks.require_writable``
+under the plan's lock whether the year may be written at all (a published year only
+inside a 訂正, passed as *correction*, which then publishes what changed).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ...core.errors import InputError, Problem
+from ...core.model import NodeTexts, Review, Status
 from ...core.model import Series as CoreSeries
-from ...core.model import Status
 from ...core.model import Value as CoreValue
+from ...core.schema import LONGEST_TEXT
 from ...core.values import Kind
-from ...formats.hyoka1 import check_unit, plan_from_dict, value_from_dict
+from ...formats.hyoka1 import check_unit, plan_from_dict, value_from_dict, yearly_from_dict
 from ..accounts.models import User
 from ..history.models import ChangeKind
 from ..history.record import record
 from . import models as m
 from .conflicts import answer_token, check, lock_plan, review_token, row_value_token, targets_token, texts_token
 from .convert import VALUE_FIELDS, core_plan, document, follow_value, touch
+from .locks import Write, require_writable
+
+if TYPE_CHECKING:
+    from .publication import Correcting
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,19 @@ class ValueInput:
         if self.note:
             spec["note"] = self.note
         return spec
+
+
+def bounded(place: str, *texts: str) -> None:
+    """Every free text a person writes is at most LONGEST_TEXT characters, on every path (forms and uploads come here,
+    plan files are held to the same by their reader): one 15 MB answer made the history page 31 MB for everyone."""
+    for text in texts:
+        if len(text) > LONGEST_TEXT:
+            raise InputError.one(
+                place,
+                f"長すぎます（{len(text):,} 文字。{LONGEST_TEXT:,} 文字まで）",
+                f"too long ({len(text)} characters, at most {LONGEST_TEXT})",
+                text[:60],
+            )
 
 
 def series_place(indicator_key: str, part: str, year: int) -> str:
@@ -97,8 +117,12 @@ def series_subject(series: m.Series, year: int, kind: ChangeKind) -> str:
     return f"{series.indicator.key}{part} {year}年度 {SERIES_WORDS[kind]}"
 
 
-def record_series_change(series: m.Series, year: int, kind: ChangeKind, user: User | None, old: str, new: str, why: str) -> None:
-    """A value's or a target's change, findable from its indicator."""
+def record_series_change(
+    series: m.Series, year: int, kind: ChangeKind, user: User | None, old: str, new: str, why: str, correction: Correcting | None = None
+) -> None:
+    """A value's or a target's change, findable from its indicator (and published with the 訂正 it belongs to)."""
+    if correction is not None:
+        correction.add(series_subject(series, year, kind), old, new, indicator=series.indicator.key)
     record(
         series.indicator.plan,
         user,
@@ -123,14 +147,18 @@ def save_value(
     *,
     mark_changed: bool = True,
     base: str | None = None,
+    correction: Correcting | None = None,
 ) -> bool:
     """Store one value (a blank 確定 removes it); False when nothing changed.
 
     A batch (an upload) passes ``mark_changed=False`` and marks the plan changed once at the end.
     *base* is the value's token when the form was rendered (``conflicts``); Conflict if it moved on.
     """
+    bounded(series_place(series.indicator.key, series.part, year), entered.text, entered.note, entered.expected, why)
     plan = series.indicator.plan
     lock_plan(plan)
+    require_writable(plan, year, Write.VALUE, correction)
+    why = why or (correction.why if correction else "")
     before = plan.revision
     row = m.Value.objects.select_for_update().filter(series=series, year=year).first()
     old = value_shown(row)
@@ -162,7 +190,7 @@ def save_value(
     else:
         new_row.updated_by = user
         new_row.save()
-    record_series_change(series, year, ChangeKind.VALUE, user, old, new, why)
+    record_series_change(series, year, ChangeKind.VALUE, user, old, new, why, correction)
     if mark_changed:
         touch(plan)
         fields = None if blank else {f: getattr(new_row, f) for f in VALUE_FIELDS}
@@ -186,13 +214,18 @@ def _document_with_target(series: m.Series, year: int, text: str) -> dict[str, A
 
 
 @transaction.atomic
-def save_target(series: m.Series, year: int, text: str, user: User | None, why: str, *, base: str | None = None) -> bool:
+def save_target(
+    series: m.Series, year: int, text: str, user: User | None, why: str, *, base: str | None = None, correction: Correcting | None = None
+) -> bool:
     """Change a target (a plan revision): the whole plan is checked by the core first, and a reason is required.
 
     *base* is the token of the series' targets when the form was rendered; Conflict if any of them moved on.
     """
+    bounded(target_place(series, year), text, why)
     plan = series.indicator.plan
     lock_plan(plan)
+    require_writable(plan, year, Write.TARGET, correction)
+    why = why or (correction.why if correction else "")
     text = text.strip()
     targets = {t.year: t for t in m.Target.objects.select_for_update().filter(series=series)}
     row = targets.get(year)
@@ -213,7 +246,7 @@ def save_target(series: m.Series, year: int, text: str, user: User | None, why: 
         m.Target.objects.update_or_create(series=series, year=year, defaults={"text": text})
     elif row is not None:
         row.delete()
-    record_series_change(series, year, ChangeKind.TARGET, user, old, text, why)
+    record_series_change(series, year, ChangeKind.TARGET, user, old, text, why, correction)
     touch(plan)
     return True
 
@@ -230,10 +263,25 @@ def node_subject(node: m.Node, year: int, label: str) -> str:
 
 @transaction.atomic
 def save_texts(
-    node: m.Node, year: int, results: list[str], issues: list[str], user: User | None, why: str = "", *, base: str | None = None
+    node: m.Node,
+    year: int,
+    results: list[str],
+    issues: list[str],
+    user: User | None,
+    why: str = "",
+    *,
+    base: str | None = None,
+    correction: Correcting | None = None,
 ) -> bool:
-    """一次評価 texts; *base* is their token when the form was rendered, Conflict if they moved on."""
+    """一次評価 texts; *base* is their token when the form was rendered, Conflict if they moved on.
+
+    The texts are checked as a plan file's would be (their length above all), so that the
+    stored plan stays readable whatever comes in.
+    """
+    yearly_from_dict({"results": results, "issues": issues}, NodeTexts, f"nodes[{node.key}].texts.{year}")
     lock_plan(node.plan)
+    require_writable(node.plan, year, Write.TEXT, correction)
+    why = why or (correction.why if correction else "")
     row = m.NodeText.objects.select_for_update().filter(node=node, year=year).first() or m.NodeText(node=node, year=year)
     stored = "\n".join([*row.results, *row.issues])
     check(base, texts_token(row.results, row.issues), node.plan, node_subject(node, year, "取組結果"), stored, node_key=node.key, year=year)
@@ -247,6 +295,8 @@ def save_texts(
     row.results, row.issues = results, issues
     row.save()
     for label, old, new in changed:
+        if correction is not None:
+            correction.add(node_subject(node, year, label), "\n".join(old), "\n".join(new), node=node.key)
         record(
             node.plan,
             user,
@@ -277,13 +327,16 @@ def save_review(
     comments: list[str] | None = None,
     answer: str | None = None,
     base: str | None = None,
+    correction: Correcting | None = None,
 ) -> bool:
     """二次評価 (grade and comments, by the council) or the department's answer to it.
 
     *base* is the token of what the form edits (the review, or the answer) when it was rendered.
     """
     answering = answer is not None
+    bounded(f"nodes[{node.key}].reviews.{year}", grade or "", *(comments or []), answer or "")
     lock_plan(node.plan)
+    require_writable(node.plan, year, Write.ANSWER if answering else Write.REVIEW, correction)
     row = m.Review.objects.select_for_update().filter(node=node, year=year).first() or m.Review(node=node, year=year)
     before = (row.grade, list(row.comments), row.answer)
     label = "所管の対応" if answering else "二次評価"
@@ -299,14 +352,19 @@ def save_review(
     after = (row.grade, list(row.comments), row.answer)
     if before == after:
         return False
+    yearly_from_dict({"grade": row.grade, "comments": row.comments, "answer": row.answer}, Review, f"nodes[{node.key}].reviews.{year}")
     row.save()
+    new = review_shown(*after, answering=answering)
+    if correction is not None:
+        correction.add(node_subject(node, year, label), old, new, node=node.key)
     record(
         node.plan,
         user,
         ChangeKind.ANSWER if answering else ChangeKind.REVIEW,
         node_subject(node, year, label),
         old=old,
-        new=review_shown(*after, answering=answering),
+        new=new,
+        why=correction.why if correction else "",
         node_key=node.key,
         year=year,
     )

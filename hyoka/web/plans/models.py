@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ...core import model as core
 from ...core.schema import names
+from ..accounts.models import Organization
 from .columns import add_columns
 
 
@@ -25,10 +26,11 @@ def new_revision() -> str:
 
 
 class Plan(models.Model):
-    key = models.CharField(_("ID"), max_length=100, unique=True)
+    """A plan of one organization; its key is unique within the organization (the URLs name both)."""
+
+    organization = models.ForeignKey(Organization, verbose_name=_("団体"), on_delete=models.PROTECT, related_name="plans")
+    key = models.CharField(_("ID"), max_length=100)
     name = models.CharField(_("計画名"), max_length=500)
-    organization_name = models.CharField(_("団体名"), max_length=200)
-    organization_code = models.CharField(_("全国地方公共団体コード"), max_length=6, blank=True)
     period_start = models.PositiveSmallIntegerField(_("計画期間（開始）"))
     period_end = models.PositiveSmallIntegerField(_("計画期間（終了）"))
     levels = models.JSONField(_("階層"), default=list)
@@ -39,12 +41,18 @@ class Plan(models.Model):
     revision = models.CharField(max_length=32, default=new_revision)
 
     class Meta:
-        ordering = ["key"]
+        ordering = ["organization", "key"]
         verbose_name = _("計画")
         verbose_name_plural = _("計画")
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="unique_plan_key")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def route(self) -> tuple[str, str]:
+        """What the URLs name a plan by: its organization's code and its key."""
+        return (self.organization.code, self.key)
 
     @property
     def years(self) -> list[int]:
@@ -69,18 +77,25 @@ class RuleSetVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "version"], name="unique_rule_version")]
 
 
-class CycleStatus(models.TextChoices):
-    OPEN = "open", _("受付中")
-    SUBMITTED = "submitted", _("提出済み")
-    CLOSED = "closed", _("締切")
-    PUBLISHED = "published", _("公表済み")
+def status_choices(name: str, labels: dict[str, str]) -> type[models.TextChoices]:
+    """The codes of a closed list of the core as Django choices, with their labels in the user's language."""
+    return models.TextChoices(name, [(code.upper(), (code, _(label))) for code, label in labels.items()])  # type: ignore[return-value]
+
+
+CycleStatus = status_choices("CycleStatus", core.CYCLE_STATUS_LABELS)
 
 
 class Cycle(models.Model):
-    """The evaluation of one fiscal year of a plan, opened and closed by the planner."""
+    """The evaluation of one fiscal year of a plan: opened, closed and published by the planner.
+
+    *published* (a plain column of ``core.Cycle``) and *corrections* are the public record
+    as the plan file holds them (``hyoka1.cycle_to_dict``): the date of the 公表 and every
+    訂正 since; ``Publication`` keeps each revision that led there.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cycles")
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    corrections = models.JSONField(_("訂正"), default=list, blank=True)
 
     class Meta:
         ordering = ["plan", "-year"]
@@ -89,6 +104,38 @@ class Cycle(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CycleStatus.OPEN
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == CycleStatus.PUBLISHED
+
+
+class PublicationKind(models.TextChoices):
+    PUBLISHED = "published", _("公表")
+    CORRECTED = "corrected", _("訂正")
+    WITHDRAWN = "withdrawn", _("公表取消")
+
+
+class Publication(models.Model):
+    """One revision of a year's public record: a 公表, a 訂正 or a 公表取消, kept for good.
+
+    *snapshot* is the plan's published copy (`hyoka/1`, as ``published_plan`` makes it)
+    right after this revision, so what the public was shown on any day can be read back
+    even after later corrections changed it.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="publications")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=PublicationKind.choices)
+    on = models.DateField()  # the date printed: 「令和７年３月１日 訂正」
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "number"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "number"], name="unique_publication_number")]
 
 
 add_columns(Cycle, core.Cycle, choices={"status": CycleStatus.choices})
@@ -113,28 +160,34 @@ class Node(models.Model):
 add_columns(Node, core.Node)
 
 
-class NodeText(models.Model):
-    """一次評価 texts of a node for a year: 取組結果 and 課題と方向性, one bullet per item."""
+class NodeYear(models.Model):
+    """A node's row for one year: at most one per node and year."""
 
-    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="texts")
     year = models.PositiveSmallIntegerField(db_index=True)
 
     class Meta:
+        abstract = True
         ordering = ["node", "year"]
+
+
+class NodeText(NodeYear):
+    """一次評価 texts of a node for a year: 取組結果 and 課題と方向性, one bullet per item."""
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="texts")
+
+    class Meta(NodeYear.Meta):
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="unique_node_text_year")]
 
 
 add_columns(NodeText, core.NodeTexts)
 
 
-class Review(models.Model):
+class Review(NodeYear):
     """二次評価 of the council for a node and year, and the department's answer."""
 
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="reviews")
-    year = models.PositiveSmallIntegerField(db_index=True)
 
-    class Meta:
-        ordering = ["node", "year"]
+    class Meta(NodeYear.Meta):
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="unique_review_year")]
 
 
@@ -186,11 +239,7 @@ class Target(models.Model):
         constraints = [models.UniqueConstraint(fields=["series", "year"], name="unique_target_year")]
 
 
-class ValueStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("確定")
-    ESTIMATE = "estimate", _("見込値")
-    PENDING = "pending", _("把握予定")
-    UNMEASURABLE = "unmeasurable", _("測定不能")
+ValueStatus = status_choices("ValueStatus", {status.value: label for status, label in core.STATUS_LABELS.items()})
 
 
 class Value(models.Model):

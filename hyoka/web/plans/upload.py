@@ -9,6 +9,7 @@ it, or a `hyoka/1` JSON file of the same plan. It returns the proposed values an
 from __future__ import annotations
 
 import tempfile
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,9 +20,12 @@ from ...core.model import Plan as CorePlan
 from ...core.model import Value as CoreValue
 from ...formats.hyoka1 import loads
 from ...formats.xlsx.importer import apply_update, read_update
+from ..accounts.models import User
 from . import models as m
 from .convert import core_plan
-from .entry import ValueInput, shown
+from .entry import ValueInput, save_target, save_texts, save_value, shown
+from .locks import published_years
+from .publication import correcting
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,14 @@ class ProposedText:
 
     def as_session(self) -> dict[str, object]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class ProposedTarget:
+    indicator: str
+    part: str
+    year: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -160,3 +172,36 @@ def value_changes(current: CorePlan, incoming: CorePlan, filename: str = "") -> 
                     )
                 )
     return out
+
+
+def apply_changes(
+    plan: m.Plan,
+    user: User | None,
+    why: str,
+    correct: str,
+    values: list[ProposedValue],
+    texts: list[ProposedText],
+    targets: list[ProposedTarget] | None = None,
+) -> None:
+    """Write proposed changes year by year, each through the save functions (checked, with history).
+
+    The changes of a published year are made as one 訂正 whose reason is *correct*; without
+    it they are refused (``locks``). The caller holds the transaction and marks the plan changed.
+    """
+    targets = targets or []
+    series = {
+        (s.indicator.key, s.part): s
+        for s in m.Series.objects.filter(indicator__plan=plan).select_related("indicator__plan", "indicator__node")
+    }
+    nodes = {n.key: n for n in m.Node.objects.filter(plan=plan).select_related("plan")}
+    published = published_years(plan)
+    for year in sorted({c.year for c in values} | {t.year for t in texts} | {t.year for t in targets}):
+        corrected = year in published
+        with correcting(plan, year, user, correct) if corrected else nullcontext() as correction:
+            reason = "" if corrected else why  # a correction's changes carry its own reason
+            for c in (c for c in values if c.year == year):
+                save_value(series[(c.indicator, c.part)], year, c.entered(), user, reason, mark_changed=False, correction=correction)
+            for t in (t for t in texts if t.year == year):
+                save_texts(nodes[t.node], year, t.results, t.issues, user, reason, correction=correction)
+            for g in (g for g in targets if g.year == year):
+                save_target(series[(g.indicator, g.part)], year, g.text, user, reason, correction=correction)

@@ -39,7 +39,7 @@ def _state() -> tuple[PlanState, ...]:
     cycles: dict[int, list[tuple[int, str]]] = {}
     for plan_id, year, status in m.Cycle.objects.values_list("plan_id", "year", "status").order_by("plan_id", "year"):
         cycles.setdefault(plan_id, []).append((year, status))
-    rows = m.Plan.objects.order_by("key").values_list("pk", "revision")
+    rows = m.Plan.objects.order_by("organization__code", "key").values_list("pk", "revision")
     return tuple((pk, revision, tuple(cycles.get(pk, []))) for pk, revision in rows)
 
 
@@ -50,7 +50,7 @@ def _plans(states: list[PlanState]) -> list[CorePlan]:
     cycle's status changed without a new revision (by hand in the database) is read afresh,
     so what the public sees never depends on a write path remembering to renew the revision.
     """
-    rows = {r.pk: r for r in m.Plan.objects.filter(pk__in=[pk for pk, _r, _c in states])}
+    rows = {r.pk: r for r in m.Plan.objects.filter(pk__in=[pk for pk, _r, _c in states]).select_related("organization")}
     for row, (_pk, revision, _cycles) in zip((rows[s[0]] for s in states), states, strict=True):
         row.revision = revision
     cores = core_plans([rows[pk] for pk, _r, _c in states])
@@ -77,9 +77,9 @@ def public_site() -> Site:
     return site
 
 
-def _plan_state(key: str) -> PlanState | None:
+def _plan_state(organization: str, key: str) -> PlanState | None:
     """The state of one plan if it has a published cycle (two small queries, whatever the number of plans)."""
-    row = m.Plan.objects.filter(key=key).values_list("pk", "revision").first()
+    row = m.Plan.objects.filter(organization__code=organization, key=key).values_list("pk", "revision").first()
     if row is None:
         return None
     cycles = tuple(m.Cycle.objects.filter(plan_id=row[0]).order_by("year").values_list("year", "status"))
@@ -88,7 +88,7 @@ def _plan_state(key: str) -> PlanState | None:
     return (row[0], row[1], cycles)
 
 
-def plan_site(key: str) -> Site | None:
+def plan_site(organization: str, key: str) -> Site | None:
     """The public site of one published plan alone, for its pages and its API answers.
 
     A request about one plan reads and computes that plan only: building every published
@@ -96,7 +96,7 @@ def plan_site(key: str) -> Site | None:
     answer its first request about any plan in minutes. A few of these sites are kept, the
     most recently used.
     """
-    state = _plan_state(key)
+    state = _plan_state(organization, key)
     if state is None:
         return None
     with _lock:
@@ -112,14 +112,14 @@ def plan_site(key: str) -> Site | None:
 
 
 def site_for(path: str) -> Site | None:
-    """The site that holds *path*: one plan's own site for its pages and data, else the whole public site."""
+    """The site that holds *path*: one plan's own site for its pages and data (``ORG/PLAN/…``), else the whole public site."""
     parts = path.split("/")
     if parts[0] == ENGLISH:
         parts = parts[1:]
-    if parts[0] == "data" and len(parts) > 2:
-        return plan_site(parts[1])
-    if len(parts) > 1 and parts[0] != "assets":
-        return plan_site(parts[0])
+    if parts[0] == "data":
+        parts = parts[1:]
+    if len(parts) > 2 and parts[0] != "assets":
+        return plan_site(parts[0], parts[1])
     return public_site()
 
 
@@ -135,8 +135,8 @@ def plan_summaries() -> list[dict[str, Any]]:
         dict(m.Indicator.objects.filter(plan_id__in=years).values("plan_id").annotate(n=Count("id")).values_list("plan_id", "n"))
     )
     nodes = Counter(dict(m.Node.objects.filter(plan_id__in=years).values("plan_id").annotate(n=Count("id")).values_list("plan_id", "n")))
-    rows = m.Plan.objects.filter(pk__in=years).order_by("key")
-    fields = ("pk", "key", "name", "organization_name", "organization_code", "period_start", "period_end", "levels")
+    rows = m.Plan.objects.filter(pk__in=years).order_by("organization__code", "key")
+    fields = ("pk", "key", "name", "organization__name", "organization__code", "period_start", "period_end", "levels")
     return [
         records.summary(key, name, (org, code), (start, end), list(levels), years[pk], (indicators[pk], nodes[pk]))
         for pk, key, name, org, code, start, end, levels in rows.values_list(*fields)

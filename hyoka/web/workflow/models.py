@@ -1,7 +1,9 @@
 """A department's submission of a year's figures and texts, and the planner's decision.
 
 While a submission waits or has been accepted the department's entries are read-only;
-a return with a comment opens them again (SPEC 2.2).
+a return with a comment opens them again, and so does the department's own withdrawal
+before a decision (SPEC 2.2). Every step is an ``Event``: the timeline of a submission,
+where a return comment stays, with its date, after the department sent its figures again.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class SubmissionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("提出済み")
     ACCEPTED = "accepted", _("承認済み")
     RETURNED = "returned", _("差戻し")
+    WITHDRAWN = "withdrawn", _("取下げ")
 
 
 class Submission(models.Model):
@@ -39,3 +42,21 @@ class Submission(models.Model):
     def locks_department(self) -> bool:
         """Submitted or accepted figures are no longer the department's to change."""
         return self.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
+
+
+class EventAction(models.TextChoices):
+    SUBMITTED = "submitted", _("提出")
+    WITHDRAWN = "withdrawn", _("取下げ")
+    ACCEPTED = "accepted", _("承認")
+    RETURNED = "returned", _("差戻し")
+
+
+class Event(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=EventAction.choices)
+    comment = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submission", "at", "id"]

@@ -1,62 +1,35 @@
-"""The yearly cycle in the browser: open a year, the department's inbox, submit, accept or return."""
+"""A department's side of the year: the inbox, 提出 (after a page that counts what is still
+empty), 取下げ before a decision, and the planner's 承認 or 差戻し, each step an ``Event`` of
+the submission's timeline. The planner's own steps (open, close, publish) are in ``cycles``."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ...core.model import Plan as CorePlan
+from ...core.schema import LONGEST_TEXT
 from ..accounts import access
+from ..accounts.models import User
 from ..history.models import ChangeKind
 from ..history.record import record
 from ..plans import models as m
-from ..plans.convert import core_plan, touch
-from ..plans.views.common import chosen_year, get_plan, plan_context, writing_view, year_or_404
-from .models import Submission, SubmissionStatus
+from ..plans.convert import core_plan
+from ..plans.views.common import chosen_year, plan_context, plan_view, writing_view, year_or_404
+from .mail import notify_decision
+from .models import Event, EventAction, Submission, SubmissionStatus
+from .work import department_work, plan_departments
 
 
-def plan_departments(core: CorePlan) -> list[str]:
-    """Every department named in the plan: the ones that have something to enter and submit."""
-    return sorted({d for n in core.nodes for d in n.departments} | {d for i in core.indicators for d in i.departments})
-
-
-def department_work(core: CorePlan, department: str, year: int) -> dict[str, Any]:
-    """What *department* still has to enter for *year*: values per series and texts per initiative."""
-    values = []
-    for ind in core.indicators:
-        if department not in core.departments_of(ind):
-            continue
-        for series in ind.series():
-            v = series.values.get(year)
-            state = "missing" if v is None else v.status.value
-            values.append({"indicator": ind, "series": series, "value": v, "state": state, "target": series.targets.get(year)})
-    leaf_level = core.levels[-1]
-    texts = [
-        {"node": n, "texts": n.texts.get(year)}
-        for n in core.nodes
-        if n.level == leaf_level and not core.children.get(n.id) and department in core.node_departments(n.id)
-    ]
-    return {
-        "values": values,
-        "texts": texts,
-        "missing_values": sum(1 for v in values if v["state"] == "missing"),
-        "pending_values": sum(1 for v in values if v["state"] == "pending"),
-        "missing_texts": sum(1 for t in texts if t["texts"] is None),
-    }
-
-
+@plan_view
 @require_safe
-def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
+def inbox(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """A department's open work; planners pick the department and see every submission."""
-    plan = get_plan(plan_key)
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
@@ -73,6 +46,7 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
         for s in Submission.objects.filter(plan=plan, year=year).select_related("department", "submitted_by", "decided_by")
     }
     submission = submissions.get(department)
+    events = list(submission.events.select_related("by")) if submission else []
     overview = []
     if access.may_manage(user):
         for name in names:
@@ -85,59 +59,138 @@ def inbox(request: HttpRequest, plan_key: str) -> HttpResponse:
         "submission": submission,
         "overview": overview,
         "may_submit": user.is_department and department in names and access.may_enter(user, plan, year, [department]),
+        "may_withdraw": user.is_department and submission is not None and submission.status == SubmissionStatus.SUBMITTED,
+        "timeline": events,
         "may_manage": access.may_manage(user),
     }
     return render(request, "workflow/inbox.html", ctx)
 
 
-@require_POST
-@writing_view
-def submit(request: HttpRequest, plan: m.Plan) -> HttpResponse:
-    year = year_or_404(request.POST.get("year", ""))
-    user = request.user
-    access.require(
+def _may_submit(user: User, plan: m.Plan, year: int) -> bool:
+    return (
         user.is_department
         and user.department.name in plan_departments(core_plan(plan))
         and access.may_enter(user, plan, year, [user.department.name])
     )
+
+
+def _inbox(plan: m.Plan, year: int, department: str = "") -> HttpResponse:
+    return redirect(reverse("inbox", args=plan.route) + f"?year={year}" + (f"&department={department}" if department else ""))
+
+
+def _event(sub: Submission, action: str, user: User, comment: str = "") -> None:
+    Event.objects.create(submission=sub, action=action, comment=comment, by=user, at=timezone.now())
+
+
+@plan_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def submit(request: HttpRequest, plan: m.Plan) -> HttpResponse:
+    """GET: 「未入力 3 件、未記入 25 件」 and the question. POST: submit (the entries become read-only until a decision)."""
+    if request.method == "POST":
+        return _submit(request, plan)
+    user = request.user
+    year = chosen_year(request, plan)
+    access.require(_may_submit(user, plan, year))
+    work = department_work(core_plan(plan), user.department.name, year)
+    return render(request, "workflow/submit.html", plan_context(plan, year, work=work, department=user.department.name))
+
+
+@writing_view
+def _submit(request: HttpRequest, plan: m.Plan) -> HttpResponse:
+    user = request.user
+    year = year_or_404(request.POST.get("year", ""))
+    access.require(_may_submit(user, plan, year))
     sub, _created = Submission.objects.update_or_create(
         plan=plan,
         year=year,
         department=user.department,
         defaults={
             "status": SubmissionStatus.SUBMITTED,
+            "comment": "",  # a return comment stays in the timeline, not under 「提出済み」
             "submitted_by": user,
             "submitted_at": timezone.now(),
             "decided_by": None,
             "decided_at": None,
         },
     )
-    record(plan, user, ChangeKind.SUBMISSION, f"{user.department.name} {year}年度 提出", new=sub.get_status_display(), year=year)
+    work = department_work(core_plan(plan), user.department.name, year)
+    _event(sub, EventAction.SUBMITTED, user, work.counts())
+    record(
+        plan,
+        user,
+        ChangeKind.SUBMISSION,
+        f"{user.department.name} {year}年度 提出",
+        new=sub.get_status_display(),
+        why=work.counts(),
+        year=year,
+    )
     messages.success(request, _("提出しました。企画担当の確認をお待ちください。"))
-    return redirect(reverse("inbox", args=[plan.key]) + f"?year={year}")
+    return _inbox(plan, year)
 
 
+@plan_view
 @require_POST
 @writing_view
+def withdraw(request: HttpRequest, plan: m.Plan) -> HttpResponse:
+    """取下げ: the department takes back its submission before the planner decided, and may edit again."""
+    user = request.user
+    access.require(user.is_department)
+    year = year_or_404(request.POST.get("year", ""))
+    sub = Submission.objects.select_for_update().filter(plan=plan, year=year, department=user.department).first()
+    access.require(sub is not None)
+    if sub.status != SubmissionStatus.SUBMITTED:
+        messages.error(request, _("判断済みの提出は取り下げられません。"))
+        return _inbox(plan, year)
+    sub.status = SubmissionStatus.WITHDRAWN
+    sub.save()
+    _event(sub, EventAction.WITHDRAWN, user)
+    record(
+        plan,
+        user,
+        ChangeKind.SUBMISSION,
+        f"{user.department.name} {year}年度 取下げ",
+        old="提出済み",
+        new=sub.get_status_display(),
+        year=year,
+    )
+    messages.success(request, _("提出を取り下げました。修正して、もう一度提出できます。"))
+    return _inbox(plan, year)
+
+
+@plan_view
+@require_http_methods(["GET", "HEAD", "POST"])
 def decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpResponse:
-    """Accept a submission, or return it with a comment (the department can then edit again)."""
+    """GET: the department's counts and the choice. POST: accept, or return with a comment (the department may edit again)."""
     access.require(access.may_manage(request.user))
+    if request.method == "POST":
+        return _decide(request, plan, submission_id)
+    sub = get_object_or_404(Submission.objects.select_related("department"), pk=submission_id, plan=plan)
+    work = department_work(core_plan(plan), sub.department.name, sub.year)
+    ctx = plan_context(plan, sub.year, submission=sub, work=work, timeline=list(sub.events.select_related("by")))
+    return render(request, "workflow/decide.html", ctx)
+
+
+@writing_view
+def _decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpResponse:
     sub = get_object_or_404(Submission.objects.select_for_update(), pk=submission_id, plan=plan)
     action = request.POST.get("action")
     comment = request.POST.get("comment", "").strip()
-    target = reverse("inbox", args=[plan.key]) + f"?year={sub.year}&department={sub.department.name}"
     if action not in ("accept", "return") or sub.status != SubmissionStatus.SUBMITTED:
         messages.error(request, _("この提出は承認・差戻しできる状態ではありません。"))
-        return redirect(target)
+        return _inbox(plan, sub.year, sub.department.name)
     if action == "return" and not comment:
         messages.error(request, _("差戻しの理由をコメントに書いてください。"))
-        return redirect(target)
+        return redirect(reverse("decide", args=[*plan.route, sub.pk]))
+    if len(comment) > LONGEST_TEXT:
+        messages.error(request, _("コメントは %(n)s 文字までです。") % {"n": f"{LONGEST_TEXT:,}"})
+        return redirect(reverse("decide", args=[*plan.route, sub.pk]))
     old = sub.get_status_display()
     sub.status = SubmissionStatus.ACCEPTED if action == "accept" else SubmissionStatus.RETURNED
     sub.comment = comment
     sub.decided_by = request.user
     sub.decided_at = timezone.now()
     sub.save()
+    _event(sub, EventAction.ACCEPTED if action == "accept" else EventAction.RETURNED, request.user, comment)
     record(
         plan,
         request.user,
@@ -148,51 +201,6 @@ def decide(request: HttpRequest, plan: m.Plan, submission_id: int) -> HttpRespon
         why=comment,
         year=sub.year,
     )
+    transaction.on_commit(lambda: notify_decision(sub))
     messages.success(request, _("承認しました。") if action == "accept" else _("差し戻しました。"))
-    return redirect(target)
-
-
-@require_POST
-@writing_view
-def cycle_open(request: HttpRequest, plan: m.Plan) -> HttpResponse:
-    access.require(access.may_manage(request.user))
-    year = year_or_404(request.POST.get("year", ""))
-    due = request.POST.get("due", "").strip()
-    try:
-        date.fromisoformat(due) if due else None
-    except ValueError:
-        messages.error(request, _("提出期限は日付（例: 2026-05-29）で入力してください。"))
-        return redirect(reverse("tree", args=[plan.key]) + f"?year={year}")
-    cycle, created = m.Cycle.objects.get_or_create(plan=plan, year=year, defaults={"status": m.CycleStatus.OPEN, "due": due})
-    old = "" if created else cycle.get_status_display()
-    cycle.status = m.CycleStatus.OPEN
-    if due:
-        cycle.due = due
-    cycle.save()
-    record(
-        plan,
-        request.user,
-        ChangeKind.CYCLE,
-        f"{year}年度 評価サイクル",
-        old=old,
-        new=f"{cycle.get_status_display()} {cycle.due}".strip(),
-        year=year,
-    )
-    touch(plan)
-    messages.success(request, _("評価サイクルを開始しました。"))
-    return redirect(reverse("inbox", args=[plan.key]) + f"?year={year}")
-
-
-@require_POST
-@writing_view
-def cycle_close(request: HttpRequest, plan: m.Plan) -> HttpResponse:
-    access.require(access.may_manage(request.user))
-    year = year_or_404(request.POST.get("year", ""))
-    cycle = get_object_or_404(m.Cycle, plan=plan, year=year)
-    old = cycle.get_status_display()
-    cycle.status = m.CycleStatus.CLOSED
-    cycle.save()
-    record(plan, request.user, ChangeKind.CYCLE, f"{year}年度 評価サイクル", old=old, new=cycle.get_status_display(), year=year)
-    touch(plan)
-    messages.success(request, _("評価サイクルを締め切りました。"))
-    return redirect(reverse("tree", args=[plan.key]) + f"?year={year}")
+    return _inbox(plan, sub.year, sub.department.name)

@@ -14,8 +14,8 @@ from ....core.grades import Grade
 from ....core.judgement import Judgement
 from ....core.model import Status
 from ....core.rates import NoRate
-from ....core.text import fullwidth_digits
 from ....core.wareki import to_wareki
+from ....core.wareki import wareki_date as japanese_date
 from ..models import ValueStatus
 
 register = template.Library()
@@ -40,15 +40,7 @@ def wareki_date(value: str | date | None) -> str:
     if not value:
         return ""
     text = value.isoformat() if isinstance(value, date) else str(value)
-    parts = [int(p) for p in text.split("-")]
-    if not _japanese():
-        return text
-    out = to_wareki(parts[0], fiscal=False)
-    if len(parts) > 1:
-        out += fullwidth_digits(f"{parts[1]}月")
-    if len(parts) > 2:
-        out += fullwidth_digits(f"{parts[2]}日")
-    return out
+    return japanese_date(text) if _japanese() else text
 
 
 @register.filter

@@ -9,32 +9,43 @@ from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 
 from ....core.engine import Evaluation, IndicatorResult, NodeResult
 from ....core.errors import InputError
 from ....core.model import Node as CoreNode
 from ....core.model import Plan as CorePlan
 from ....core.wareki import parse_year
+from ...accounts import scope
 from .. import models as m
 from ..conflicts import writing
 from ..convert import evaluation
 
 
-def get_plan(key: str) -> m.Plan:
-    return get_object_or_404(m.Plan, key=key)
+def plan_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view of one plan: the URL's organization code and plan key become the plan, fetched through ``scope``.
+
+    Every URL with a plan in it goes through here (a test checks that), so no view can
+    reach another organization's plan by forgetting a filter: it is a 404 before the view runs.
+    """
+
+    @wraps(view)
+    def run(request: HttpRequest, org: str, plan_key: str, **kwargs: Any) -> HttpResponse:
+        return view(request, scope.plan(request.user, org, plan_key), **kwargs)
+
+    run.scoped_plan = True  # type: ignore[attr-defined]
+    return run
 
 
 def writing_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A view that changes the plan named by its ``plan_key``: it runs ``conflicts.writing`` the plan and gets the row.
+    """A view that changes its plan (found by ``plan_view``): it runs in ``conflicts.writing`` of the plan.
 
     The lock is taken before any check, so saves, submissions and the close of a year happen
     one after another and what a view checked stays true until it commits.
     """
 
     @wraps(view)
-    def wrapped(request: HttpRequest, plan_key: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        with writing(get_plan(plan_key)) as plan:
+    def wrapped(request: HttpRequest, plan: m.Plan, *args: Any, **kwargs: Any) -> HttpResponse:
+        with writing(plan):
             return view(request, plan, *args, **kwargs)
 
     return wrapped

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from ....core.errors import InputError
 from ....core.explain import explain_grade
 from ....core.model import Plan as CorePlan
 from ...accounts import access
@@ -18,7 +19,8 @@ from .. import models as m
 from ..conflicts import Conflict, answer_token, review_token
 from ..convert import core_plan
 from ..entry import lines, review_shown, save_review
-from .common import chosen_year, get_plan, plan_context, year_or_404
+from ..locks import council_open
+from .common import chosen_year, plan_context, plan_view, year_or_404
 from .conflict import conflict_page
 
 DEFAULT_REVIEW_GRADES = ("順調", "概ね順調", "やや遅れ", "遅れ")
@@ -32,12 +34,13 @@ def review_grades(core: CorePlan) -> list[str]:
     return list(DEFAULT_REVIEW_GRADES)
 
 
+@plan_view
 @require_safe
-def council(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def council(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core, ev = ctx["core"], ctx["ev"]
+    window = council_open(plan, year)  # the forms are offered from the close of the year to its publication
     goals = []
     for top in core.roots:
         grades: Counter[str] = Counter()
@@ -57,31 +60,37 @@ def council(request: HttpRequest, plan_key: str) -> HttpResponse:
                 "comments_text": "\n".join(top.reviews[year].comments) if year in top.reviews else "",
                 "review_base": review_token(top.reviews[year].grade, top.reviews[year].comments) if year in top.reviews else "",
                 "answer_base": answer_token(top.reviews[year].answer) if year in top.reviews else "",
-                "may_review": access.may_review(request.user, top),
-                "may_answer": access.may_answer(request.user, core, top),
+                "may_review": window and access.may_review(request.user, top),
+                "may_answer": window and access.may_answer(request.user, core, top),
             }
         )
-    ctx |= {"goals": goals, "review_grades": review_grades(core)}
+    ctx |= {"goals": goals, "review_grades": review_grades(core), "council_open": window}
     return render(request, "plans/council.html", ctx)
 
 
-def _node_for_review(request: HttpRequest, plan_key: str, node_key: str) -> tuple[m.Plan, m.Node, int]:
-    plan = get_plan(plan_key)
+def _node_for_review(request: HttpRequest, plan: m.Plan, node_key: str) -> tuple[m.Node, int]:
     node = get_object_or_404(m.Node.objects.select_related("plan"), plan=plan, key=node_key)
-    return plan, node, year_or_404(request.POST.get("year", ""))
+    return node, year_or_404(request.POST.get("year", ""))
 
 
 def _url(plan: m.Plan, node_key: str, year: int) -> str:
-    return reverse("council", args=[plan.key]) + f"?year={year}#goal-{node_key}"
+    return reverse("council", args=plan.route) + f"?year={year}#goal-{node_key}"
 
 
 def _back(plan: m.Plan, node_key: str, year: int) -> HttpResponse:
     return redirect(_url(plan, node_key, year))
 
 
+def _refused(request: HttpRequest, e: InputError, plan: m.Plan, node_key: str, year: int) -> HttpResponse:
+    for problem in e.problems:
+        messages.error(request, str(problem))
+    return _back(plan, node_key, year)
+
+
+@plan_view
 @require_POST
-def review_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
-    plan, node, year = _node_for_review(request, plan_key, node_key)
+def review_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
+    node, year = _node_for_review(request, plan, node_key)
     core = core_plan(plan)
     access.require(access.may_review(request.user, core.node_by_id[node_key]))
     grade = request.POST.get("grade", "")
@@ -90,7 +99,9 @@ def review_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpRespo
         return _back(plan, node_key, year)
     comments = lines(request.POST.get("comments", ""))
     try:
-        changed = save_review(node, year, request.user, grade=grade, comments=comments, base=request.POST.get("base"))
+        changed = save_review(node, year, request.user, grade=grade, comments=comments, base=request.POST.get("base", ""))
+    except InputError as e:
+        return _refused(request, e, plan, node_key, year)
     except Conflict as c:
         mine = review_shown(grade, comments, "", answering=False)
         fields = {"grade": _("評価区分"), "comments": _("意見（1行に1項目）")}
@@ -99,14 +110,17 @@ def review_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpRespo
     return _back(plan, node_key, year)
 
 
+@plan_view
 @require_POST
-def answer_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
-    plan, node, year = _node_for_review(request, plan_key, node_key)
+def answer_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
+    node, year = _node_for_review(request, plan, node_key)
     core = core_plan(plan)
     access.require(access.may_answer(request.user, core, core.node_by_id[node_key]))
     answer = request.POST.get("answer", "").strip()
     try:
-        changed = save_review(node, year, request.user, answer=answer, base=request.POST.get("base"))
+        changed = save_review(node, year, request.user, answer=answer, base=request.POST.get("base", ""))
+    except InputError as e:
+        return _refused(request, e, plan, node_key, year)
     except Conflict as c:
         fields = {"answer": _("対応・回答")}
         return conflict_page(request, plan, year, c, mine=answer, back=_url(plan, node_key, year), editable=fields, multiline=("answer",))

@@ -1,4 +1,5 @@
-"""Files made from the stored plan: the evaluation report, workbooks and the open-data package.
+"""Files made from the stored plan: workbooks and the internal data package (the report is made
+in the background, ``renders``).
 
 Every file is rendered from the same core evaluation as the pages (``convert.core_plan``),
 so a number in a downloaded report is the number on the screen.
@@ -15,40 +16,30 @@ from urllib.parse import quote
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from ....core.model import Plan as CorePlan
+from ....core.wareki import to_wareki
 from ....formats.csvpackage.write import write_package
 from ....formats.xlsx.write import department_workbook, plan_workbook
-from ....reports import MEDIA_TYPES, render_report
+from ....site.published import released_years
 from ...accounts import access
-from ..convert import core_plan, evaluation
-from .common import chosen_year, get_plan
+from .. import models as m
+from ..convert import core_plan
+from .common import chosen_year, plan_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _attachment(content: bytes, filename: str, media_type: str) -> HttpResponse:
+def attachment(content: bytes, filename: str, media_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=media_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
+@plan_view
 @require_safe
-def report(request: HttpRequest, plan_key: str, fmt: str) -> HttpResponse:
-    """The report of the chosen year in the plan's layout as HTML, PDF, Word or Excel, named by its kind."""
-    if fmt not in MEDIA_TYPES:
-        raise Http404
-    plan = get_plan(plan_key)
-    year = chosen_year(request, plan)
-    core = core_plan(plan)
-    content = render_report(core, year, fmt, evaluation(plan, year))
-    kind = core.report.title_word + ("" if core.is_published(year) else "（案）")
-    return _attachment(content, f"{plan.key}-{year}-{kind}.{fmt}", MEDIA_TYPES[fmt])
-
-
-@require_safe
-def workbook(request: HttpRequest, plan_key: str) -> HttpResponse:
+def workbook(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """A department gets its own slice of the year to fill in; a planner the whole plan or any slice."""
-    plan = get_plan(plan_key)
     year = chosen_year(request, plan)
     core = core_plan(plan)
     asked = request.GET.get("department", "").strip()
@@ -68,20 +59,40 @@ def workbook(request: HttpRequest, plan_key: str) -> HttpResponse:
         wb, name = plan_workbook(core), f"{plan.key}.xlsx"
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _attachment(buffer.getvalue(), name, XLSX)
+    return attachment(buffer.getvalue(), name, XLSX)
 
 
+def internal_notice(core: CorePlan) -> str:
+    """The README of the internal package: it holds drafts, so it says so before anything else."""
+    drafts = sorted(y for y in {y for i in core.indicators for s in i.series() for y in s.values} if y not in released_years(core))
+    years = "、".join(to_wareki(y) for y in drafts) or "なし"
+    return (
+        "内部資料（公表用ではありません）\n"
+        f"{core.name}\n"
+        "このファイルには公表前の年度の値と文章が含まれます。公開・転載しないでください。\n"
+        f"公表前の年度: {years}\n"
+        "公表済みのオープンデータは公開サイトのダウンロードから入手してください。\n\n"
+        "INTERNAL - NOT FOR PUBLICATION. This package holds figures and texts of years that are not published.\n"
+    )
+
+
+@plan_view
 @require_safe
-def open_data(request: HttpRequest, plan_key: str) -> HttpResponse:
-    """The CSV data package (datapackage.json and the tables) as one zip file."""
-    plan = get_plan(plan_key)
+def internal_data(request: HttpRequest, plan: m.Plan) -> HttpResponse:
+    """The whole plan as a CSV data package for the office (drafts included), named and marked as internal.
+
+    The open data of published years is the public site's package (``/public/``); this one
+    is ``PLAN-YEAR-internal.zip`` with a README that says it is not for publication.
+    """
+    year = chosen_year(request, plan)
     core = core_plan(plan)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / plan.key
         write_package(core, folder)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{plan.key}-internal/README.txt", internal_notice(core))
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
-                    archive.write(path, f"{plan.key}/{path.relative_to(folder)}")
-    return _attachment(buffer.getvalue(), f"{plan.key}-opendata.zip", "application/zip")
+                    archive.write(path, f"{plan.key}-internal/{path.relative_to(folder)}")
+    return attachment(buffer.getvalue(), f"{plan.key}-{year}-internal.zip", "application/zip")

@@ -12,16 +12,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ....core.engine import indicator_result
 from ....core.errors import InputError
 from ....core.explain import explain_judgement, explain_rate
-from ....core.judgement import judge
-from ....core.rates import rate_of
+from ....core.explain_conditions import explain_criteria
 from ...accounts import access
 from .. import models as m
 from ..conflicts import Conflict, texts_token, writing
 from ..convert import core_plan, evaluation
 from ..entry import ValueInput, check_value, core_series, lines, save_target, save_texts, save_value, shown
-from .common import chosen_year, get_plan, plan_context, year_or_404
+from .common import chosen_year, plan_context, plan_view, year_or_404
 from .conflict import conflict_page
 
 
@@ -43,19 +43,19 @@ def _entered(data: dict[str, str]) -> ValueInput:
     )
 
 
+@plan_view
 @require_POST
-def value_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def value_edit(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpResponse:
     series = _series(plan, indicator_key, request.POST.get("part", ""))
     year = year_or_404(request.POST.get("year", ""))
-    target = reverse("indicator", args=[plan.key, indicator_key]) + f"?year={year}#entry-{series.part or 'main'}"
+    target = reverse("indicator", args=[*plan.route, indicator_key]) + f"?year={year}#entry-{series.part or 'main'}"
     entered = _entered(request.POST)
     try:
         with writing(plan):  # the cycle and the submission are checked under the lock the close and submit take
             core = core_plan(plan)
             access.require(access.may_enter(request.user, plan, year, core.departments_of(core.indicator_by_id[indicator_key])))
             why = request.POST.get("why", "").strip()
-            changed = save_value(series, year, entered, request.user, why, base=request.POST.get("base"))
+            changed = save_value(series, year, entered, request.user, why, base=request.POST.get("base", ""))
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
@@ -92,18 +92,18 @@ def _saved_rate(series: m.Series, indicator_key: str, year: int) -> str:
     return explain_rate(saved, year, rate, ev.rules)
 
 
+@plan_view
 @require_POST
-def target_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
+def target_edit(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpResponse:
     """Planners revise a target (SPEC 2: 【改定版】); the change is kept with its reason."""
-    plan = get_plan(plan_key)
     access.require(access.may_manage(request.user))
     series = _series(plan, indicator_key, request.POST.get("part", ""))
     year = year_or_404(request.POST.get("target_year", ""))
     shown_year = year_or_404(request.POST.get("year", "")) if request.POST.get("year") else year
-    back = reverse("indicator", args=[plan.key, indicator_key]) + f"?year={shown_year}#entry-{series.part or 'main'}"
+    back = reverse("indicator", args=[*plan.route, indicator_key]) + f"?year={shown_year}#entry-{series.part or 'main'}"
     text = request.POST.get("target", "")
     try:
-        changed = save_target(series, year, text, request.user, request.POST.get("why", ""), base=request.POST.get("base"))
+        changed = save_target(series, year, text, request.user, request.POST.get("why", ""), base=request.POST.get("base", ""))
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
@@ -114,10 +114,10 @@ def target_edit(request: HttpRequest, plan_key: str, indicator_key: str) -> Http
     return redirect(back)
 
 
+@plan_view
 @require_GET
-def preview(request: HttpRequest, plan_key: str, indicator_key: str) -> JsonResponse:
+def preview(request: HttpRequest, plan: m.Plan, indicator_key: str) -> JsonResponse:
     """The rate (and judgement) the value being typed would give, computed by the core; nothing is saved."""
-    plan = get_plan(plan_key)
     series = _series(plan, indicator_key, request.GET.get("part", ""))
     year = year_or_404(request.GET.get("year", ""))
     core = core_plan(plan)
@@ -128,25 +128,37 @@ def preview(request: HttpRequest, plan_key: str, indicator_key: str) -> JsonResp
     indicator = copy.deepcopy(core.indicator_by_id[indicator_key])
     target = next((p for p in indicator.parts if p.id == series.part), indicator)
     target.values[year] = value
-    rate = rate_of(target, year, core.rules.rate)
+    result = indicator_result(indicator, year, core.rules)  # the engine's own: data year, reference target, named judgements
+    rate = next(r for _l, s, r in result.rates if s is target)
     out: dict[str, object] = {
         "ok": True,
         "rate": None if rate.value is None else f"{rate.value:f}",
         "explanation": explain_rate(target, year, rate, core.rules),
         "status": value.status.value,
     }
-    if core.rules.judgement is not None:
-        j = judge(indicator, year, core.rules.judgement)
+    j = result.judgement
+    if j is not None and core.rules.judgement is not None:
+        basis = result.own.rate.basis if result.own is not None else None
         out["judgement"] = {
             "symbol": j.symbol,
             "label": j.label,
-            "explanation": explain_judgement(indicator, year, j, core.rules.judgement),
+            "explanation": explain_judgement(indicator, year, j, core.rules.judgement, basis),
         }
+    measured = [(label, p.measures) for label, p in result.series_results]
+    out["judgements"] = [
+        {
+            "title": rule.title,
+            "symbol": result.judgements[rule.name].symbol,
+            "label": result.judgements[rule.name].label,
+            "explanation": explain_criteria(result.judgements[rule.name], rule, measured),
+        }
+        for rule in core.rules.judgements
+    ]
     return JsonResponse(out)
 
 
-def text_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+@plan_view
+def text_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
     node = get_object_or_404(m.Node.objects.select_related("plan"), plan=plan, key=node_key)
     year = year_or_404(request.POST.get("year", "")) if request.method == "POST" else chosen_year(request, plan)
     core = core_plan(plan)
@@ -157,16 +169,20 @@ def text_edit(request: HttpRequest, plan_key: str, node_key: str) -> HttpRespons
             with writing(plan):  # the permission once more, under the lock the close and submit take
                 access.require(access.may_enter(request.user, plan, year, core.node_departments(node_key)))
                 why = request.POST.get("why", "").strip()
-                changed = save_texts(node, year, results, issues, request.user, why, base=request.POST.get("base"))
+                changed = save_texts(node, year, results, issues, request.user, why, base=request.POST.get("base", ""))
+        except InputError as e:
+            for problem in e.problems:
+                messages.error(request, str(problem))
+            return redirect(reverse("text_edit", args=[*plan.route, node_key]) + f"?year={year}")
         except Conflict as c:
             mine = "\n".join([*results, *issues])
             fields = {"results": _("取組結果"), "issues": _("今後の取組に向けた課題と方向性"), "why": _("変更理由")}
-            back = reverse("text_edit", args=[plan.key, node_key]) + f"?year={year}"
+            back = reverse("text_edit", args=[*plan.route, node_key]) + f"?year={year}"
             return conflict_page(request, plan, year, c, mine=mine, back=back, editable=fields, multiline=("results", "issues"))
         messages.success(request, _("保存しました。") if changed else _("変更はありません。"))
         top = core.ancestors(node_key)
         shown_node = next((n for n in reversed(top) if n.departments), core.node_by_id[node_key])
-        return redirect(reverse("node", args=[plan.key, shown_node.id]) + f"?year={year}#texts-{node_key}")
+        return redirect(reverse("node", args=[*plan.route, shown_node.id]) + f"?year={year}#texts-{node_key}")
     texts = core.node_by_id[node_key].texts.get(year)
     previous = max((y for y in core.node_by_id[node_key].texts if y < year), default=None)
     ctx = plan_context(

@@ -14,20 +14,24 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from ....core.engine import indicator_result
+from ....core.engine import Evaluation, IndicatorResult, indicator_result
 from ....core.errors import InputError
 from ....core.explain import explain_grade, explain_judgement, explain_rate
+from ....core.explain_conditions import explain_criteria
 from ....core.model import Indicator as CoreIndicator
+from ....core.rates import Rate
 from ....core.summary import ALL, summarize
 from ....formats.hyoka1 import loads, plan_to_dict
 from ....reports.charts import chart_of, words_for
-from ...accounts import access
+from ...accounts import access, scope
 from ...history.models import Change, ChangeKind
 from ...history.record import record
+from ...workflow.todo import todo
 from .. import models as m
 from ..conflicts import core_value_token, targets_token
 from ..convert import core_plan, store_plan
-from .common import chosen_year, get_plan, plan_context, tree_rows
+from ..locks import council_open
+from .common import chosen_year, plan_context, plan_view, tree_rows
 from .upload import MAX_UPLOAD_BYTES
 
 
@@ -41,21 +45,22 @@ def import_plan(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("ファイルを選んでください（20MBまで）。"))
         return redirect("home")
     try:
-        row = store_plan(loads(f.read(), where=f.name))
+        row = store_plan(loads(f.read(), where=f.name), organization=request.user.organization)
     except InputError as e:
         for problem in e.problems[:20]:
             messages.error(request, str(problem))
         return redirect("home")
     record(row, request.user, ChangeKind.IMPORT, f"{row.name} 取込み", new=f.name)
     messages.success(request, _("計画を取り込みました。"))
-    return redirect("tree", row.key)
+    return redirect("tree", *row.route)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Every plan with its size, counted in the database (index only): listing plans must not build each of them."""
-    nodes = dict(m.Node.objects.values_list("plan").annotate(n=Count("plan")).order_by())
-    indicators = dict(m.Indicator.objects.values_list("plan").annotate(n=Count("plan")).order_by())
+    """The organization's plans with their size, counted in the database (index only): listing plans must not build each of them."""
+    mine = scope.plans(request.user)
+    nodes = dict(m.Node.objects.filter(plan__in=mine).values_list("plan").annotate(n=Count("plan")).order_by())
+    indicators = dict(m.Indicator.objects.filter(plan__in=mine).values_list("plan").annotate(n=Count("plan")).order_by())
     plans = [
         {
             "plan": plan,
@@ -64,14 +69,25 @@ def home(request: HttpRequest) -> HttpResponse:
             "indicators": indicators.get(plan.pk, 0),
             "levels": " → ".join(plan.levels),
         }
-        for plan in m.Plan.objects.prefetch_related("cycles")
+        for plan in mine.prefetch_related("cycles")
     ]
-    return render(request, "plans/home.html", {"plans": plans, "may_manage": access.may_manage(request.user)})
+    ctx = {
+        "plans": plans,
+        "may_manage": access.may_manage(request.user),
+        "organizations": scope.organizations(request.user),
+        "todo": todo(request.user, [p["plan"] for p in plans]),
+    }
+    return render(request, "plans/home.html", ctx)
 
 
+def _published(ctx: dict[str, Any]) -> bool:
+    """The year shown is a published record: its forms give way to the 訂正 (``locks``)."""
+    return ctx["cycle"] is not None and ctx["cycle"].is_published
+
+
+@plan_view
 @require_safe
-def tree(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def tree(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     ctx["rows"] = tree_rows(ctx["core"], ctx["ev"])
@@ -86,17 +102,20 @@ def _indicator_rows(ctx: dict[str, Any], indicators: list[CoreIndicator]) -> lis
     for ind in indicators:
         result = ev.indicators[ind.id]
         for i, (label, series, rate) in enumerate(result.rates):
-            value = series.values.get(ev.year)
+            data_year = rate.basis.data_year if rate.basis is not None else ev.year
             rows.append(
                 {
                     "indicator": ind,
                     "label": label,
                     "series": series,
                     "target": series.targets.get(ev.year),
-                    "value": value,
+                    "compared": _compared(rate),
+                    "value": series.values.get(data_year),
+                    "data_year": data_year if data_year != ev.year else None,
                     "rate": rate,
                     "explanation": explain_rate(series, ev.year, rate, ev.rules),
                     "judgement": result.judgement if i == 0 else None,
+                    "named": named_judgements(ev, result) if i == 0 else [],
                     "first": i == 0,
                     "span": len(result.rates),
                 }
@@ -104,9 +123,32 @@ def _indicator_rows(ctx: dict[str, Any], indicators: list[CoreIndicator]) -> lis
     return rows
 
 
+def _compared(rate: Rate) -> str:
+    """The final target or 目安値 the rate compared with, when the rules do not compare with the year's own target."""
+    basis = rate.basis
+    if basis is None or basis.reference == "same_year" or not rate.quantities.target_text:
+        return ""
+    if basis.reference == "final":
+        return _("最終目標値 %(target)s（%(year)s）") % {"target": rate.quantities.target_text, "year": basis.target_year}
+    return _("目安値 %(target)s") % {"target": rate.quantities.target_text}
+
+
+def named_judgements(ev: Evaluation, result: IndicatorResult) -> list[dict[str, Any]]:
+    """Each named judgement of the rules (達成度, 改善・悪化 …) with its title and explanation."""
+    measured = [(label, p.measures) for label, p in result.series_results]
+    return [
+        {
+            "title": rule.title,
+            "judgement": result.judgements[rule.name],
+            "explanation": explain_criteria(result.judgements[rule.name], rule, measured),
+        }
+        for rule in ev.rules.judgements
+    ]
+
+
+@plan_view
 @require_safe
-def node(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def node(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
@@ -130,20 +172,20 @@ def node(request: HttpRequest, plan_key: str, node_key: str) -> HttpResponse:
             {
                 "node": x,
                 "texts": x.texts.get(year),
-                "editable": access.may_enter(user, plan, year, core.node_departments(x.id)),
+                "editable": not _published(ctx) and access.may_enter(user, plan, year, core.node_departments(x.id)),
             }
             for x in text_nodes
         ],
         "review": n.reviews.get(year),
-        "may_review": access.may_review(user, n),
-        "may_answer": access.may_answer(user, core, n),
+        "may_review": council_open(plan, year) and access.may_review(user, n),
+        "may_answer": council_open(plan, year) and access.may_answer(user, core, n),
     }
     return render(request, "plans/node.html", ctx)
 
 
+@plan_view
 @require_safe
-def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def indicator(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
@@ -182,7 +224,9 @@ def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpRe
                 "targets_base": targets_token({y: e.text for y, e in series.targets.items()}),
             }
         )
-    judgement = ctx["ev"].indicators[ind.id].judgement
+    result = ctx["ev"].indicators[ind.id]
+    judgement = result.judgement
+    basis = result.own.rate.basis if result.own is not None else None
     departments = core.departments_of(ind)
     ctx |= {
         "indicator": ind,
@@ -191,8 +235,10 @@ def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpRe
         "departments": departments,
         "blocks": series_blocks,
         "judgement": judgement,
-        "judgement_explanation": explain_judgement(ind, year, judgement, rules.judgement) if judgement and rules.judgement else "",
-        "editable": access.may_enter(request.user, plan, year, departments),
+        "judgement_explanation": explain_judgement(ind, year, judgement, rules.judgement, basis) if judgement and rules.judgement else "",
+        "named": named_judgements(ctx["ev"], result),
+        "editable": not _published(ctx) and access.may_enter(request.user, plan, year, departments),
+        "may_correct": _published(ctx) and access.may_manage(request.user),  # a published year changes by a 訂正
         "may_manage": access.may_manage(request.user),
         "changes": Change.objects.filter(plan=plan, indicator_key=ind.id).select_related("user")[:200],
         "status_choices": m.ValueStatus.choices,
@@ -200,9 +246,9 @@ def indicator(request: HttpRequest, plan_key: str, indicator_key: str) -> HttpRe
     return render(request, "plans/indicator.html", ctx)
 
 
+@plan_view
 @require_safe
-def summary(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def summary(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     ev = ctx["ev"]
@@ -253,13 +299,14 @@ def summary(request: HttpRequest, plan_key: str) -> HttpResponse:
         "rate_rows": rate_rows,
         "plan_grade": ev.plan_grade,
         "plan_grade_explanation": explain_grade(ev.plan_grade, "plan") if ev.plan_grade else "",
+        "report_kind": core_plan(plan).report.title_word,  # the plan's own word: 評価報告書, 点検報告書 …
     }
     return render(request, "plans/summary.html", ctx)
 
 
+@plan_view
 @require_safe
-def history(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+def history(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     changes = Change.objects.filter(plan=plan).select_related("user")
     kind = request.GET.get("kind", "")
@@ -272,10 +319,10 @@ def history(request: HttpRequest, plan_key: str) -> HttpResponse:
     return render(request, "plans/history.html", ctx)
 
 
+@plan_view
 @require_safe
-def export(request: HttpRequest, plan_key: str) -> HttpResponse:
+def export(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """The stored plan as a `hyoka/1` file, checked by the core on the way out."""
-    plan = get_plan(plan_key)
     doc = plan_to_dict(core_plan(plan))
     response = HttpResponse(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.key}.json"'

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from ....core.arithmetic import rounding_words
 from ....core.errors import InputError
 from ....core.explain import AGGREGATE_WORDS, band_range_words
+from ....core.explain_conditions import condition_words
+from ....core.method import measure_sentences
 from ....core.rules import RuleSet
 from ....formats.hyoka1 import parse_json, plan_from_dict
 from ...accounts import access
@@ -21,7 +23,8 @@ from ...history.record import record
 from .. import models as m
 from ..conflicts import writing
 from ..convert import document, touch
-from .common import chosen_year, get_plan, plan_context
+from ..entry import bounded
+from .common import chosen_year, plan_context, plan_view
 
 
 def rule_words(rules: RuleSet) -> list[dict[str, object]]:
@@ -49,11 +52,23 @@ def rule_words(rules: RuleSet) -> list[dict[str, object]]:
                 "no_data": "",
             }
         )
+    for c in rules.judgements:  # named judgements: their conditions, read from the top
+        markers = [("", c.pending.symbol, c.pending.label)] + ([("", c.none.symbol, c.none.label)] if c.none != c.pending else [])
+        out.append(
+            {
+                "title": c.title,
+                "how": _("上から順に判断"),
+                "clamp": None,
+                "bands": [(condition_words(x), x.symbol, x.label) for x in c.conditions] + markers,
+                "no_data": "",
+            }
+        )
     return out
 
 
 def save_rules(plan: m.Plan, text: str, user: object, why: str) -> m.RuleSetVersion:
     """A new version of the rule set, after the core has checked the whole plan under it."""
+    bounded("why", why)
     with writing(plan):
         spec = parse_json(text, "rules")
         doc = document(plan)
@@ -75,8 +90,8 @@ def save_rules(plan: m.Plan, text: str, user: object, why: str) -> m.RuleSetVers
         return version
 
 
-def rules(request: HttpRequest, plan_key: str) -> HttpResponse:
-    plan = get_plan(plan_key)
+@plan_view
+def rules(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     year = chosen_year(request, plan)
     may_manage = access.may_manage(request.user)
     versions = list(m.RuleSetVersion.objects.filter(plan=plan).select_related("created_by"))
@@ -94,7 +109,12 @@ def rules(request: HttpRequest, plan_key: str) -> HttpResponse:
             problems = e.problems
         else:
             messages.success(request, _("評価ルールを更新しました。"))
-            return redirect("rules", plan.key)
+            return redirect("rules", *plan.route)
     ctx = plan_context(plan, year, versions=versions, spec_text=text, problems=problems, may_manage=may_manage)
-    ctx |= {"words": rule_words(ctx["ev"].rules), "rounding": rounding_words(ctx["ev"].rules.rate.rounding)}
+    rule_set = ctx["ev"].rules
+    ctx |= {
+        "words": rule_words(rule_set),
+        "rounding": rounding_words(rule_set.rate.rounding),
+        "measures": measure_sentences(rule_set.measures),
+    }
     return render(request, "plans/rules.html", ctx, status=400 if problems else 200)

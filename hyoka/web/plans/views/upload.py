@@ -15,9 +15,9 @@ from ...accounts import access
 from .. import models as m
 from ..conflicts import writing
 from ..convert import core_plan, touch
-from ..entry import save_texts, save_value
-from ..upload import ProposedText, ProposedValue, read_changes
-from .common import chosen_year, get_plan, plan_context
+from ..locks import published_years
+from ..upload import ProposedText, ProposedValue, apply_changes, read_changes
+from .common import chosen_year, plan_context, plan_view
 
 SESSION_KEY = "hyoka-upload"
 
@@ -40,16 +40,16 @@ def _may_upload(request: HttpRequest) -> bool:
     return access.may_manage(request.user) or request.user.is_department
 
 
-def upload(request: HttpRequest, plan_key: str) -> HttpResponse:
+@plan_view
+def upload(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: the form. POST: read the file and show what would change (nothing is saved yet)."""
-    plan = get_plan(plan_key)
     access.require(_may_upload(request))
     ctx = plan_context(plan, chosen_year(request, plan))
     if request.method == "POST":
         f = request.FILES.get("file")
         if f is None or f.size > MAX_UPLOAD_BYTES:
             messages.error(request, _("ファイルを選んでください（20MBまで）。"))
-            return redirect("upload", plan.key)
+            return redirect("upload", *plan.route)
         try:
             proposal = read_changes(plan, f.name, f.read())
         except InputError as e:
@@ -58,26 +58,35 @@ def upload(request: HttpRequest, plan_key: str) -> HttpResponse:
         rows = [(c, _allowed(request, plan, c)) for c in proposal.values]
         text_rows = [(t, _allowed(request, plan, t)) for t in proposal.texts]
         request.session[SESSION_KEY] = {
-            "plan": plan.key,
+            "plan": plan.key,  # the user's organization's: a key names one plan there
             "revision": plan.revision,
             "filename": f.name,
             "changes": [c.as_session() for c in proposal.values],
             "texts": [t.as_session() for t in proposal.texts],
         }
         forbidden = sum(1 for _c, ok in [*rows, *text_rows] if not ok)
-        ctx |= {"rows": rows, "text_rows": text_rows, "total": len(proposal), "filename": f.name, "forbidden": forbidden}
+        corrected = sorted({c.year for c in proposal.values} | {t.year for t in proposal.texts}) if proposal else []
+        corrected = [y for y in corrected if y in published_years(plan)]
+        ctx |= {
+            "rows": rows,
+            "text_rows": text_rows,
+            "total": len(proposal),
+            "filename": f.name,
+            "forbidden": forbidden,
+            "corrected_years": corrected,  # published: applied only as a 訂正 with its reason
+        }
     return render(request, "plans/upload.html", ctx)
 
 
+@plan_view
 @require_POST
-def upload_apply(request: HttpRequest, plan_key: str) -> HttpResponse:
+def upload_apply(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """Apply the previewed changes in one transaction, each with its history; refused if the plan moved on."""
-    plan = get_plan(plan_key)
     access.require(_may_upload(request))
     pending = request.session.get(SESSION_KEY)
     if not pending or pending["plan"] != plan.key:
         messages.error(request, _("取込むファイルがありません。もう一度アップロードしてください。"))
-        return redirect("upload", plan.key)
+        return redirect("upload", *plan.route)
     changes = [ProposedValue(**c) for c in pending["changes"]]
     texts = [ProposedText(**t) for t in pending.get("texts", [])]
     why = _("ファイル取込み: %(name)s") % {"name": pending["filename"]}
@@ -90,22 +99,15 @@ def upload_apply(request: HttpRequest, plan_key: str) -> HttpResponse:
                 raise PlanMoved
             if not all(_allowed(request, plan, c) for c in [*changes, *texts]):
                 raise PermissionDenied
-            for c in changes:
-                series = m.Series.objects.select_related("indicator__plan", "indicator__node").get(
-                    indicator__plan=plan, indicator__key=c.indicator, part=c.part
-                )
-                save_value(series, c.year, c.entered(), request.user, why, mark_changed=False)
-            for t in texts:
-                node = m.Node.objects.select_related("plan").get(plan=plan, key=t.node)
-                save_texts(node, t.year, t.results, t.issues, request.user, why)
+            apply_changes(plan, request.user, why, request.POST.get("correction", ""), changes, texts)
             touch(plan)
     except InputError as e:
         for problem in e.problems:
             messages.error(request, str(problem))
-        return redirect("upload", plan.key)
+        return redirect("upload", *plan.route)
     except PlanMoved:
         messages.error(request, _("プレビューの後に計画が変更されました。もう一度アップロードしてください。"))
-        return redirect("upload", plan.key)
+        return redirect("upload", *plan.route)
     del request.session[SESSION_KEY]
     messages.success(request, _("%(n)d 件の変更を取り込みました。") % {"n": len(changes) + len(texts)})
-    return redirect(reverse("history", args=[plan.key]))
+    return redirect(reverse("history", args=plan.route))

@@ -28,7 +28,8 @@
           }
           var text = document.createElement("span");
           text.className = "explain";
-          text.textContent = data.explanation + (data.judgement ? " " + data.judgement.symbol + " " + data.judgement.label : "");
+          var named = (data.judgements || []).map(function (j) { return " " + j.title + ": " + j.symbol + " " + j.label; }).join("");
+          text.textContent = data.explanation + (data.judgement ? " " + data.judgement.symbol + " " + data.judgement.label : "") + named;
           out.appendChild(text);
         });
     }
