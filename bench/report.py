@@ -1,10 +1,11 @@
 """Time of each report format for the Kanagawa FY2024 report (seed 000's plan).
 
-Targets on the reference machine (2 cores): HTML ≤ 1 s, DOCX ≤ 3 s, XLSX ≤ 2 s, PDF ≤ 15 s.
-Each figure is the best of --repeat runs of render_report (content built from the
-evaluation, then laid out), after one warm-up run that loads the libraries. The CPU
-column is the process time: on a machine shared with other jobs it shows the work
-itself when the wall-clock time is stretched by waiting for a core.
+Targets, in CPU seconds on the reference machine (2 cores): HTML ≤ 1 s, DOCX ≤ 3 s,
+XLSX ≤ 2 s, PDF ≤ 5 s. Each figure is the best of --repeat runs of render_report
+(content built from the evaluation, then laid out), after one warm-up run that loads the
+libraries. The verdict is on the CPU time (the process time): on a machine shared with
+other jobs it shows the work itself, where the wall-clock time is stretched by waiting
+for a core.
 
     .venv/bin/python bench/report.py [--plan kanagawa-sousei-3] [--year 2024] [--repeat 3] [--formats html,pdf]
 """
@@ -20,7 +21,7 @@ from hyoka.reports import render_report
 from hyoka.reports.content import build_report
 from hyoka.samples import load_sample
 
-TARGETS = {"html": 1.0, "docx": 3.0, "xlsx": 2.0, "pdf": 15.0}
+TARGETS = {"html": 1.0, "docx": 3.0, "xlsx": 2.0, "pdf": 5.0}  # CPU seconds
 
 
 def best_of(repeat: int, run: Callable[[], Sized]) -> tuple[float, float, int]:
@@ -50,8 +51,8 @@ def main() -> None:
     print(f"{'format':6} {'seconds':>8} {'cpu':>6} {'target':>7} {'ratio':>6} {'bytes':>10}")
     for fmt, target in targets.items():
         seconds, cpu, size = best_of(args.repeat, lambda fmt=fmt: render_report(plan, args.year, fmt))
-        verdict = "ok" if seconds <= target else "SLOW"
-        print(f"{fmt:6} {seconds:8.2f} {cpu:6.2f} {target:7.1f} {seconds / target:6.2f} {size:10,} {verdict}")
+        verdict = "ok" if cpu <= target else "SLOW"
+        print(f"{fmt:6} {seconds:8.2f} {cpu:6.2f} {target:7.1f} {cpu / target:6.2f} {size:10,} {verdict}")
 
 
 if __name__ == "__main__":

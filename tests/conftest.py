@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,6 +44,25 @@ def dx_plan() -> Plan:
 @pytest.fixture(scope="session")
 def city_plan() -> Plan:
     return load_sample("hiratsuka-juten")
+
+
+@pytest.fixture(scope="session")
+def report_file() -> Callable[[str, str], Path]:
+    """The FY2024 report of a sample plan in a format, rendered once for the session (through the
+    command line, as a planner would) and kept under artifacts/reports/ for people to look at."""
+    folder = ROOT / "artifacts" / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    made: dict[tuple[str, str], Path] = {}
+
+    def get(name: str, fmt: str) -> Path:
+        if (name, fmt) not in made:
+            path = folder / f"{name}-2024.{fmt}"
+            command = [sys.executable, "-m", "hyoka.cli", "report", name, "--year", "2024", "-o", str(path)]
+            subprocess.run(command, check=True, capture_output=True)
+            made[(name, fmt)] = path
+        return made[(name, fmt)]
+
+    return get
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 kanagawa-dx has FY2024 published. Here FY2025 is opened (a draft year) and every place
 a draft can hide gets a unique marker: an actual, a value note, 一次評価 texts, the
-council's review and an ``x-`` extension field. FY2024 gets a released review as the
+council's review, a report chapter written for the year and an ``x-`` extension field. FY2024 gets a released review as the
 control, which must appear, so a test that finds no marker proves it looked.
 """
 
@@ -18,7 +18,7 @@ from hyoka.samples import load_sample
 DRAFT_TEXT = "DRAFT-MARKER-7Q3ZK"  # in texts, notes, reviews and extensions of the open year
 DRAFT_VALUE = "8642975"  # an actual of the open year, written nowhere else in any plan
 RELEASED_TEXT = "RELEASED-MARKER-4WX9"  # the council's review of the published year
-DRAFT_PLACES = ("value", "note", "results", "issues", "review", "answer", "extension")
+DRAFT_PLACES = ("value", "note", "results", "issues", "review", "answer", "chapter", "extension")
 
 
 def planted_document() -> dict[str, Any]:
@@ -33,6 +33,13 @@ def planted_document() -> dict[str, Any]:
     node.setdefault("texts", {})["2025"] = {"results": [f"{DRAFT_TEXT} results"], "issues": [f"{DRAFT_TEXT} issues"]}
     node.setdefault("reviews", {})["2025"] = {"grade": "B", "comments": [f"{DRAFT_TEXT} review"], "answer": f"{DRAFT_TEXT} answer"}
     node["reviews"]["2024"] = {"grade": "A", "comments": [f"{RELEASED_TEXT} review"]}
+    outlook = {
+        "id": "planted-outlook",
+        "title": "今後の取組",
+        "place": "outlook",
+        "years": {"2024": ["公表済み"], "2025": [f"{DRAFT_TEXT} chapter"]},
+    }
+    doc["plan"].setdefault("report", {}).setdefault("chapters", []).append(outlook)
     return doc
 
 

@@ -61,3 +61,13 @@ def test_rules_and_plan_fields(city_plan):
     changes = diff_plans(city_plan, plan_from_dict(doc))
     assert {(c.subject, c.field) for c in changes} == {("plan", "名称"), ("rules", "")}
     assert next(c for c in changes if c.subject == "plan").old == city_plan.name
+
+
+def test_a_changed_report_chapter_is_a_change_of_the_plan(dx_plan):
+    """An import that would change the report's layout or a chapter is seen (the web app refuses it as structural)."""
+    doc = _edited(plan_to_dict(dx_plan))
+    outlook = next(c for c in doc["plan"]["report"]["chapters"] if c["id"] == "outlook")
+    outlook["years"]["2024"] = ["新しい今後の取組"]
+    (change,) = diff_plans(dx_plan, plan_from_dict(doc))
+    assert (change.subject, change.field) == ("plan", "報告書")
+    assert "新しい今後の取組" in change.new and "新しい今後の取組" not in change.old

@@ -84,7 +84,8 @@ def test_marks_and_cells(sousei_plan):
         return value_text(by_id[ident].values[2024], by_id[ident].unit, style)
 
     assert cell("1-2-1-k1") == "2027 年９月頃把握予定"
-    assert cell("3-3-1-k1") == "5,357 人 (見込値)"
+    assert cell("3-3-1-k1") == "5,357 人 (見込値)※"  # as printed, its note's mark after the word
+    assert cell("3-t1") == "1.08（概数※）"  # an estimate that says what kind, as printed
     assert cell("3-3-3-k1") == "―※"
     assert value_text(None, "", style) == "―"
 

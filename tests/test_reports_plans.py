@@ -16,12 +16,13 @@ from xml.etree import ElementTree
 import docx
 import openpyxl
 import pytest
+from printed import same_figure, squash
 
 from hyoka import plan_from_dict
 from hyoka.core.model import Plan, Review
 from hyoka.formats.hyoka1 import plan_to_dict
 from hyoka.reports import build_report, render_report
-from hyoka.reports.document import Table
+from hyoka.reports.document import Box, Bullets, Heading, Paragraph, Report, Table
 from hyoka.samples import sample_path
 
 
@@ -29,8 +30,51 @@ def summary_table(report: Any) -> Table:
     return next(b for s in report.sections for b in s.blocks if isinstance(b, Table) and b.caption.startswith("指標の判定の集計"))
 
 
-def test_dx_summary_shows_seed_001s_counts_and_shares(dx_plan):
-    table = summary_table(build_report(dx_plan, 2024))
+@pytest.fixture(scope="module")
+def dx_report(dx_plan) -> Report:
+    return build_report(dx_plan, 2024)
+
+
+# --- seed 001: the DX plan's 点検報告書 -------------------------------------------------------------
+
+
+def test_dx_gets_seed_001s_inspection_report(dx_report):
+    assert dx_report.title == "神奈川ＤＸ計画 令和６年度点検報告書" and not dx_report.draft
+    assert [s.title for s in dx_report.sections] == [
+        "１ 神奈川ＤＸ計画",
+        "２ 令和６年度の取組",
+        "３ 今後の取組",
+        "別紙 施策別成果指標達成状況一覧（令和６年度）",
+    ]
+    heads = [[b.text for b in s.blocks if isinstance(b, Heading) and b.level == 2] for s in dx_report.sections]
+    assert heads[:2] == [
+        ["(1) 概要及び位置付け", "(2) 構成", "(3) 点検報告書作成の趣旨"],
+        ["(1) 全体", "(2) 「くらしのデジタル化」の主な取組", "(3) 「行政のデジタル化」の主な取組"],
+    ]
+    outlook = [b.text for b in dx_report.sections[2].blocks]
+    assert outlook == [
+        "計画の推進に当たっては、国の動向やデジタル技術の情勢など、県を取り巻く環境に留意しながら、デジタル部門が施策に取り組んでいる所管課に助言や情報提供、支援を行い、計画の着実な推進に取り組みます。"
+    ]
+    structure = next(b for b in dx_report.sections[0].blocks if isinstance(b, Table))
+    assert [c.text for c in structure.head[0]] == ["くらしのデジタル化", "行政のデジタル化"]
+    assert [c.text for c in structure.body[0]] == ["1 子ども・若者", "14 新しいデジタル技術の利活用"] and len(structure.body) == 13
+
+
+def test_dx_overall_states_the_counts_as_printed(dx_report):
+    """197 = 169 + 18 + 10 as seed 001 prints them (which 18 of the 45 ― rows it means, the 別紙 does not say)."""
+    texts = [b.text for b in dx_report.sections[1].blocks if isinstance(b, Paragraph)]
+    said = squash("".join(texts))
+    assert "令和6年度は197施策に取り組み、成果指標を設定している169施策(※)の取組状況を点検しました。" in said
+    assert "成果指標の設定がない18施策及び、5月16日時点で未集計の10施策を除く" in said
+    assert (
+        "126施策(74.6%)が「達成」、15施策(8.9%)が「概ね達成」となりました。「達成」と「概ね達成」を合わせると141施策(83.4%)となります。"
+        in said
+    )
+    assert "「くらしのデジタル化」では105施策中、71施策(67.6%)が「達成」、11施策(10.5%)が「概ね達成」" in said
+    assert "「行政のデジタル化」では64施策中、55施策(85.9%)が「達成」、4施策(6.3%)が「概ね達成」" in said
+    assert "指標未設定" not in said  # the 45 ― rows are in the 別紙, not counted in the text
+    table = summary_table(dx_report)
+    assert [c.text for c in table.head[0]] == ["区分", "施策数", "達成率"]
     assert [c.text for c in table.head[1]] == ["達成", "概ね達成", "未達成", "計", "(集計中)", "達成", "概ね達成", "計"]
     rows = {row[0].text: [c.text for c in row[1:]] for row in table.body}
     assert rows["合計"] == ["126", "15", "28", "169", "(10)", "74.6％", "8.9％", "83.4％"]
@@ -38,67 +82,133 @@ def test_dx_summary_shows_seed_001s_counts_and_shares(dx_plan):
     assert rows["行政のデジタル化"] == ["55", "4", "5", "64", "(0)", "85.9％", "6.3％", "92.2％"]
 
 
-@pytest.fixture(scope="module")
-def dx_files(dx_plan) -> dict[str, bytes]:
-    """Rendered once, and kept under artifacts/reports/ for people to look at."""
-    files = {fmt: render_report(dx_plan, 2024, fmt) for fmt in ("html", "docx", "xlsx")}
-    folder = Path(__file__).resolve().parent.parent / "artifacts" / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    for fmt, data in files.items():
-        (folder / f"kanagawa-dx-2024.{fmt}").write_bytes(data)
-    return files
+def test_dx_main_initiatives_are_seed_001s(dx_report, dx_ref):
+    blocks = dx_report.sections[1].blocks
+    labels = [b.text for b in blocks if isinstance(b, Paragraph) and b.css == "label"]
+    featured = dx_ref["main_initiatives"]
+    assert [squash(label) for label in labels] == [squash(f"{m['id']} {m['title']}") for m in featured]
+    texts = [b.text for b in blocks if isinstance(b, Paragraph) and not b.css]
+    assert all(m["text"] in texts for m in featured)
+    areas = [b.text for b in blocks if isinstance(b, Heading) and b.level == 3]
+    assert [a.split(" ", 1)[0] for a in areas] == [str(n) for n in range(1, 14)] + [str(n) for n in range(1, 10)]
+    assert areas[13] == "1 新しいデジタル技術の利活用"  # numbered within 「行政のデジタル化」, as printed
 
 
-def test_dx_summary_in_html_word_and_excel(dx_files):
-    html = dx_files["html"].decode("utf-8")
+def test_dx_appendix_has_every_measure_with_every_column(dx_report, dx_ref):
+    table = next(b for b in dx_report.sections[3].blocks if isinstance(b, Table))
+    assert [c.text for c in table.head[0]] == [
+        "番号",
+        "施策名",
+        "とりまとめ局",
+        "成果指標",
+        "目標",
+        "実績",
+        "評価",
+        "未達成の理由及び今後の見込み等",
+    ]
+    rows = [row for row in table.body if len(row) == 8]
+    groups = [row[0].text for row in table.body if len(row) == 1]
+    assert groups[:2] == ["くらしのデジタル化", "子ども・若者"] and "行政のデジタル化" in groups and len(groups) == 2 + 22
+    assert len(rows) == len(dx_ref["measures"]) == 225
+    compared = 0
+    for row, m in zip(rows, dx_ref["measures"], strict=True):
+        number, name, bureau, indicator, target, actual, mark, reason = (c.text for c in row)
+        assert (number, name, bureau) == (m["id"], m["name"], m["bureau"])
+        if m["value_kind"] == "abolished":
+            assert indicator == "（施策見直しにより廃止）" and mark == ""
+            continue
+        assert mark == m["mark"].replace("◯", "○"), m["id"]
+        assert squash(indicator.replace(" / ", "")) == squash(m["indicator"] or ""), m["id"]
+        if m["value_kind"] in ("numeric", "qualitative", "pending", "none"):
+            assert same_figure(target, m["target_text"]) and same_figure(actual, m["actual_text"]), (m["id"], target, actual)
+            compared += 1
+        if m["mark"] == "△":
+            assert squash(reason) == squash(m["shortfall_explanation"]), m["id"]
+        elif m["mark"] == "■":
+            assert reason == m["pending_note"], m["id"]
+        else:
+            assert reason == "", m["id"]
+    assert compared == 211
+    assert [r[6].text for r in rows].count("―") == 45  # every 指標未設定 row, as printed
+    numbers = next(r[4] for r in rows if r[0].text == "1-1")
+    assert numbers.text == "50,000人" and numbers.number == 50000 and numbers.number_format == '#,##0"人"'  # 「５万人」 in 人
+
+
+def test_dx_report_in_html_word_and_excel(dx_plan, report_file):
+    html = report_file("kanagawa-dx", "html").read_text(encoding="utf-8")
+    assert "<title>神奈川ＤＸ計画 令和６年度点検報告書</title>" in html and "評価報告書" not in html
     table = html[html.index("<caption>指標の判定の集計（件数と割合）") :]
     table = table[: table.index("</table>")]
     rows = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)]
     assert ["合計", "126", "15", "28", "169", "(10)", "74.6％", "8.9％", "83.4％"] in rows
-    document = docx.Document(io.BytesIO(dx_files["docx"]))
+    document = docx.Document(str(report_file("kanagawa-dx", "docx")))
     rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
     assert ["合計", "126", "15", "28", "169", "(10)", "74.6％", "8.9％", "83.4％"] in rows
-    ws = openpyxl.load_workbook(io.BytesIO(dx_files["xlsx"]))["集計"]
-    values = next([c.value for c in row] for row in ws.iter_rows() if row[0].value == "合計")
+    assert document.core_properties.title == "神奈川ＤＸ計画 令和６年度点検報告書"
+    wb = openpyxl.load_workbook(report_file("kanagawa-dx", "xlsx"))
+    assert wb.sheetnames == ["目次", "計画", "取組", "今後の取組", "別紙"]
+    values = next([c.value for c in row] for row in wb["取組"].iter_rows() if row[0].value == "合計")
     assert values[1:9] == [126, 15, 28, 169, 10, 74.6, 8.9, 83.4]
 
 
-def test_dx_list_has_every_indicator_with_its_judgement_and_shortfall(dx_plan):
-    report = build_report(dx_plan, 2024)
-    table = next(b for s in report.sections for b in s.blocks if isinstance(b, Table) and b.css == "list")
-    assert [c.text for c in table.head[0]] == [
-        "番号",
-        "施策・事業",
-        "指標",
-        "2024 目標値",
-        "2024 実績値",
-        "達成率",
-        "判定",
-        "未達成の理由と今後の方向性",
+# --- a city's 効果検証報告書 -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def verified(city_plan) -> Plan:
+    """hiratsuka-juten with FY2024 figures for its first 施策: one KPI short of its target, one beyond it."""
+    doc = plan_to_dict(city_plan)
+    kpis = {i["id"]: i for i in doc["indicators"]}
+    kpis["s1-1-k1"]["targets"]["2024"] = "98.0％"
+    kpis["s1-1-k1"]["values"] = {"2024": {"value": "97.5％"}}
+    kpis["s1-1-k2"]["targets"]["2024"] = "280 件"
+    kpis["s1-1-k2"]["values"] = {"2024": {"value": "315 件"}}
+    return plan_from_dict(doc)
+
+
+def test_city_gets_the_effect_verification_layout(verified):
+    report = build_report(verified, 2024)
+    assert report.title == "平塚市総合計画 重点戦略 2024 年度効果検証報告書（案）" and report.draft  # FY2024 is open
+    assert [s.title for s in report.sections] == ["評価の概要", *(f"{n.number} {n.name}" for n in verified.roots)]
+    goal = report.sections[1]
+    assert [b.text for b in goal.blocks if isinstance(b, Heading) and b.level == 2][:2] == [
+        "数値目標と 2024 年度までの実績値",
+        "（1） 希望する結婚・妊娠・出産がかなう",
     ]
-    judged = [row for row in table.body if len(row) == 8]  # the first row of each indicator
-    assert len(judged) == len(dx_plan.indicators)
-    marks = [row[6].text.split()[0] for row in judged]
-    assert marks.count("◎") == 126 and marks.count("○") == 15 and marks.count("△") == 28 and marks.count("■") == 10
-    shortfalls = {row[0].text: row[7].text for row in judged if row[6].text.startswith("△")}
-    assert shortfalls["1-3"].startswith("本事業のターゲットが6歳～29歳までと幅広いため")
-    assert all(row[7].text == "" for row in judged if not row[6].text.startswith("△"))
+    table = next(b for b in goal.blocks if isinstance(b, Table) and "kpi" in b.css)
+    assert [c.text for c in table.head[0]] == ["ＫＰＩ", "基準値", "2024 年度", "目標値（2031 年度）", "達成率（2024 年度）"]
+    assert [c.text for c in table.head[1]] == ["目標", "実績"]
+    rows = [[c.text for c in row] for row in table.body]
+    assert rows[0] == ["保育所等申込者に対する受入可能人数の割合", "97.0％\n（策定時実績値）", "98.0％", "97.5％", "100％", "99.5％"]
+    assert rows[1] == [
+        "正規雇用促進補助件数〔累計〕",
+        "229 件\n（策定時実績値）",
+        "280 件",
+        "315 件",
+        "589 件",
+        "100.0％（112.5％）",
+    ]  # capped, the rate in parentheses
+    assert rows[2] == ["施策の評価（平均）　おおむね順調", "99.8％"]
+    assert table.body[1][5].number == Decimal("100.0") and table.body[2][1].number == Decimal("99.8")
+    texts = [getattr(b, "text", "") for b in goal.blocks]
+    assert texts[-3:-1] == ["【重点戦略の評価】", "おおむね順調"]  # the goal's mean and its 評価
+    summary = next(b for b in report.sections[0].blocks if isinstance(b, Table) and b.caption == "重点戦略ごとの評価")
+    plan_row = [c.text for c in summary.body[-1]]
+    assert plan_row == ["計画全体", "99.8％", "計画どおり進捗"]  # the plan's mean and its 評価
+    assert [c.text for c in summary.body[0]] == ["重点戦略1 子どもを育む環境づくり", "99.8％", "おおむね順調"]
 
 
 def test_city_plan_without_values(city_plan):
     report = build_report(city_plan, 2024)
-    titles = [s.title for s in report.sections]
-    assert titles[3:7] == [f"{n.number} {n.name}" for n in city_plan.roots]
     html = render_report(city_plan, 2024, "html").decode("utf-8")
     assert "実績未把握" in html
     assert "達成率は 100% を上限として表示・集計し" in html  # the cap of its rule set, in words
-    assert "施策に属する施策の評価値" not in html
     assert "重点戦略に属する施策の評価の値の平均が 100% 以上" in html
-    targets = next(b for b in report.sections[3].blocks if isinstance(b, Table) and b.css == "targets")
-    assert [c.text for c in targets.head[0]] == ["数値目標", "基準値", "2024 実績値", "目標値"]
-    assert [c.text for c in targets.body[0]] == ["保育所等の待機児童数", "6 人（策定時実績値）", "―", "0 人（2031）"]
-    labels = [b.text for b in report.sections[3].blocks if getattr(b, "css", "") == "label"]
-    assert "【具体的な取組】" in labels and not any("取組結果" in label for label in labels)  # plans, not results, in 2024
+    targets = next(b for b in report.sections[1].blocks if isinstance(b, Table) and b.css == "targets")
+    assert [c.text for c in targets.head[0]] == ["数値目標", "基準値", "2024 年度 実績値", "目標値"]
+    assert [c.text for c in targets.body[0]] == ["保育所等の待機児童数", "6 人（策定時実績値）", "―", "0 人（2031 年度）"]
+    bullets = [b for b in report.sections[1].blocks if isinstance(b, Bullets)]
+    assert bullets[0].title == "具体的な取組" and bullets[0].items[0].startswith("1 ")
 
 
 def _small_plan(**rules: Any) -> dict[str, Any]:
@@ -214,20 +324,27 @@ def test_every_sample_renders_html_with_valid_charts():
                     assert Decimal(root.get("width")) > 0
 
 
-def test_the_councils_review_is_printed_when_present(sousei_plan):
+def test_the_councils_review_is_printed_in_its_frame_when_written(sousei_plan):
     plan = copy.deepcopy(sousei_plan)
     goal = plan.node_by_id["2"]
     goal.reviews[2024] = Review(
         grade="Ｂ（概ね順調）", comments=["観光の回復は<順調>だが、県西地域の人口は減少が続く。"], answer="県西地域の施策を強化する。"
     )
     report = build_report(plan, 2024)
-    section = next(s for s in report.sections if s.anchor == "goal-2")
-    texts = [getattr(b, "text", "") for b in section.blocks] + [i for b in section.blocks for i in getattr(b, "items", ())]
-    assert "二次評価" in texts and "評価: Ｂ（概ね順調）" in texts and "担当課の対応: 県西地域の施策を強化する。" in texts
+    boxes = {s.anchor: next(b for b in s.blocks if isinstance(b, Box)) for s in report.sections if s.anchor.startswith("goal-")}
+    written = boxes["goal-2"]
+    texts = [getattr(b, "text", "") for b in written.blocks] + [i for b in written.blocks for i in getattr(b, "items", ())]
+    assert texts == [
+        "評価",
+        "Ｂ（概ね順調）",
+        "",
+        "担当課の対応: 県西地域の施策を強化する。",
+        "観光の回復は<順調>だが、県西地域の人口は減少が続く。",
+    ]
+    assert written.blocks[2].title == "今後の取組に向けた意見"
     html = render_report(plan, 2024, "html").decode("utf-8")
     assert "観光の回復は&lt;順調&gt;だが" in html
-    others = [s for s in report.sections if s.anchor.startswith("goal-") and s.anchor != "goal-2"]
-    assert all("二次評価" not in [getattr(b, "text", "") for b in s.blocks] for s in others)
+    assert all(box.blocks == () for anchor, box in boxes.items() if anchor != "goal-2")  # the others stay empty frames
 
 
 def test_a_later_year_shows_each_years_rate_from_its_own_evaluation():
@@ -248,7 +365,7 @@ def test_kpis_held_above_the_graded_level_get_their_table(sousei_plan):
     moved.node = "1-1"  # a KPI of the 中柱, above the graded 小柱
     plan.reindex()
     report = build_report(plan, 2024)
-    tables = [b for b in report.sections[3].blocks if isinstance(b, Table) and b.css == "kpi"]
+    tables = [b for b in report.sections[1].blocks if isinstance(b, Table) and b.css == "kpi"]
     assert tables[0].caption == "（1） 成長産業の創出・育成、産業の集積 の指標"
     assert tables[0].body[0][0].text == "未病産業関連商品の事業化件数〔累計〕"
     assert all(row[0].text != "未病産業関連商品の事業化件数〔累計〕" for t in tables[1:] for row in t.body)
@@ -260,7 +377,7 @@ def test_indicators_of_every_kind_at_the_graded_level_are_shown_once():
         {"id": "a-t", "node": "a", "kind": "numeric_target", "name": "満足度", "unit": "%", "targets": {"2025": "80%"}}
     )
     report = build_report(plan_from_dict(doc), 2024)
-    section = report.sections[3]
+    section = next(s for s in report.sections if s.anchor == "goal-a")
     tables = [b for b in section.blocks if isinstance(b, Table)]
     assert [t.css for t in tables] == ["kpi"]
     assert tables[0].head[0][0].text == "指標"  # a KPI and a 数値目標 together

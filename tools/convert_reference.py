@@ -8,7 +8,10 @@ into hyoka/data/plans as `hyoka/1` files. Values are kept as printed (「3,451 �
 written is loaded back through the public loader, so a conversion mistake fails here.
 
 Choices that are not in the sources are listed in ASSUMPTIONS and written into each
-plan's ``x-source`` so that a reader of the data can tell them apart.
+plan's ``x-source`` so that a reader of the data can tell them apart; a field the
+converter filled in itself is named in its object's ``x-assumed`` (reports never print it).
+The reports' own chapters (背景, 今後の取組, 市町村との連携推進), which the digitized
+tables do not hold, are taken from the seeds' text beside the reference folder.
 """
 
 from __future__ import annotations
@@ -77,11 +80,13 @@ ASSUMPTIONS = {
         "公表値のない KPI は 総数→progress、それ以外→ratio を既定とした。",
         "progress の基準値は2022年度実績値（計画期間前の最後の実績）。",
         "2024年度の数値目標・ＫＰＩの評価期限（cycles）はデモ用の日付。",
+        "１人当たり月所定外労働時間の2022・2023年の実績値（11.5・12.4時間）は報告書のグラフの値で、年はグラフの並びから読んだもの。",
     ],
     "kanagawa-dx": [
         "22-29 は目標 0.0% に対し実績が２区分あり、算式では判定できないため、公表された判定「○」を評価者の判定として記録。",
         "9-1 の②③は合計の実績しか公表されていないため、目標を合算した「②・③合計」の部分として扱う。",
         "施策の記述（取組結果）は点検報告書の「主な取組」から、課題は「未達成の理由及び今後の見込み等」から転記。",
+        "197施策のうち成果指標の設定がない18施策は別紙から特定できないため、施策数は点検報告書の本文（２(1) 全体）のまま記載。",
     ],
     "hiratsuka-juten": [
         "評価ルールは原典にないため、他自治体で使われる形（上限100%・100/80/60 の４段階・計画全体の平均）を例示として設定。",
@@ -114,14 +119,121 @@ def expected_of(pending: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+# --- the reports' own text, from the seeds -------------------------------------------------------
+
+SENTENCE_END = ("。", "）", "」")
+
+
+def seed_lines(seeds: Path, prefix: str) -> list[str]:
+    path = next(seeds.glob(f"{prefix}_*.txt"))
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def passage(lines: list[str], start: str, end: str) -> list[str]:
+    """The lines after the one that reads *start* up to the one that reads *end* (both stripped)."""
+    stripped = [line.strip() for line in lines]
+    first = stripped.index(start) + 1
+    return stripped[first : stripped.index(end, first)]
+
+
+def paragraphs(lines: list[str], *, entries: str = "") -> list[str]:
+    """Paragraphs of a PDF's text: its line breaks fall inside sentences, so lines are joined
+    until a sentence ends (。); a line beginning with ○ ■ ※ （※） (or matching *entries*,
+    e.g. a date of the 略年表) starts a paragraph of its own."""
+    out: list[str] = []
+    current = ""
+    starts = re.compile(r"^(?:[○■※]|（※）" + (f"|{entries}" if entries else "") + ")")
+    for line in lines:
+        if not line:
+            continue
+        if current and starts.match(line):
+            out.append(current)
+            current = ""
+        current += line
+        if current.endswith("。") or line.startswith("■"):
+            out.append(current)
+            current = ""
+    if current:
+        out.append(current)
+    return [re.sub(r"^([○■])\s*", r"\1 ", p) if p[0] in "○■" else p for p in out]
+
+
+def chapter(cid: str, title: str, place: str, text: list[str] | None = None, year: str = "", level: int = 2) -> dict[str, Any]:
+    body = {"years": {year: text}} if year and text else {"text": text} if text else {}
+    return {"id": cid, "title": title, "place": place} | ({"level": level} if level != 2 else {}) | body
+
+
+def sousei_chapters(seeds: Path) -> list[dict[str, Any]]:
+    lines = seed_lines(seeds, "000")
+    return [
+        chapter("overview", "神奈川県まち・ひと・しごと創生総合戦略の概要", "opening"),
+        chapter(
+            "background",
+            "地方創生が始まった背景",
+            "opening",
+            paragraphs(passage(lines, "〔地方創生が始まった背景〕", "〔略年表〕")),
+            level=3,
+        ),
+        chapter(
+            "chronology",
+            "略年表",
+            "opening",
+            paragraphs(passage(lines, "〔略年表〕", "〔第３期神奈川県まち・ひと・しごと創生総合戦略の全体像〕"), entries=r"\d{4} 年"),
+            level=3,
+        ),
+        chapter(
+            "purpose",
+            "評価報告書作成の趣旨",
+            "method",
+            paragraphs(passage(lines, "〔評価報告書作成の趣旨〕", "〔第３期総合戦略の体系とロジックモデル〕")),
+        ),
+        chapter(
+            "logic-model",
+            "第３期総合戦略の体系とロジックモデル",
+            "method",
+            paragraphs(passage(lines, "〔第３期総合戦略の体系とロジックモデル〕", "〔今年度の評価方法〕")),
+        ),
+        chapter("this-year", "今年度の評価方法", "method", paragraphs(passage(lines, "〔今年度の評価方法〕", "１ 評価の概要")), "2024"),
+        chapter("council", "神奈川県地方創生推進会議の評価", "council"),
+        chapter(
+            "municipalities",
+            "地方創生に関する市町村との連携推進",
+            "closing",
+            paragraphs(passage([*lines, "(end)"], "地方創生に関する市町村との連携推進", "(end)")),
+            "2024",
+        ),
+    ]
+
+
+def dx_chapters(seeds: Path) -> list[dict[str, Any]]:
+    lines = seed_lines(seeds, "001")
+    return [
+        chapter("positioning", "概要及び位置付け", "opening", paragraphs(passage(lines, "(1) 概要及び位置付け", "(2) 構成"))),
+        chapter("structure", "構成", "structure", paragraphs(passage(lines, "(2) 構成", "くらしのデジタル化  行政のデジタル化"))),
+        chapter("purpose", "点検報告書作成の趣旨", "method", paragraphs(passage(lines, "(3) 点検報告書作成の趣旨", "２ 令和６年度の取組"))),
+        chapter(
+            "overall",
+            "全体",
+            "summary",
+            paragraphs(passage(lines, "(1) 全体", "○ 令和６年度の取組の実績が、成果指標のとおり又は上回った取組を「達成」、成果")),
+            "2024",
+        ),
+        chapter(
+            "outlook",
+            "今後の取組",
+            "outlook",
+            paragraphs(passage(lines, "３ 今後の取組", "【「評価」欄の凡例】◎達成　◯概ね達成　△未達成　■集計中　―指標未設定")),
+            "2024",
+        ),
+    ]
+
+
 # --- seed 000: Kanagawa 総合戦略 -----------------------------------------------------------------
 
 FORMULA_000 = {"ratio": "ratio", "progress_from_base2022": "progress", "inverse_ratio": "inverse_ratio"}
-STATUS_MARK = re.compile(r"\s*[（(]見込値[)）]\s*※\s*\d*\s*$")
-MARK = re.compile(r"\s*※\s*\d*\s*$")
 
 
-def sousei(ref: dict[str, Any]) -> dict[str, Any]:
+def sousei(ref: dict[str, Any], seeds: Path) -> dict[str, Any]:
     nodes: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
     for goal in ref["goals"]:
@@ -136,6 +248,7 @@ def sousei(ref: dict[str, Any]) -> dict[str, Any]:
                     "name": goal["name"],
                     "description": goal["aim"],
                     "departments": ["政策局"],
+                    "x-assumed": ["departments"],
                 }
             )
             | {"parent": None}
@@ -165,6 +278,7 @@ def sousei(ref: dict[str, Any]) -> dict[str, Any]:
                         "number": small["id"],
                         "name": small["name"],
                         "departments": [SOUSEI_DEPARTMENTS[small_id]],
+                        "x-assumed": ["departments"],
                     }
                 )
                 for k, ini in enumerate(small["initiatives"], 1):
@@ -197,6 +311,7 @@ def sousei(ref: dict[str, Any]) -> dict[str, Any]:
                 "指標としてＫＰＩ（重要業績評価指標）を、「基本目標」ごとに数値目標を設定している。"
             ),
             "cycles": {"2024": {"status": "published", "due": "2025-05-30"}},
+            "report": {"unit_pages": True, "council": "神奈川県地方創生推進会議", "chapters": sousei_chapters(seeds)},
         },
         "rules": {"preset": "kanagawa-sousei"},
         "nodes": nodes,
@@ -229,14 +344,14 @@ def value_000(text: str, pending: str | None, footnotes: list[str]) -> dict[str,
     if "見込値" in t:
         return drop_empty(
             {
-                "value": STATUS_MARK.sub("", t),
+                "value": t,
                 "status": "estimate",
                 "expected": expected_of(footnote_text(footnotes, t)),
                 "note": footnote_text(footnotes, t),
             }
         )
     if "※" in t:
-        return drop_empty({"value": MARK.sub("", t), "status": "confirmed", "note": footnote_text(footnotes, t)})
+        return drop_empty({"value": t, "status": "confirmed", "note": footnote_text(footnotes, t)})
     return {"value": t, "status": "confirmed"}
 
 
@@ -326,6 +441,8 @@ def numeric_target_000(goal: str, n: int, nt: dict[str, Any]) -> dict[str, Any]:
         "direction": "lower" if nt["direction"] == "lower_is_better" else "higher",
         "final_target_year": nt.get("target_year", 2027),
     }
+    if "累計" in name:  # read from the name; seed 000 prints no 〔累計〕 mark for a 数値目標
+        out["x-assumed"] = ["aggregation"]
     target_year = str(nt.get("target_year", 2027))
     target_text = nt["target_2027_text"]
     actual = nt["actual_2024_text"]
@@ -342,26 +459,23 @@ def numeric_target_000(goal: str, n: int, nt: dict[str, Any]) -> dict[str, Any]:
             {"id": "female", "label": "女性", "name": f"{name}（女性）", "targets": {target_year: m.group(2)}, "values": {"2024": value}},
         ]
         return out
-    if "削減" in target_text:
-        out["targets"] = {target_year: re.sub(r"削減.*$", "", target_text).strip()}
-        out["note"] = f"目標値は「{target_text}」"
-    else:
-        out["targets"] = {target_year: target_text}
+    out["targets"] = {target_year: re.sub(r"[（(]\d{4} 年度[)）]$", "", target_text).strip()}
     if pending:
         out["values"] = {
             "2024": {"value": "", "status": "pending", "expected": expected_of(pending), "note": nfc(re.sub(r"\s+", "", pending))}
         }
     elif "概数" in actual:
-        out["values"] = {
-            "2024": {
-                "value": re.sub(r"[（(]概数※?[)）]", "", actual).strip(),
-                "status": "estimate",
-                "expected": "2025-09",
-                "note": "概数（厚生労働省「人口動態統計月報年計（概数）」の値。確定値は2025年９月頃公表予定）",
-            }
-        }
+        note = re.search(r"※(.*?。.*?。)", nt["note"])
+        assert note, nt["note"]
+        out["values"] = {"2024": {"value": actual, "status": "estimate", "expected": "2025-09", "note": note.group(1).strip()}}
     else:
         out["values"] = {"2024": {"value": actual, "status": "confirmed"}}
+    chart = re.search(r"chart data points ([\d.]+) / ([\d.]+) / ([\d.]+) / ([\d.]+) \(apparently 2022, 2023, 2024 actuals", nt["note"])
+    if chart:  # the series the report draws; only the chart prints 2022 and 2023
+        assert unicodedata.normalize("NFKC", actual).startswith(chart.group(3)), (actual, chart.group(3))
+        for year, number in (("2022", chart.group(1)), ("2023", chart.group(2))):
+            out["values"][year] = {"value": f"{number} {nt['unit']}", "status": "confirmed"}
+        out["values"] = dict(sorted(out["values"].items()))
     return out
 
 
@@ -370,7 +484,7 @@ def numeric_target_000(goal: str, n: int, nt: dict[str, Any]) -> dict[str, Any]:
 SIDE_IDS = {"くらし": "kurashi", "行政": "gyosei"}
 
 
-def dx(ref001: dict[str, Any], ref002: dict[str, Any]) -> dict[str, Any]:
+def dx(ref001: dict[str, Any], ref002: dict[str, Any], seeds: Path) -> dict[str, Any]:
     nodes: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
     side_text = {s["name"]: s["text"] for s in ref002["sides"]}
@@ -434,6 +548,7 @@ def dx(ref001: dict[str, Any], ref002: dict[str, Any]) -> dict[str, Any]:
             "levels": ["視点", "施策分野", "施策"],
             "description": f"{ref002['vision']}。{ref002['vision_text']}",
             "cycles": {"2024": {"status": "published", "due": "2025-05-16"}},
+            "report": {"layout": "inspection", "era": "japanese", "chapters": dx_chapters(seeds)},
         },
         "rules": {"preset": "kanagawa-dx"},
         "nodes": nodes,
@@ -668,6 +783,7 @@ def hiratsuka(ref: dict[str, Any]) -> dict[str, Any]:
             "levels": ["重点戦略", "施策", "具体的な取組"],
             "description": "".join(ref["intro"]),
             "cycles": {"2024": {"status": "open", "due": "2025-06-30"}},
+            "report": {"layout": "verification"},
         },
         "rules": HIRATSUKA_RULES,
         "nodes": nodes,
@@ -743,11 +859,12 @@ def series_004(src: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     """``convert_reference.py [REFERENCE_DIR] [OUT_DIR]``: the tests write into a temporary OUT_DIR."""
     ref_dir = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "reference"
+    seeds = ref_dir.parent / "seeds"
     out = Path(argv[2]) if len(argv) > 2 else OUT
     load = lambda name: json.loads((ref_dir / name).read_text(encoding="utf-8"))  # noqa: E731
     plans = {
-        "kanagawa-sousei-3": sousei(load("kanagawa_2024.json")),
-        "kanagawa-dx": dx(load("kanagawa_dx_2024.json"), load("plan_dx_002.json")),
+        "kanagawa-sousei-3": sousei(load("kanagawa_2024.json"), seeds),
+        "kanagawa-dx": dx(load("kanagawa_dx_2024.json"), load("plan_dx_002.json"), seeds),
         "hiratsuka-juten": hiratsuka(load("plan_city_004.json")),
     }
     out.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ two plans that names each changed value, target, text, node and indicator.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -137,7 +138,7 @@ def _records(plan: Plan) -> Iterator[tuple[Key, _Record]]:
         "階層": list(plan.levels),
         "年度サイクル": {str(y): list(plain_dict(c).values()) for y, c in sorted(plan.cycles.items())},
     }
-    yield ("plan", ()), _Record(None, head | _fields(plan) | {"その他": plan.extras})
+    yield ("plan", ()), _Record(None, head | _fields(plan) | {"報告書": dataclasses.asdict(plan.report), "その他": plan.extras})
     yield ("rules", ()), _Record(None, {"": plan.rules_spec})
     for node in plan.nodes:
         yield from _node_records(node)

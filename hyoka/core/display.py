@@ -67,6 +67,7 @@ def entry_text(parsed: Parsed, unit: str, style: Display) -> str:
     return (
         ("約" if parsed.approx else "")
         + text
+        + "".join(parsed.labels)  # 「50％削減」
         + (parsed.bound.value if parsed.bound else "")
         + ("（累計）" if parsed.cumulative else "")
         + "".join(parsed.marks)

@@ -54,6 +54,15 @@ CYCLE_STATUS_LABELS = {
 CYCLE_STATUSES = tuple(CYCLE_STATUS_LABELS)
 
 
+ASSUMED = "x-assumed"  # the fields of a node or indicator that a converter filled in itself, not the source
+
+
+def assumed(extras: dict[str, Any]) -> frozenset[str]:
+    """The fields an object's ``x-assumed`` names: kept for the workflow, never printed as if from the source."""
+    names = extras.get(ASSUMED, [])
+    return frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
+
+
 @dataclass(frozen=True)
 class Organization:
     name: str
@@ -260,6 +269,65 @@ class Cycle:
     corrections: list[Correction] = field(default_factory=list)
 
 
+# The report layouts hyoka ships (SPEC 5.4): the word in the title and the parts printed by default, in order.
+# evaluation is seed 000's 評価報告書, inspection seed 001's 点検報告書 (with its 別紙, the list of every
+# indicator), verification a city's 効果検証報告書; a plan may add a part of another layout to its own.
+REPORT_LAYOUTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "evaluation": (
+        "評価報告書",
+        ("opening", "structure", "method", "legend", "summary", "council", "goals", "closing"),
+    ),
+    "inspection": ("点検報告書", ("opening", "structure", "method", "summary", "highlights", "outlook", "indicators")),
+    "verification": ("効果検証報告書", ("opening", "structure", "method", "summary", "goals", "closing")),
+}
+REPORT_PARTS = tuple(dict.fromkeys(part for _kind, parts in REPORT_LAYOUTS.values() for part in parts))
+CHAPTER_PLACES = ("opening", "structure", "method", "summary", "council", "outlook", "closing")  # the parts that print chapters
+ERAS = {"western": "西暦", "japanese": "和暦"}
+
+
+@dataclass
+class Chapter:
+    """A chapter of the report that the planning division writes (背景, 今後の取組, 推進会議の評価).
+
+    *text* is the plan's own text, printed in every year's report; *years* holds what is
+    written for one year's report, which stays a draft until that year is published.
+    """
+
+    id: str
+    title: str
+    place: str = "opening"  # the part of the report that prints it (CHAPTER_PLACES)
+    level: int = 2  # 2: a heading of its own; 3: a subheading under the chapter before it
+    text: list[str] = field(default_factory=list)  # paragraphs
+    years: dict[int, list[str]] = field(default_factory=dict)
+
+    def paragraphs(self, year: int) -> list[str]:
+        return [*self.text, *self.years.get(year, [])]
+
+
+@dataclass
+class ReportSpec:
+    """What kind of report the plan publishes and how: the layout, its parts, the chapters' texts."""
+
+    layout: str = "evaluation"
+    kind: str = ""  # the word in the title; empty: the layout's own (評価報告書, 点検報告書, 効果検証報告書)
+    era: str = "western"  # how years are printed: 2024 年度 or 令和６年度
+    parts: list[str] = field(default_factory=list)  # the parts in order; empty: the layout's own
+    unit_pages: bool = False  # each graded node (小柱) starts a page, as seed 000 does
+    council: str = ""  # the external council's name: 神奈川県地方創生推進会議
+    chapters: list[Chapter] = field(default_factory=list)
+
+    @property
+    def title_word(self) -> str:
+        return self.kind or REPORT_LAYOUTS[self.layout][0]
+
+    @property
+    def printed_parts(self) -> list[str]:
+        return list(self.parts) or list(REPORT_LAYOUTS[self.layout][1])
+
+    def chapters_at(self, place: str) -> list[Chapter]:
+        return [c for c in self.chapters if c.place == place]
+
+
 @dataclass
 class Plan:
     id: str
@@ -274,6 +342,7 @@ class Plan:
     indicators: list[Indicator] = field(default_factory=list)
     description: str = plain("", "計画の説明", "計画の概要。")
     cycles: dict[int, Cycle] = field(default_factory=dict)
+    report: ReportSpec = field(default_factory=ReportSpec)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -342,3 +411,8 @@ class Plan:
     @property
     def years(self) -> list[int]:
         return list(range(self.period_start, self.period_end + 1))
+
+    def is_published(self, year: int) -> bool:
+        """Whether *year*'s evaluation is public; any other year's report is a draft (「案」)."""
+        cycle = self.cycles.get(year)
+        return cycle is not None and cycle.status == "published"

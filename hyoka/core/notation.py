@@ -8,11 +8,14 @@ the workbook and the public site print the same marks, so they are made here onc
 from __future__ import annotations
 
 from .display import entry_text
-from .model import Indicator, Status, Value
+from .model import Indicator, Status, Value, assumed
 from .rules import Display
 from .text import fullwidth_digits
 
 EMPTY_CELL = "―"
+ESTIMATE = " (見込値)"  # after an estimate's figure
+PROVISIONAL = "（概数）"  # after a provisional statistic (人口動態統計の概数)
+PROVISIONAL_MARKED = "（概数※）"  # … whose note is under the table
 
 # What seed 000's 凡例 says each aggregation means; printed for the marks a plan uses.
 AGGREGATION_WORDS = {
@@ -25,9 +28,9 @@ CALENDAR_WORDS = "「暦年」で調査している統計などは《暦年》�
 
 
 def indicator_marks(indicator: Indicator) -> str:
-    """「〔累計〕《暦年》」: the aggregation (unless 単年度) and the calendar-year basis."""
+    """「〔累計〕《暦年》」: the aggregation (unless 単年度, or assumed by a converter) and the calendar-year basis."""
     marks = ""
-    if indicator.aggregation != "単年度":
+    if indicator.aggregation != "単年度" and "aggregation" not in assumed(indicator.extras):
         marks += f"〔{indicator.aggregation}〕"
     if indicator.period_basis == "calendar":
         marks += "《暦年》"
@@ -60,7 +63,12 @@ def value_text(value: Value | None, unit: str, style: Display) -> str:
         return EMPTY_CELL
     if value.status is Status.PENDING:
         return pending_text(value.expected)
-    text = entry_text(value.entry.parsed, unit, style) or EMPTY_CELL
-    if value.status is Status.ESTIMATE:
-        return f"{text} (見込値)"
+    parsed = value.entry.parsed
+    text = entry_text(parsed, unit, style) or EMPTY_CELL
+    if parsed.provisional:  # 「1.08（概数※）」: the kind of estimate as printed, and its note's mark
+        return text + (PROVISIONAL_MARKED if "※" in parsed.raw and not parsed.marks else PROVISIONAL)
+    if value.status is Status.ESTIMATE or parsed.estimate:  # 「5,357 人 (見込値)※」: the mark after the word
+        marks = "".join(parsed.marks)
+        figure = text[: len(text) - len(marks)] if marks and text.endswith(marks) else text
+        return f"{figure}{ESTIMATE}{marks}"
     return text

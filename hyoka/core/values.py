@@ -92,6 +92,7 @@ _SUFFIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"未満", "below"),
         (r"超", "above"),
         (r"程度", "approx"),
+        (r"削減", "label"),  # 「50％削減」: the figure of a 削減割合 as printed
         (r"/年(?:度)?", "per_year"),
     )
 )
@@ -228,6 +229,7 @@ def _relative(raw: str, m: re.Match[str]) -> Parsed:
 def _number(raw: str, s: str, where: str) -> Parsed:
     flags: dict[str, object] = {}
     marks: list[str] = []
+    labels: list[str] = []
     changed = True
     while changed and s:
         changed = False
@@ -236,6 +238,8 @@ def _number(raw: str, s: str, where: str) -> Parsed:
             if m and m.start() > 0:
                 if name == "mark":
                     marks.insert(0, m.group(0).replace("*", "※"))
+                elif name == "label":
+                    labels.insert(0, m.group(0))
                 else:
                     flags[name] = True
                 s = s[: m.start()]
@@ -315,6 +319,7 @@ def _number(raw: str, s: str, where: str) -> Parsed:
         estimate=bool(flags.get("estimate")),
         provisional=bool(flags.get("provisional")),
         marks=tuple(marks),
+        labels=tuple(labels),
     )
 
 

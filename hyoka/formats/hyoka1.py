@@ -17,7 +17,12 @@ from typing import Any, TypeVar
 
 from ..core.errors import InputError, ProblemCollector
 from ..core.model import (
+    CHAPTER_PLACES,
+    ERAS,
+    REPORT_LAYOUTS,
+    REPORT_PARTS,
     Baseline,
+    Chapter,
     Corrected,
     Correction,
     Cycle,
@@ -28,6 +33,7 @@ from ..core.model import (
     Organization,
     Plan,
     Project,
+    ReportSpec,
     Review,
     Series,
     Status,
@@ -53,7 +59,9 @@ def keys_of(cls: type, *structural: str) -> frozenset[str]:
 
 
 TOP_KEYS = frozenset({"format", "plan", "rules", "nodes", "indicators"})
-PLAN_KEYS = keys_of(Plan, "id", "name", "organization", "period", "levels", "cycles")
+PLAN_KEYS = keys_of(Plan, "id", "name", "organization", "period", "levels", "cycles", "report")
+REPORT_KEYS = frozenset({"layout", "kind", "era", "parts", "unit_pages", "council", "chapters"})
+CHAPTER_KEYS = frozenset({"id", "title", "place", "level", "text", "years"})
 NODE_KEYS = keys_of(Node, "id", "parent", "texts", "reviews", "projects")
 SERIES_KEYS = keys_of(Series, "id", "baseline", "targets", "values")
 INDICATOR_KEYS = SERIES_KEYS | keys_of(Indicator, "node", "parts")
@@ -286,6 +294,7 @@ def plan_from_dict(doc: Any, where: str = "") -> Plan:
     if not levels:
         r.add("plan.levels", '階層の名前（例: ["基本目標", "中柱", "小柱"]）が必要です', "levels are required")
     cycles = _cycles(r, plan_obj.get("cycles", {}))
+    report = _report(r, plan_obj.get("report", {}))
     own = r.fields(plan_obj, "plan", Plan)
     rules_spec = top.get("rules")
     rules = None
@@ -323,6 +332,7 @@ def plan_from_dict(doc: Any, where: str = "") -> Plan:
         nodes=nodes,
         indicators=indicators,
         cycles=cycles,
+        report=report,
         **own,
         extras={**extras, **{f"plan.{k}": v for k, v in plan_extras.items()}},
     )
@@ -342,6 +352,70 @@ def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
         elif isinstance(item, list):
             stack.extend((v, d + 1) for v in item)
     return depth
+
+
+def _report(r: _Reader, spec: Any) -> ReportSpec:
+    p = "plan.report"
+    obj = r.obj(spec, p) or {}
+    r.keys(obj, p, REPORT_KEYS)
+    parts = r.str_list(obj, "parts", p)
+    for i, part in enumerate(parts):
+        if part not in REPORT_PARTS:
+            r.add(f"{p}.parts[{i}]", f"部分「{part}」はありません（{', '.join(REPORT_PARTS)}）", f"unknown part {part!r}", part)
+    unit_pages = obj.get("unit_pages", False)
+    if not isinstance(unit_pages, bool):
+        r.add(f"{p}.unit_pages", "true か false です", "must be true or false", _short(unit_pages))
+        unit_pages = False
+    chapters = []
+    for q, c, _extras, chapter_id in _objects(r, obj.get("chapters", []), f"{p}.chapters", CHAPTER_KEYS):
+        level = c.get("level", 2)
+        if level not in (2, 3) or isinstance(level, bool):
+            r.add(f"{q}.level", "level は 2 か 3 です", "level must be 2 or 3", _short(level))
+            level = 2
+        years = {}
+        for key, value in (r.obj(c.get("years", {}), f"{q}.years") or {}).items():
+            year = r.year(key, f"{q}.years.{key}")
+            if year is not None:
+                years[year] = r.str_list({key: value}, key, f"{q}.years")
+        chapters.append(
+            Chapter(
+                id=chapter_id,
+                title=r.str_(c, "title", q, required=True),
+                place=r.choice(c, "place", q, CHAPTER_PLACES, "opening"),
+                level=level,
+                text=r.str_list(c, "text", q),
+                years=years,
+            )
+        )
+    return ReportSpec(
+        layout=r.choice(obj, "layout", p, tuple(REPORT_LAYOUTS), "evaluation"),
+        kind=r.str_(obj, "kind", p),
+        era=r.choice(obj, "era", p, tuple(ERAS), "western"),
+        parts=parts,
+        unit_pages=unit_pages,
+        council=r.str_(obj, "council", p),
+        chapters=chapters,
+    )
+
+
+def report_to_dict(spec: ReportSpec) -> dict[str, Any]:
+    """The plan's ``report`` object; what is left at its default is not written."""
+    chapters = [
+        {"id": c.id, "title": c.title, "place": c.place}
+        | drop_empty({"level": c.level if c.level != 2 else None, "text": c.text, "years": {str(y): t for y, t in sorted(c.years.items())}})
+        for c in spec.chapters
+    ]
+    return drop_empty(
+        {
+            "layout": spec.layout if spec.layout != "evaluation" else None,
+            "kind": spec.kind,
+            "era": spec.era if spec.era != "western" else None,
+            "parts": spec.parts,
+            "unit_pages": spec.unit_pages or None,
+            "council": spec.council,
+            "chapters": chapters,
+        }
+    )
 
 
 def _objects(r: _Reader, spec: Any, name: str, allowed: frozenset[str]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], str]]:
@@ -788,6 +862,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "period": {"start": plan.period_start, "end": plan.period_end},
                 "levels": list(plan.levels),
                 "cycles": {str(y): cycle_to_dict(c) for y, c in sorted(plan.cycles.items())},
+                "report": report_to_dict(plan.report),
             }
             | record(plan)
         ),

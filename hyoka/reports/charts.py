@@ -33,6 +33,8 @@ MISSING = "#8a6d1d"
 AXIS = "#444444"
 GRID = "#d9d9d9"
 TITLE_LINE = 12
+LEGEND_LINE = 12  # the legend's row above the plot
+AXIS_LINE = 10  # the axis title's row below the years
 
 
 def _px(value: float) -> str:
@@ -141,24 +143,43 @@ class SeriesChart:
 
 
 def indicator_charts(
-    ind: Indicator, years: Iterable[int] = (), upto: int | None = None, words: ChartWords = JAPANESE_WORDS, prefix: str = "chart"
+    ind: Indicator,
+    years: Iterable[int] = (),
+    upto: int | None = None,
+    words: ChartWords = JAPANESE_WORDS,
+    prefix: str = "chart",
+    titled: bool = True,
+    small: bool = False,
 ) -> list[SeriesChart]:
     """One chart per series of *ind* that has a number to draw (a part gets its own chart)."""
-    drawn = (chart_of(ind, s, years, upto, words, prefix) for s in ind.series())
+    drawn = (chart_of(ind, s, years, upto, words, prefix, titled, small) for s in ind.series())
     return [c for c in drawn if c is not None]
 
 
 def chart_of(
-    ind: Indicator, s: Series, years: Iterable[int] = (), upto: int | None = None, words: ChartWords = JAPANESE_WORDS, prefix: str = "chart"
+    ind: Indicator,
+    s: Series,
+    years: Iterable[int] = (),
+    upto: int | None = None,
+    words: ChartWords = JAPANESE_WORDS,
+    prefix: str = "chart",
+    titled: bool = True,
+    small: bool = False,
 ) -> SeriesChart | None:
-    """The chart of the series *s* of *ind* (itself or a part), None when it has no number to draw."""
+    """The chart of the series *s* of *ind* (itself or a part), None when it has no number to draw.
+
+    *titled*: the title drawn in the chart; a page that prints it as a caption beside the chart
+    leaves it out (WeasyPrint lays out an SVG text letter by letter, a PDF of a hundred charts over).
+    *small*: one of a row of small charts under a table of the same figures: no legend (the page's
+    凡例 gives it), the target labelled only in its last year, the years without an axis title."""
     title = ind.name if s is ind else f"{ind.name}（{s.label or s.id}）"
     points = series_points(s, years, upto)
     if not any(p.actual is not None or p.target is not None for p in points):
         return None
     axis = words.calendar_year if ind.period_basis == "calendar" else words.fiscal_year
     chart_id = f"{prefix}-{ind.id}-{s.id}" if s is not ind else f"{prefix}-{ind.id}"
-    return SeriesChart(title, series_chart(chart_id, title, s.unit, axis, points, words), series_words(title, s.unit, points, words))
+    svg = series_chart(chart_id, title, s.unit, axis, points, words, titled, small)
+    return SeriesChart(title, svg, series_words(title, s.unit, points, words))
 
 
 def _nice_step(span: Decimal) -> Decimal:
@@ -219,13 +240,24 @@ def label(x: float, y: float, text: str, anchor: str = "middle", size: int = 9, 
     return f'<text x="{_px(x - shift)}" y="{_px(y)}"{size_attr}{attrs}>{escape(text)}</text>'
 
 
-def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: list[Point], words: ChartWords = JAPANESE_WORDS) -> str:
+def series_chart(
+    chart_id: str,
+    title: str,
+    unit: str,
+    year_axis: str,
+    points: list[Point],
+    words: ChartWords = JAPANESE_WORDS,
+    titled: bool = True,
+    small: bool = False,
+) -> str:
     """Actuals as bars (estimates lighter, a baseline grey), targets as a dashed line with markers,
-    and a marked slot for each year whose figure is pending or cannot be measured."""
-    titles = wrap(title, 320, 10)
-    shift = TITLE_LINE * (len(titles) - 1)
-    width, height = 340, 200 + shift
-    left, right, top, bottom = 52, 12, 40 + shift, 34
+    and a marked slot for each year whose figure is pending or cannot be measured; without its
+    drawn title (*titled* False) the chart is one title line shorter, a *small* one a legend and
+    an axis title shorter."""
+    titles = wrap(title, 320, 10) if titled else []
+    shift = TITLE_LINE * (len(titles) - 1) - (LEGEND_LINE if small else 0)
+    width, height = 340, 200 + shift - (AXIS_LINE if small else 0)
+    left, right, top, bottom = 52, 12, 40 + shift, 34 - (AXIS_LINE if small else 0)
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high, step = _scale([v for p in points for v in (p.actual, p.target) if v is not None])
     low_f, span = float(low), float(high - low)
@@ -235,7 +267,8 @@ def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: l
 
     slot = plot_w / max(1, len(points))
     out = _open(chart_id, width, height, titles, title, series_words(title, unit, points, words))
-    out.append(_legend(left, 26 + shift, words, any(p.baseline for p in points), any(p.missing for p in points)))
+    if not small:
+        out.append(_legend(left, 26 + shift, words, any(p.baseline for p in points), any(p.missing for p in points)))
     tick = low
     while tick <= high:
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{_px(y(tick))}" y2="{_px(y(tick))}" stroke="{GRID}" stroke-width="0.5"/>')
@@ -269,14 +302,17 @@ def series_chart(chart_id: str, title: str, unit: str, year_axis: str, points: l
     if len(targets) > 1:
         path = " ".join(f"{_px(x)},{_px(ty)}" for x, ty, _v, _bar in targets)
         out.append(f'<polyline points="{path}" fill="none" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="4 2"/>')
-    for x, ty, v, bar in targets:
+    for i, (x, ty, v, bar) in enumerate(targets):
         out.append(f'<circle class="target" cx="{_px(x)}" cy="{_px(ty)}" r="2.5" fill="{TARGET}"/>')
+        if small and i + 1 < len(targets):
+            continue
         # beside the bar of the same year, else above the marker: never on top of a bar
         where = (x + bar_w / 2 + 2, ty + 3, "start") if bar else (x, ty - 5, "middle")
         out.append(label(where[0], where[1], grouped(v), where[2], size=size, attrs=f' fill="{TARGET}"'))
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{_px(zero)}" y2="{_px(zero)}" stroke="{AXIS}" stroke-width="0.8"/>')
     out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="{AXIS}" stroke-width="0.8"/>')
-    out.append(label(left + plot_w / 2, height - 6, words.parenthesis.format(year_axis)))
+    if not small:
+        out.append(label(left + plot_w / 2, height - 6, words.parenthesis.format(year_axis)))
     out.append(f'<text x="6" y="{top - 8}">{escape(words.parenthesis.format(unit or words.no_unit))}</text>')
     out.append("</svg>")
     return "\n".join(out)

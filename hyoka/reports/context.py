@@ -7,16 +7,18 @@ earlier years in the KPI tables come from evaluating those years the same way.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from ..core.engine import Evaluation, evaluate
-from ..core.model import Indicator, Node, Plan
+from ..core.model import Indicator, Node, Plan, ReportSpec, assumed
 from ..core.rules import RuleSet
 from ..core.targets import number_in_base
-from ..core.wareki import to_wareki
+from ..core.text import nfkc
+from ..core.wareki import short_wareki, to_wareki
 from ..formats.evaluation import evaluation_dict, indicator_dict
 from .document import Cell
 
@@ -34,6 +36,17 @@ NO_RATE_WORDS = {
 def year_label(year: int) -> str:
     """「令和６年度（2024 年度）」."""
     return f"{to_wareki(year)}（{year} 年度）"
+
+
+def year_text(year: int, era: str = "western", basis: str = "fiscal") -> str:
+    """A year as the plan's reports print it: 「2024 年度」 or 「令和６年度」 (「2024 年」 for a calendar year)."""
+    fiscal = basis == "fiscal"
+    return to_wareki(year, fiscal=fiscal) if era == "japanese" else f"{year} 年{'度' if fiscal else ''}"
+
+
+def year_head(year: int, era: str = "western") -> str:
+    """A year as the column head of a table: 「2024」 or 「R6」."""
+    return short_wareki(year) if era == "japanese" else str(year)
 
 
 def pct_text(value: str | None) -> str:
@@ -65,12 +78,33 @@ def rate_cell(rate: dict[str, Any], css: str = "num") -> Cell:
     return Cell(rate_cell_text(rate), number, number_format(number, "%"), css=css)
 
 
+_DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
 def entry_number(series: Any, entry: Any) -> Decimal | None:
-    """An entered target or actual in the series' own unit (「35 兆 3,716 億円」 → 353716 億円)."""
+    """An entered target or actual in the series' own unit with the decimals it was printed with
+    (「35 兆 3,716 億円」 → 353716 億円, 「2,209 万人泊」 → 2209 万人泊, never 2209.0000)."""
     if entry is None or not entry.parsed.is_number:
         return None
     base = number_in_base(entry.parsed, series.unit_scale)
-    return None if base is None else base.scaleb(-series.unit_scale)
+    if base is None:
+        return None
+    value = base.scaleb(-series.unit_scale)
+    exponent = value.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    parsed = entry.parsed
+    if (parsed.scale if parsed.unit or parsed.scale else series.unit_scale) == series.unit_scale:
+        found = _DIGITS.search(nfkc(entry.text))  # written in the series' unit: 「50.0％」 keeps its zero
+        places = max(places, len(found.group(1) or "") if found else 0)
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def figure_cell(series: Any, entry: Any, text: str, suffix: str = "", css: str = "num") -> Cell:
+    """A cell that prints *text* and holds, for Excel, the entered number with the series' unit (and *suffix*)."""
+    number = entry_number(series, entry)
+    if number is None:
+        return Cell(text, css=css)
+    return Cell(text, number, number_format(number, series.unit + suffix), css=css)
 
 
 @dataclass
@@ -84,6 +118,8 @@ class Context:
     _earlier: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
+        self.spec: ReportSpec = self.plan.report
+        self.draft = not self.plan.is_published(self.year)
         self.doc = evaluation_dict(self.evaluation)
         self.indicators = {d["id"]: d for d in self.doc["indicators"]}
         self.nodes = {d["id"]: d for d in self.doc["nodes"]}
@@ -93,6 +129,16 @@ class Context:
     @property
     def rules(self) -> RuleSet:
         return self.evaluation.rules
+
+    def year_text(self, year: int, basis: str = "fiscal") -> str:
+        return year_text(year, self.spec.era, basis)
+
+    def year_head(self, year: int) -> str:
+        return year_head(year, self.spec.era)
+
+    def departments(self, node: Node) -> list[str]:
+        """The departments of *node* that the source names (never ones a converter assumed)."""
+        return [] if "departments" in assumed(node.extras) else node.departments
 
     def indicator_in(self, year: int, indicator_id: str) -> dict[str, Any] | None:
         """The open-data record of an indicator in *year* (≤ the report year), or None later."""

@@ -27,6 +27,7 @@ class Heading:
     text: str
     level: int  # 1 = section (h1), 2, 3, 4
     anchor: str = ""
+    page: bool = False  # starts a page (seed 000 starts each 小柱 on a page of its own)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,16 @@ class Chart:
     css: str = ""  # series | distribution
 
 
-Block = Heading | Paragraph | Bullets | Tree | Table | Chart
+@dataclass(frozen=True)
+class Box:
+    """A framed box with its title: the council's 二次評価 and 評価, printed as empty frames until written."""
+
+    title: str
+    blocks: tuple[Paragraph | Bullets, ...]
+    empty: str = ""  # what the frame says while nothing is written yet
+
+
+Block = Heading | Paragraph | Bullets | Tree | Table | Chart | Box
 
 
 @dataclass
@@ -115,11 +125,12 @@ class Section:
 
 @dataclass
 class Report:
-    title: str
+    title: str  # 「神奈川ＤＸ計画 令和６年度点検報告書」, with 「（案）」 while the year is not published
     subtitle: str
     organization: str
     year_label: str
     running_header: str
+    draft: bool = False  # the year is not published: every format says 「案」
     sections: list[Section] = field(default_factory=list)
 
     def contents(self, most: int = 80) -> list[Heading]:

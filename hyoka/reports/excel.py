@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .document import Block, Bullets, Chart, Heading, Paragraph, Report, Table, Tree
+from .document import Block, Box, Bullets, Chart, Heading, Paragraph, Report, Table, Tree
 
 _THIN = Side(style="thin", color="777777")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -76,6 +76,26 @@ def _table(ws: Worksheet, row: int, table: Table) -> int:
     return last + 2
 
 
+def _box(ws: Worksheet, row: int, box: Box) -> int:
+    """A framed box as bordered cells: its title, its text, or the empty frame's note."""
+    lines = [(box.title, True)] if box.title else []
+    for inner in box.blocks:
+        items = (
+            [inner.text]
+            if isinstance(inner, Paragraph)
+            else [*([f"（{inner.title}）"] if inner.title else []), *(f"・{i}" for i in inner.items)]
+        )
+        lines += [(text, isinstance(inner, Paragraph) and inner.css in ("label", "status")) for text in items]
+    if not box.blocks:
+        lines += [(box.empty, False), ("", False), ("", False)]
+    for text, bold in lines:
+        cell = _cell(ws, row, 1, text)
+        cell.font = Font(bold=bold)
+        cell.border = BORDER
+        row += 1
+    return row + 1
+
+
 def _sheet(ws: Worksheet, blocks: list[Block], title: str) -> None:
     _cell(ws, 1, 1, title).font = Font(bold=True, size=HEADING_SIZES[1])
     row = 3
@@ -102,6 +122,8 @@ def _sheet(ws: Worksheet, blocks: list[Block], title: str) -> None:
                 row += 1
         elif isinstance(block, Table):
             row = _table(ws, row, block)
+        elif isinstance(block, Box):
+            row = _box(ws, row, block)
         elif isinstance(block, Chart):
             continue  # the numbers of every chart are in the sheet's tables
     ws.column_dimensions["A"].width = 44
@@ -115,12 +137,15 @@ def render_xlsx(report: Report) -> bytes:
     contents = wb.active
     taken = {"目次"}
     contents.title = "目次"
-    _cell(contents, 1, 1, report.title).font = Font(bold=True, size=14)
+    _cell(contents, 1, 1, report.title).font = Font(bold=True, size=14, color="C8501E" if report.draft else None)
+    wb.properties.title = report.title
     _cell(contents, 2, 1, f"{report.organization}　{report.subtitle}")
     contents.column_dimensions["A"].width = 90
     for i, section in enumerate(report.sections):
         ws = wb.create_sheet(sheet_title(section.sheet, taken))
         _sheet(ws, section.blocks, section.title)
+        if report.draft:  # printed sheets say so too
+            ws.oddHeader.center.text = "（案）"
         link = _cell(contents, 4 + i, 1, section.title)
         link.hyperlink = f"#'{ws.title}'!A1"
         link.font = Font(color="1F5FA8", underline="single")

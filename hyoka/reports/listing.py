@@ -7,12 +7,17 @@ the year, where plans without that field explain a shortfall.
 
 from __future__ import annotations
 
-from ..core.model import Indicator, Node
+from dataclasses import replace
+
+from ..core.display import entry_text
+from ..core.model import Indicator, Node, Status, Value
 from ..core.notation import value_text
+from ..core.rules import Display
 from ..core.text import clean_line
 from .context import Context, rate_cell
-from .document import Cell, Section, Table
-from .kpi import judgement_text
+from .document import Cell, Paragraph, Section, Table
+from .kpi import actual_cell, judgement_text, target_cell
+from .summary import judged_word
 
 
 def _shortfall(ctx: Context, ind: Indicator) -> str:
@@ -35,11 +40,19 @@ def _figures(ctx: Context, ind: Indicator) -> list[tuple[str, list[Cell]]]:
     for series, r in zip(ind.series(), records, strict=True):
         name = ind.name if series is ind else f"{ind.name}（{series.label or series.id}）"
         reference = r.get("reference") or {}
-        target = reference.get("target") if reference.get("kind", "same_year") != "same_year" else r.get("target")
+        style = ctx.rules.display
+        if reference.get("kind", "same_year") != "same_year":  # the target the rules compare with (rules.measures)
+            target = Cell(reference.get("target") or "―", css="num")
+        else:
+            target = target_cell(series, ctx.year, style, empty="―")
         data_year = r.get("data_year") or ctx.year
-        actual = value_text(series.values.get(data_year), series.unit, ctx.rules.display)
-        actual += f"（{data_year} 年度）" if data_year != ctx.year else ""
-        cells = [Cell(target or "―", css="num"), Cell(actual, css="num"), rate_cell(r)]
+        actual = actual_cell(series, data_year, style)
+        if data_year != ctx.year:  # the newest figure the rules look back to, with its year
+            when = f"（{data_year} 年度）"
+            actual = replace(
+                actual, text=actual.text + when, number_format=actual.number_format + f'"{when}"' if actual.number_format else ""
+            )
+        cells = [target, actual, rate_cell(r)]
         out.append((name, cells))
     return out
 
@@ -94,3 +107,75 @@ def _rows(ctx: Context, ind: Indicator, judged: bool, graded_level: str | None) 
         tuple([*(row if i == 0 else []), Cell(name, css="name"), *cells, *(tail if i == 0 else [])])
         for i, (name, cells) in enumerate(figures)
     ]
+
+
+def _lines(ind: Indicator, texts: list[str]) -> str:
+    """Seed 001 prints the parts of a measure in one cell, each after its label: 「①90%\n②3,700件」."""
+    if not ind.parts:
+        return texts[0]
+    return "\n".join(f"{s.label}{t}" for s, t in zip(ind.parts, texts, strict=True) if t)
+
+
+PENDING_MARK = "※"  # seed 001 marks a pending actual so, with when it will be known in the last column
+
+
+def _shown(value: Value | None, unit: str, style: Display) -> str:
+    return PENDING_MARK if value is not None and value.status is Status.PENDING else value_text(value, unit, style)
+
+
+def _reason(ctx: Context, ind: Indicator) -> str:
+    """未達成の理由及び今後の見込み等: the department's explanation of a shortfall, or when a pending value will be known."""
+    shortfall = _shortfall(ctx, ind)
+    if shortfall:
+        return shortfall
+    notes = [clean_line(v.note) for s in ind.series() if (v := s.values.get(ctx.year)) is not None and v.note]
+    return "\n".join(dict.fromkeys(notes))
+
+
+def _appendix_row(ctx: Context, node: Node, ind: Indicator | None) -> tuple[Cell, ...]:
+    departments = "、".join(ctx.departments(node))
+    head = (Cell(node.number), Cell(node.name, css="name"), Cell(departments))
+    if ind is None:  # a measure without an indicator: abolished (「（施策見直しにより廃止）」)
+        return (*head, Cell(node.note), Cell(""), Cell(""), Cell(""), Cell(""))
+    series = ind.series()
+    name = ind.name
+    style = ctx.rules.display
+    if ind.parts:
+        targets = [entry_text(e.parsed, s.unit, style) if (e := s.targets.get(ctx.year)) else "―" for s in series]
+        target = Cell(_lines(ind, targets), css="num")
+        actual = Cell(_lines(ind, [_shown(s.values.get(ctx.year), s.unit, style) for s in series]), css="num")
+    elif _shown(ind.values.get(ctx.year), ind.unit, style) == PENDING_MARK:
+        target, actual = target_cell(ind, ctx.year, style, empty="―"), Cell(PENDING_MARK, css="num")
+    else:
+        target, actual = target_cell(ind, ctx.year, style, empty="―"), actual_cell(ind, ctx.year, style)
+    judgement = ctx.indicators[ind.id].get("judgement")
+    mark = judgement["symbol"] if judgement else ""
+    return (*head, Cell(name), target, actual, Cell(mark, css="mark"), Cell(_reason(ctx, ind), css="text"))
+
+
+def appendix_section(ctx: Context, title: str) -> Section:
+    """Seed 001's 別紙: one row per measure with its とりまとめ局, indicator, 目標, 実績, 評価 and the reason for a shortfall."""
+    section = Section(f"別紙 {title}", "indicators", sheet="別紙")
+    rule = ctx.rules.judgement
+    if rule is not None:
+        marks = [
+            *(f"{b.symbol}{b.label}" for b in rule.bands),
+            f"{rule.pending.symbol}{rule.pending.label}",
+            f"{rule.none.symbol}{rule.none.label}",
+        ]
+        section.add(Paragraph(f"【「評価」欄の凡例】{'　'.join(marks)}", css="note"))
+    head = ("番号", f"{judged_word(ctx)}名", "とりまとめ局", "成果指標", "目標", "実績", "評価", "未達成の理由及び今後の見込み等")
+    columns = len(head)
+    body: list[tuple[Cell, ...]] = []
+    for root in ctx.plan.roots:
+        body.append((Cell(root.name, colspan=columns, css="group"),))
+        for area in ctx.plan.children.get(root.id, []):
+            rows = []
+            for node in ctx.plan.descendants(area.id):
+                held = ctx.plan.indicators_of.get(node.id, [])
+                rows += [_appendix_row(ctx, node, ind) for ind in held] or ([_appendix_row(ctx, node, None)] if node.note else [])
+            if rows:
+                body += [(Cell(area.name, colspan=columns, css="group"),), *rows]
+    widths = (6, 16, 10, 18, 10, 10, 5, 25)
+    section.add(Table(title, (tuple(Cell(h) for h in head),), tuple(body), css="list appendix", widths=widths))
+    return section

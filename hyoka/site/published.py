@@ -7,10 +7,12 @@ so they are released with the plan. So are the figures of years without a cycle 
 published evaluation judged because its rules look back for the newest figure
 (``measures.window``: a 2022 evaluation of a 2019 survey): the published report prints
 them. A year whose cycle exists but is not published stays out. For every other year the actual values, the
-一次評価 texts (取組結果, 課題と方向性) and the council's 二次評価 are dropped whole:
+一次評価 texts (取組結果, 課題と方向性), the council's 二次評価 and the report chapters
+written for the year (今後の取組, 推進会議の評価) are dropped whole:
 a year whose cycle is open, submitted or closed is a draft. The plan itself (its
 structure, targets and baselines) is public once adopted. ``x-`` extension fields are
-dropped too: hyoka cannot know whether a government's own field is meant for the public.
+dropped too: hyoka cannot know whether a government's own field is meant for the public;
+so are the fields ``x-assumed`` names (a sample's illustrative departments).
 
 The copy is made through the `hyoka/1` document and read back by the core, so it is
 a valid plan that every renderer and every download uses in place of the original.
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.model import Plan
+from ..core.model import ASSUMED, Plan, assumed
 from ..formats.hyoka1 import is_extension, plan_from_dict, plan_to_dict
 
 PUBLISHED = "published"
@@ -45,7 +47,9 @@ def _keep_years(mapping: dict[str, Any] | None, years: set[int]) -> dict[str, An
 
 
 def _public(obj: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in obj.items() if not is_extension(k)}
+    """Without extension fields, nor the fields a converter assumed (``x-assumed``): the public sees only the source's."""
+    guessed = assumed(obj) | {ASSUMED}
+    return {k: v for k, v in obj.items() if not is_extension(k) and k not in guessed}
 
 
 def published_plan(plan: Plan) -> Plan:
@@ -54,6 +58,9 @@ def published_plan(plan: Plan) -> Plan:
     doc = _public(plan_to_dict(plan))
     doc["plan"] = _public(doc["plan"])
     doc["plan"]["cycles"] = {k: v for k, v in doc["plan"].get("cycles", {}).items() if v.get("status") == PUBLISHED}
+    for chapter in doc["plan"].get("report", {}).get("chapters", []):
+        if "years" in chapter:
+            chapter["years"] = _keep_years(chapter["years"], years)
     nodes = []
     for node in doc["nodes"]:
         node = _public(node)

@@ -44,6 +44,8 @@ def test_the_published_copy_drops_draft_years_texts_reviews_and_extensions():
     node = public.node_by_id[public.indicator_by_id[indicator].node]
     assert set(node.reviews) == {2024} and 2025 not in node.texts
     assert set(public.cycles) == {2024}
+    outlook = next(c for c in public.report.chapters if c.id == "planted-outlook")
+    assert outlook.years == {2024: ["公表済み"]}
     assert "x-internal" in plan.extras and public.extras == {}
     assert public.indicator_by_id[indicator].values[2024] == plan.indicator_by_id[indicator].values[2024]
 
@@ -73,3 +75,13 @@ def test_the_plan_file_of_the_site_is_the_published_copy(planted_site):
     plan = load_path(path)
     assert plan.cycles.keys() == {2024}
     assert all(set(s.values) <= {2024} for i in plan.indicators for s in i.series())
+
+
+def test_fields_a_converter_assumed_are_not_published():
+    plan = load_sample("kanagawa-sousei-3")
+    small = plan.node_by_id["1-1-1"]
+    assert small.departments == ["政策局"] and small.extras["x-assumed"] == ["departments"]  # kept for the workflow
+    public = published_plan(plan)
+    assert all(n.departments == [] and n.extras == {} for n in public.nodes)
+    dx = published_plan(load_sample("kanagawa-dx"))
+    assert dx.node_by_id["m1-1"].departments == ["福祉子どもみらい局"]  # the 別紙's とりまとめ局: from the source

@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.test import Client
 from opencycle import PLAN, URL, YEAR
@@ -23,6 +24,7 @@ def test_planner_downloads_the_report_in_every_format(plan: m.Plan, client_for: 
     html = download(c, f"{URL}/report.html?year=2024")
     assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
     assert "attachment" in html["Content-Disposition"]
+    assert html["Content-Disposition"].endswith(quote(f"{PLAN}-2024-評価報告書.html"))  # FY2024 is published: no 「案」
     body = html.content.decode()
     assert "178.1" in body and "概ね順調に進んでいます" in body  # the same numbers as the pages
     docx = download(c, f"{URL}/report.docx?year=2024")
@@ -70,6 +72,7 @@ def test_a_rendering_that_finds_the_plan_changed_is_stale_and_asked_again(plan: 
 def test_pdf_report_of_a_small_plan(db: None, client_for: Callable[[str], Client]) -> None:
     pdf = download(client_for("hiratsuka"), "/plans/142034/hiratsuka-juten/report.pdf?year=2024")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    assert pdf["Content-Disposition"].endswith(quote("hiratsuka-juten-2024-効果検証報告書（案）.pdf"))  # the plan's kind, a draft
 
 
 def test_a_department_gets_only_its_own_workbook(plan: m.Plan, client_for: Callable[[str], Client]) -> None:

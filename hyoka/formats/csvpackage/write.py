@@ -147,7 +147,7 @@ def _evaluations(plan: Plan, lead: Row, tables: dict[str, list[Row]]) -> None:
 def descriptor(plan: Plan) -> dict[str, Any]:
     doc = plan_to_dict(plan)
     kept = {k: v for k, v in doc.items() if k.startswith("x-")}
-    kept_plan = {k: v for k, v in doc["plan"].items() if k == "cycles" or k.startswith("x-")}
+    kept_plan = {k: v for k, v in doc["plan"].items() if k in ("cycles", "report") or k.startswith("x-")}
     slug = re.sub(r"[^a-z0-9._-]+", "-", f"{plan.organization.code}-{plan.id}".lower()).strip("-")
     return {
         "profile": "tabular-data-package",

@@ -148,7 +148,7 @@ def plan_workbook(plan: Plan, revision: str | None = None) -> Workbook:
         if key.startswith("x-"):
             extras.add("document", "", key, value)
     for key, value in doc["plan"].items():
-        if key == "cycles" or key.startswith("x-"):
+        if key in ("cycles", "report") or key.startswith("x-"):
             extras.add("plan", "", key, value)
     nodes = [_node_row(n, extras) for n in plan.nodes]
     indicator_rows: list[Row] = []

@@ -18,7 +18,7 @@ from ...core.model import BASELINE_PREFIX, Baseline, Cycle, Indicator, Node, Nod
 from ...core.model import Organization as CoreOrganization
 from ...core.model import Plan as CorePlan
 from ...core.schema import LIST, YEAR, names, plain_fields, record, to_plain
-from ...formats.hyoka1 import corrections_to_list, load_path
+from ...formats.hyoka1 import corrections_to_list, load_path, report_to_dict
 
 SERIES_FIELDS = names(Series)
 INDICATOR_FIELDS = names(Indicator, skip=SERIES_FIELDS)
@@ -30,6 +30,7 @@ PLAN_COLUMNS = (
     "period_end",
     "levels",
     *names(CorePlan),
+    "report",
     "extras",
 )  # and the organization, found by the loader
 CYCLE_COLUMNS = ("year", *names(Cycle), "corrections")
@@ -41,7 +42,7 @@ SERIES_COLUMNS = ("part", "position", *SERIES_FIELDS, "baseline_value", *(BASELI
 TARGET_COLUMNS = ("year", "text")
 VALUE_COLUMNS = ("year", "text", *names(Value))
 JSON_COLUMNS = frozenset(
-    {"levels", "extras", "projects", "corrections"}
+    {"levels", "report", "extras", "projects", "corrections"}
     | {f.name for cls in (Node, NodeTexts, Review, Indicator) for f in plain_fields(cls) if f.kind == LIST}
 )
 
@@ -64,7 +65,7 @@ def db_row(obj: Any, cls: type | None = None, *, prefix: str = "", skip: tuple[s
 
 def plan_columns(plan: CorePlan) -> dict[str, Any]:
     head = {"key": plan.id, "name": plan.name, "period_start": plan.period_start, "period_end": plan.period_end}
-    return head | {"levels": list(plan.levels)} | db_row(plan) | {"extras": plan.extras}
+    return head | {"levels": list(plan.levels)} | db_row(plan) | {"report": report_to_dict(plan.report), "extras": plan.extras}
 
 
 def node_columns(n: Node, position: int) -> dict[str, Any]:

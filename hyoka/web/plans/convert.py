@@ -129,6 +129,8 @@ def documents(plans: Sequence[m.Plan], *, year: int | None = None) -> dict[int, 
             **{name: getattr(plan, name) for name in names(CorePlan)},
         )
         doc = plan_to_dict(head)
+        if plan.report:
+            doc["plan"]["report"] = plan.report
         doc["nodes"] = [node_doc(n) for n in nodes[plan.pk]]
         doc["indicators"] = [indicator_doc(i) for i in indicators[plan.pk]]
         out[plan.pk] = doc

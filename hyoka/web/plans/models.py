@@ -34,6 +34,7 @@ class Plan(models.Model):
     period_start = models.PositiveSmallIntegerField(_("計画期間（開始）"))
     period_end = models.PositiveSmallIntegerField(_("計画期間（終了）"))
     levels = models.JSONField(_("階層"), default=list)
+    report = models.JSONField(default=dict, blank=True)  # the `hyoka/1` report object: layout and chapters
     extras = models.JSONField(default=dict, blank=True)
     # Renewed in the transaction of every change, so a computed plan can be reused until then
     # (a new token rather than a counter: a re-imported plan may get a deleted plan's id).

@@ -13,14 +13,17 @@ from django.views.decorators.http import require_safe
 
 from ...reports import MEDIA_TYPES
 from ..plans import models as m
+from ..plans.convert import core_plan
 from ..plans.views.common import chosen_year, plan_context, plan_view
 from ..plans.views.downloads import attachment
 from .models import Rendering, RenderStatus
 from .tasks import rendering_for
 
 
-def _filename(plan_key: str, year: int, fmt: str) -> str:
-    return f"{plan_key}-{year}-評価報告書.{fmt}"
+def _filename(plan: m.Plan, year: int, fmt: str) -> str:
+    """「kanagawa-dx-2024-点検報告書.pdf」: the plan's own kind of report, 「（案）」 while the year is not published."""
+    core = core_plan(plan)
+    return f"{plan.key}-{year}-{core.report.title_word}{'' if core.is_published(year) else '（案）'}.{fmt}"
 
 
 @plan_view
@@ -32,7 +35,7 @@ def report(request: HttpRequest, plan: m.Plan, fmt: str) -> HttpResponse:
     year = chosen_year(request, plan)
     row = rendering_for(plan, year, fmt)
     if row.status == RenderStatus.DONE:
-        return attachment(bytes(row.content), _filename(plan.key, year, fmt), MEDIA_TYPES[fmt])
+        return attachment(bytes(row.content), _filename(plan, year, fmt), MEDIA_TYPES[fmt])
     return redirect(reverse("rendering", args=[*plan.route, row.pk]))
 
 

@@ -299,6 +299,7 @@ def summary(request: HttpRequest, plan: m.Plan) -> HttpResponse:
         "rate_rows": rate_rows,
         "plan_grade": ev.plan_grade,
         "plan_grade_explanation": explain_grade(ev.plan_grade, "plan") if ev.plan_grade else "",
+        "report_kind": core_plan(plan).report.title_word,  # the plan's own word: 評価報告書, 点検報告書 …
     }
     return render(request, "plans/summary.html", ctx)
 
