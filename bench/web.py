@@ -143,6 +143,7 @@ def count_queries() -> dict[str, tuple[int, int]]:
     from hyoka.formats.hyoka1 import plan_from_dict
     from hyoka.web.accounts.models import User
     from hyoka.web.plans import models as m
+    from hyoka.web.plans.conflicts import row_value_token
     from hyoka.web.plans.convert import store_plan
 
     counts: dict[str, list[int]] = defaultdict(list)
@@ -163,17 +164,26 @@ def count_queries() -> dict[str, tuple[int, int]]:
             indicator_key = _saveable(m.Series.objects.filter(indicator__plan=row)).values_list("indicator__key", flat=True)[0]
             small = m.Indicator.objects.get(plan=row, key=indicator_key).node.key
             plan = f"/plans/999997/{key}"
+            stored = m.Value.objects.filter(
+                series__indicator__plan=row, series__indicator__key=indicator_key, series__part="", year=OPEN_YEAR
+            )
+            base = row_value_token(stored.first())  # what the value form carries: the token of what it showed
             asks = (
                 ("tree", f"{plan}/?year={OPEN_YEAR}", None),
                 ("node", f"{plan}/nodes/{small}/?year={OPEN_YEAR}", None),
                 ("indicator", f"{plan}/indicators/{indicator_key}/?year={OPEN_YEAR}", None),
                 ("api", f"/api/v1/plans/999997/{key}", None),
-                ("save", f"{plan}/indicators/{indicator_key}/value/", {"part": "", "year": OPEN_YEAR, "value": "123"}),
+                (
+                    "save",
+                    f"{plan}/indicators/{indicator_key}/value/",
+                    {"part": "", "year": OPEN_YEAR, "base": base, "value": "123", "why": "bench", "confirm": "on"},
+                ),
             )
             for kind, path, data in asks:
                 with CaptureQueriesContext(connection) as queries:
-                    status = (client.get(path) if data is None else client.post(path, data)).status_code
-                assert status in (200, 302), f"{kind} of the {size}-indicator plan answered {status}"
+                    response = client.get(path) if data is None else client.post(path, data)
+                status = response.status_code
+                assert status in (200, 302), f"{kind} of the {size}-indicator plan answered {status}: {response.content[:300]!r}"
                 counts[kind].append(len(queries))
             transaction.set_rollback(True)
     return {kind: (a, b) for kind, (a, b) in counts.items()}
@@ -259,7 +269,8 @@ def client(
             if found is None:
                 results.add("save", 0, f"no value form on {page}")
                 continue
-            data = {"part": "", "year": OPEN_YEAR, "base": found.group(1), "value": str(rng.randint(1, 99999)), "why": "bench"}
+            value = str(rng.randint(1, 99999))  # far from last year's, so the save confirms the warning, as a person would
+            data = {"part": "", "year": OPEN_YEAR, "base": found.group(1), "value": value, "why": "bench", "confirm": "on"}
             _timed(results, "save", lambda page=page, data=data, browser=browser: browser.submit(page + "value/", data, timeout=60), 302)
 
 

@@ -526,8 +526,10 @@ def test_the_report_writes_the_method_from_the_rules_and_shows_each_judgement():
         ind("damage", (2014, "22,585"), {2019: "20,000"}, {2015: "20,563"}, unit="千円", direction="lower"),
         ind("olive", (2014, "22.6"), {2019: "35.0"}, {2015: "24.6"}, unit="ha"),
     ]
-    report = build_report(plan_of({"preset": "etajima-sousei"}, *rows), 2015)
-    method = next(s for s in report.sections if s.anchor == "method")
+    plan = plan_of({"preset": "etajima-sousei"}, *rows)
+    plan.report.parts = [*plan.report.printed_parts, "indicators"]  # the 評価報告書 with the list of every indicator added
+    report = build_report(plan, 2015)
+    method = next(s for s in report.sections if s.anchor == "overview")  # 評価の概要 holds the method
     text = " ".join(_texts(method))
     assert "基準の出典: 江田島市" in text and "改善・悪化の区分" in text and "達成度の区分" in text
     assert "基準値からの変化が 0 超" in text and "経過した割合" in text and "上の区分から順に判断し" in text
@@ -535,7 +537,7 @@ def test_the_report_writes_the_method_from_the_rules_and_shows_each_judgement():
     assert [c.text for c in listing.head[0]][6:8] == ["改善・悪化", "達成度"]
     olive = next(r for r in listing.body if any(c.text == "olive" for c in r))
     assert [c.text for c in olive][3:8] == ["25.08ha", "24.6ha", "80.6％", "○ 改善", "B 要改善"]
-    html = render_report(plan_of({"preset": "etajima-sousei"}, *rows), 2015, "html").decode()
+    html = render_report(plan, 2015, "html").decode()
     assert "達成度: 達成率 約80.65%（100% 未満）のため『B 要改善』" in html
 
 

@@ -53,7 +53,9 @@ def doubts(series: Series, year: int, rules: RuleSet, where: str = "") -> list[P
 
 
 def _shown(number: Decimal, series: Series, style: Display) -> str:
-    return figure_text(number.scaleb(-series.unit_scale).normalize(), series.unit, style)
+    """A figure in the series' unit: its decimals as typed, or as few as need be once a multiplier (万) is taken out."""
+    scale = series.unit_scale
+    return figure_text(number.scaleb(-scale).normalize() if scale else number, series.unit, style)
 
 
 def _achievement(series: Series, year: int, rules: RuleSet) -> list[tuple[str, str]]:

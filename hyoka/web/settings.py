@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hyoka.web.accounts.nul.RefuseNulMiddleware",  # innermost: its 400 still gets every header above
+    "hyoka.web.errors.RefusalPages",  # a bare 405 or 429 becomes the site's page, which every middleware above then sees
     "axes.middleware.AxesMiddleware",  # answers a locked-out login (django-axes wants it last)
 ]
 

@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from .accounts.views import LoginView
+from .accounts.views import LoginView, PasswordChangeView
 from .audit.views import audit_log
-from .plans.views import council, downloads, entry, pages, rules, upload
+from .plans.views import council, downloads, entry, grid, pages, rules, setup, upload
 from .renders import views as renders
 from .workflow import correct, cycles
 from .workflow import views as workflow
@@ -32,17 +32,25 @@ class OrganizationCode:
 
 register_converter(OrganizationCode, "org")
 plan = "plans/<org:org>/<str:plan_key>/"
+handler400 = "hyoka.web.errors.bad_request"
+handler403 = "hyoka.web.errors.forbidden"
+handler404 = "hyoka.web.errors.not_found"
 handler500 = "hyoka.web.errors.server_error"
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("plans/import/", pages.import_plan, name="import_plan"),
+    path("plans/new/", setup.new_plan_page, name="new_plan_page"),
+    path("plans/new/template.xlsx", setup.template, name="plan_template"),
+    path("plans/import/", setup.new_plan, name="import_plan"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(plan, pages.tree, name="tree"),
     path(plan + "nodes/<str:node_key>/", pages.node, name="node"),
     path(plan + "nodes/<str:node_key>/texts/", entry.text_edit, name="text_edit"),
+    path(plan + "nodes/<str:node_key>/edit/", setup.node_edit, name="node_edit"),
+    path(plan + "indicators/<str:indicator_key>/edit/", setup.indicator_edit, name="indicator_edit"),
     path(plan + "nodes/<str:node_key>/review/", council.review_edit, name="review_edit"),
     path(plan + "nodes/<str:node_key>/answer/", council.answer_edit, name="answer_edit"),
     path(plan + "indicators/<str:indicator_key>/", pages.indicator, name="indicator"),
@@ -59,6 +67,8 @@ urlpatterns = [
     path(plan + "workbook.xlsx", downloads.workbook, name="workbook"),
     path(plan + "internal.zip", downloads.internal_data, name="internal_data"),
     path(plan + "inbox/", workflow.inbox, name="inbox"),
+    path(plan + "entry/", grid.grid, name="grid"),
+    path(plan + "entry/texts/", grid.texts_grid, name="texts_grid"),
     path(plan + "submit/", workflow.submit, name="submit"),
     path(plan + "withdraw/", workflow.withdraw, name="withdraw"),
     path(plan + "submissions/<int:submission_id>/decide/", workflow.decide, name="decide"),

@@ -52,7 +52,8 @@ def _value_form(browser: Browser, indicator: str) -> Form:
 
 
 def _post(browser: Browser, f: Form, **changes: str) -> requests.Response:
-    return browser.submit(f.action, {**f.fields, **changes})
+    """The form as a person submits it, the plausibility warnings of these made-up figures confirmed."""
+    return browser.submit(f.action, {**f.fields, "confirm": "on", **changes})
 
 
 def _at_once(*calls: Callable[[], requests.Response]) -> list[requests.Response]:

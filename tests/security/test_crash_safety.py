@@ -30,6 +30,7 @@ SELECT i.key, s.part, v.year, v.text, v.status, v.expected FROM plans_value v
 JOIN plans_series s ON v.series_id = s.id JOIN plans_indicator i ON s.indicator_id = i.id
 JOIN plans_plan p ON i.plan_id = p.id WHERE p.key = %s
 """
+APPLY = {"correction": "見込値への訂正"}  # the upload changes FY2024, a published year: applied as a correction with its reason
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +157,7 @@ def test_an_upload_interrupted_half_way_leaves_nothing(database: tuple[str, Path
         before = _state(url)
         hold, params = _middle_value_lock(url, changed)
         pid, held = _blocked(
-            server, url, lambda: planner.submit(f"/plans/140007/{PLAN}/upload/apply/", {"why": "crash test"}), hold, params
+            server, url, lambda: planner.submit(f"/plans/140007/{PLAN}/upload/apply/", APPLY | {"why": "crash test"}), hold, params
         )
         _crash(crash, server, url, pid)
         outcome = _release(held, url, pid)
@@ -169,7 +170,7 @@ def test_an_upload_interrupted_half_way_leaves_nothing(database: tuple[str, Path
             server = Server(url, data_dir, workers=2).start()  # a fresh start on the same database
             planner = Browser(server.base).login("planner", PASSWORD)
         _upload(planner, data)  # the same server recovers its connection by itself
-        assert planner.submit(f"/plans/140007/{PLAN}/upload/apply/", {"why": "again"}).status_code == 302
+        assert planner.submit(f"/plans/140007/{PLAN}/upload/apply/", APPLY | {"why": "again"}).status_code == 302
         done = _state(url)
         estimates = [k for k in changed if done["values"][(k[0], "", k[1])][1] == "estimate"]
         checked = _consistent(done)
@@ -177,7 +178,9 @@ def test_an_upload_interrupted_half_way_leaves_nothing(database: tuple[str, Path
             f"after the {'restart' if crash == 'kill the server' else 'lost connection'}: the upload applied "
             f"{len(estimates)} changes; {checked} values agree with their last change"
         )
-        assert len(estimates) == len(changed) and len(done["changes"]) == len(before["changes"]) + len(changed)
+        added = [subject for subject, _old, _new, _why in done["changes"][len(before["changes"]) :]]
+        assert len(estimates) == len(changed) and len(added) == len(changed) + 1
+        assert added[-1] == "2024年度 訂正"  # the correction itself, listing every value it changed
     finally:
         server.stop()
 

@@ -37,8 +37,8 @@ RAW_PATHS = [
     "/../../../../etc/passwd",
 ]
 SIGNED_IN_PATHS = [
-    "/plans/142034/hiratsuka-juten/report.html/../../../etc/passwd",
-    "/plans/142034/hiratsuka-juten/report.%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "/plans/140007/kanagawa-dx/report.html/../../../etc/passwd",
+    "/plans/140007/kanagawa-dx/report.%2e%2e%2f%2e%2e%2fetc%2fpasswd",
     "/plans/140007/kanagawa-sousei-3/workbook.xlsx?department=../../../../etc/passwd",
     "/plans/..%2f..%2fetc/export.json",
     "/plans/140007/x%00y/",
@@ -91,8 +91,8 @@ def test_raw_traversal_paths_signed_in(server: tuple[str, int]) -> None:
     base, port = server
     browser = Browser(base).login("planner", PASSWORD)
     cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
-    status, _head, _body = _raw(port, "/plans/142034/hiratsuka-juten/export.json", cookie)
-    assert status == 200, "the control: the session works on the raw socket"
+    status, _head, _body = _raw(port, "/plans/140007/kanagawa-dx/export.json", cookie)
+    assert status == 200, "the control: the session works on the raw socket (a plan of the planner's own organization)"
     for path in SIGNED_IN_PATHS:
         _check(port, path, cookie)
 

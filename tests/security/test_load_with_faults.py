@@ -83,7 +83,7 @@ class Person(threading.Thread):
             value = f"{self.number + 1}{sequence:04d}"
             sent = time.monotonic()
             try:
-                response = self.browser.submit(f.action, {**f.fields, "value": value, "why": f"save {sequence}"})
+                response = self.browser.submit(f.action, {**f.fields, "value": value, "why": f"save {sequence}", "confirm": "on"})
                 answer = self._answer(response)
             except requests.RequestException as e:
                 answer = type(e).__name__

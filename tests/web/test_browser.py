@@ -124,7 +124,7 @@ def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password
 
     page.goto(f"{base}/plans/140007/{PLAN}/indicators/1-3-1-k1/?year={YEAR}")
     page.locator("#entry-main input[name=value]").fill("５０．０％")
-    expect(page.locator("#entry-main .preview .rate")).to_have_text("98.0%")  # the live preview, computed by the core
+    expect(page.locator("#entry-main .preview .rate")).to_have_text("98.0％")  # the live preview, computed by the core, in the plan's style
     shot(page, "04-indicator-entry")
     enter_value(page, base, "1-3-1-k1", "５０．０％")
     expect(page.locator(".msg.success")).to_contain_text("98.0%")
@@ -133,8 +133,8 @@ def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password
     shot(page, "05-indicator-after")
 
     page.goto(f"{base}/plans/140007/{PLAN}/nodes/1-3-1-1/texts/?year={YEAR}")
-    page.fill("#results", "キャリアカウンセリングの利用者が増加\n若年層向けのセミナーを開催")
-    page.fill("#issues", "就職決定率の向上に向け、定着支援を強化")
+    page.fill("#id_results", "キャリアカウンセリングの利用者が増加\n若年層向けのセミナーを開催")
+    page.fill("#id_issues", "就職決定率の向上に向け、定着支援を強化")
     page.click("form.card button.btn")
     expect(page.locator("#texts-1-3-1-1")).to_contain_text("定着支援を強化")
     shot(page, "06-node")

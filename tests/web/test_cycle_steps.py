@@ -145,7 +145,8 @@ def test_the_council_form_has_no_grade_chosen_and_appears_only_in_its_window(pla
     page = reviewer.get(f"{URL}/council/?year={YEAR}").content.decode()
     form = page.split('id="goal-1"')[1].split("</form>")[0]
     assert '<option value="" selected>' in form and " selected>" not in form.split('<option value="" selected>')[1]
-    assert reviewer.post(f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "", "comments": "意見"}).status_code == 302
+    refused = reviewer.post(f"{URL}/nodes/1/review/", {"year": YEAR, "grade": "", "comments": "意見"})
+    assert refused.status_code == 400 and 'id="id_1_grade_errors"' in refused.content.decode()
     assert not m.Review.objects.filter(node__plan=plan, year=YEAR).exists()  # a grade must be chosen
     page = reviewer.get(f"{URL}/council/?year={PUBLISHED_YEAR}").content.decode()
     assert 'name="grade"' not in page and "公表済み" in page

@@ -162,3 +162,41 @@ def _named(data: bytes, name: str) -> io.BytesIO:
     f = io.BytesIO(data)
     f.name = name
     return f
+
+
+def test_a_workbook_downloaded_before_a_web_edit_yields_a_conflict_not_a_deletion(
+    plan: m.Plan, client_for: Callable[[str], Client]
+) -> None:
+    c = client_for("sangyo")
+    download = c.get(f"{URL}/workbook.xlsx?year={YEAR}")
+    plan.refresh_from_db()
+    wb = load_workbook(io.BytesIO(download.content))
+    items = {row[0]: row[1] for row in wb["計画"].iter_rows(min_row=2, values_only=True)}
+    assert items["出力時の版"] == plan.revision  # the workbook records what it was made from
+    # after the download: a value entered on the web, and one row the department fills in both places
+    c.post(f"{URL}/indicators/1-3-1-k2/value/", {"year": YEAR, "value": "81.0%"})
+    c.post(f"{URL}/indicators/1-3-1-k1/value/", {"year": YEAR, "value": "50.0%"})
+    ws = wb["実績値"]
+    header = [cell.value for cell in ws[1]]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    rows["1-3-1-k1"][header.index("実績値")].value = "51.0%"
+    rows["1-3-1-k3"][header.index("実績値")].value = "2.7%"
+    out = io.BytesIO()
+    wb.save(out)
+    preview = c.post(f"{URL}/upload/?year={YEAR}", {"file": _named(out.getvalue(), "dept.xlsx")})
+    assert preview.status_code == 200
+    [(index, conflict, allowed)] = preview.context["conflicts"]
+    assert (conflict.indicator, conflict.old, conflict.new, allowed) == ("1-3-1-k1", "50.0%（確定）", "51.0%（確定）", True)
+    assert [(r.indicator, r.kind) for r, _ok in preview.context["rows"]] == [("1-3-1-k3", "added")]  # 1-3-1-k2 is not removed
+    page = preview.content.decode()
+    assert "いま hyoka にある内容" in page and "50.0%（確定）" in page and "51.0%（確定）" in page
+    applied = c.post(f"{URL}/upload/apply/", {}, follow=True)
+    assert "1 件の衝突は、hyoka の内容のまま残しました。" in applied.content.decode()
+
+    def stored(key: str) -> str:
+        return m.Value.objects.get(series__indicator__plan=plan, series__indicator__key=key, series__part="", year=YEAR).text
+
+    assert (stored("1-3-1-k1"), stored("1-3-1-k2"), stored("1-3-1-k3")) == ("50.0%", "81.0%", "2.7%")
+    c.post(f"{URL}/upload/?year={YEAR}", {"file": _named(out.getvalue(), "dept.xlsx")})  # again, and this time take the file's
+    c.post(f"{URL}/upload/apply/", {"overwrite": str(index), "why": "ブックの値が正しい"})
+    assert stored("1-3-1-k1") == "51.0%"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -84,9 +85,10 @@ def _post(new_client: Callable[[], Client], path: str, data: dict[str, object]) 
         data = with_base(path, data)  # as the form shows what is stored: the fuzzing is about the input
     response = new_client().post(path, data)
     told = [str(msg) for msg in get_messages(response.wsgi_request)]
-    if response.status_code == 400:  # the page itself says why: the problems found, or that a NUL is not text
-        context = response.context or {}
-        told += [str(p) for p in context.get("problems", [])] or [response.content.decode()] * ("NUL" in response.content.decode())
+    if response.status_code == 400:  # the page itself says why: beside the fields, the problems found, or that a NUL is not text
+        context, page = response.context or {}, response.content.decode()
+        told += [str(p) for p in context.get("problems", [])] + re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.+?)</ul>', page, re.S)
+        told += [page] * ("NUL" in page)
     tables = changed(before, snapshot())
     shown = {k: (v[:30] + f"…({len(v)})" if isinstance(v, str) and len(v) > 30 else v) for k, v in data.items()}
     print(f"POST {path} {shown!r}: {response.status_code}, changed {sorted(tables) or 'nothing'}, told {[t[:60] for t in told]}")
@@ -194,7 +196,7 @@ def test_upload_preview(planner: Callable[[], Client], content: bytes, suffix: s
     f.name = f"fuzz{suffix}"
     response, tables, told = _post(planner, f"{URL}/upload/", {"file": f})
     assert tables == set()
-    if response.status_code == 400:
-        assert response.context["problems"], "refused without saying why"
+    if response.status_code == 400:  # the file's problems listed, or the field's own reason (its kind, its size) beside it
+        assert response.context.get("problems") or response.context["form"].errors, "refused without saying why"
     else:
         assert response.status_code in (200, 302) and (told or response.context.get("rows") is not None)

@@ -55,7 +55,8 @@ def payload(tag: str) -> str:
 
 
 def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """The text without white space and hyphens: a PDF's extracted text breaks a long word at its hyphen."""
+    return re.sub(r"[\s-]+", "", text)
 
 
 def hostile_document() -> dict[str, Any]:
@@ -63,6 +64,7 @@ def hostile_document() -> dict[str, Any]:
     doc = copy.deepcopy(plan_to_dict(load_sample("hiratsuka-juten")))
     doc["plan"] |= {"id": PLAN, "name": payload("plan-name"), "description": payload("plan-description")}
     doc["plan"]["organization"] = {"name": "神奈川県", "code": "140007"}  # the planner's organization, who imports it
+    doc["plan"]["report"] = {"layout": "evaluation"}  # the 評価報告書 prints every text, review and answer
     doc["plan"]["cycles"] = {
         str(YEAR): {"status": "published", "due": "2025-06-30"},
         str(YEAR + 1): {"status": "open", "due": "2026-06-30"},

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
 from .login import LoginForm, verified
 
@@ -25,3 +29,18 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         verified(self.request, form)
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every user changes their own password: the old one, then the new one twice, checked by the password validators."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("パスワードを変更しました。"))
+        return response
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.views.csrf import csrf_failure as django_csrf_failure
 
+from ..errors import csrf_failure as expired_form
 from .models import EventKind
 from .record import current_request, log_event
 
@@ -31,6 +31,6 @@ class AuditMiddleware:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Django's CSRF refusal, with its reason kept for the audit log."""
+    """The CSRF refusal page (``errors.csrf_failure``), with its reason kept for the audit log."""
     request.hyoka_denied_reason = f"CSRF: {reason}"  # type: ignore[attr-defined]
-    return django_csrf_failure(request, reason=reason)
+    return expired_form(request, reason=reason)

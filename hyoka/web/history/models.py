@@ -20,6 +20,8 @@ class ChangeKind(models.TextChoices):
     CORRECTION = "correction", _("訂正")
     SUBMISSION = "submission", _("提出・承認")
     RULES = "rules", _("評価ルール")
+    NODE = "node", _("体系")
+    INDICATOR = "indicator", _("指標")
     IMPORT = "import", _("取込み")
 
 
@@ -35,6 +37,8 @@ class Change(models.Model):
     old = models.TextField(blank=True)
     new = models.TextField(blank=True)
     why = models.TextField(blank=True)
+    # Plausibility warnings the writer confirmed (one a line): shown to the planner with the change.
+    warnings = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -19,6 +19,7 @@ def record(
     indicator_key: str = "",
     node_key: str = "",
     year: int | None = None,
+    warnings: str = "",
 ) -> Change:
     return Change.objects.create(
         plan=plan,
@@ -31,4 +32,5 @@ def record(
         indicator_key=indicator_key,
         node_key=node_key,
         year=year,
+        warnings=warnings,
     )

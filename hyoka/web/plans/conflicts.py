@@ -5,17 +5,14 @@ the first. Every edit form carries ``base``, a token of what was stored when the
 rendered; the save compares it, under the plan's row lock, with the token of what is
 stored now, and raises ``Conflict`` (shown as a page with both versions) when they differ.
 
-The token is a digest of the stored content rather than a version counter, so no table
-needs a new column, a row that is deleted and entered again cannot reuse an old version
-number, and an edit that ends where it started (A → B → A) is no conflict: the person's
-form still shows what is stored, so nothing they did not see is replaced. What is empty
-has the empty token, so a form rendered over nothing may post an empty ``base``.
+The token is a stamp of the stored content (``core.stamps``, the same as a downloaded
+workbook's rows carry), not a version counter: an edit that ends where it started
+(A → B → A) is no conflict, since the person's form still shows what is stored. What is
+empty has the empty token, so a form rendered over nothing may post an empty ``base``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,46 +20,40 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ...core.model import Value as CoreValue
+from ...core.stamps import stamp
 from ..history.models import Change
 from . import models as m
 
 
-def token(*state: object) -> str:
-    """The digest of an edited thing's content; "" when there is no content at all."""
-    if not any(state):
-        return ""
-    return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()[:20]
-
-
-def value_token(text: str, status: str, expected: str | None, note: str) -> str:
-    """A value as the form edits it: text, status (確定 being no status), expected month and note."""
-    return token(text, "" if status == m.ValueStatus.CONFIRMED else status, expected or "", note)
+def value_token(text: str, status: str, expected: str | None, note: str, shortfall: str) -> str:
+    """A value as the form edits it: text, status (確定 being no status), expected month, note, reason for 未達成."""
+    return stamp(text, "" if status == m.ValueStatus.CONFIRMED else status, expected or "", note, shortfall)
 
 
 def row_value_token(row: m.Value | None) -> str:
-    return "" if row is None else value_token(row.text, row.status, row.expected, row.note)
+    return "" if row is None else value_token(row.text, row.status, row.expected, row.note, row.shortfall)
 
 
 def core_value_token(value: CoreValue | None) -> str:
     """The token of a value as a page shows it (from the core plan), equal to its stored row's."""
-    return "" if value is None else value_token(value.entry.text, value.status.value, value.expected, value.note)
+    return "" if value is None else value_token(value.entry.text, value.status.value, value.expected, value.note, value.shortfall)
 
 
 def targets_token(targets: dict[int, str]) -> str:
     """All targets of a series: the target form lets one pick any year, so any of them moving is a conflict."""
-    return token(sorted(targets.items()))
+    return stamp(sorted(targets.items()))
 
 
 def texts_token(results: list[str], issues: list[str]) -> str:
-    return token(list(results), list(issues))
+    return stamp(list(results), list(issues))
 
 
 def review_token(grade: str, comments: list[str]) -> str:
-    return token(grade, list(comments))
+    return stamp(grade, list(comments))
 
 
 def answer_token(answer: str) -> str:
-    return token(answer)
+    return stamp(answer)
 
 
 @dataclass

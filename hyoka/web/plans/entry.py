@@ -36,12 +36,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ValueInput:
-    """A value as a person entered it: the text, the status chosen, the expected month, a note."""
+    """A value as a person entered it: the text, the status chosen, the expected month, a note, why a target was missed."""
 
     text: str
     status: str = Status.CONFIRMED.value
     expected: str = ""
     note: str = ""
+    shortfall: str = ""
 
     def spec(self) -> dict[str, Any]:
         """The `hyoka/1` value object; 確定 is left to the text, so 「2026年９月頃把握予定」 is pending."""
@@ -52,6 +53,8 @@ class ValueInput:
             spec["expected"] = self.expected
         if self.note:
             spec["note"] = self.note
+        if self.shortfall:
+            spec["shortfall"] = self.shortfall
         return spec
 
 
@@ -118,9 +121,18 @@ def series_subject(series: m.Series, year: int, kind: ChangeKind) -> str:
 
 
 def record_series_change(
-    series: m.Series, year: int, kind: ChangeKind, user: User | None, old: str, new: str, why: str, correction: Correcting | None = None
+    series: m.Series,
+    year: int,
+    kind: ChangeKind,
+    user: User | None,
+    old: str,
+    new: str,
+    why: str,
+    correction: Correcting | None = None,
+    warnings: list[str] | None = None,
 ) -> None:
-    """A value's or a target's change, findable from its indicator (and published with the 訂正 it belongs to)."""
+    """A value's or a target's change, findable from its indicator (and published with the 訂正 it belongs to),
+    with the plausibility warnings the person confirmed."""
     if correction is not None:
         correction.add(series_subject(series, year, kind), old, new, indicator=series.indicator.key)
     record(
@@ -134,6 +146,7 @@ def record_series_change(
         indicator_key=series.indicator.key,
         node_key=series.indicator.node.key,
         year=year,
+        warnings="\n".join(warnings or []),
     )
 
 
@@ -147,12 +160,14 @@ def save_value(
     *,
     mark_changed: bool = True,
     base: str | None = None,
+    warnings: list[str] | None = None,
     correction: Correcting | None = None,
 ) -> bool:
     """Store one value (a blank 確定 removes it); False when nothing changed.
 
     A batch (an upload) passes ``mark_changed=False`` and marks the plan changed once at the end.
     *base* is the value's token when the form was rendered (``conflicts``); Conflict if it moved on.
+    *warnings* are the plausibility warnings the person confirmed: the change log keeps them.
     """
     bounded(series_place(series.indicator.key, series.part, year), entered.text, entered.note, entered.expected, why)
     plan = series.indicator.plan
@@ -165,7 +180,7 @@ def save_value(
     subject = series_subject(series, year, ChangeKind.VALUE)
     check(base, row_value_token(row), plan, subject, old, indicator_key=series.indicator.key, year=year)
     checked = check_value(series, year, entered)
-    old_note = row.note if row else ""
+    old_words = (row.note, row.shortfall) if row else ("", "")
     blank = checked.entry.parsed.kind is Kind.EMPTY and checked.status is Status.CONFIRMED
     if blank:
         new = ""
@@ -175,8 +190,9 @@ def save_value(
         new_row.status = checked.status.value
         new_row.expected = checked.expected or ""
         new_row.note = checked.note
+        new_row.shortfall = checked.shortfall
         new = value_shown(new_row)
-    if old == new and (blank or old_note == checked.note):
+    if old == new and (blank or old_words == (checked.note, checked.shortfall)):
         return False
     if old and not why.strip():
         raise InputError.one(
@@ -190,7 +206,7 @@ def save_value(
     else:
         new_row.updated_by = user
         new_row.save()
-    record_series_change(series, year, ChangeKind.VALUE, user, old, new, why, correction)
+    record_series_change(series, year, ChangeKind.VALUE, user, old, new, why, correction, warnings)
     if mark_changed:
         touch(plan)
         fields = None if blank else {f: getattr(new_row, f) for f in VALUE_FIELDS}

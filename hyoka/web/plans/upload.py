@@ -12,6 +12,7 @@ import tempfile
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,8 @@ from ...core.model import Plan as CorePlan
 from ...core.model import Value as CoreValue
 from ...formats.hyoka1 import loads
 from ...formats.xlsx.importer import apply_update, read_update
+from ...formats.xlsx.layout import TEXTS
+from ...formats.xlsx.stamps import Stale
 from ..accounts.models import User
 from . import models as m
 from .convert import core_plan
@@ -40,11 +43,18 @@ class ProposedValue:
     status: str = ""
     expected: str = ""
     note: str = ""
+    shortfall: str = ""
+    sheet_row: str = ""  # a conflict's row in the workbook (「実績値 12行目」)
+
+    @property
+    def conflict(self) -> bool:
+        """Changed in the workbook and in hyoka since its export: applied only when the person chooses it."""
+        return self.kind == "conflict"
 
     def entered(self) -> ValueInput:
-        if self.kind == "removed":
+        if self.kind == "removed" or (self.conflict and not self.text and not self.status):
             return ValueInput("")
-        return ValueInput(self.text, self.status, self.expected, self.note)
+        return ValueInput(self.text, self.status or "confirmed", self.expected, self.note, self.shortfall)
 
     def as_session(self) -> dict[str, object]:
         return asdict(self)
@@ -55,7 +65,13 @@ def _shown(v: CoreValue | None) -> str:
 
 
 def _same(a: CoreValue, b: CoreValue) -> bool:
-    return (a.entry.text, a.status, a.expected or "", a.note) == (b.entry.text, b.status, b.expected or "", b.note)
+    return (a.entry.text, a.status, a.expected or "", a.note, a.shortfall) == (
+        b.entry.text,
+        b.status,
+        b.expected or "",
+        b.note,
+        b.shortfall,
+    )
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,11 @@ class ProposedText:
     issues: list[str] = field(default_factory=list)
     old_results: list[str] = field(default_factory=list)
     old_issues: list[str] = field(default_factory=list)
+    sheet_row: str = ""  # a conflict's row in the workbook; "" for a change to apply
+
+    @property
+    def conflict(self) -> bool:
+        return bool(self.sheet_row)
 
     def as_session(self) -> dict[str, object]:
         return asdict(self)
@@ -83,8 +104,11 @@ class ProposedTarget:
 
 @dataclass(frozen=True)
 class Proposal:
+    """The changes a file proposes; *conflicts* are its rows changed in hyoka too since the workbook's export."""
+
     values: list[ProposedValue]
     texts: list[ProposedText]
+    conflicts: list[ProposedValue | ProposedText] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.values) + len(self.texts)
@@ -93,18 +117,57 @@ class Proposal:
 def read_changes(plan: m.Plan, filename: str, data: bytes) -> Proposal:
     """What *data* proposes for *plan*; InputError naming the place (sheet, row, column) if it cannot be read."""
     current = core_plan(plan)
+    stale: list[Stale] = []
     if filename.lower().endswith(".xlsx"):
-        incoming = _read_workbook(current, filename, data)
+        incoming, stale = _read_workbook(current, filename, data)
     else:
         incoming = _read_plan_file(plan, filename, data)
-    return Proposal(value_changes(current, incoming, filename), text_changes(current, incoming))
+    return Proposal(value_changes(current, incoming, filename), text_changes(current, incoming), [_conflict(s) for s in stale])
 
 
-def _read_workbook(current: CorePlan, filename: str, data: bytes) -> CorePlan:
+def _read_workbook(current: CorePlan, filename: str, data: bytes) -> tuple[CorePlan, list[Stale]]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload.xlsx"
         path.write_bytes(data)
-        return apply_update(current, read_update(path, filename))
+        read = read_update(path, filename)
+        return apply_update(current, read), read.stale
+
+
+def _conflict(stale: Stale) -> ProposedValue | ProposedText:
+    """A workbook row changed in hyoka since its export, as a change the person may still choose to apply."""
+    ident, part, year = stale.what
+    stored, incoming = stale.stored or {}, stale.incoming or {}
+    if stale.sheet == TEXTS.name:
+        return ProposedText(
+            ident,
+            year,
+            list(incoming.get("results", [])),
+            list(incoming.get("issues", [])),
+            list(stored.get("results", [])),
+            list(stored.get("issues", [])),
+            sheet_row=stale.place,
+        )
+    return ProposedValue(
+        ident,
+        part,
+        year,
+        "conflict",
+        shown_fields(stored),
+        shown_fields(incoming),
+        text=incoming.get("value", ""),
+        status=incoming.get("status", ""),
+        expected=incoming.get("expected") or "",
+        note=incoming.get("note", ""),
+        shortfall=incoming.get("shortfall", ""),
+        sheet_row=stale.place,
+    )
+
+
+def shown_fields(value: dict[str, Any]) -> str:
+    """A `hyoka/1` value as the history prints it: 「55,260人（確定）」; 「」 for none."""
+    if not value:
+        return ""
+    return shown(value.get("value", ""), value.get("status") or "confirmed", value.get("expected"))
 
 
 def _read_plan_file(plan: m.Plan, filename: str, data: bytes) -> CorePlan:
@@ -169,6 +232,7 @@ def value_changes(current: CorePlan, incoming: CorePlan, filename: str = "") -> 
                         status=new.status.value if new else "",
                         expected=(new.expected or "") if new else "",
                         note=new.note if new else "",
+                        shortfall=new.shortfall if new else "",
                     )
                 )
     return out

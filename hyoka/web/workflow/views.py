@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ...core.schema import LONGEST_TEXT
 from ..accounts import access
 from ..accounts.models import User
-from ..history.models import ChangeKind
+from ..history.models import Change, ChangeKind
 from ..history.record import record
 from ..plans import models as m
 from ..plans.convert import core_plan
@@ -52,10 +52,14 @@ def inbox(request: HttpRequest, plan: m.Plan) -> HttpResponse:
         for name in names:
             work = department_work(core, name, year)
             overview.append({"department": name, "work": work, "submission": submissions.get(name)})
+    work = department_work(core, department, year) if department in names else None
+    own = {v["indicator"].id for v in work.values} if work else set()
+    warned = Change.objects.filter(plan=plan, year=year, indicator_key__in=own).exclude(warnings="").select_related("user")
     ctx |= {
         "department": department,
         "departments": names,
-        "work": department_work(core, department, year) if department in names else None,
+        "work": work,
+        "warned": list(warned[:100]) if access.may_manage(user) else [],
         "submission": submission,
         "overview": overview,
         "may_submit": user.is_department and department in names and access.may_enter(user, plan, year, [department]),

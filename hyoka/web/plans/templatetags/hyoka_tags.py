@@ -6,13 +6,16 @@ from datetime import date
 from decimal import Decimal
 
 from django import template
+from django.forms import BoundField
+from django.template import Context
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ....core.arithmetic import fmt_decimal
+from ....core.display import entry_text, percent_text
 from ....core.grades import Grade
 from ....core.judgement import Judgement
-from ....core.model import Status
+from ....core.model import Entry, Series, Status
 from ....core.rates import NoRate
 from ....core.wareki import to_wareki
 from ....core.wareki import wareki_date as japanese_date
@@ -46,6 +49,38 @@ def wareki_date(value: str | date | None) -> str:
 @register.filter
 def pct(value: Decimal | None) -> str:
     return "―" if value is None else f"{fmt_decimal(value)}%"
+
+
+@register.simple_tag
+def described(field: BoundField, form_id: str = "", label: str = "") -> str:
+    """A form field's widget tied to its hint and its errors (aria-describedby), marked invalid when refused.
+
+    *form_id* ties it to a form elsewhere on the page (a row of the grid); *label* names it where no label is shown.
+    """
+    ids = [f"{field.auto_id}_help"] if field.help_text else []
+    attrs: dict[str, str] = {"form": form_id} if form_id else {}
+    if label:
+        attrs["aria-label"] = label
+    if field.errors:
+        ids.append(f"{field.auto_id}_errors")
+        attrs["aria-invalid"] = "true"
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def figure(context: Context, entry: Entry | None, series: Series) -> str:
+    """A target, baseline or actual in the plan's display style (core.display): 「1,234件」, whatever was typed."""
+    if entry is None:
+        return ""
+    return entry_text(entry.parsed, series.unit, context["ev"].rules.display)
+
+
+@register.simple_tag(takes_context=True)
+def percent(context: Context, value: Decimal | str | None) -> str:
+    """A rate in the plan's display style: 「108.0％」 or 「108.0%」; ― when there is none."""
+    return percent_text(value, context["ev"].rules.display)
 
 
 @register.filter

@@ -13,9 +13,13 @@ import zipfile
 from pathlib import Path
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from ....core.errors import InputError
 from ....core.model import Plan as CorePlan
 from ....core.wareki import to_wareki
 from ....formats.csvpackage.write import write_package
@@ -24,6 +28,7 @@ from ....site.published import released_years
 from ...accounts import access
 from .. import models as m
 from ..convert import core_plan
+from ..forms import problem_line
 from .common import chosen_year, plan_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,9 +59,15 @@ def workbook(request: HttpRequest, plan: m.Plan) -> HttpResponse:
         known = {d for n in core.nodes for d in n.departments} | {d for i in core.indicators for d in i.departments}
         if department not in known:
             raise Http404
-        wb, name = department_workbook(core, department, year), f"{plan.key}-{year}-{department}.xlsx"
+        make, name = (lambda: department_workbook(core, department, year, plan.revision)), f"{plan.key}-{year}-{department}.xlsx"
     else:
-        wb, name = plan_workbook(core), f"{plan.key}.xlsx"
+        make, name = (lambda: plan_workbook(core, plan.revision)), f"{plan.key}.xlsx"
+    try:
+        wb = make()
+    except InputError as e:  # a text Excel cannot hold: named, never cut
+        for problem in e.problems:
+            messages.error(request, problem_line(problem))
+        return redirect(reverse("upload", args=plan.route) + f"?year={year}")
     buffer = io.BytesIO()
     wb.save(buffer)
     return attachment(buffer.getvalue(), name, XLSX)

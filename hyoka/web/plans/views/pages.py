@@ -5,54 +5,32 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from ....core.engine import Evaluation, IndicatorResult, indicator_result
-from ....core.errors import InputError
 from ....core.explain import explain_grade, explain_judgement, explain_rate
 from ....core.explain_conditions import explain_criteria
 from ....core.model import Indicator as CoreIndicator
+from ....core.model import Value as CoreValue
 from ....core.rates import Rate
 from ....core.summary import ALL, summarize
-from ....formats.hyoka1 import loads, plan_to_dict
+from ....formats.hyoka1 import plan_to_dict
 from ....reports.charts import chart_of, words_for
 from ...accounts import access, scope
 from ...history.models import Change, ChangeKind
-from ...history.record import record
 from ...workflow.todo import todo
+from .. import forms
 from .. import models as m
 from ..conflicts import core_value_token, targets_token
-from ..convert import core_plan, store_plan
+from ..convert import core_plan
 from ..locks import council_open
 from .common import chosen_year, plan_context, plan_view, tree_rows
-from .upload import MAX_UPLOAD_BYTES
-
-
-@require_POST
-def import_plan(request: HttpRequest) -> HttpResponse:
-    """A new plan from a `hyoka/1` file (all or nothing). A stored plan is never replaced here: its
-    history would go with it; changes to it come through the upload preview instead."""
-    access.require(access.may_manage(request.user))
-    f = request.FILES.get("file")
-    if f is None or f.size > MAX_UPLOAD_BYTES:
-        messages.error(request, _("ファイルを選んでください（20MBまで）。"))
-        return redirect("home")
-    try:
-        row = store_plan(loads(f.read(), where=f.name), organization=request.user.organization)
-    except InputError as e:
-        for problem in e.problems[:20]:
-            messages.error(request, str(problem))
-        return redirect("home")
-    record(row, request.user, ChangeKind.IMPORT, f"{row.name} 取込み", new=f.name)
-    messages.success(request, _("計画を取り込みました。"))
-    return redirect("tree", *row.route)
 
 
 @require_safe
@@ -177,6 +155,7 @@ def node(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
             for x in text_nodes
         ],
         "review": n.reviews.get(year),
+        "may_manage": access.may_manage(user),
         "may_review": council_open(plan, year) and access.may_review(user, n),
         "may_answer": council_open(plan, year) and access.may_answer(user, core, n),
     }
@@ -186,7 +165,20 @@ def node(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse:
 @plan_view
 @require_safe
 def indicator(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpResponse:
-    year = chosen_year(request, plan)
+    return indicator_page(request, plan, indicator_key, chosen_year(request, plan))
+
+
+def indicator_page(
+    request: HttpRequest,
+    plan: m.Plan,
+    indicator_key: str,
+    year: int,
+    *,
+    bound: dict[str, forms.CoreForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The indicator's page; *bound* holds a refused form by its series' part (its value or target form), shown with its errors."""
+    bound = bound or {}
     ctx = plan_context(plan, year)
     core = ctx["core"]
     ind = core.indicator_by_id.get(indicator_key)
@@ -212,22 +204,32 @@ def indicator(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpRes
                 }
             )
         chart = chart_of(ind, series, years, words=words_for(get_language()))
+        part = series.id if series is not ind else ""
+        current = series.values.get(year)
+        targets = sorted({*history_years, *series.targets})
         series_blocks.append(
             {
                 "label": label,
                 "series": series,
-                "part": series.id if series is not ind else "",
+                "part": part,
                 "chart": mark_safe(chart.svg) if chart else "",  # built from escaped parts in charts.series_chart
                 "history": history,
-                "current": series.values.get(year),
-                "base": core_value_token(series.values.get(year)),
+                "current": current,
+                "base": core_value_token(current),
                 "targets_base": targets_token({y: e.text for y, e in series.targets.items()}),
+                "form": _bound(bound, part, forms.ValueForm)
+                or forms.ValueForm(initial=value_initial(current), auto_id=f"id_{part or 'main'}_%s"),
+                "target_form": _bound(bound, part, forms.TargetForm)
+                or forms.TargetForm(initial={"target_year": year}, years=targets, auto_id=f"id_{part or 'main'}_t_%s"),
             }
         )
     result = ctx["ev"].indicators[ind.id]
     judgement = result.judgement
     basis = result.own.rate.basis if result.own is not None else None
     departments = core.departments_of(ind)
+    shown_parts = {b["part"] for b in series_blocks}
+    # A form posted for no series of the page (the indicator itself, when it has parts): its reasons at the top.
+    stray = [str(e) for part, form in bound.items() if part not in shown_parts for errors in form.errors.values() for e in errors]
     ctx |= {
         "indicator": ind,
         "node": core.node_by_id[ind.node],
@@ -241,9 +243,27 @@ def indicator(request: HttpRequest, plan: m.Plan, indicator_key: str) -> HttpRes
         "may_correct": _published(ctx) and access.may_manage(request.user),  # a published year changes by a 訂正
         "may_manage": access.may_manage(request.user),
         "changes": Change.objects.filter(plan=plan, indicator_key=ind.id).select_related("user")[:200],
-        "status_choices": m.ValueStatus.choices,
+        "stray_errors": stray,
     }
-    return render(request, "plans/indicator.html", ctx)
+    return render(request, "plans/indicator.html", ctx, status=status)
+
+
+def _bound(bound: dict[str, forms.CoreForm], part: str, kind: type[forms.CoreForm]) -> forms.CoreForm | None:
+    form = bound.get(part)
+    return form if isinstance(form, kind) else None
+
+
+def value_initial(value: CoreValue | None) -> dict[str, str]:
+    """A value form's fields as stored: what the person edits is what was typed."""
+    if value is None:
+        return {}
+    return {
+        "value": value.entry.text,
+        "status": value.status.value,
+        "expected": value.expected or "",
+        "note": value.note,
+        "shortfall": value.shortfall,
+    }
 
 
 @plan_view
@@ -315,7 +335,10 @@ def history(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     only_year = request.GET.get("only_year") == "1"
     if only_year:
         changes = changes.filter(year=year)
-    ctx = plan_context(plan, year, changes=changes[:500], kind=kind, kinds=ChangeKind.choices, only_year=only_year)
+    warned = request.GET.get("warned") == "1"  # what the planner checks: figures saved over a plausibility warning
+    if warned:
+        changes = changes.exclude(warnings="")
+    ctx = plan_context(plan, year, changes=changes[:500], kind=kind, kinds=ChangeKind.choices, only_year=only_year, warned=warned)
     return render(request, "plans/history.html", ctx)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Max
@@ -15,15 +16,17 @@ from ....core.errors import InputError
 from ....core.explain import AGGREGATE_WORDS, band_range_words
 from ....core.explain_conditions import condition_words
 from ....core.method import measure_sentences
-from ....core.rules import RuleSet
+from ....core.rules import RuleSet, parse_rules
 from ....formats.hyoka1 import parse_json, plan_from_dict
 from ...accounts import access
 from ...history.models import ChangeKind
 from ...history.record import record
 from .. import models as m
 from ..conflicts import writing
-from ..convert import document, touch
+from ..convert import core_plan, document, touch
 from ..entry import bounded
+from ..forms import problem_line
+from ..rules_form import RulesForm, preview
 from .common import chosen_year, plan_context, plan_view
 
 
@@ -66,11 +69,10 @@ def rule_words(rules: RuleSet) -> list[dict[str, object]]:
     return out
 
 
-def save_rules(plan: m.Plan, text: str, user: object, why: str) -> m.RuleSetVersion:
+def save_rules(plan: m.Plan, spec: dict[str, Any], user: object, why: str) -> m.RuleSetVersion:
     """A new version of the rule set, after the core has checked the whole plan under it."""
     bounded("why", why)
     with writing(plan):
-        spec = parse_json(text, "rules")
         doc = document(plan)
         doc["rules"] = spec
         plan_from_dict(doc)
@@ -92,29 +94,48 @@ def save_rules(plan: m.Plan, text: str, user: object, why: str) -> m.RuleSetVers
 
 @plan_view
 def rules(request: HttpRequest, plan: m.Plan) -> HttpResponse:
+    """The rules in words; for planners the form (or, for what it does not hold, the JSON) with a preview before saving."""
     year = chosen_year(request, plan)
     may_manage = access.may_manage(request.user)
     versions = list(m.RuleSetVersion.objects.filter(plan=plan).select_related("created_by"))
-    text = json.dumps(versions[0].spec, ensure_ascii=False, indent=1) if versions else ""
-    problems = []
+    stored = versions[0].spec if versions else core_plan(plan).rules_spec
+    form, text, problems, shown, status = RulesForm(spec=stored), json.dumps(stored, ensure_ascii=False, indent=1), [], None, 200
     if request.method == "POST":
         access.require(may_manage)
-        text = request.POST.get("spec", "")
-        why = request.POST.get("why", "").strip()
-        try:
-            if not why:
-                raise InputError.one("why", _("評価ルールを変えるときは変更理由を書いてください"), "give a reason")
-            save_rules(plan, text, request.user, why)
-        except InputError as e:
-            problems = e.problems
+        spec, why = None, request.POST.get("why", "").strip()
+        if "spec" in request.POST:  # the JSON, for what the form does not hold
+            text = request.POST.get("spec", "")
+            try:
+                spec = parse_json(text, "rules")
+                parse_rules(spec)
+            except InputError as e:
+                problems, spec = [problem_line(p) for p in e.problems], None
         else:
-            messages.success(request, _("評価ルールを更新しました。"))
-            return redirect("rules", *plan.route)
-    ctx = plan_context(plan, year, versions=versions, spec_text=text, problems=problems, may_manage=may_manage)
+            form = RulesForm(request.POST, spec=stored)
+            spec = form.spec if form.is_valid() else None
+        if spec is not None and request.POST.get("action") == "preview":
+            shown = preview(core_plan(plan), spec, year)
+        elif spec is not None:
+            try:
+                if not why:
+                    raise InputError.one(
+                        "why", _("評価ルールを変えるときは変更理由を書いてください"), "give a reason for changing the rules"
+                    )
+                save_rules(plan, spec, request.user, why)
+            except InputError as e:
+                if "spec" in request.POST:
+                    problems += [problem_line(p) for p in e.problems]
+                else:
+                    form.add_problems(e)
+            else:
+                messages.success(request, _("評価ルールを更新しました。"))
+                return redirect("rules", *plan.route)
+        status = 400 if problems or form.errors else 200
+    ctx = plan_context(plan, year, versions=versions, spec_text=text, problems=problems, may_manage=may_manage, form=form, preview=shown)
     rule_set = ctx["ev"].rules
     ctx |= {
         "words": rule_words(rule_set),
         "rounding": rounding_words(rule_set.rate.rounding),
         "measures": measure_sentences(rule_set.measures),
     }
-    return render(request, "plans/rules.html", ctx, status=400 if problems else 200)
+    return render(request, "plans/rules.html", ctx, status=status)
