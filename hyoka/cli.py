@@ -478,10 +478,12 @@ def publish(
     db: DbOption = False,
     database: DatabaseOption = None,
     organization: OrganizationOption = None,
+    full: Annotated[bool, typer.Option("--full", help="変わっていない計画も含めてサイト全体を書き直す")] = False,
 ) -> None:
     """公表済みの年度だけを載せた公開サイト（静的ファイル）とオープンデータを書き出します。
 
-    --db で計画を省略すると、データベースの計画をすべて載せます。
+    --db で計画を省略すると、データベースの計画をすべて載せます。以前に publish したフォルダには、
+    公表内容が変わった計画のページと計画の一覧・検索だけを書き直し、なくなった計画のファイルを消します。
     """
     from .site.publish import publish as publish_site
 
@@ -498,8 +500,12 @@ def publish(
         raise InputError.one("PLANS", "公開する計画を指定してください（--db なら省略可）", "name the plans to publish (or use --db)")
     else:
         loaded = [resolve_plan(p) for p in plans]
-    result = publish_site(loaded, output)
-    typer.echo(f"{result.folder}（ページ {result.pages:,}、ファイル {result.files:,}、{result.bytes:,} バイト）")
+    result = publish_site(loaded, output, full=full)
+    removed = f"、削除した計画 {result.removed:,}" if result.removed else ""
+    typer.echo(
+        f"{result.folder}（書き直した計画 {result.plans:,}/{len(loaded):,}{removed}、"
+        f"ページ {result.pages:,}、ファイル {result.files:,}、{result.bytes:,} バイト）"
+    )
 
 
 def main() -> None:

@@ -45,6 +45,11 @@ def in_language(path: str, lang: str) -> str:
     return f"{ENGLISH}/{path}" if lang == ENGLISH else path
 
 
+def plan_folders(plan_id: str) -> tuple[str, str, str]:
+    """The folders that hold everything of a plan: its Japanese pages, its English pages, its data."""
+    return plan_id, in_language(plan_id, ENGLISH), data(plan_id, "").rstrip("/")
+
+
 def home() -> str:
     return "index.html"
 

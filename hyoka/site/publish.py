@@ -1,57 +1,172 @@
 """``hyoka publish``: write the whole site into a folder, as plain files for any web server.
 
-The site is written beside the target and moved into place at the end, so a reader
-never sees half a site, and files of an earlier publication (a year since withdrawn,
-an indicator since removed) cannot survive into the new one. A folder that is not an
-earlier site is never deleted.
+A publication keeps a manifest in the folder (``.hyoka-site``): per plan, the fingerprint
+of its published copy, the files it wrote and what the pages above the plans show of it.
+The next publication rebuilds only the plans whose fingerprint changed, the pages that
+list plans (home, search, search index) and nothing else, and drops the plans that are
+gone; a national site where one plan changed is republished in seconds. The fingerprint
+also covers hyoka's own code, templates and translations, so a new hyoka rebuilds all;
+``full=True`` (``hyoka publish --full``) rebuilds all regardless.
+
+A reader never sees half a site. A full publication is written beside the target and
+moved into place at the end, so files of an earlier publication (a year since withdrawn,
+an indicator since removed) cannot survive into the new one. An incremental one writes
+each rebuilt plan whole into a staging folder beside the target first; only when every
+file is written does it move the plans' folders, the shared files and the manifest into
+place, by renames. A folder that is not an earlier site is never deleted.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from .. import __version__
 from ..core.errors import InputError
 from ..core.model import Plan
-from .render import Site
+from ..formats.hyoka1 import plan_from_dict
+from . import paths
+from .listing import Listing
+from .plansite import PlanSite
+from .published import published_document
+from .render import Producer, Site
 
-MARKER = ".hyoka-site"
+MARKER = ".hyoka-site"  # the manifest; an older hyoka wrote a line of text here, which means "rebuild all"
+FORMAT = "hyoka-site/1"
+CODE_SUFFIXES = (".py", ".j2", ".css", ".js", ".mo")
 
 
 @dataclass(frozen=True)
 class Published:
     folder: Path
-    files: int
+    files: int  # files (re)written by this publication
     bytes: int
     pages: int
+    plans: int = 0  # plans rebuilt (every plan on a full publication)
+    removed: int = 0  # plans of the earlier publication that are gone
 
 
-def publish(plans: list[Plan], folder: str | Path) -> Published:
-    out = Path(folder)
+@cache
+def code_fingerprint() -> str:
+    """A digest of hyoka's version and of every file that shapes a page: a new hyoka rebuilds every plan."""
+    digest = hashlib.sha256(__version__.encode())
+    root = resources.files("hyoka")
+    stack = [root]
+    found = []
+    while stack:
+        folder = stack.pop()
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                if entry.name not in ("__pycache__", "var"):
+                    stack.append(entry)
+            elif entry.name.endswith(CODE_SUFFIXES):
+                found.append(entry)
+    for entry in sorted(found, key=lambda e: str(e)):
+        digest.update(str(entry).removeprefix(str(root)).encode())
+        digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(document: dict[str, Any]) -> str:
+    """The digest of a plan's published document (and of hyoka's code): equal means the plan's files are too."""
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{code_fingerprint()}\n{text}".encode()).hexdigest()
+
+
+def _check_folder(out: Path) -> None:
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise InputError.one(
             str(out),
             "出力先が空でなく、以前に hyoka publish で作ったサイトでもありません",
             "the output folder is neither empty nor an earlier hyoka site",
         )
-    site = Site(plans)
+
+
+def _manifest(out: Path) -> dict[str, Any] | None:
+    """The manifest of the earlier publication in *out*, None when there is none to build on."""
+    try:
+        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != code_fingerprint():
+        return None
+    return data
+
+
+def _manifest_bytes(entries: list[dict[str, Any]]) -> bytes:
+    doc = {"format": FORMAT, "code": code_fingerprint(), "plans": entries}
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+@dataclass
+class _Writer:
+    """Writes files under a staging folder and counts them."""
+
+    root: Path
+    files: int = 0
+    bytes: int = 0
+    pages: int = 0
+
+    def __post_init__(self) -> None:
+        self._folders: set[Path] = set()
+
+    def write(self, path: str, data: bytes) -> None:
+        target = self.root / path
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        target.write_bytes(data)
+        self.files += 1
+        self.bytes += len(data)
+        self.pages += path.endswith(".html")
+
+    def write_all(self, files: dict[str, Producer]) -> list[str]:
+        for path, produce in files.items():
+            self.write(path, produce())
+        return list(files)
+
+
+def _entry(ps: PlanSite, print_: str, files: list[str], listing: Listing) -> dict[str, Any]:
+    return {"root": ps.root, "fingerprint": print_, "files": files, "listing": listing.to_dict()}
+
+
+def publish(plans: list[Plan], folder: str | Path, *, full: bool = False) -> Published:
+    """Publish *plans* into *folder*; only what changed since the publication there, unless *full*."""
+    out = Path(folder)
+    _check_folder(out)
+    documents = [published_document(p) for p in plans]
+    prints = [fingerprint(d) for d in documents]
+    roots = [paths.of_plan(p) for p in plans]
+    earlier = None if full or not out.exists() else _manifest(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if earlier is None:
+        return _full(plans, documents, prints, out)
+    return _incremental(plans, documents, prints, roots, earlier, out)
+
+
+def _plan_sites(plans: Iterable[Plan], documents: Iterable[dict[str, Any]]) -> list[PlanSite]:
+    return [PlanSite(plan_from_dict(d, p.id)) for p, d in zip(plans, documents, strict=True)]
+
+
+def _full(plans: list[Plan], documents: list[dict[str, Any]], prints: list[str], out: Path) -> Published:
+    site = Site.of(_plan_sites(plans, documents))
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        total = pages = 0
-        folders: set[Path] = set()
-        for path, produce in site.files.items():
-            target = staging / path
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            data = produce()
-            target.write_bytes(data)
-            total += len(data)
-            pages += path.endswith(".html")
-        (staging / MARKER).write_text("hyoka publish\n", encoding="utf-8")
+        writer = _Writer(staging)
+        writer.write_all(site.shared_files())
+        entries = []
+        for ps, print_, listing in zip(site.plans, prints, site.listings, strict=True):
+            entries.append(_entry(ps, print_, writer.write_all(site.plan_files(ps)), listing))
+        (staging / MARKER).write_bytes(_manifest_bytes(entries))
         staging.chmod(0o755)
         if out.exists():
             shutil.rmtree(out)
@@ -59,4 +174,72 @@ def publish(plans: list[Plan], folder: str | Path) -> Published:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Published(out, len(site.files), total, pages)
+    return Published(out, writer.files, writer.bytes, writer.pages, len(plans))
+
+
+def _incremental(
+    plans: list[Plan], documents: list[dict[str, Any]], prints: list[str], roots: list[str], earlier: dict[str, Any], out: Path
+) -> Published:
+    before = {e["root"]: e for e in earlier["plans"]}
+    changed = [i for i, (root, print_) in enumerate(zip(roots, prints, strict=True)) if before.get(root, {}).get("fingerprint") != print_]
+    gone = [root for root in before if root not in set(roots)]
+    rebuilt = _plan_sites((plans[i] for i in changed), (documents[i] for i in changed))
+    kept = [Listing.from_dict(before[root]["listing"]) for i, root in enumerate(roots) if i not in set(changed)]
+    site = Site.of(rebuilt, kept, roots)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        writer = _Writer(staging)
+        listings = {item.root: item for item in site.listings}
+        written = {}
+        for i, ps in zip(changed, rebuilt, strict=True):
+            written[ps.root] = _entry(ps, prints[i], writer.write_all(site.plan_files(ps)), listings[ps.root])
+        shared = []
+        for path, produce in site.shared_files().items():
+            data = produce()
+            if not _same(out / path, data):
+                writer.write(path, data)
+                shared.append(path)
+        manifest = _manifest_bytes([written.get(root) or before[root] for root in roots])
+        if not _same(out / MARKER, manifest):
+            (staging / MARKER).write_bytes(manifest)
+        _commit(staging, out, [ps.root for ps in rebuilt], gone, shared)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Published(out, writer.files, writer.bytes, writer.pages, len(rebuilt), len(gone))
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _commit(staging: Path, out: Path, rebuilt: list[str], gone: list[str], shared: list[str]) -> None:
+    """Move what *staging* holds into *out* by renames: each rebuilt plan's folders whole, the shared files, the manifest last."""
+    trash = staging / ".replaced"
+    for n, root in enumerate([*rebuilt, *gone]):
+        for folder in paths.plan_folders(root):
+            old, new = out / folder, staging / folder
+            if old.exists():
+                _move(old, trash / str(n) / folder)
+            if new.exists():
+                _move(new, old)
+            else:
+                _prune(old.parent, out)
+    for path in shared:
+        _move(staging / path, out / path)
+    if (staging / MARKER).exists():
+        os.replace(staging / MARKER, out / MARKER)
+
+
+def _move(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
+
+
+def _prune(folder: Path, top: Path) -> None:
+    """Remove *folder* and its parents up to *top* while they are empty (an organization's last plan is gone)."""
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

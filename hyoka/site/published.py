@@ -54,6 +54,11 @@ def _public(obj: dict[str, Any]) -> dict[str, Any]:
 
 def published_plan(plan: Plan) -> Plan:
     """A copy of *plan* without unreleased years' values, texts and reviews, nor extension fields."""
+    return plan_from_dict(published_document(plan), plan.id)
+
+
+def published_document(plan: Plan) -> dict[str, Any]:
+    """The `hyoka/1` document of ``published_plan``: what ``hyoka publish`` fingerprints to find the plans that changed."""
     years = released_years(plan)
     doc = _public(plan_to_dict(plan))
     doc["plan"] = _public(doc["plan"])
@@ -78,4 +83,4 @@ def published_plan(plan: Plan) -> Plan:
             del ind["parts"]
         indicators.append(ind)
     doc["indicators"] = indicators
-    return plan_from_dict(doc, plan.id)
+    return doc

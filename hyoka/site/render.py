@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from importlib import resources
 from typing import Any
@@ -24,8 +24,8 @@ from ..core.notation import marked_name, pending_text
 from ..translation import gettext_noop
 from . import pages, paths, records
 from .i18n import ENGLISH, JAPANESE, LANGUAGES, date_label, words, year_label
+from .listing import Listing
 from .plansite import PlanSite
-from .search import search_index
 
 Producer = Callable[[], bytes]
 ASSETS = ("site.css", "search.js")
@@ -72,37 +72,59 @@ class Site:
     """The public site of one or more plans, built from their published copies only."""
 
     def __init__(self, plans: list[Plan]) -> None:
-        published = [PlanSite.of(p) for p in plans]
-        _check_ids([ps.root for ps in published])
-        self._adopt(published)
+        self._adopt([PlanSite.of(p) for p in plans])
 
     @classmethod
-    def of(cls, published: list[PlanSite]) -> Site:
-        """The site of plans already published (``PlanSite.of``): the web app keeps those of unchanged plans."""
-        _check_ids([ps.root for ps in published])
+    def of(cls, published: list[PlanSite], listed: Sequence[Listing] = (), order: Sequence[str] = ()) -> Site:
+        """The site of plans already published (``PlanSite.of``): the web app keeps those of unchanged plans.
+
+        *listed* are plans only listed on the pages above the plans, from an earlier publication
+        (an incremental ``hyoka publish`` rebuilds only the plans that changed); *order* is the
+        order of the plans' roots on those pages, by default the published plans' then the listed ones'.
+        """
         site = cls.__new__(cls)
-        site._adopt(published)
+        site._adopt(published, listed, order)
         return site
 
-    def _adopt(self, published: list[PlanSite]) -> None:
+    def _adopt(self, published: list[PlanSite], listed: Sequence[Listing] = (), order: Sequence[str] = ()) -> None:
+        roots = list(order) or [ps.root for ps in published] + [item.root for item in listed]
+        _check_ids(roots)
         self.plans = published
         self.by_root = {ps.root: ps for ps in self.plans}
+        self._listed = {item.root: item for item in listed}
+        self.roots = roots
+
+    @cached_property
+    def listings(self) -> list[Listing]:
+        """Every plan of the site as the pages above the plans show it, in the site's order."""
+        return [self._listed[root] if root in self._listed else Listing.of(self.by_root[root]) for root in self.roots]
 
     @cached_property
     def files(self) -> dict[str, Producer]:
-        """Every file of the site by its path."""
+        """Every file of the site by its path (of an incremental site: the shared files and the rebuilt plans')."""
+        files = self.shared_files()
+        for ps in self.plans:
+            files.update(self.plan_files(ps))
+        return files
+
+    def shared_files(self) -> dict[str, Producer]:
+        """The files that are no plan's own: the list of plans, the search and its index, the assets."""
         files: dict[str, Producer] = {}
         for lang in LANGUAGES:
             files[paths.in_language(paths.home(), lang)] = lambda lang=lang: self._home(lang)
             files[paths.in_language(paths.search(), lang)] = lambda lang=lang: self._search(lang)
-            for ps in self.plans:
-                files.update(self._plan_pages(ps, lang))
-        for ps in self.plans:
-            files.update(records.downloads(ps))
         for name in ASSETS:
             files[paths.asset(name)] = lambda name=name: _asset(name)
         files[paths.asset("search-index.js")] = self._search_script
-        files[SEARCH_INDEX] = lambda: records.to_json(search_index(self.plans))
+        files[SEARCH_INDEX] = lambda: records.to_json(self._search_index())
+        return files
+
+    def plan_files(self, ps: PlanSite) -> dict[str, Producer]:
+        """A plan's pages in each language and its downloads: all under its ``paths.plan_folders``."""
+        files: dict[str, Producer] = {}
+        for lang in LANGUAGES:
+            files.update(self._plan_pages(ps, lang))
+        files.update(records.downloads(ps))
         return files
 
     def render(self, path: str) -> bytes | None:
@@ -171,14 +193,19 @@ class Site:
     def _plan_files(self, ps: PlanSite, lang: str, own: tuple[tuple[str, str, str], ...] = ()) -> list[tuple[str, str, str]]:
         """The downloads of a page: its own (label, path, kind) first, then the plan's."""
         _ = words(lang)
-        files = [*own]
-        files += [
-            (_("計画全体の CSV データパッケージ（ZIP）"), paths.package_zip(ps.root), "ZIP"),
-            (_("計画ファイル（hyoka/1 形式の JSON）"), paths.hyoka1_file(ps.root), "JSON"),
-        ]
+        files = [*own, *self._package_files(ps.root, lang)]
         evaluation = _("の評価（JSON）")  # outside the f-string, where makemessages finds it
         files += [(f"{year_label(y, lang)} {evaluation}", paths.evaluation_file(ps.root, y), "JSON") for y in ps.years]
         return files
+
+    @staticmethod
+    def _package_files(root: str, lang: str) -> list[tuple[str, str, str]]:
+        """The plan's CSV data package and its plan file, as (label, path, kind)."""
+        _ = words(lang)
+        return [
+            (_("計画全体の CSV データパッケージ（ZIP）"), paths.package_zip(root), "ZIP"),
+            (_("計画ファイル（hyoka/1 形式の JSON）"), paths.hyoka1_file(root), "JSON"),
+        ]
 
     def _crumbs(self, ps: PlanSite, lang: str, nodes: list[Node]) -> list[tuple[str, str]]:
         _ = words(lang)
@@ -188,10 +215,9 @@ class Site:
     def _home(self, lang: str) -> bytes:
         _ = words(lang)
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}  # the plans of each organization, in the order met
-        for ps in self.plans:
-            grade = ps.evaluation(ps.latest).plan_grade if ps.latest is not None else None
-            org = ps.plan.organization
-            groups.setdefault((org.name, org.code), []).append({"ps": ps, "home": paths.plan_home(ps.root), "grade": grade})
+        for item in self.listings:
+            org = item.card["organization"]
+            groups.setdefault((org["name"], org["code"]), []).append(item.card | {"home": paths.plan_home(item.root)})
         organizations = [{"name": name, "code": code, "plans": plans} for (name, code), plans in groups.items()]
         return self._page(
             "home.html.j2", paths.home(), lang, None, title=_("計画の一覧"), organizations=organizations, files=self._site_files(lang)
@@ -199,19 +225,22 @@ class Site:
 
     def _search(self, lang: str) -> bytes:
         _ = words(lang)
-        plans = [{"name": ps.plan.name, "indicators": paths.plan_page(ps.root, "indicators")} for ps in self.plans]
+        plans = [{"name": item.card["name"], "indicators": paths.plan_page(item.root, "indicators")} for item in self.listings]
         return self._page("search.html.j2", paths.search(), lang, None, title=_("指標の検索"), plans=plans, files=self._site_files(lang))
 
     def _site_files(self, lang: str) -> list[tuple[str, str, str]]:
         """The downloads of the pages above the plans: the index of all indicators, and each plan's package and file."""
         _ = words(lang)
         files = [(_("全指標の一覧（JSON）"), SEARCH_INDEX, "JSON")]
-        for ps in self.plans:
-            files += [(f"{ps.id}: {label}", path, kind) for label, path, kind in self._plan_files(ps, lang)[:2]]
+        for item in self.listings:
+            files += [(f"{item.card['id']}: {label}", path, kind) for label, path, kind in self._package_files(item.root, lang)]
         return files
 
+    def _search_index(self) -> list[dict[str, Any]]:
+        return [record for item in self.listings for record in item.search]
+
     def _search_script(self) -> bytes:
-        data = json.dumps(search_index(self.plans), ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps(self._search_index(), ensure_ascii=False, separators=(",", ":"))
         return f"window.HYOKA_SEARCH = {data};\n".encode()
 
     def _plan_home(self, ps: PlanSite, lang: str) -> bytes:

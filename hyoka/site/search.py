@@ -13,26 +13,25 @@ from . import paths
 from .plansite import PlanSite
 
 
-def search_index(plans: list[PlanSite]) -> list[dict[str, Any]]:
-    """Per indicator: plan, id, name, the path of nodes above it, page, and the newest rate and judgement."""
+def search_records(ps: PlanSite) -> list[dict[str, Any]]:
+    """Per indicator of the plan: plan, id, name, the path of nodes above it, page, and the newest rate and judgement."""
     out = []
-    for ps in plans:
-        for ind in ps.plan.indicators:
-            chain = [*ps.plan.ancestors(ind.node), ps.plan.node_by_id[ind.node]]
-            record: dict[str, Any] = {
-                "plan": ps.plan.name,
-                "organization": ps.plan.organization.name,
-                "id": ind.id,
-                "name": marked_name(ind),
-                "path": " › ".join(f"{n.number} {n.name}".strip() for n in chain),
-                "page": paths.indicator_page(ps.root, ind.id),
-                "rate": None,
-                "judgement": None,
-            }
-            if ps.latest is not None:
-                doc = ps.indicator_doc(ps.latest, ind.id)
-                record["rate"] = doc["rate"]
-                record["judgement"] = (doc["judgement"] or {}).get("symbol")
-                record["year"] = ps.latest
-            out.append(record)
+    for ind in ps.plan.indicators:
+        chain = [*ps.plan.ancestors(ind.node), ps.plan.node_by_id[ind.node]]
+        record: dict[str, Any] = {
+            "plan": ps.plan.name,
+            "organization": ps.plan.organization.name,
+            "id": ind.id,
+            "name": marked_name(ind),
+            "path": " › ".join(f"{n.number} {n.name}".strip() for n in chain),
+            "page": paths.indicator_page(ps.root, ind.id),
+            "rate": None,
+            "judgement": None,
+        }
+        if ps.latest is not None:
+            doc = ps.indicator_doc(ps.latest, ind.id)
+            record["rate"] = doc["rate"]
+            record["judgement"] = (doc["judgement"] or {}).get("symbol")
+            record["year"] = ps.latest
+        out.append(record)
     return out

@@ -171,7 +171,7 @@ def test_publishing_again_replaces_an_earlier_site_and_never_a_foreign_folder(tm
     publish([load_sample("hiratsuka-juten")], out)
     stale = out / "142034" / "hiratsuka-juten" / "nodes" / "removed.html"
     stale.write_text("old", encoding="utf-8")
-    publish([load_sample("hiratsuka-juten")], out)
+    publish([load_sample("hiratsuka-juten")], out, full=True)
     assert not stale.exists() and (out / "index.html").is_file()
     foreign = tmp_path / "documents"
     foreign.mkdir()
