@@ -25,7 +25,10 @@ TINY_RUNS: dict[str, tuple[list[str], list[str]]] = {
         ["--plan", "hiratsuka-juten", "--repeat", "1", "--formats", "html,xlsx"],
         [r"content \(evaluation and report model\) [\d.]+ s", r"^html +[\d.]+ +[\d.]+ ", r"^xlsx +[\d.]+ +[\d.]+ "],
     ),
-    "publish.py": (["--only", "synthetic", "--indicators", "90", "--repeat", "1"], [r"90 indicators", r"[\d,]+ pages"]),
+    "publish.py": (
+        ["--indicators", "90", "--repeat", "1", "--sites", "3", "--site-indicators", "20", "--no-sdg-build"],
+        [r"345 indicators", r"90 indicators", r"[\d,]+ pages", r"3-plan site: 1 plan rebuilt, [\d,]+ files rewritten of [\d,]+, [\d.]+ s"],
+    ),
     "renders.py": (
         ["--format", "html", "--pages", "3", "--modes", "background", "--data-dir", "{tmp}"],
         [r"page alone +p50 [\d,]+ ms", r"page while rendering +p50 [\d,]+ ms", r"a second download: [\d,]+ ms \(status 200\)"],
@@ -94,3 +97,11 @@ def test_web_benchmark_serves_two_plans_to_two_clients(tmp_path):
     for kind in ("tree", "node", "indicator", "api", "save"):
         assert re.search(rf"^{kind} +\d+ ", out.stdout, re.M), kind
     assert "throughput:" in out.stdout and "pages p95" in out.stdout
+
+
+@pytest.mark.skipif(not (ROOT / ".venv-sdg").exists(), reason="sdg-build's environment is made by bench/publish.py on first use")
+def test_publish_bench_runs_sdg_build_beside_hyoka():
+    args = ["--only", "synthetic", "--indicators", "40", "--repeat", "1"]
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "publish.py"), *args], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert re.search(r"sdg-build: [\d.]+ s for the same 40 indicators .*; hyoka is [\d.]+× as fast", out.stdout), out.stdout
