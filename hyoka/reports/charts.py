@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import lru_cache
 from html import escape
 
 from ..core.model import Indicator, Series, Status
@@ -43,6 +44,7 @@ def _px(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+@lru_cache(maxsize=4096)
 def grouped(value: Decimal) -> str:
     """「353,716」「81」「12.5」: a data label (the number as entered, with separators)."""
     text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
@@ -227,6 +229,7 @@ def _open(chart_id: str, width: int, height: int, titles: list[str], title: str,
     ]
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str, size: float) -> float:
     """The width of *text* in Noto Sans CJK JP: full-width characters 1 em, others about 0.55 em."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.55 for ch in text) * size

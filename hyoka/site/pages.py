@@ -7,7 +7,7 @@ charts are the reports' SVG charts, so a page never computes a figure of its own
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..core.display import entry_text
@@ -195,17 +195,26 @@ def _compared(record: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def series_blocks(ps: PlanSite, ind: Indicator, lang: str) -> list[SeriesBlock]:
-    """Each series with its chart: the whole series over the plan's period, actuals up to the newest published year."""
+    """Each series with its chart: the whole series over the plan's period, actuals up to the newest published year.
+
+    Only the chart's words depend on the page's language: the rest is made once for both pages."""
     period = (ps.plan.period_start, ps.plan.period_end)
     latest = ps.latest if ps.latest is not None else ps.plan.period_start
+    words = charts.words_for(lang)
+    return [
+        replace(b, chart=charts.chart_of(ind, b.series, period, latest, words))
+        for b in ps.series_facts(ind.id, lambda: _series_facts(ps, ind))
+    ]
+
+
+def _series_facts(ps: PlanSite, ind: Indicator) -> list[SeriesBlock]:
     blocks = []
     for series in ind.series():
         label = "" if series is ind else (series.label or series.id)
         rows = _year_rows(ps, ind, series)
         current = next((r for r in rows if r.year == ps.latest), None)
-        chart = charts.chart_of(ind, series, period, latest, charts.words_for(lang))
         baseline = baseline_text(series, ps.plan.rules.display)
-        blocks.append(SeriesBlock(label, series, chart, rows, current, ps.projection(ind, series), baseline))
+        blocks.append(SeriesBlock(label, series, None, rows, current, ps.projection(ind, series), baseline))
     return blocks
 
 

@@ -6,6 +6,7 @@ the published copy (``published.published_plan``), so none of them can reach a d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -27,6 +28,7 @@ class PlanSite:
     _docs: dict[int, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
     _indicator_docs: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
     _node_docs: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
+    _series: dict[str, list[Any]] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def of(cls, plan: Plan) -> PlanSite:
@@ -97,7 +99,7 @@ class PlanSite:
     @cached_property
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """The tables of the CSV data package, computed once for the package and every indicator's CSV."""
-        return package_tables(self.plan)
+        return package_tables(self.plan, self.doc)
 
     @cached_property
     def package_files(self) -> dict[str, str]:
@@ -110,6 +112,12 @@ class PlanSite:
         for row in self.tables["observations"]:
             by_indicator.setdefault(row["indicator_id"], []).append(row)
         return by_indicator
+
+    def series_facts(self, indicator_id: str, make: Callable[[], list[Any]]) -> list[Any]:
+        """What an indicator's pages show of its series in every language (``pages.series_blocks``), made once."""
+        if indicator_id not in self._series:
+            self._series[indicator_id] = make()
+        return self._series[indicator_id]
 
     def projection(self, indicator: Indicator, series: Series) -> Projection | None:
         if self.latest is None:

@@ -25,7 +25,8 @@ ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same plan gives the same bytes
 
 
 def to_json(doc: Any) -> bytes:
-    return (json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
+    """Compact JSON: without indentation Python's encoder runs in C, and a national site's downloads are a third smaller."""
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode("utf-8")
 
 
 def plan_summary(ps: PlanSite) -> dict[str, Any]:
@@ -126,14 +127,18 @@ def indicator_record(ps: PlanSite, ind: Indicator, year: int | None = None) -> d
 
 
 def node_record(ps: PlanSite, node_id: str) -> dict[str, Any]:
-    node = ps.plan.node_by_id[node_id]
+    """The node, its grade in each published year and its indicators, each with the path of its own record
+    (``indicator_record``): every indicator's figures are in one file, not again in each node above it."""
     spec = next(n for n in ps.document["nodes"] if n["id"] == node_id)
     return {
         "format": FORMAT,
         "plan": _plan_head(ps),
         "node": spec,
         "grades": [{"year": y} | ps.node_doc(y, node_id) for y in ps.years],
-        "indicators": [indicator_record(ps, ind) for ind in ps.plan.indicators_of.get(node.id, [])],
+        "indicators": [
+            {"id": ind.id, "name": ind.name, "unit": ind.unit, "record": paths.indicator_data(ps.root, ind.id, "json")}
+            for ind in ps.plan.indicators_of.get(node_id, [])
+        ],
     }
 
 

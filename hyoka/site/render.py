@@ -8,6 +8,7 @@ the same published copies, so a page served live is byte for byte the static pag
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -33,9 +34,25 @@ SEARCH_INDEX = "data/search-index.json"
 BASIS_LABELS = {"fiscal": gettext_noop("年度（4月〜翌3月）"), "calendar": gettext_noop("暦年")}
 
 
-def _environment() -> Environment:
+LITERAL = re.compile(r"""\b_\((["'])((?:(?!\1).)*)\1\)""")
+
+
+class _TranslatedLoader(PackageLoader):
+    """The templates with each ``_("literal")`` replaced by its translation in *lang*: a page then calls
+    no function for its fixed words (half the calls a page made), and prints the same text."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__("hyoka.site", "templates")
+        self.translate = words(lang)
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return LITERAL.sub(lambda m: json.dumps(self.translate(m.group(2)), ensure_ascii=False), source), filename, uptodate
+
+
+def _environment(lang: str) -> Environment:
     env = Environment(
-        loader=PackageLoader("hyoka.site", "templates"),
+        loader=_TranslatedLoader(lang),
         autoescape=select_autoescape(["j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -52,7 +69,7 @@ def _environment() -> Environment:
     return env
 
 
-ENV = _environment()
+ENVIRONMENTS = {lang: _environment(lang) for lang in LANGUAGES}
 
 
 def _asset(name: str) -> bytes:
@@ -184,7 +201,7 @@ class Site:
             "content_title": False,
         }
         # links given by the caller are pages of the Japanese site; link() moves them to the language
-        return ENV.get_template(template).render(base | context).encode("utf-8")
+        return ENVIRONMENTS[lang].get_template(template).render(base | context).encode("utf-8")
 
     @staticmethod
     def _plan_links(ps: PlanSite) -> dict[str, str]:

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -43,8 +43,11 @@ from .schema import (
 Row = dict[str, Any]
 
 
-def package_tables(plan: Plan) -> dict[str, list[Row]]:
-    """Every table of the package, by resource name, before it is written."""
+def package_tables(plan: Plan, evaluation: Callable[[int], dict[str, Any]] | None = None) -> dict[str, list[Row]]:
+    """Every table of the package, by resource name, before it is written.
+
+    *evaluation* gives the evaluation contract of a year when the caller has it already (the
+    public site evaluates each year once for its pages, its downloads and this package)."""
     lead = {"organization_code": plan.organization.code, "plan_id": plan.id}
     tables: dict[str, list[Row]] = {r.name: [] for r in RESOURCES}
     head = {"organization_name": plan.organization.name, "plan_name": plan.name, "levels": plan.levels}
@@ -70,7 +73,7 @@ def package_tables(plan: Plan) -> dict[str, list[Row]]:
         for part_id, s in [("", ind), *((p.id, p) for p in ind.parts)]:
             for row in _observations(s):
                 tables[OBSERVATIONS.name].append(lead | {"indicator_id": ind.id, "part_id": part_id} | row)
-    _evaluations(plan, lead, tables)
+    _evaluations(plan, lead, tables, evaluation)
     return tables
 
 
@@ -116,14 +119,14 @@ def _computed(year: int, record: dict[str, Any], unit: str) -> Iterator[Row]:
         yield _measure(year, "change_points", measures["change_points"], Decimal(measures["change_points"]), unit)
 
 
-def _evaluations(plan: Plan, lead: Row, tables: dict[str, list[Row]]) -> None:
+def _evaluations(plan: Plan, lead: Row, tables: dict[str, list[Row]], evaluation: Callable[[int], dict[str, Any]] | None) -> None:
     """Rates, judgements and grades of every year with values or a cycle judging them, from the evaluation contract."""
     recorded = {y for i in plan.indicators for s in [i, *i.parts] for y in s.values}
     # and the cycles that judge an older figure (rules that look back for the newest value)
     window = plan.rules.measures.window
     years = sorted(recorded | {y for y in plan.cycles if any(y - window <= r <= y for r in recorded)})
     for year in years:
-        doc = evaluation_dict(evaluate(plan, year))
+        doc = evaluation(year) if evaluation is not None else evaluation_dict(evaluate(plan, year))
         for ind in doc["indicators"]:
             keys = lead | {"indicator_id": ind["id"]}
             records = [("", ind)] if ind.get("parts") is None else [(p["id"], p) for p in ind["parts"]]
