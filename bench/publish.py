@@ -46,7 +46,7 @@ from generate import organizations, plan_document
 from hyoka.core.model import Plan
 from hyoka.formats.hyoka1 import plan_from_dict, plan_to_dict
 from hyoka.samples import load_sample
-from hyoka.site.publish import Published, publish
+from hyoka.site.publish import Published, default_jobs, publish
 from hyoka.site.published import published_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,13 +92,13 @@ def median_of(repeat: int, run: Callable[[int], float]) -> float:
     return statistics.median(run(i) for i in range(repeat))
 
 
-def hyoka_time(plans: list[Plan], folder: Path, repeat: int) -> tuple[float, Published]:
+def hyoka_time(plans: list[Plan], folder: Path, repeat: int, jobs: int) -> tuple[float, Published]:
     results: list[Published] = []
 
     def once(i: int) -> float:
         out = folder / f"site-{i}"
         start = time.perf_counter()
-        results.append(publish(plans, out))
+        results.append(publish(plans, out, jobs=jobs))
         seconds = time.perf_counter() - start
         shutil.rmtree(out)
         return seconds
@@ -179,11 +179,11 @@ def sdg_time(python: Path, repository: Path, repeat: int) -> float:
     return median_of(repeat, once)
 
 
-def synthetic_case(indicators: int, repeat: int, folder: Path, python: Path | None) -> None:
+def synthetic_case(indicators: int, repeat: int, folder: Path, python: Path | None, jobs: int) -> None:
     start = time.perf_counter()
     plan = synthetic(indicators)
     built = time.perf_counter() - start
-    seconds, result = hyoka_time([plan], folder, repeat)
+    seconds, result = hyoka_time([plan], folder, repeat, jobs)
     report(f"synthetic plan ({len(PUBLISHED_YEARS)} published years)", seconds, result, len(plan.indicators), None)
     print(f"  (generating and loading the synthetic plan took {built:.2f} s, not counted)")
     if python is None:
@@ -216,18 +216,18 @@ def one_value_changed(plan: Plan) -> Plan:
     return plan_from_dict(doc, plan.id)
 
 
-def incremental_case(sites: int, indicators: int, folder: Path) -> None:
+def incremental_case(sites: int, indicators: int, folder: Path, jobs: int) -> None:
     plans = [published(plan_document(i, code, name, indicators_count=indicators)) for i, (code, name) in enumerate(organizations(sites))]
     out = folder / "national"
     start = time.perf_counter()
-    first = publish(plans, out)
+    first = publish(plans, out, jobs=jobs)
     full = time.perf_counter() - start
     print(
         f"incremental: the first publication of {sites} plans ({sites * indicators:,} indicators) took {full:.2f} s, {first.files:,} files"
     )
     plans[sites // 2] = one_value_changed(plans[sites // 2])
     start = time.perf_counter()
-    result = publish(plans, out)
+    result = publish(plans, out, jobs=jobs)
     seconds = time.perf_counter() - start
     shutil.rmtree(out)
     verdict = "ok" if seconds <= INCREMENTAL_TARGET and result.plans == 1 else "SLOW"
@@ -245,20 +245,23 @@ def main() -> None:
     parser.add_argument("--site-indicators", type=int, default=300, help="indicators of each plan of the incremental case")
     parser.add_argument("--only", choices=("kanagawa", "synthetic", "incremental"))
     parser.add_argument("--no-sdg-build", action="store_true", help="time hyoka alone")
+    parser.add_argument("--jobs", type=int, default=None, help="hyoka's processes (default: one per core)")
     args = parser.parse_args()
+    jobs = args.jobs or default_jobs()
+    print(f"hyoka publishes with {jobs} process{'es' if jobs > 1 else ''}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         publish([load_sample("hiratsuka-juten")], folder / "warm-up")
         if args.only in (None, "kanagawa"):
             plans = [load_sample("kanagawa-sousei-3"), load_sample("kanagawa-dx")]
-            seconds, result = hyoka_time(plans, folder, args.repeat)
+            seconds, result = hyoka_time(plans, folder, args.repeat, jobs)
             report("kanagawa-sousei-3 + kanagawa-dx", seconds, result, sum(len(p.indicators) for p in plans), KANAGAWA_TARGET)
         if args.only in (None, "synthetic"):
             python = None if args.no_sdg_build else sdg_python()
             for indicators in args.indicators:
-                synthetic_case(indicators, args.repeat, folder, python)
+                synthetic_case(indicators, args.repeat, folder, python, jobs)
         if args.only in (None, "incremental"):
-            incremental_case(args.sites, args.site_indicators, folder)
+            incremental_case(args.sites, args.site_indicators, folder, jobs)
 
 
 if __name__ == "__main__":

@@ -479,6 +479,7 @@ def publish(
     database: DatabaseOption = None,
     organization: OrganizationOption = None,
     full: Annotated[bool, typer.Option("--full", help="変わっていない計画も含めてサイト全体を書き直す")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="ページを作るプロセスの数（既定: CPU コアの数）")] = None,
 ) -> None:
     """公表済みの年度だけを載せた公開サイト（静的ファイル）とオープンデータを書き出します。
 
@@ -500,7 +501,7 @@ def publish(
         raise InputError.one("PLANS", "公開する計画を指定してください（--db なら省略可）", "name the plans to publish (or use --db)")
     else:
         loaded = [resolve_plan(p) for p in plans]
-    result = publish_site(loaded, output, full=full)
+    result = publish_site(loaded, output, full=full, jobs=jobs)
     removed = f"、削除した計画 {result.removed:,}" if result.removed else ""
     typer.echo(
         f"{result.folder}（書き直した計画 {result.plans:,}/{len(loaded):,}{removed}、"

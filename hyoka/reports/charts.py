@@ -259,8 +259,35 @@ def series_chart(
     an axis title shorter."""
     titles = wrap(title, 320, 10) if titled else []
     shift = TITLE_LINE * (len(titles) - 1) - (LEGEND_LINE if small else 0)
-    width, height = 340, 200 + shift - (AXIS_LINE if small else 0)
-    left, right, top, bottom = 52, 12, 40 + shift, 34 - (AXIS_LINE if small else 0)
+    width, height, left, right, top, _bottom = _frame(shift, small)
+    plot_w = width - left - right
+    out = _open(chart_id, width, height, titles, title, series_words(title, unit, points, words))
+    if not small:
+        out.append(_legend(left, 26 + shift, words, any(p.baseline for p in points), any(p.missing for p in points)))
+    # the words drawn in the plot, only where a point needs them: the plot is then the same in every language
+    marks = (
+        words.estimate_mark if any(p.estimate for p in points) else "",
+        words.pending if any(p.missing == "pending" for p in points) else "",
+        words.unmeasurable if any(p.missing == "unmeasurable" for p in points) else "",
+    )
+    out.append(_plot(tuple(points), shift, small, marks))
+    if not small:
+        out.append(label(left + plot_w / 2, height - 6, words.parenthesis.format(year_axis)))
+    out.append(f'<text x="6" y="{top - 8}">{escape(words.parenthesis.format(unit or words.no_unit))}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _frame(shift: int, small: bool) -> tuple[int, int, int, int, int, int]:
+    """Width, height and the left, right, top and bottom margins of a series chart."""
+    return 340, 200 + shift - (AXIS_LINE if small else 0), 52, 12, 40 + shift, 34 - (AXIS_LINE if small else 0)
+
+
+@lru_cache(maxsize=64)
+def _plot(points: tuple[Point, ...], shift: int, small: bool, marks: tuple[str, str, str]) -> str:
+    """The grid, the bars, the targets and the axes of ``series_chart``: made once for a chart's pages in both languages."""
+    estimate_mark, pending, unmeasurable = marks
+    width, height, left, right, top, bottom = _frame(shift, small)
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high, step = _scale([v for p in points for v in (p.actual, p.target) if v is not None])
     low_f, span = float(low), float(high - low)
@@ -269,9 +296,7 @@ def series_chart(
         return top + plot_h - (float(v) - low_f) / span * plot_h
 
     slot = plot_w / max(1, len(points))
-    out = _open(chart_id, width, height, titles, title, series_words(title, unit, points, words))
-    if not small:
-        out.append(_legend(left, 26 + shift, words, any(p.baseline for p in points), any(p.missing for p in points)))
+    out = []
     tick = low
     while tick <= high:
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{_px(y(tick))}" y2="{_px(y(tick))}" stroke="{GRID}" stroke-width="0.5"/>')
@@ -290,7 +315,7 @@ def series_chart(
             out.append(
                 f'<rect class="{css}" x="{_px(cx - bar_w / 2)}" y="{_px(top_y)}" width="{_px(bar_w)}" height="{_px(bar_h)}" fill="{fill}"/>'
             )
-            text = grouped(p.actual) + (words.estimate_mark if p.estimate else "")
+            text = grouped(p.actual) + (estimate_mark if p.estimate else "")
             out.append(label(cx, top_y - 3, text, size=size, attrs=f' fill="{ACTUAL}"'))
         elif p.missing:
             mark_h = min(24.0, plot_h / 4)
@@ -298,7 +323,7 @@ def series_chart(
                 f'<rect class="{p.missing}" x="{_px(cx - bar_w / 2)}" y="{_px(zero - mark_h)}" width="{_px(bar_w)}" height="{_px(mark_h)}" '
                 f'fill="none" stroke="{MISSING}" stroke-width="1" stroke-dasharray="3 2"/>'
             )
-            word = words.pending if p.missing == "pending" else words.unmeasurable
+            word = pending if p.missing == "pending" else unmeasurable
             out.append(label(cx, zero - mark_h - 3, word, size=min(size, 8), attrs=f' fill="{MISSING}"'))
         if p.target is not None:
             targets.append((cx, y(p.target), p.target, p.actual is not None or bool(p.missing)))
@@ -314,10 +339,6 @@ def series_chart(
         out.append(label(where[0], where[1], grouped(v), where[2], size=size, attrs=f' fill="{TARGET}"'))
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{_px(zero)}" y2="{_px(zero)}" stroke="{AXIS}" stroke-width="0.8"/>')
     out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="{AXIS}" stroke-width="0.8"/>')
-    if not small:
-        out.append(label(left + plot_w / 2, height - 6, words.parenthesis.format(year_axis)))
-    out.append(f'<text x="6" y="{top - 8}">{escape(words.parenthesis.format(unit or words.no_unit))}</text>')
-    out.append("</svg>")
     return "\n".join(out)
 
 

@@ -203,7 +203,7 @@ def series_blocks(ps: PlanSite, ind: Indicator, lang: str) -> list[SeriesBlock]:
     words = charts.words_for(lang)
     return [
         replace(b, chart=charts.chart_of(ind, b.series, period, latest, words))
-        for b in ps.series_facts(ind.id, lambda: _series_facts(ps, ind))
+        for b in ps.once(("series", ind.id), lambda: _series_facts(ps, ind))
     ]
 
 
@@ -246,7 +246,8 @@ def footnotes(ind: Indicator) -> list[str]:
 
 
 def method(ps: PlanSite, formulas: set[str] | None = None) -> Any:
-    return describe_rules(ps.plan.rules, formulas)
+    key = ("method", None if formulas is None else frozenset(formulas))
+    return ps.once(key, lambda: describe_rules(ps.plan.rules, formulas))
 
 
 def notation(ps: PlanSite) -> list[str]:

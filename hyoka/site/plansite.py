@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.engine import Evaluation, evaluate
 from ..core.model import Correction, Indicator, Plan, Series
@@ -20,6 +20,8 @@ from ..formats.hyoka1 import plan_to_dict
 from . import paths
 from .published import evaluated_years, published_plan
 
+T = TypeVar("T")
+
 
 @dataclass
 class PlanSite:
@@ -28,7 +30,7 @@ class PlanSite:
     _docs: dict[int, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
     _indicator_docs: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
     _node_docs: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
-    _series: dict[str, list[Any]] = field(default_factory=dict, init=False, repr=False)
+    _made: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def of(cls, plan: Plan) -> PlanSite:
@@ -113,11 +115,21 @@ class PlanSite:
             by_indicator.setdefault(row["indicator_id"], []).append(row)
         return by_indicator
 
-    def series_facts(self, indicator_id: str, make: Callable[[], list[Any]]) -> list[Any]:
-        """What an indicator's pages show of its series in every language (``pages.series_blocks``), made once."""
-        if indicator_id not in self._series:
-            self._series[indicator_id] = make()
-        return self._series[indicator_id]
+    def prepare(self) -> None:
+        """Compute what many pages and downloads of the plan read (evaluations, the package's tables),
+        before ``hyoka publish`` shares the plan's files among processes that would each compute it."""
+        for year in self.years:
+            for ind in self.plan.indicators[:1]:
+                self.indicator_doc(year, ind.id)
+            for node in self.plan.nodes[:1]:
+                self.node_doc(year, node.id)
+        _ = self.package_files, self.observations, self.indicator_specs
+
+    def once(self, key: Any, make: Callable[[], T]) -> T:
+        """What *make* makes, made once for all the pages of the plan that show it (its pages in each language)."""
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
 
     def projection(self, indicator: Indicator, series: Series) -> Projection | None:
         if self.latest is None:

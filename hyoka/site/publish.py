@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -27,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,12 @@ from .render import Producer, Site
 MARKER = ".hyoka-site"  # the manifest; an older hyoka wrote a line of text here, which means "rebuild all"
 FORMAT = "hyoka-site/1"
 CODE_SUFFIXES = (".py", ".j2", ".css", ".js", ".mo")
+PARALLEL_FROM = 400  # files of a plan below which one process writes them all (forking costs more)
+
+
+def default_jobs() -> int:
+    """The processes a publication uses: one per core this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -109,9 +117,10 @@ def _manifest_bytes(entries: list[dict[str, Any]]) -> bytes:
 
 @dataclass
 class _Writer:
-    """Writes files under a staging folder and counts them."""
+    """Writes files under a staging folder and counts them; a plan's files are shared among *jobs* processes."""
 
     root: Path
+    jobs: int = 1
     files: int = 0
     bytes: int = 0
     pages: int = 0
@@ -130,17 +139,69 @@ class _Writer:
         self.pages += path.endswith(".html")
 
     def write_all(self, files: dict[str, Producer]) -> list[str]:
-        for path, produce in files.items():
-            self.write(path, produce())
+        items = list(files.items())
+        if self.jobs > 1 and len(items) >= PARALLEL_FROM:
+            self._shared(items)
+        else:
+            for path, produce in items:
+                self.write(path, produce())
         return list(files)
+
+    def _shared(self, items: list[tuple[str, Producer]]) -> None:
+        """Render and write *items* in *jobs* processes: this one and forked ones, each a run of them.
+
+        Forked, the workers read the plan as this process built it (``PlanSite.prepare``), without
+        pickling it. A worker's failure is raised here, after every worker has stopped."""
+        context = multiprocessing.get_context("fork")
+        runs = [items[len(items) * k // self.jobs : len(items) * (k + 1) // self.jobs] for k in range(self.jobs)]
+        workers = []
+        for run in runs[1:]:
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=self._work, args=(run, send), daemon=True)
+            process.start()
+            send.close()
+            workers.append((process, receive))
+        error: BaseException | None = None
+        try:
+            for path, produce in runs[0]:
+                self.write(path, produce())
+        except BaseException as e:
+            error = e
+        for process, receive in workers:
+            try:
+                outcome, value = receive.recv()
+            except EOFError:
+                outcome, value = "error", RuntimeError("a publishing process stopped without a result")
+            process.join()
+            if outcome == "error":
+                error = error or value
+            else:
+                self.files, self.bytes, self.pages = (a + b for a, b in zip((self.files, self.bytes, self.pages), value, strict=True))
+        if error is not None:
+            raise error
+
+    def _work(self, run: list[tuple[str, Producer]], send: Connection) -> None:
+        mine = _Writer(self.root)
+        try:
+            for path, produce in run:
+                mine.write(path, produce())
+            send.send(("done", (mine.files, mine.bytes, mine.pages)))
+        except BaseException as e:
+            try:
+                send.send(("error", e))
+            except Exception:
+                send.send(("error", RuntimeError(repr(e))))
 
 
 def _entry(ps: PlanSite, print_: str, files: list[str], listing: Listing) -> dict[str, Any]:
     return {"root": ps.root, "fingerprint": print_, "files": files, "listing": listing.to_dict()}
 
 
-def publish(plans: list[Plan], folder: str | Path, *, full: bool = False) -> Published:
-    """Publish *plans* into *folder*; only what changed since the publication there, unless *full*."""
+def publish(plans: list[Plan], folder: str | Path, *, full: bool = False, jobs: int | None = None) -> Published:
+    """Publish *plans* into *folder*; only what changed since the publication there, unless *full*.
+
+    *jobs*: the processes that render a plan's pages (by default one per core)."""
+    jobs = jobs or default_jobs()
     out = Path(folder)
     _check_folder(out)
     documents = [published_document(p) for p in plans]
@@ -149,22 +210,23 @@ def publish(plans: list[Plan], folder: str | Path, *, full: bool = False) -> Pub
     earlier = None if full or not out.exists() else _manifest(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if earlier is None:
-        return _full(plans, documents, prints, out)
-    return _incremental(plans, documents, prints, roots, earlier, out)
+        return _full(plans, documents, prints, out, jobs)
+    return _incremental(plans, documents, prints, roots, earlier, out, jobs)
 
 
 def _plan_sites(plans: Iterable[Plan], documents: Iterable[dict[str, Any]]) -> list[PlanSite]:
     return [PlanSite(plan_from_dict(d, p.id)) for p, d in zip(plans, documents, strict=True)]
 
 
-def _full(plans: list[Plan], documents: list[dict[str, Any]], prints: list[str], out: Path) -> Published:
+def _full(plans: list[Plan], documents: list[dict[str, Any]], prints: list[str], out: Path, jobs: int) -> Published:
     site = Site.of(_plan_sites(plans, documents))
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        writer = _Writer(staging)
+        writer = _Writer(staging, jobs)
         writer.write_all(site.shared_files())
         entries = []
         for ps, print_, listing in zip(site.plans, prints, site.listings, strict=True):
+            ps.prepare()
             entries.append(_entry(ps, print_, writer.write_all(site.plan_files(ps)), listing))
         (staging / MARKER).write_bytes(_manifest_bytes(entries))
         staging.chmod(0o755)
@@ -178,7 +240,7 @@ def _full(plans: list[Plan], documents: list[dict[str, Any]], prints: list[str],
 
 
 def _incremental(
-    plans: list[Plan], documents: list[dict[str, Any]], prints: list[str], roots: list[str], earlier: dict[str, Any], out: Path
+    plans: list[Plan], documents: list[dict[str, Any]], prints: list[str], roots: list[str], earlier: dict[str, Any], out: Path, jobs: int
 ) -> Published:
     before = {e["root"]: e for e in earlier["plans"]}
     changed = [i for i, (root, print_) in enumerate(zip(roots, prints, strict=True)) if before.get(root, {}).get("fingerprint") != print_]
@@ -188,10 +250,11 @@ def _incremental(
     site = Site.of(rebuilt, kept, roots)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        writer = _Writer(staging)
+        writer = _Writer(staging, jobs)
         listings = {item.root: item for item in site.listings}
         written = {}
         for i, ps in zip(changed, rebuilt, strict=True):
+            ps.prepare()
             written[ps.root] = _entry(ps, prints[i], writer.write_all(site.plan_files(ps)), listings[ps.root])
         shared = []
         for path, produce in site.shared_files().items():

@@ -13,9 +13,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from importlib import resources
+from types import FunctionType
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from ..core.errors import InputError
@@ -50,6 +52,18 @@ class _TranslatedLoader(PackageLoader):
         return LITERAL.sub(lambda m: json.dumps(self.translate(m.group(2)), ensure_ascii=False), source), filename, uptodate
 
 
+class _Context(Context):
+    """Calls a plain function of the page (``ja``, ``link``, ``year_label`` …) straight away: Jinja's own
+    call looks for context-passing markers first, and a page makes a hundred such calls."""
+
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) is FunctionType and not hasattr(__obj, "jinja_pass_arg"):
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
+
 def _environment(lang: str) -> Environment:
     env = Environment(
         loader=_TranslatedLoader(lang),
@@ -59,6 +73,7 @@ def _environment(lang: str) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.context_class = _Context
     env.globals |= {
         "asset": paths.asset,
         "grade_class": pages.grade_class,
@@ -138,11 +153,7 @@ class Site:
 
     def plan_files(self, ps: PlanSite) -> dict[str, Producer]:
         """A plan's pages in each language and its downloads: all under its ``paths.plan_folders``."""
-        files: dict[str, Producer] = {}
-        for lang in LANGUAGES:
-            files.update(self._plan_pages(ps, lang))
-        files.update(records.downloads(ps))
-        return files
+        return self._plan_pages(ps) | records.downloads(ps)
 
     def render(self, path: str) -> bytes | None:
         producer = self.files.get(path)
@@ -150,17 +161,24 @@ class Site:
 
     # --- pages ---------------------------------------------------------------------------
 
-    def _plan_pages(self, ps: PlanSite, lang: str) -> dict[str, Producer]:
-        out: dict[str, Producer] = {
-            paths.in_language(paths.plan_home(ps.root), lang): lambda: self._plan_home(ps, lang),
-            paths.in_language(paths.plan_page(ps.root, "tree"), lang): lambda: self._tree(ps, lang),
-            paths.in_language(paths.plan_page(ps.root, "indicators"), lang): lambda: self._indicators(ps, lang),
-            paths.in_language(paths.plan_page(ps.root, "method"), lang): lambda: self._method(ps, lang),
-        }
+    def _plan_pages(self, ps: PlanSite) -> dict[str, Producer]:
+        """The pages of a plan, a page's languages side by side (they share what is made once for both)."""
+        out: dict[str, Producer] = {}
+        for lang in LANGUAGES:
+            out |= {
+                paths.in_language(paths.plan_home(ps.root), lang): lambda lang=lang: self._plan_home(ps, lang),
+                paths.in_language(paths.plan_page(ps.root, "tree"), lang): lambda lang=lang: self._tree(ps, lang),
+                paths.in_language(paths.plan_page(ps.root, "indicators"), lang): lambda lang=lang: self._indicators(ps, lang),
+                paths.in_language(paths.plan_page(ps.root, "method"), lang): lambda lang=lang: self._method(ps, lang),
+            }
         for node in ps.plan.nodes:
-            out[paths.in_language(paths.node_page(ps.root, node.id), lang)] = lambda node=node: self._node(ps, node, lang)
+            for lang in LANGUAGES:
+                out[paths.in_language(paths.node_page(ps.root, node.id), lang)] = lambda node=node, lang=lang: self._node(ps, node, lang)
         for ind in ps.plan.indicators:
-            out[paths.in_language(paths.indicator_page(ps.root, ind.id), lang)] = lambda ind=ind: self._indicator(ps, ind, lang)
+            for lang in LANGUAGES:
+                out[paths.in_language(paths.indicator_page(ps.root, ind.id), lang)] = lambda ind=ind, lang=lang: self._indicator(
+                    ps, ind, lang
+                )
         return out
 
     def _page(self, template: str, path: str, lang: str, ps: PlanSite | None, **context: Any) -> bytes:

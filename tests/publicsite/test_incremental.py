@@ -163,3 +163,9 @@ def test_cli_publish_reports_the_plans_it_rewrote_and_takes_full(tmp_path):
     assert "書き直した計画 1/2" in result.output and os.stat(out / "search.html").st_ino == stamp
     result = runner.invoke(app, ["publish", str(source), "hiratsuka-juten", "-o", str(out), "--full"])
     assert "書き直した計画 2/2" in result.output
+
+
+def test_the_site_is_the_same_whether_one_process_writes_it_or_several(plans, tmp_path):
+    one, three = tmp_path / "one", tmp_path / "three"
+    assert publish(plans, one, jobs=1).files == publish(plans, three, jobs=3).files
+    assert _tree(one) == _tree(three)
