@@ -116,9 +116,7 @@ def test_a_published_year_is_no_draft(client_for: Callable[[str], Client], db: N
     assert "（案）" not in ws["A1"].value and ws.max_row > 200
 
 
-def test_a_department_reads_its_own_rows_and_another_organization_nothing(
-    plan: m.Plan, client_for: Callable[[str], Client]
-) -> None:
+def test_a_department_reads_its_own_rows_and_another_organization_nothing(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
     _entered(plan, client_for)
     rows = _rows(client_for("fukushi"), "&department=産業労働局")
     assert rows and {r.department for r in rows.values()} == {"福祉子どもみらい局"} and WOMEN not in rows

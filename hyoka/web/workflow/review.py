@@ -128,9 +128,7 @@ def year_submissions(plan: m.Plan, year: int) -> dict[str, Submission]:
     return {s.department.name: s for s in found}
 
 
-def review_list(
-    user: User, plan: m.Plan, ev: Evaluation, data: Any, submissions: dict[str, Submission]
-) -> tuple[ReviewFilter, list[Row]]:
+def review_list(user: User, plan: m.Plan, ev: Evaluation, data: Any, submissions: dict[str, Submission]) -> tuple[ReviewFilter, list[Row]]:
     """The filter form over *data* (the GET parameters) and the rows *user* may read that it keeps."""
     departments = visible_departments(user, plan_departments(ev.plan))
     form = ReviewFilter(data, departments=departments, judgements=judgement_choices(ev.rules))
