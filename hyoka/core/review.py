@@ -63,8 +63,13 @@ def in_unit(entry: Entry | None, series: Series) -> Decimal | None:
     """A target's or an actual's number in its series' unit, exact; None for a text."""
     if entry is None or entry.number is None:
         return None
-    number = number_in_base(entry.parsed, series.unit_scale)
-    return None if number is None else number.scaleb(-series.unit_scale)
+    scale, number = series.unit_scale, number_in_base(entry.parsed, series.unit_scale)
+    if number is None or not scale:
+        return number  # with the decimals as typed (「50.0％」 stays 50.0)
+    # 「2,609万人泊」 is held as 26090000: shown in 万人泊 with no decimals that were never typed.
+    shown = number.scaleb(-scale).normalize()
+    exponent = shown.as_tuple().exponent
+    return shown.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else shown
 
 
 def _figure(value: Value | None, series: Series) -> Decimal | None:
