@@ -67,6 +67,7 @@ urlpatterns = [
     path(plan + "workbook.xlsx", downloads.workbook, name="workbook"),
     path(plan + "internal.zip", downloads.internal_data, name="internal_data"),
     path(plan + "inbox/", workflow.inbox, name="inbox"),
+    path(plan + "inbox/review.xlsx", workflow.inbox_review, name="inbox_review"),
     path(plan + "entry/", grid.grid, name="grid"),
     path(plan + "entry/texts/", grid.texts_grid, name="texts_grid"),
     path(plan + "submit/", workflow.submit, name="submit"),

@@ -84,13 +84,24 @@ def store_other_organization() -> m.Plan:
     return row
 
 
+def store_everything() -> None:
+    for name in SAMPLES:
+        store_plan(load_sample(name))
+    create_accounts(ACCOUNTS)
+    store_other_organization()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        for name in SAMPLES:
-            store_plan(load_sample(name))
-        create_accounts(ACCOUNTS)
-        store_other_organization()
+        store_everything()
+
+
+@pytest.fixture
+def stored(transactional_db: None) -> None:
+    """The samples and accounts for a browser test: a live server's test commits, and the database is emptied after it."""
+    if not User.objects.filter(username__in=list(ACCOUNTS)).exists():
+        store_everything()
 
 
 @pytest.fixture

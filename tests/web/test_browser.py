@@ -91,7 +91,7 @@ def download_report(page: Page, base: str, fmt: str) -> str:
     return response.text()
 
 
-def test_the_yearly_cycle_in_the_browser(live_server, browser: Browser, password: str) -> None:
+def test_the_yearly_cycle_in_the_browser(stored: None, live_server, browser: Browser, password: str) -> None:
     base = live_server.url
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ja-JP")
 

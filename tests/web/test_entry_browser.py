@@ -45,7 +45,7 @@ def _field_error(page: Page, name: str) -> str:
     return page.locator(f"#entry-main #id_main_{name}_errors").inner_text()
 
 
-def test_entering_a_department_s_year_in_the_browser(live_server, browser: Browser, password: str) -> None:
+def test_entering_a_department_s_year_in_the_browser(stored: None, live_server, browser: Browser, password: str) -> None:
     base = live_server.url
     plan = m.Plan.objects.get(organization__code="140007", key=PLAN)
     m.Cycle.objects.create(plan=plan, year=YEAR, status=m.CycleStatus.OPEN, due="2026-05-29")
@@ -120,7 +120,7 @@ def test_entering_a_department_s_year_in_the_browser(live_server, browser: Brows
     expect(page.locator("main")).to_contain_text("負の値（-3")
 
 
-def test_a_plan_from_the_excel_template_then_an_indicator_and_a_rule(live_server, browser: Browser, password: str) -> None:
+def test_a_plan_from_the_excel_template_then_an_indicator_and_a_rule(stored: None, live_server, browser: Browser, password: str) -> None:
     base = live_server.url
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ja-JP")
     login(page, base, "planner", password)

@@ -103,8 +103,15 @@ def test_ten_people_saving_at_once_on_sqlite_are_all_stored(live: tuple[Server, 
     for r in range(ROUNDS):
 
         def save(i: int, r: int = r) -> int:
-            base = value_token(f"{1000 + 10 * (r - 1) + i}", "confirmed", "", "") if r else ""  # what the person's form showed
-            data = {"year": YEAR, "value": f"{1000 + 10 * r + i}", "status": "confirmed", "why": f"round {r}", "base": base}
+            base = value_token(f"{1000 + 10 * (r - 1) + i}", "confirmed", "", "", "") if r else ""  # what the person's form showed
+            data = {
+                "year": YEAR,
+                "value": f"{1000 + 10 * r + i}",
+                "status": "confirmed",
+                "why": f"round {r}",
+                "base": base,
+                "confirm": "on",
+            }  # far from last year's: the warning confirmed
             return people[i].submit(f"/plans/{ORG}/{PLAN}/indicators/{indicators[i]}/value/", data, timeout=60).status_code
 
         answers += [(r, indicators[i], a) for i, a in enumerate(_at_once(PEOPLE, save))]

@@ -53,6 +53,22 @@ def test_tree_shows_the_published_statuses_of_seed_000(client_for: Callable[[str
     assert "令和６年度" in page.content.decode()
 
 
+def test_the_tree_is_rendered_once_per_revision_and_language(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """The tree's rows are cached by plan revision, year and language: a change shows at once, each language its own."""
+    c = client_for("planner")
+    url = "/plans/140007/kanagawa-sousei-3/?year=2025"
+    before = c.get(url).content.decode()
+    form = c.get("/plans/140007/kanagawa-sousei-3/nodes/1-3-1/edit/").context["form"]
+    renamed = c.post("/plans/140007/kanagawa-sousei-3/nodes/1-3-1/edit/", dict(form.initial) | {"name": "改めた名称", "why": "名称変更"})
+    assert renamed.status_code == 302
+    after = c.get(url).content.decode()
+    assert "改めた名称" not in before and "改めた名称" in after
+    assert "指標のない取組も表示" in after and ">指標 " in after
+    c.cookies["django_language"] = "en"
+    english = c.get(url).content.decode()
+    assert "改めた名称" in english and ">Indicators " in english and ">指標 " not in english
+
+
 def test_indicator_page_has_chart_with_pending_years(client_for: Callable[[str], Client]) -> None:
     page = client_for("planner").get("/plans/140007/kanagawa-sousei-3/indicators/1-t1/?year=2024").content.decode()
     assert '<svg class="chart"' in page and "把握予定" in page

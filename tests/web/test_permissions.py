@@ -404,6 +404,7 @@ ROUTES = [
     ),
     Route(P + "internal.zip", "/plans/{org}/{plan}/internal.zip", in_plan(), in_plan(405)),
     Route(P + "inbox/", "/plans/{org}/{plan}/inbox/", in_plan(), in_plan(405)),
+    Route(P + "inbox/review.xlsx", "/plans/{org}/{plan}/inbox/review.xlsx?year=2025&flagged=on", in_plan(), in_plan(405)),
     Route(P + "submit/", "/plans/{org}/{plan}/submit/", in_plan(allowed=DEPARTMENTS), in_plan(404), ("submit",)),
     Route(P + "withdraw/", "/plans/{org}/{plan}/withdraw/", in_plan(405), in_plan(404, DEPARTMENTS), ("submit_withdraw",)),
     Route(

@@ -122,6 +122,7 @@ PAGES: dict[str, Callable[[str], str]] = {
     "indicator": lambda key: f"/plans/{CODE}/{key}/indicators/{INDICATOR}/?year={OPEN_YEAR}",
     "summary": lambda key: f"/plans/{CODE}/{key}/summary/?year={OPEN_YEAR}",
     "inbox": lambda key: f"/plans/{CODE}/{key}/inbox/?year={OPEN_YEAR}",
+    "inbox_review": lambda key: f"/plans/{CODE}/{key}/inbox/review.xlsx?year={OPEN_YEAR}",
     "council": lambda key: f"/plans/{CODE}/{key}/council/?year={OPEN_YEAR}",
     "texts": lambda key: f"/plans/{CODE}/{key}/nodes/{SMALL_PILLAR}-1/texts/?year={OPEN_YEAR}",
     "preview": lambda key: f"/plans/{CODE}/{key}/indicators/{INDICATOR}/preview/?year={OPEN_YEAR}&value=12",

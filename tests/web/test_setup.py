@@ -118,6 +118,6 @@ def test_the_rules_are_edited_in_a_form_that_previews_the_grades(plan: m.Plan, c
         f"{URL}/rules/?year=2024", stricter | {"grade_0_bands": "90 順調\n95 もっと順調\n- 遅れ", "action": "save", "why": "x"}
     )
     assert refused.status_code == 400 and refused.context["form"].errors["grade_0_bands"]
-    saved = c.post(f"{URL}/rules/?year=2024", stricter | {"action": "save", "why": "基準を厳しく"})
+    saved = c.post(f"{URL}/rules/?year=2024", stricter | {"action": "save", "why": "基準を厳しく", "correction": "基準の改定"})
     assert saved.status_code == 302 and m.RuleSetVersion.objects.filter(plan=plan).count() == 2
     assert Change.objects.get(plan=plan, kind="rules").why == "基準を厳しく"

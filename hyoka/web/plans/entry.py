@@ -116,8 +116,12 @@ SERIES_WORDS = {ChangeKind.VALUE: "実績値", ChangeKind.TARGET: "目標値"}
 
 def series_subject(series: m.Series, year: int, kind: ChangeKind) -> str:
     """「1-3-1-k1（小） 2025年度 実績値」: how the change log names a value or a target."""
-    part = f"（{series.label or series.part}）" if series.part else ""
-    return f"{series.indicator.key}{part} {year}年度 {SERIES_WORDS[kind]}"
+    return subject_of_series(series.indicator.key, (series.label or series.part) if series.part else "", year, kind)
+
+
+def subject_of_series(indicator_key: str, part: str, year: int, kind: ChangeKind) -> str:
+    """The same from the indicator's key and the part's name ("" for a plain indicator), as pages hold them."""
+    return f"{indicator_key}{f'（{part}）' if part else ''} {year}年度 {SERIES_WORDS[kind]}"
 
 
 def record_series_change(

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -74,9 +76,22 @@ class CoreForm(forms.Form):
 
 
 def text_field(label: Any, *, required: bool = False, rows: int = 0, limit: int = LONGEST_TEXT, **extra: Any) -> forms.CharField:
-    """A free text of at most *limit* characters (docs/format.md), one line or a box of *rows*."""
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return forms.CharField(label=label, required=required, max_length=limit, strip=True, widget=widget, **extra)
+    """A free text of at most *limit* characters (docs/format.md), one line or a box of *rows*.
+
+    The limit is said as a plan file's reader says it (「10,000 文字まで」), not in Django's own words.
+    """
+    attrs = {"maxlength": limit, **({"rows": rows} if rows else {})}
+    widget = forms.Textarea(attrs=attrs) if rows else forms.TextInput(attrs=attrs)
+    return forms.CharField(label=label, required=required, strip=True, widget=widget, validators=[_at_most(limit)], **extra)
+
+
+def _at_most(limit: int) -> Callable[[str], None]:
+    def check(text: str) -> None:
+        if len(text) > limit:
+            message = _("長すぎます（%(length)s 文字。%(limit)s 文字まで）") % {"length": f"{len(text):,}", "limit": f"{limit:,}"}
+            raise ValidationError(message, code="max_length")
+
+    return check
 
 
 def why_field(required: bool = False) -> forms.CharField:

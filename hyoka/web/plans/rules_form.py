@@ -7,6 +7,11 @@ plausibility thresholds); the rest of the rule set is kept as it is. Bands are w
 a line, 「90 順調に進んでいます」 (the last without a lower bound: 「- 遅れています」), a
 judgement band with its symbol, 「100 ◎ 達成」. The preview evaluates the plan under the
 current and the proposed rules for the year shown and lists every grade that changes.
+
+The public site, the API and the report evaluate a published year under the current rules,
+so a new rule set would rewrite published grades without a word. ``published_shifts`` lists
+what it would change in each published year: saving then needs a 訂正 reason and records
+each such year as a 訂正 (``views.rules.save_rules``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +28,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError, Problem
+from ...core.judgement import Judgement
 from ...core.model import Plan as CorePlan
 from ...core.rules import PERCENT_SIGNS, parse_rules, resolve_spec
 from ...core.summary import ALL, summarize
-from .forms import CoreForm, in_language, why_field
+from .forms import CoreForm, in_language, text_field, why_field
 
 NO_MIN = ("-", "－", "―", "なし", "none")
 ROUNDING_LABELS = {
@@ -82,6 +89,11 @@ class RulesForm(CoreForm):
     plausibility_achievement_max = forms.CharField(label=_("達成率の上限（確認する値、％）"), required=False, max_length=20)
     plausibility_jump = forms.CharField(label=_("前年度からの変化の上限（％）"), required=False, max_length=20)
     why = why_field()
+    correction = text_field(
+        _("訂正の理由（公表済みの年度の評価が変わるとき）"),
+        limit=1000,
+        help_text=_("公表済みの年度の評価・判定が変わる改定は、その年度の訂正として公表されます"),
+    )
 
     def __init__(self, *args: Any, spec: dict[str, Any], **kwargs: Any) -> None:
         self.stored = resolve_spec(copy.deepcopy(spec))
@@ -167,29 +179,70 @@ class RulesForm(CoreForm):
 
 @dataclass(frozen=True)
 class Shift:
-    """A grade that a change of the rules would move: the node, its grade now and under the proposal."""
+    """A grade (or an indicator's judgement) that a change of the rules would move: its grade now and under the proposal."""
 
     name: str
     level: str
     before: str
     after: str
+    node: str = ""
+    indicator: str = ""
+
+    def subject(self, year: int) -> str:
+        """How the 訂正 names it (in Japanese, like the change log): 「1-3 雇用 2024年度 評価（小柱）」."""
+        what = "判定" if self.indicator else "評価"
+        return f"{self.name} {year}年度 {what}（{self.level}）"
+
+
+def _proposed(core: CorePlan, spec: dict[str, Any]) -> CorePlan:
+    return dataclasses.replace(core, rules=parse_rules(spec), rules_spec=spec)
+
+
+def _grade_shifts(core: CorePlan, before: Evaluation, after: Evaluation) -> list[Shift]:
+    return [
+        Shift(f"{n.number} {n.name}", n.level, _label(before, n.id), _label(after, n.id), node=n.id)
+        for n in core.nodes
+        if _label(before, n.id) != _label(after, n.id)
+    ]
 
 
 def preview(core: CorePlan, spec: dict[str, Any], year: int) -> dict[str, Any]:
     """What the proposed rules would change in *year*: every grade that moves, the plan's grade, the judgement counts."""
     before = evaluate(core, year)
-    after = evaluate(dataclasses.replace(core, rules=parse_rules(spec), rules_spec=spec), year)
-    shifts = [
-        Shift(f"{n.number} {n.name}", n.level, _label(before, n.id), _label(after, n.id))
-        for n in core.nodes
-        if _label(before, n.id) != _label(after, n.id)
-    ]
+    after = evaluate(_proposed(core, spec), year)
+    shifts = _grade_shifts(core, before, after)
     return {
         "year": year,
         "shifts": shifts,
         "plan": (_plan_label(before), _plan_label(after)),
         "judgements": _judgement_counts(before, after),
     }
+
+
+def published_shifts(core: CorePlan, spec: dict[str, Any], years: Iterable[int]) -> dict[int, list[Shift]]:
+    """Per published year in *years*, every grade, the plan's grade and every judgement the proposed rules would change
+    (years where nothing changes are left out: their public record stays as it is)."""
+    proposed = _proposed(core, spec)
+    titles = {c.name: c.title for c in (*core.rules.judgements, *proposed.rules.judgements)}
+    out: dict[int, list[Shift]] = {}
+    for year in sorted(years):
+        before, after = evaluate(core, year), evaluate(proposed, year)
+        shifts = _grade_shifts(core, before, after)
+        if _plan_label(before) != _plan_label(after):
+            shifts.append(Shift(core.name, "計画全体", _plan_label(before), _plan_label(after)))
+        for key, was in before.indicators.items():
+            now = after.indicators[key]
+            for name in dict.fromkeys([None, *was.judgements, *now.judgements]):
+                old, new = _judged(was.judgement_named(name)), _judged(now.judgement_named(name))
+                if old != new:
+                    shifts.append(Shift(f"{key} {was.indicator.name}", titles.get(name or "", "判定"), old, new, indicator=key))
+        if shifts:
+            out[year] = shifts
+    return out
+
+
+def _judged(judgement: Judgement | None) -> str:
+    return "" if judgement is None else f"{judgement.symbol} {judgement.label}".strip()
 
 
 def _label(ev: Evaluation, node: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,37 +14,37 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ...core.schema import LONGEST_TEXT
+from ...core.wareki import to_wareki
+from ...reports.content import DRAFT
+from ...site.published import evaluated_years
 from ..accounts import access
 from ..accounts.models import User
 from ..history.models import Change, ChangeKind
 from ..history.record import record
 from ..plans import models as m
-from ..plans.convert import core_plan
+from ..plans.convert import core_plan, evaluation
 from ..plans.views.common import chosen_year, plan_context, plan_view, writing_view, year_or_404
+from ..plans.views.downloads import XLSX, attachment
 from .mail import notify_decision
 from .models import Event, EventAction, Submission, SubmissionStatus
+from .review import review_list, visible_departments, year_submissions
+from .review_xlsx import review_workbook
 from .work import department_work, plan_departments
 
 
 @plan_view
 @require_safe
 def inbox(request: HttpRequest, plan: m.Plan) -> HttpResponse:
-    """A department's open work; planners pick the department and see every submission."""
+    """A department's open work; planners pick the department and see every submission.
+    Everyone sees the review list of the departments they may read (``review``)."""
     year = chosen_year(request, plan)
     ctx = plan_context(plan, year)
     core = ctx["core"]
     names = plan_departments(core)
     user = request.user
-    if user.is_department:
-        department = user.department.name
-    elif access.may_manage(user) or user.is_reviewer:
-        department = request.GET.get("department") or (names[0] if names else "")
-    else:
-        raise Http404
-    submissions = {
-        s.department.name: s
-        for s in Submission.objects.filter(plan=plan, year=year).select_related("department", "submitted_by", "decided_by")
-    }
+    visible_departments(user, names)  # anyone who is neither a department nor a planner or reviewer: no page
+    department = user.department.name if user.is_department else request.GET.get("department") or (names[0] if names else "")
+    submissions = year_submissions(plan, year)
     submission = submissions.get(department)
     events = list(submission.events.select_related("by")) if submission else []
     overview = []
@@ -55,6 +55,9 @@ def inbox(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     work = department_work(core, department, year) if department in names else None
     own = {v["indicator"].id for v in work.values} if work else set()
     warned = Change.objects.filter(plan=plan, year=year, indicator_key__in=own).exclude(warnings="").select_related("user")
+    review, rows = review_list(user, plan, ctx["ev"], request.GET, submissions)
+    query = request.GET.copy()
+    query["year"] = str(year)
     ctx |= {
         "department": department,
         "departments": names,
@@ -66,8 +69,24 @@ def inbox(request: HttpRequest, plan: m.Plan) -> HttpResponse:
         "may_withdraw": user.is_department and submission is not None and submission.status == SubmissionStatus.SUBMITTED,
         "timeline": events,
         "may_manage": access.may_manage(user),
+        "review": review,
+        "review_rows": rows,
+        "review_query": query.urlencode(),
     }
     return render(request, "workflow/inbox.html", ctx)
+
+
+@plan_view
+@require_safe
+def inbox_review(request: HttpRequest, plan: m.Plan) -> HttpResponse:
+    """The review list of the inbox, with the same filters, as ``PLAN-YEAR-提出状況.xlsx`` (「（案）」 before publication)."""
+    year = chosen_year(request, plan)
+    ev = evaluation(plan, year)
+    _form, rows = review_list(request.user, plan, ev, request.GET, year_submissions(plan, year))
+    draft = "" if year in evaluated_years(ev.plan) else DRAFT
+    title = f"{plan.name} {to_wareki(year)} 提出状況{draft}"
+    content = review_workbook(title, rows, ev.rules.display)
+    return attachment(content, f"{plan.key}-{year}-提出状況{draft}.xlsx", XLSX)
 
 
 def _may_submit(user: User, plan: m.Plan, year: int) -> bool:

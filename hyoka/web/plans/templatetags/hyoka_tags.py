@@ -132,3 +132,11 @@ NO_RATE_LABELS = {
 def no_rate_label(reason: str) -> str:
     """Why an indicator was left out of a grade, in words (the core keeps a code)."""
     return str(NO_RATE_LABELS.get(reason, reason))
+
+
+@register.filter
+def signed(value: Decimal | None) -> str:
+    """A change as a reader scans for it: 「+1,200」「-5.0」, ― when there is none."""
+    if value is None:
+        return "―"
+    return ("+" if value > 0 else "") + f"{value:,f}"
