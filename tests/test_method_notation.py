@@ -161,3 +161,13 @@ def test_pixel_positions_are_short_decimals():
     numbers = re.findall(r' (?:x|y|x1|x2|y1|y2|width|height|cx|cy)="([^"]+)"', svg)
     assert numbers and all(re.fullmatch(r"-?\d+(\.\d)?", n) for n in numbers), numbers
     assert "1,234.5678" in svg and "33.3333" in svg
+
+
+def test_a_chart_drawn_again_keeps_the_figures_as_written():
+    """The plot of a chart is made once for its pages in both languages; 12.5 and 12.50 are equal
+    Decimals, but a chart of 12.50 prints 12.50 even after one of 12.5 was drawn."""
+
+    def drawn(figure: str) -> str:
+        return series_chart("x", "t", "%", "年度", [Point(2024, Decimal(figure), False, Decimal(figure))], words_for("en"))
+
+    assert ">12.5<" in drawn("12.5") and ">12.50<" in drawn("12.50") and ">12.50<" not in drawn("12.5")

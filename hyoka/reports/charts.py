@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import lru_cache
 from html import escape
+from typing import Any
 
 from ..core.model import Indicator, Series, Status
 from ..core.targets import number_in_base, resolve_target
@@ -44,7 +45,6 @@ def _px(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-@lru_cache(maxsize=4096)
 def grouped(value: Decimal) -> str:
     """「353,716」「81」「12.5」: a data label (the number as entered, with separators)."""
     text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
@@ -283,9 +283,22 @@ def _frame(shift: int, small: bool) -> tuple[int, int, int, int, int, int]:
     return 340, 200 + shift - (AXIS_LINE if small else 0), 52, 12, 40 + shift, 34 - (AXIS_LINE if small else 0)
 
 
-@lru_cache(maxsize=64)
+_PLOTS: dict[tuple[Any, ...], str] = {}
+
+
 def _plot(points: tuple[Point, ...], shift: int, small: bool, marks: tuple[str, str, str]) -> str:
-    """The grid, the bars, the targets and the axes of ``series_chart``: made once for a chart's pages in both languages."""
+    """The grid, the bars, the targets and the axes of ``series_chart``: made once for a chart's pages in both languages.
+
+    Kept by the figures as written: 12.50 and 12.5 are equal Decimals but different labels."""
+    key = (tuple((p.year, str(p.actual), p.estimate, str(p.target), p.missing, p.baseline) for p in points), shift, small, marks)
+    if key not in _PLOTS:
+        if len(_PLOTS) >= 256:
+            _PLOTS.clear()
+        _PLOTS[key] = _draw_plot(points, shift, small, marks)
+    return _PLOTS[key]
+
+
+def _draw_plot(points: tuple[Point, ...], shift: int, small: bool, marks: tuple[str, str, str]) -> str:
     estimate_mark, pending, unmeasurable = marks
     width, height, left, right, top, bottom = _frame(shift, small)
     plot_w, plot_h = width - left - right, height - top - bottom
