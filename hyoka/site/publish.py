@@ -230,9 +230,13 @@ def _full(plans: list[Plan], documents: list[dict[str, Any]], prints: list[str],
             entries.append(_entry(ps, print_, writer.write_all(site.plan_files(ps)), listing))
         (staging / MARKER).write_bytes(_manifest_bytes(entries))
         staging.chmod(0o755)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
+        if out.exists():  # the earlier site steps aside for the new one: the folder is never missing for long
+            old = staging.with_name(staging.name + "-old")
+            out.rename(old)
+            staging.rename(out)
+            shutil.rmtree(old)
+        else:
+            staging.rename(out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -244,9 +248,10 @@ def _incremental(
 ) -> Published:
     before = {e["root"]: e for e in earlier["plans"]}
     changed = [i for i, (root, print_) in enumerate(zip(roots, prints, strict=True)) if before.get(root, {}).get("fingerprint") != print_]
-    gone = [root for root in before if root not in set(roots)]
+    current, again = set(roots), set(changed)
+    gone = [root for root in before if root not in current]
     rebuilt = _plan_sites((plans[i] for i in changed), (documents[i] for i in changed))
-    kept = [Listing.from_dict(before[root]["listing"]) for i, root in enumerate(roots) if i not in set(changed)]
+    kept = [Listing.from_dict(before[root]["listing"]) for i, root in enumerate(roots) if i not in again]
     site = Site.of(rebuilt, kept, roots)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
