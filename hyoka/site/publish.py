@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -140,7 +141,8 @@ class _Writer:
 
     def write_all(self, files: dict[str, Producer]) -> list[str]:
         items = list(files.items())
-        if self.jobs > 1 and len(items) >= PARALLEL_FROM:
+        # forking a process that runs other threads (a server's, a test's) could copy a lock held by one of them
+        if self.jobs > 1 and len(items) >= PARALLEL_FROM and threading.active_count() == 1:
             self._shared(items)
         else:
             for path, produce in items:
