@@ -156,6 +156,9 @@ def test_a_plan_from_the_excel_template_then_an_indicator_and_a_rule(stored: Non
     expect(page.locator("#preview table.shifts tbody tr").first).to_be_visible()
     shot(page, "entry-05-rules-preview")
     page.fill("#id_why", "基準を厳しくする")
+    page.click("button:has-text('新しい版として保存')")  # FY2024 is published and its grades change: refused without a 訂正 reason
+    expect(page.locator("#id_correction_errors")).to_be_visible()
+    page.fill("#id_correction", "評価基準の見直し")
     page.click("button:has-text('新しい版として保存')")
     expect(page.locator(".msg.success")).to_contain_text("評価ルールを更新しました")
     assert m.RuleSetVersion.objects.filter(plan__key=PLAN, plan__organization__code="140007").count() == 2

@@ -127,3 +127,12 @@ def test_a_department_reads_its_own_rows_and_another_organization_nothing(plan: 
         assert client_for("y-planner").get(url).status_code == 404
         assert client_for("y-sangyo").get(url).status_code == 404
     assert client_for("y-planner").get(f"/plans/{OTHER_ORG}/{PLAN}/inbox/review.xlsx?year={YEAR}").status_code == 200
+
+
+def test_a_planner_sees_every_department_until_one_is_chosen(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """No department's counts stand for 「すべての担当」: the card of one department appears once it is chosen."""
+    planner = client_for("planner")
+    every = planner.get(f"{URL}/inbox/?year={YEAR}")
+    assert every.context["work"] is None and '<option value="">すべての担当</option>' in every.content.decode()
+    chosen = planner.get(f"{URL}/inbox/?year={YEAR}&department=産業労働局")
+    assert chosen.context["work"].department == "産業労働局" and "<option selected>産業労働局</option>" in chosen.content.decode()

@@ -8,6 +8,7 @@ the browser accepts exactly what a plan file would, and a refused edit names its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -52,15 +53,23 @@ def _doc_value(f: Plain, value: Any) -> Any:
     return value
 
 
+def _edited(
+    plan: m.Plan, collection: str, key: str, fields: Sequence[Plain], values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The plan's document, read under its lock, with one node's or indicator's *fields* set as the form gave them."""
+    lock_plan(plan)
+    doc = document(plan)
+    obj = next(o for o in doc[collection] if o["id"] == key)
+    for f in fields:
+        obj[f.name] = _doc_value(f, values[f.name])
+    return doc, obj
+
+
 @transaction.atomic
 def save_node(row: m.Node, values: dict[str, Any], user: User | None, why: str) -> bool:
     """A node's fields changed (InputError naming the field if the plan would not read); False when nothing changed."""
     plan = row.plan
-    lock_plan(plan)
-    doc = document(plan)
-    obj = next(n for n in doc["nodes"] if n["id"] == row.key)
-    for f in NODE_FIELDS:
-        obj[f.name] = _doc_value(f, values[f.name])
+    doc, _obj = _edited(plan, "nodes", row.key, NODE_FIELDS, values)
     node = plan_from_dict(doc).node_by_id[row.key]
     before, after = {f.name: getattr(row, f.name) for f in NODE_FIELDS}, db_row(node)
     old, new = _changes(NODE_FIELDS, before, after)
@@ -78,11 +87,7 @@ def save_node(row: m.Node, values: dict[str, Any], user: User | None, why: str) 
 def save_indicator(row: m.Indicator, values: dict[str, Any], baseline: dict[str, Any], user: User | None, why: str) -> bool:
     """An indicator's own fields and baseline changed (its parts, targets and values have their own forms)."""
     plan = row.plan
-    lock_plan(plan)
-    doc = document(plan)
-    obj = next(i for i in doc["indicators"] if i["id"] == row.key)
-    for f in INDICATOR_FIELDS:
-        obj[f.name] = _doc_value(f, values[f.name])
+    doc, obj = _edited(plan, "indicators", row.key, INDICATOR_FIELDS, values)
     if baseline.get("value"):
         obj["baseline"] = {"value": baseline["value"]} | {f.name: _doc_value(f, baseline[f.name]) for f in BASELINE_FIELDS}
     else:

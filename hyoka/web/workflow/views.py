@@ -43,7 +43,9 @@ def inbox(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     names = plan_departments(core)
     user = request.user
     visible_departments(user, names)  # anyone who is neither a department nor a planner or reviewer: no page
-    department = user.department.name if user.is_department else request.GET.get("department") or (names[0] if names else "")
+    department = (
+        user.department.name if user.is_department else request.GET.get("department", "")
+    )  # a planner: every department until one is chosen
     submissions = year_submissions(plan, year)
     submission = submissions.get(department)
     events = list(submission.events.select_related("by")) if submission else []

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from ....core.rates import rate_of
 from ...accounts import access
-from ...workflow.work import department_work, plan_departments
+from ...workflow.work import Work, department_work, plan_departments
 from .. import models as m
 from ..conflicts import core_value_token, texts_token
 from ..forms import TextsForm, ValueForm
@@ -37,16 +37,22 @@ def _department(request: HttpRequest, departments: list[str]) -> str:
     return asked if asked in departments else (departments[0] if departments else "")
 
 
+def _department_page(request: HttpRequest, plan: m.Plan) -> tuple[dict[str, Any], Work]:
+    """The page's context (with the department shown and the plan's departments) and that department's work of the year."""
+    year = chosen_year(request, plan)
+    ctx = plan_context(plan, year)
+    departments = plan_departments(ctx["core"])
+    department = _department(request, departments)
+    ctx |= {"department": department, "departments": departments, "may_manage": access.may_manage(request.user)}
+    return ctx, department_work(ctx["core"], department, year)
+
+
 @plan_view
 @require_safe
 def grid(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """Every value of a department's indicators for the year, one row each, saved row by row."""
-    year = chosen_year(request, plan)
-    ctx = plan_context(plan, year)
-    core = ctx["core"]
-    departments = plan_departments(core)
-    department = _department(request, departments)
-    work = department_work(core, department, year)
+    ctx, work = _department_page(request, plan)
+    core, year = ctx["core"], ctx["year"]
     rows: list[dict[str, Any]] = []
     for i, v in enumerate(work.values):
         ind, series = v["indicator"], v["series"]
@@ -63,7 +69,7 @@ def grid(request: HttpRequest, plan: m.Plan) -> HttpResponse:
                 "editable": access.may_enter(request.user, plan, year, core.departments_of(ind)),
             }
         )
-    ctx |= {"department": department, "departments": departments, "rows": rows, "may_manage": access.may_manage(request.user)}
+    ctx["rows"] = rows
     return render(request, "plans/grid.html", ctx)
 
 
@@ -71,12 +77,8 @@ def grid(request: HttpRequest, plan: m.Plan) -> HttpResponse:
 @require_safe
 def texts_grid(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """Every initiative's 一次評価 of a department for the year on one page, each with last year's beside it to copy."""
-    year = chosen_year(request, plan)
-    ctx = plan_context(plan, year)
-    core = ctx["core"]
-    departments = plan_departments(core)
-    department = _department(request, departments)
-    work = department_work(core, department, year)
+    ctx, work = _department_page(request, plan)
+    core, year = ctx["core"], ctx["year"]
     blocks = []
     for t in work.texts:
         node, texts = t["node"], t["texts"]
@@ -92,5 +94,5 @@ def texts_grid(request: HttpRequest, plan: m.Plan) -> HttpResponse:
                 "editable": access.may_enter(request.user, plan, year, core.node_departments(node.id)),
             }
         )
-    ctx |= {"department": department, "departments": departments, "blocks": blocks, "may_manage": access.may_manage(request.user)}
+    ctx["blocks"] = blocks
     return render(request, "plans/texts_grid.html", ctx)
