@@ -98,3 +98,17 @@ def test_the_json_path_asks_for_the_correction_reason_too(plan: m.Plan, client_f
     assert refused.context["corrected"]
     saved = c.post(f"{URL}/rules/", {"spec": spec, "why": "改定", "correction": "基準の改定", "action": "save"})
     assert saved.status_code == 302 and m.Cycle.objects.get(plan=plan, year=PUBLISHED_YEAR).corrections[0]["reason"] == "基準の改定"
+
+
+def test_a_rule_change_that_moves_only_published_rates_is_a_correction_too(plan: m.Plan, client_for: Callable[[str], Client]) -> None:
+    """Two decimals instead of one: no grade need move, but every published 達成率 prints differently."""
+    c = client_for("planner")
+    rules = resolve_spec({"preset": "kanagawa-sousei"})
+    rules["rate"]["decimals"] = 2
+    spec = json.dumps(rules, ensure_ascii=False)
+    refused = c.post(f"{URL}/rules/", {"spec": spec, "why": "桁を増やす", "action": "save"})
+    assert refused.status_code == 400
+    (year, shifts), *_ = refused.context["corrected"]
+    rates = [s for s in shifts if s.level == "達成率"]
+    assert year == PUBLISHED_YEAR and rates and all(s.before.count(".") == 1 and len(s.after) == len(s.before) + 1 for s in rates[:5])
+    assert rates[0].subject(year) == f"{rates[0].name} {year}年度 達成率"

@@ -26,6 +26,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ...core.display import percent_text
 from ...core.engine import Evaluation, evaluate
 from ...core.errors import InputError, Problem
 from ...core.judgement import Judgement
@@ -177,6 +178,9 @@ class RulesForm(CoreForm):
         return name if name in self.fields else None
 
 
+RATE = "達成率"
+
+
 @dataclass(frozen=True)
 class Shift:
     """A grade (or an indicator's judgement) that a change of the rules would move: its grade now and under the proposal."""
@@ -190,6 +194,8 @@ class Shift:
 
     def subject(self, year: int) -> str:
         """How the 訂正 names it (in Japanese, like the change log): 「1-3 雇用 2024年度 評価（小柱）」."""
+        if self.level == RATE:
+            return f"{self.name} {year}年度 {RATE}"
         what = "判定" if self.indicator else "評価"
         return f"{self.name} {year}年度 {what}（{self.level}）"
 
@@ -232,6 +238,11 @@ def published_shifts(core: CorePlan, spec: dict[str, Any], years: Iterable[int])
             shifts.append(Shift(core.name, "計画全体", _plan_label(before), _plan_label(after)))
         for key, was in before.indicators.items():
             now = after.indicators[key]
+            for (label, _s, old_rate), (_l, _n, new_rate) in zip(was.rates, now.rates, strict=True):
+                old, new = percent_text(old_rate.value, core.rules.display), percent_text(new_rate.value, proposed.rules.display)
+                if old != new:  # a published 達成率 (rounding, cap) is part of the record too
+                    name = f"{key} {was.indicator.name}{f'（{label}）' if label else ''}"
+                    shifts.append(Shift(name, RATE, old, new, indicator=key))
             for name in dict.fromkeys([None, *was.judgements, *now.judgements]):
                 old, new = _judged(was.judgement_named(name)), _judged(now.judgement_named(name))
                 if old != new:
