@@ -79,7 +79,8 @@ def activity() -> None:
     m.Cycle.objects.filter(plan=plan, year=YEAR).update(status=m.CycleStatus.CLOSED)  # the council writes once the year is closed
     save_review(top, YEAR, users["reviewer"], grade="概ね順調に進んでいます", comments=["雇用は堅調", "人材確保が課題"])
     save_review(top, YEAR, users["sangyo"], answer="人材確保の支援を強化します")
-    save_rules(plan, {"preset": "kanagawa-sousei", "rate": {"rounding": "half_up", "decimals": 1}}, users["planner"], "四捨五入に変更")
+    rounding = {"preset": "kanagawa-sousei", "rate": {"rounding": "half_up", "decimals": 1}}
+    save_rules(plan, rounding, users["planner"], "四捨五入に変更", correction="端数処理の変更に伴う訂正")  # FY2024 is published
     publish(plan, YEAR, users["planner"], "速報として公表")
     with correcting(plan, YEAR, users["planner"], "確定値に訂正") as correction:
         save_value(series("1-3-1-k1"), YEAR, ValueInput("51.0%"), users["planner"], correction=correction)
