@@ -192,7 +192,9 @@ def test_rules_are_revised_as_a_new_version_that_the_core_checks(plan: m.Plan, c
     bad = c.post(f"{URL}/rules/", {"spec": '{"preset": "kanagawa-sousei", "rate": {"rounding": "sometimes"}}', "why": "x"})
     assert bad.status_code == 400 and "rules.rate" in bad.content.decode()
     spec = '{"preset": "kanagawa-sousei", "rate": {"rounding": "half_up", "decimals": 1}}'
-    c.post(f"{URL}/rules/", {"spec": spec, "why": "四捨五入に変更"})
+    refused = c.post(f"{URL}/rules/", {"spec": spec, "why": "四捨五入に変更"})
+    assert refused.status_code == 400 and refused.context["corrected"]  # FY2024's published 達成率 would change
+    c.post(f"{URL}/rules/", {"spec": spec, "why": "四捨五入に変更", "correction": "端数処理の変更に伴う訂正"})
     plan.refresh_from_db()
     assert m.RuleSetVersion.objects.filter(plan=plan).count() == 2
     assert evaluation(plan, 2024).rules.rate.rounding.mode == "half_up"
