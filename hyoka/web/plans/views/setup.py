@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -31,7 +33,7 @@ from ...history.models import ChangeKind
 from ...history.record import record
 from .. import models as m
 from ..convert import core_plan, store_plan
-from ..forms import MAX_UPLOAD_BYTES, IndicatorForm, NodeForm, problem_line, schema_initial
+from ..forms import MAX_UPLOAD_BYTES, CoreForm, IndicatorForm, NodeForm, problem_line, schema_initial
 from ..setup import BASELINE_FIELDS, INDICATOR_FIELDS, NODE_FIELDS, save_indicator, save_node
 from .common import chosen_year, plan_context, plan_view
 from .downloads import XLSX, attachment
@@ -133,19 +135,12 @@ def node_edit(request: HttpRequest, plan: m.Plan, node_key: str) -> HttpResponse
     node = core_plan(plan).node_by_id[node_key]
     if request.method == "POST":
         form = NodeForm(request.POST)
-        if form.is_valid():
-            try:
-                changed = save_node(row, form.values(), request.user, form.cleaned_data["why"])
-            except InputError as e:
-                form.add_problems(e)
-            else:
-                messages.success(request, _("保存しました。") if changed else _("変更はありません。"))
-                return redirect(reverse("node", args=[*plan.route, node_key]))
+        done = _saved(request, form, lambda: save_node(row, form.values(), request.user, form.cleaned_data["why"]))
+        if done:
+            return redirect(reverse("node", args=[*plan.route, node_key]))
     else:
         form = NodeForm(initial={f.name: schema_initial(f, getattr(node, f.name)) for f in NODE_FIELDS})
-    year = chosen_year(request, plan)
-    ctx = plan_context(plan, year, form=form, node=node, ancestors=core_plan(plan).ancestors(node_key), kind="node")
-    return render(request, "plans/edit.html", ctx, status=400 if form.errors else 200)
+    return _edit_page(request, plan, form, node=node, ancestors=core_plan(plan).ancestors(node_key), kind="node")
 
 
 @plan_view
@@ -156,21 +151,34 @@ def indicator_edit(request: HttpRequest, plan: m.Plan, indicator_key: str) -> Ht
     indicator = core.indicator_by_id[indicator_key]
     if request.method == "POST":
         form = IndicatorForm(request.POST)
-        if form.is_valid():
-            try:
-                changed = save_indicator(row, form.values(), form.baseline_values(), request.user, form.cleaned_data["why"])
-            except InputError as e:
-                form.add_problems(e)
-            else:
-                messages.success(request, _("保存しました。") if changed else _("変更はありません。"))
-                return redirect(reverse("indicator", args=[*plan.route, indicator_key]))
+        done = _saved(
+            request, form, lambda: save_indicator(row, form.values(), form.baseline_values(), request.user, form.cleaned_data["why"])
+        )
+        if done:
+            return redirect(reverse("indicator", args=[*plan.route, indicator_key]))
     else:
         initial = {f.name: schema_initial(f, getattr(indicator, f.name)) for f in INDICATOR_FIELDS}
         if indicator.baseline is not None:
             initial |= {"baseline": indicator.baseline.entry.text}
             initial |= {f"baseline_{f.name}": schema_initial(f, getattr(indicator.baseline, f.name)) for f in BASELINE_FIELDS}
         form = IndicatorForm(initial=initial)
-    year = chosen_year(request, plan)
     ancestors = [*core.ancestors(indicator.node), core.node_by_id[indicator.node]]
-    ctx = plan_context(plan, year, form=form, indicator=indicator, ancestors=ancestors, kind="indicator")
+    return _edit_page(request, plan, form, indicator=indicator, ancestors=ancestors, kind="indicator")
+
+
+def _saved(request: HttpRequest, form: CoreForm, save: Callable[[], bool]) -> bool:
+    """Whether the posted *form* was saved by *save*; if not, its problems stand beside its fields."""
+    if not form.is_valid():
+        return False
+    try:
+        changed = save()
+    except InputError as e:
+        form.add_problems(e)
+        return False
+    messages.success(request, _("保存しました。") if changed else _("変更はありません。"))
+    return True
+
+
+def _edit_page(request: HttpRequest, plan: m.Plan, form: CoreForm, **shown: Any) -> HttpResponse:
+    ctx = plan_context(plan, chosen_year(request, plan), form=form, **shown)
     return render(request, "plans/edit.html", ctx, status=400 if form.errors else 200)
