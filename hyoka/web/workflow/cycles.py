@@ -7,6 +7,7 @@ there so that nobody acts on one click without seeing what it means.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
@@ -125,14 +126,8 @@ def cycle_publish(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: what becomes public and what is not finished. POST: 公表 (a reason when something is unfinished)."""
     access.require(access.may_manage(request.user))
     year = _year(request, plan)
-    if request.method == "POST":
-        try:
-            publish(plan, year, request.user, request.POST.get("reason", ""))
-        except InputError as e:
-            messages.error(request, str(e.problems[0].message))
-        else:
-            messages.success(request, _("公表しました。公開サイトと API に掲載されています。"))
-            return _back(plan, "tree", year)
+    if _published_step(request, plan, year, publish, _("公表しました。公開サイトと API に掲載されています。")):
+        return _back(plan, "tree", year)
     ctx = plan_context(plan, year, ready=readiness(plan, year), reason=request.POST.get("reason", ""))
     return render(request, "workflow/cycle_publish.html", ctx, status=400 if request.method == "POST" else 200)
 
@@ -143,12 +138,19 @@ def cycle_unpublish(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: the form for 公表取消 with its reason. POST: take the year off the public site (it goes back to 締切)."""
     access.require(access.may_manage(request.user))
     year = _year(request, plan)
-    if request.method == "POST":
-        try:
-            withdraw(plan, year, request.user, request.POST.get("reason", ""))
-        except InputError as e:
-            messages.error(request, str(e.problems[0].message))
-        else:
-            messages.success(request, _("公表を取り消しました。"))
-            return _back(plan, "tree", year)
+    if _published_step(request, plan, year, withdraw, _("公表を取り消しました。")):
+        return _back(plan, "tree", year)
     return render(request, "workflow/cycle_unpublish.html", plan_context(plan, year), status=400 if request.method == "POST" else 200)
+
+
+def _published_step(request: HttpRequest, plan: m.Plan, year: int, step: Callable[..., object], done: str) -> bool:
+    """A posted 公表 or 公表取消 with its reason: True when done; a refusal is told and the page shown again."""
+    if request.method != "POST":
+        return False
+    try:
+        step(plan, year, request.user, request.POST.get("reason", ""))
+    except InputError as e:
+        messages.error(request, str(e.problems[0].message))
+        return False
+    messages.success(request, done)
+    return True
