@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import ProblemCollector
 from .outlook import Outlook
-from .ruleparse import Marker, Rounding, check_keys, check_unique, choice_option, decimal_option, marker_option, rounding_option
+from .ruleparse import Marker, Rounding, check_keys, check_unique, choice_option, decimal_option, is_object, marker_option, rounding_option
 
 REFERENCES = ("same_year", "interpolated", "elapsed_share", "final")
 FORMULAS = ("ratio", "progress", "inverse_ratio")
@@ -125,8 +125,7 @@ class CriteriaRule:
 def parse_measures(c: ProblemCollector, spec: Any, where: str) -> MeasureRule:
     if spec is None:
         return MeasureRule()
-    if not isinstance(spec, dict):
-        c.add(where, "measures はオブジェクトで指定してください", "measures must be an object")
+    if not is_object(c, spec, where, "measures はオブジェクトで指定してください", "measures must be an object"):
         return MeasureRule()
     check_keys(c, spec, where, {"window", "reference", "formula", "outlook"})
     window = spec.get("window", 0)
@@ -169,8 +168,7 @@ def parse_criteria(c: ProblemCollector, spec: Any, where: str) -> tuple[Criteria
 
 
 def _criteria(c: ProblemCollector, spec: Any, where: str) -> CriteriaRule | None:
-    if not isinstance(spec, dict):
-        c.add(where, "判定はオブジェクトで指定してください", "a judgement must be an object")
+    if not is_object(c, spec, where, "判定はオブジェクトで指定してください", "a judgement must be an object"):
         return None
     check_keys(c, spec, where, {"name", "title", "conditions", "pending", "none", "parts", "points_rounding", "points_decimals"})
     name = spec.get("name")
@@ -209,8 +207,7 @@ def _criteria(c: ProblemCollector, spec: Any, where: str) -> CriteriaRule | None
 
 
 def _condition(c: ProblemCollector, spec: Any, where: str) -> Condition | None:
-    if not isinstance(spec, dict):
-        c.add(where, "条件はオブジェクトで指定してください", "a condition must be an object")
+    if not is_object(c, spec, where, "条件はオブジェクトで指定してください", "a condition must be an object"):
         return None
     check_keys(c, spec, where, {"symbol", "label", "points", "when"})
     symbol, label = spec.get("symbol"), spec.get("label")

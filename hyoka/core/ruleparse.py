@@ -33,6 +33,14 @@ class Marker:
     label: str
 
 
+def is_object(c: ProblemCollector, spec: Any, where: str, message: str, message_en: str) -> bool:
+    """Whether *spec* is a JSON object; if not, the problem is noted at *where* (the caller then gives up on it)."""
+    if isinstance(spec, dict):
+        return True
+    c.add(where, message, message_en)
+    return False
+
+
 def check_keys(c: ProblemCollector, obj: dict[str, Any], where: str, allowed: set[str]) -> None:
     for key in obj:
         if key not in allowed:
@@ -87,8 +95,7 @@ def rounding_option(c: ProblemCollector, spec: dict[str, Any], where: str, mode_
 def marker_option(c: ProblemCollector, spec: Any, where: str, default: Marker) -> Marker:
     if spec is None:
         return default
-    if not isinstance(spec, dict):
-        c.add(where, "{symbol, label} のオブジェクトで指定してください", "must be {symbol, label}")
+    if not is_object(c, spec, where, "{symbol, label} のオブジェクトで指定してください", "must be {symbol, label}"):
         return default
     check_keys(c, spec, where, {"symbol", "label"})
     return Marker(str(spec.get("symbol", default.symbol)), str(spec.get("label", default.label)))

@@ -14,7 +14,18 @@ from typing import Any
 
 from .criteria import CriteriaRule, MeasureRule, parse_criteria, parse_measures
 from .errors import InputError, ProblemCollector
-from .ruleparse import ROUNDINGS, Marker, Rounding, check_keys, check_unique, choice_option, decimal_option, marker_option, rounding_option
+from .ruleparse import (
+    ROUNDINGS,
+    Marker,
+    Rounding,
+    check_keys,
+    check_unique,
+    choice_option,
+    decimal_option,
+    is_object,
+    marker_option,
+    rounding_option,
+)
 from .styles import STYLE_PRESETS
 
 __all__ = ["ROUNDINGS", "Marker", "Rounding"]  # spelled in ruleparse, used everywhere through this module
@@ -284,8 +295,7 @@ def _check_grade_judgements(
 
 
 def _rate(c: ProblemCollector, spec: Any, where: str) -> RateRule:
-    if not isinstance(spec, dict):
-        c.add(where, "rate はオブジェクトで指定してください", "rate must be an object")
+    if not is_object(c, spec, where, "rate はオブジェクトで指定してください", "rate must be an object"):
         return RateRule()
     check_keys(c, spec, where, {"rounding", "decimals", "cap"})
     rounding = rounding_option(c, spec, where, "rounding", "decimals", Rounding())
@@ -326,8 +336,7 @@ def _bands(c: ProblemCollector, spec: Any, where: str, need_symbol: bool) -> tup
 
 
 def _grade(c: ProblemCollector, spec: Any, where: str) -> GradeRule | None:
-    if not isinstance(spec, dict):
-        c.add(where, "評価ルールはオブジェクトで指定してください", "a grade rule must be an object")
+    if not is_object(c, spec, where, "評価ルールはオブジェクトで指定してください", "a grade rule must be an object"):
         return None
     check_keys(
         c,
@@ -443,8 +452,7 @@ def _check_grade_levels(c: ProblemCollector, grades: list[GradeRule], where: str
 
 
 def _judgement(c: ProblemCollector, spec: Any, where: str) -> JudgementRule | None:
-    if not isinstance(spec, dict):
-        c.add(where, "judgement はオブジェクトで指定してください", "judgement must be an object")
+    if not is_object(c, spec, where, "judgement はオブジェクトで指定してください", "judgement must be an object"):
         return None
     check_keys(c, spec, where, {"bands", "pending", "none", "parts"})
     parts = choice_option(c, spec, "parts", where, ("worst", "best", "mean"), "worst")
@@ -457,16 +465,14 @@ def _judgement(c: ProblemCollector, spec: Any, where: str) -> JudgementRule | No
 
 
 def _summary(c: ProblemCollector, spec: Any, where: str) -> SummaryRule:
-    if not isinstance(spec, dict):
-        c.add(where, "summary はオブジェクトで指定してください", "summary must be an object")
+    if not is_object(c, spec, where, "summary はオブジェクトで指定してください", "summary must be an object"):
         return SummaryRule()
     check_keys(c, spec, where, {"share_rounding", "share_decimals"})
     return SummaryRule(rounding_option(c, spec, where, "share_rounding", "share_decimals", Rounding("half_up", 1)))
 
 
 def _display(c: ProblemCollector, spec: Any, where: str) -> Display:
-    if not isinstance(spec, dict):
-        c.add(where, "display はオブジェクトで指定してください", "display must be an object")
+    if not is_object(c, spec, where, "display はオブジェクトで指定してください", "display must be an object"):
         return Display()
     check_keys(c, spec, where, {"unit_space", "percent"})
     unit_space = spec.get("unit_space", False)
@@ -481,8 +487,7 @@ def _display(c: ProblemCollector, spec: Any, where: str) -> Display:
 
 
 def _plausibility(c: ProblemCollector, spec: Any, where: str) -> Plausibility:
-    if not isinstance(spec, dict):
-        c.add(where, "plausibility はオブジェクトで指定してください", "plausibility must be an object")
+    if not is_object(c, spec, where, "plausibility はオブジェクトで指定してください", "plausibility must be an object"):
         return Plausibility()
     default = Plausibility()
     check_keys(c, spec, where, {"negative", "percent_max", "share_max", "share_words", "achievement_max", "jump"})
