@@ -105,9 +105,9 @@ def test_the_yearly_cycle_in_the_browser(stored: None, live_server, browser: Bro
     page.goto(f"{base}/plans/140007/{PLAN}/?year={YEAR}")
     page.click("text=年度を開始")
     expect(page.locator("main")).to_contain_text("担当課がその年度の実績値と取組")
-    assert page.locator("#open-year").input_value() == ""  # no year chosen for the planner
-    assert "2024" not in page.locator("#open-year").inner_html()  # FY2024 is published: a record, not offered
-    page.select_option("#open-year", str(YEAR))
+    assert page.locator("#id_year").input_value() == ""  # no year chosen for the planner
+    assert "2024" not in page.locator("#id_year").inner_html()  # FY2024 is published: a record, not offered
+    page.select_option("#id_year", str(YEAR))
     page.fill("input[name=due]", "2026-05-29")
     page.click("button:has-text('評価サイクルを開始')")
     expect(page.locator(".msg.success")).to_be_visible()
@@ -205,7 +205,7 @@ def test_the_yearly_cycle_in_the_browser(stored: None, live_server, browser: Bro
     page.click(".cycle-steps >> text=公表")
     expect(page.locator("ul.unfinished")).to_contain_text("福祉子どもみらい局")
     shot(page, "10b-publish-confirm")
-    page.fill("#publish-reason", "速報値として公表し、未提出の担当は確定後に訂正する")
+    page.fill("#id_reason", "速報値として公表し、未提出の担当は確定後に訂正する")
     page.click("button:has-text('公表する')")
     expect(page.locator(".msg.success")).to_be_visible()
     public = browser.new_page(locale="ja-JP")  # an anonymous visitor

@@ -111,8 +111,14 @@ def test_opening_a_year_says_what_it_does_and_never_offers_a_published_year(
     response = planner.get(f"{URL}/cycles/open/")
     page = response.content.decode()
     assert "担当課がその年度の実績値と取組" in page
-    assert PUBLISHED_YEAR not in response.context["openable"] and YEAR in response.context["openable"]
-    assert response.context["chosen"] is None and '<option value="" selected>' in page  # no year chosen for the planner
+    openable = response.context["form"].openable
+    assert PUBLISHED_YEAR not in openable and YEAR in openable
+    chooser = page.split('id="id_year"')[1].split("</select>")[0]
+    assert f'<option value="{PUBLISHED_YEAR}"' not in chooser and f'<option value="{YEAR}"' in chooser
+    assert '<option value="" selected>' in chooser  # no year chosen for the planner
+    refused = planner.post(f"{URL}/cycles/open/", {"year": "", "due": "来年の春"})
+    assert refused.status_code == 400 and set(refused.context["form"].errors) == {"year", "due"}
+    assert 'value="来年の春"' in refused.content.decode()  # what was typed is kept
     before = snapshot()
     assert planner.post(f"{URL}/cycles/open/", {"year": PUBLISHED_YEAR}).status_code == 403
     assert snapshot() == before
@@ -127,12 +133,15 @@ def test_publish_and_withdraw_pages(plan: m.Plan, client_for: Callable[[str], Cl
     page = planner.get(f"{URL}/cycles/publish/?year={YEAR}").content.decode()
     assert "未承認の担当" in page and SANGYO in page and "終わっていないまま公表する理由" in page
     before = snapshot()
-    assert planner.post(f"{URL}/cycles/publish/", {"year": YEAR}).status_code == 400  # unfinished without a reason
-    assert snapshot() == before
+    refused = planner.post(f"{URL}/cycles/publish/", {"year": YEAR, "reason": "  "})  # unfinished without a reason
+    assert refused.status_code == 400 and snapshot() == before
+    assert refused.context["form"].errors["reason"] == ["未承認の担当や未入力の値があります。公表する理由を書いてください"]
+    assert 'id="id_reason_errors"' in refused.content.decode()  # beside the field, not a banner
     assert planner.post(f"{URL}/cycles/publish/", {"year": YEAR, "reason": "速報"}).status_code == 302
     assert m.Cycle.objects.get(plan=plan, year=YEAR).is_published
     assert Client().get(f"/api/v1/plans/{ROOT}?year={YEAR}").status_code == 200
-    assert planner.post(f"{URL}/cycles/unpublish/", {"year": YEAR}).status_code == 400  # a reason is required
+    refused = planner.post(f"{URL}/cycles/unpublish/", {"year": YEAR})  # a reason is required
+    assert refused.status_code == 400 and "reason" in refused.context["form"].errors
     assert planner.post(f"{URL}/cycles/unpublish/", {"year": YEAR, "reason": "誤り"}).status_code == 302
     assert m.Cycle.objects.get(plan=plan, year=YEAR).status == "closed"
 

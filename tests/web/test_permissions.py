@@ -418,7 +418,7 @@ ROUTES = [
         P + "cycles/open/",
         "/plans/{org}/{plan}/cycles/open/",
         in_plan(allowed=MANAGERS),
-        in_plan(404, MANAGERS),
+        in_plan(400, MANAGERS),  # a form without its year: refused beside the field
         ("cycle_open", "cycle_open_published"),
     ),
     Route(

@@ -34,6 +34,7 @@ from . import models as m
 from .convert import core_plan
 from .entry import ValueInput, check_value, core_series, lines
 from .setup import INDICATOR_FIELDS, NODE_FIELDS
+from .templatetags.hyoka_tags import wareki
 
 
 def in_language(problem: Problem) -> str:
@@ -218,6 +219,47 @@ class ReviewForm(CoreForm):
 class AnswerForm(CoreForm):
     default_field = "answer"
     answer = text_field(_("対応・回答"), rows=4)
+
+
+class CycleOpenForm(forms.Form):
+    """年度を開始: the year and the due date of submissions.
+
+    The chooser offers only the years that may open; a published year posted anyway is
+    accepted here and refused as a record (403) where the cycle is opened, under its lock.
+    """
+
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int)
+    due = forms.DateField(
+        label=_("提出期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("提出期限は日付（例: 2026-05-29）で入力してください。")},
+    )
+
+    def __init__(self, *args: Any, years: list[int], published: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choose = [("", _("選んでください"))]
+        self.fields["year"].choices = [*choose, *((y, str(y)) for y in years)]
+        self.fields["year"].widget.choices = [*choose, *((y, wareki(y)) for y in years if y not in published)]
+
+    @property
+    def openable(self) -> list[int]:
+        """The years the chooser offers: never a published one."""
+        return [y for y, _label in self.fields["year"].widget.choices if y != ""]
+
+
+class ReasonForm(CoreForm):
+    """The reason of 公表 or 公表取消, which the change log and the publication's record keep.
+
+    Whether one is needed is the step's to say (公表 needs one only when something is unfinished).
+    """
+
+    default_field = "reason"
+    reason = text_field(_("理由"), rows=2, limit=1000)
+
+    def __init__(self, *args: Any, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
 
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

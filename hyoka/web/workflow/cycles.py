@@ -8,7 +8,6 @@ there so that nobody acts on one click without seeing what it means.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from django.contrib import messages
 from django.db import transaction
@@ -25,6 +24,7 @@ from ..history.record import record
 from ..plans import models as m
 from ..plans.conflicts import writing
 from ..plans.convert import core_plan, touch
+from ..plans.forms import CycleOpenForm, ReasonForm
 from ..plans.locks import YearLocked
 from ..plans.publication import publish, readiness, withdraw
 from ..plans.views.common import chosen_year, plan_context, plan_view, year_or_404
@@ -42,28 +42,20 @@ def _back(plan: m.Plan, name: str, year: int) -> HttpResponse:
     return redirect(reverse(name, args=plan.route) + f"?year={year}")
 
 
-def openable_years(plan: m.Plan) -> list[int]:
-    """The years 年度を開始 offers: the plan's and its cycles', but never a published one (a record)."""
-    cycles = {c.year: c for c in plan.cycles.all()}
-    return [y for y in sorted({*plan.years, *cycles}) if y not in cycles or not cycles[y].is_published]
-
-
 @plan_view
 @require_http_methods(["GET", "HEAD", "POST"])
 def cycle_open(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: what opening a year does (departments may enter and submit its values and texts). POST: open it."""
     access.require(access.may_manage(request.user))
-    if request.method != "POST":
-        year = chosen_year(request, plan) if request.GET.get("year") else None
-        ctx = plan_context(plan, year or chosen_year(request, plan), chosen=year, openable=openable_years(plan))
-        return render(request, "workflow/cycle_open.html", ctx)
-    year = year_or_404(request.POST.get("year", ""))
-    due = request.POST.get("due", "").strip()
-    try:
-        date.fromisoformat(due) if due else None
-    except ValueError:
-        messages.error(request, _("提出期限は日付（例: 2026-05-29）で入力してください。"))
-        return _back(plan, "cycle_open", year)
+    chosen = chosen_year(request, plan) if request.GET.get("year") else None
+    published = {c.year: c.is_published for c in plan.cycles.all()}
+    years, locked = sorted({*plan.years, *published}), {y for y, p in published.items() if p}
+    form = CycleOpenForm(request.POST or None, years=years, published=locked, initial={"year": chosen})
+    if request.method != "POST" or not form.is_valid():
+        ctx = plan_context(plan, chosen or chosen_year(request, plan), form=form)
+        return render(request, "workflow/cycle_open.html", ctx, status=400 if request.method == "POST" else 200)
+    year, due = form.cleaned_data["year"], form.cleaned_data["due"]
+    due = due.isoformat() if due else ""
     with writing(plan):  # before any check: saves, submissions and the close of a year happen one after another
         cycle, created = m.Cycle.objects.select_for_update().get_or_create(plan=plan, year=year, defaults={"due": due})
         if cycle.is_published:
@@ -126,9 +118,11 @@ def cycle_publish(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: what becomes public and what is not finished. POST: 公表 (a reason when something is unfinished)."""
     access.require(access.may_manage(request.user))
     year = _year(request, plan)
-    if _published_step(request, plan, year, publish, _("公表しました。公開サイトと API に掲載されています。")):
+    ready = readiness(plan, year)
+    form = ReasonForm(request.POST or None, label=_("終わっていないまま公表する理由"))
+    if _published_step(request, plan, year, form, publish, _("公表しました。公開サイトと API に掲載されています。")):
         return _back(plan, "tree", year)
-    ctx = plan_context(plan, year, ready=readiness(plan, year), reason=request.POST.get("reason", ""))
+    ctx = plan_context(plan, year, ready=ready, form=form)
     return render(request, "workflow/cycle_publish.html", ctx, status=400 if request.method == "POST" else 200)
 
 
@@ -138,19 +132,21 @@ def cycle_unpublish(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: the form for 公表取消 with its reason. POST: take the year off the public site (it goes back to 締切)."""
     access.require(access.may_manage(request.user))
     year = _year(request, plan)
-    if _published_step(request, plan, year, withdraw, _("公表を取り消しました。")):
+    form = ReasonForm(request.POST or None, label=_("取り消す理由"))
+    if _published_step(request, plan, year, form, withdraw, _("公表を取り消しました。")):
         return _back(plan, "tree", year)
-    return render(request, "workflow/cycle_unpublish.html", plan_context(plan, year), status=400 if request.method == "POST" else 200)
+    ctx = plan_context(plan, year, form=form)
+    return render(request, "workflow/cycle_unpublish.html", ctx, status=400 if request.method == "POST" else 200)
 
 
-def _published_step(request: HttpRequest, plan: m.Plan, year: int, step: Callable[..., object], done: str) -> bool:
-    """A posted 公表 or 公表取消 with its reason: True when done; a refusal is told and the page shown again."""
-    if request.method != "POST":
+def _published_step(request: HttpRequest, plan: m.Plan, year: int, form: ReasonForm, step: Callable[..., object], done: str) -> bool:
+    """A posted 公表 or 公表取消 with its reason: True when done; a refusal is put beside the reason, the page shown again."""
+    if request.method != "POST" or not form.is_valid():
         return False
     try:
-        step(plan, year, request.user, request.POST.get("reason", ""))
+        step(plan, year, request.user, form.cleaned_data["reason"])
     except InputError as e:
-        messages.error(request, str(e.problems[0].message))
+        form.add_problems(e)
         return False
     messages.success(request, done)
     return True
