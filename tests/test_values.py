@@ -181,3 +181,21 @@ def test_arbitrary_text_is_a_result_or_a_clear_error_never_a_silent_zero(text):
         return
     if p.kind is Kind.NUMBER and p.number == 0:
         assert any(ch in "0０" for ch in text)
+
+
+@pytest.mark.parametrize("text", ["abc", "12 34件", "１万２億"])
+def test_a_text_read_before_names_the_place_of_each_reading(text: str) -> None:
+    """A cell's reading is kept for the next cell with the same text: a refusal still names each cell's own place."""
+    for where in ("indicators[k1].values.2024.value", "Sheet1!C7"):
+        with pytest.raises(InputError) as e:
+            parse_value(text, where=where)
+        assert e.value.problems[0].where == where
+
+
+def test_a_text_read_again_is_understood_the_same_way() -> None:
+    first = parse_value("約1,234件以上", where="a")
+    assert parse_value("約1,234件以上", where="b") == first
+    assert first.kind is Kind.NUMBER and parse_value("約1,234件以上", qualitative=True).kind is Kind.TEXT  # a statement there
+    assert parse_value("運用開始", qualitative=True).kind is Kind.TEXT
+    with pytest.raises(InputError):
+        parse_value("運用開始")  # the same text on a numeric indicator is not a number

@@ -13,6 +13,8 @@ bare 「2.5」 are all the same figure for a KPI in 万人 (``rates.number_in_ba
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .errors import InputError
 from .text import compact
 from .values import Kind, Parsed, parse_unit
@@ -33,6 +35,7 @@ _CANONICAL = {word: min(group) for group in SAME_UNITS for word in group}
 _PER_YEAR = ("/年度", "/年")
 
 
+@lru_cache(maxsize=4096)  # few distinct units, asked for every figure compared
 def unit_word(unit: str) -> str:
     """An indicator's unit as compared: without its multiplier and per-year suffix, one spelling per unit."""
     word = parse_unit(unit)[1]
@@ -47,7 +50,13 @@ def mismatch(unit: str, parsed: Parsed) -> bool:
     if parsed.kind is not Kind.NUMBER or not parsed.unit:
         return False
     own = unit_word(unit)
-    return bool(own) and _CANONICAL.get(compact(parsed.unit), compact(parsed.unit)) != own
+    return bool(own) and _canonical(parsed.unit) != own
+
+
+@lru_cache(maxsize=4096)
+def _canonical(word: str) -> str:
+    """A unit word as typed, in the one spelling of its unit."""
+    return _CANONICAL.get(compact(word), compact(word))
 
 
 def check_entered_unit(unit: str, parsed: Parsed, where: str) -> None:

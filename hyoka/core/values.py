@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 from .errors import InputError
 from .text import compact, has_control_characters, is_dash, nfkc
@@ -156,7 +157,20 @@ def parse_value(text: str | int | float | Decimal | None, *, where: str = "", qu
         if text != text or text in (float("inf"), float("-inf")):
             raise _not_understood(where, repr(text))
         return Parsed(raw=repr(text), kind=Kind.NUMBER, number=Decimal(repr(text)))
-    raw = str(text)
+    try:
+        return _text_parsed(str(text), qualitative)
+    except InputError:  # said again with its place: a refused text is not kept
+        return _parse_text(str(text), where, qualitative)
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_parsed(raw: str, qualitative: bool) -> Parsed:
+    """The same cell text is read many times (a plan's published copy is read back from its document,
+    every year a target repeats): a ``Parsed`` is immutable, so one reading serves them all."""
+    return _parse_text(raw, "", qualitative)
+
+
+def _parse_text(raw: str, where: str, qualitative: bool) -> Parsed:
     if len(raw) > MAX_TEXT_LENGTH:
         raise InputError.one(
             where, f"値が長すぎます（{MAX_TEXT_LENGTH}文字まで）", f"value too long (max {MAX_TEXT_LENGTH})", raw[:40] + "…"
@@ -458,6 +472,7 @@ KNOWN_UNITS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)  # a plan has a few dozen units, read for every figure printed or compared
 def parse_unit(unit: str | None) -> tuple[int, str]:
     """An indicator's unit split into its multiplier and base unit: 「万人」 → (4, 「人」)."""
     if not unit:
