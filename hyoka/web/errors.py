@@ -137,7 +137,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     else:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         with translation.override(chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE):
-            body = render_to_string("unavailable.html" if lost else "errors/failed.html", {"lang": translation.get_language()})
+            body = render_to_string("errors/unavailable.html" if lost else "errors/failed.html", {"lang": translation.get_language()})
         response = HttpResponse(body, status=503 if lost else 500)
     if lost:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
