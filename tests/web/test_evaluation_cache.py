@@ -232,3 +232,18 @@ def test_another_process_follows_a_chain_of_saves(
     assert len(queries) == 4 and not _tables(queries)
     assert followed.plan.indicator_by_id["3-2-1-k1"].values[YEAR].entry.text == "3,800施設"
     assert (plan_to_dict(followed.plan), evaluation_dict(followed)) == _fresh(plan)
+
+
+def test_saves_in_one_plan_leave_the_other_plans_in_memory(open_cycle: m.Plan, client_for: Callable[[str], Client], settings: Any) -> None:
+    """A process keeps one revision of each plan: the revisions a save leaves behind do not push
+    the other plans out of memory (with 20 % saves they had filled it, and most pages read rows)."""
+    settings.HYOKA_PLANS_IN_MEMORY = 2
+    other = m.Plan.objects.get(organization__code="140007", key="kanagawa-dx")
+    core_plan(other)
+    client = client_for("planner")
+    for text in ("44.0%", "45.5%", "46.0%"):
+        path = f"/plans/140007/{open_cycle.key}/indicators/1-3-1-k1/value/"
+        assert client.post(path, with_base(path, {"year": YEAR, "value": text, "status": "confirmed", "why": "試験"})).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        core_plan(other)
+    assert len(queries) == 0, "the other plan was read again"

@@ -97,3 +97,35 @@ def test_a_page_about_one_plan_reads_that_plan_only(client):
     with pytest.raises(InputError) as broken:
         client.get("/public/index.html")
     print(f"one plan unreadable: its pages fail ({broken.value.problems[0].message}), the other plans' pages and API answers are served")
+
+
+def test_a_save_in_an_open_year_keeps_the_public_copy_and_a_correction_renews_it(client):
+    """The public copy of a plan is built again only when what the public sees changed: a department's
+    value in the open year renews the plan's revision but not its published copy."""
+    from test_permissions import PUBLISHED_YEAR, YEAR
+    from webforms import with_base
+
+    from hyoka.web.accounts.models import User
+    from hyoka.web.public.site import plan_site
+
+    plan = m.Plan.objects.get(organization__code="140007", key="kanagawa-sousei-3")
+    m.Cycle.objects.create(plan=plan, year=YEAR, status=m.CycleStatus.OPEN)
+    touch(plan)
+    answer = client.get("/api/v1/plans/140007/kanagawa-sousei-3").json()
+    site = plan_site("140007", "kanagawa-sousei-3")
+    planner = Client()
+    planner.force_login(User.objects.get(username="planner"))
+    path = "/plans/140007/kanagawa-sousei-3/indicators/1-3-1-k1/value/"
+    saved = planner.post(path, with_base(path, {"year": YEAR, "value": "44.0%", "status": "confirmed", "why": "試験", "confirm": "on"}))
+    assert saved.status_code == 302 and m.Plan.objects.get(pk=plan.pk).revision != plan.revision
+    assert plan_site("140007", "kanagawa-sousei-3") is site  # kept: nothing public changed
+    assert client.get("/api/v1/plans/140007/kanagawa-sousei-3").json() == answer
+
+    corrected = planner.post(  # a published figure changed: the public copy is made again
+        "/plans/140007/kanagawa-sousei-3/indicators/1-3-1-k1/correct/",
+        {"year": PUBLISHED_YEAR, "value": "49.9%", "status": "confirmed", "reason": "集計誤り"},
+    )
+    assert corrected.status_code == 302
+    renewed = plan_site("140007", "kanagawa-sousei-3")
+    assert renewed is not site
+    assert client.get("/api/v1/plans/140007/kanagawa-sousei-3").json() != answer

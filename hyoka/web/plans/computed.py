@@ -60,6 +60,7 @@ class Step:
 
 
 _local: OrderedDict[Key, Computed] = OrderedDict()
+_held: dict[int, str] = {}  # the revision of each plan kept in _local: one a plan
 
 
 def _name(kind: str, key: Key) -> str:
@@ -78,10 +79,19 @@ def _unpack(data: bytes) -> Computed:
 
 
 def _remember(key: Key, computed: Computed) -> None:
+    """Keep *computed* as its plan's one revision here: an earlier revision, never asked for again once a
+    save has renewed it, would hold a place of the plans in memory (at 20 % saves, most of them)."""
+    pk, revision = key
+    held = _held.get(pk)
+    if held is not None and held != revision:
+        _local.pop((pk, held), None)
+    _held[pk] = revision
     _local[key] = computed
     _local.move_to_end(key)
     while len(_local) > settings.HYOKA_PLANS_IN_MEMORY:
-        _local.popitem(last=False)
+        (dropped, revision), _computed = _local.popitem(last=False)
+        if _held.get(dropped) == revision:
+            del _held[dropped]
 
 
 def lookup(key: Key) -> Computed | Step | None:
@@ -118,3 +128,4 @@ def keep_step(key: Key, step: Step) -> None:
 def forget_local() -> None:
     """Drop what this process holds (as a newly started worker would have nothing)."""
     _local.clear()
+    _held.clear()

@@ -21,7 +21,8 @@ from ...formats.hyoka1 import plan_from_dict
 from ...site import records
 from ...site.paths import ENGLISH
 from ...site.plansite import PlanSite
-from ...site.published import PUBLISHED
+from ...site.publish import fingerprint
+from ...site.published import PUBLISHED, published_document
 from ...site.render import Site
 from ..plans import models as m
 from ..plans.convert import core_plans, documents
@@ -31,7 +32,7 @@ PlanState = tuple[int, str, tuple[tuple[int, str], ...]]  # pk, revision, (year,
 _lock = threading.Lock()
 _site: dict[tuple[PlanState, ...], Site] = {}
 _published: dict[PlanState, PlanSite] = {}
-_alone: OrderedDict[PlanState, Site] = OrderedDict()
+_alone: OrderedDict[int, tuple[PlanState, str, Site]] = OrderedDict()  # per plan: its state, its copy's fingerprint, its site
 
 
 def _state() -> tuple[PlanState, ...]:
@@ -100,15 +101,30 @@ def plan_site(organization: str, key: str) -> Site | None:
     if state is None:
         return None
     with _lock:
-        site = _alone.get(state)
-        if site is None:
-            ps = _published.get(state) or PlanSite.of(_plans([state])[0])
-            site = Site.of([ps])
-            _alone[state] = site
-        _alone.move_to_end(state)
+        held = _alone.get(state[0])
+        if held is None or held[0] != state:
+            held = _renewed(state, held)
+            _alone[state[0]] = held
+        _alone.move_to_end(state[0])
         while len(_alone) > settings.HYOKA_PLANS_IN_MEMORY:
             _alone.popitem(last=False)
-    return site
+    return held[2]
+
+
+def _renewed(state: PlanState, held: tuple[PlanState, str, Site] | None) -> tuple[PlanState, str, Site]:
+    """The site of a plan in *state*: the *held* one again when the published copy is the same.
+
+    A department's save in the open year renews the plan's revision but changes nothing the
+    public sees; the copy's document is compared (its fingerprint, as ``hyoka publish`` does)
+    and the site, its evaluations and answers already made, are kept.
+    """
+    plan = _plans([state])[0]
+    document = published_document(plan)
+    print_ = fingerprint(document)
+    if held is not None and held[1] == print_:
+        return state, print_, held[2]
+    ps = _published.get(state) or PlanSite(plan_from_dict(document, plan.id))  # PlanSite.of(plan), its document made once
+    return state, print_, Site.of([ps])
 
 
 def site_for(path: str) -> Site | None:
