@@ -274,6 +274,19 @@ def client(
             _timed(results, "save", lambda page=page, data=data, browser=browser: browser.submit(page + "value/", data, timeout=60), 302)
 
 
+def workers_rss(master: int) -> list[int]:
+    """The resident memory of each gunicorn worker (the master's children), in bytes: what the plans they hold cost."""
+    sizes = []
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:  # not Linux: no figure
+        return []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes += [int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")]
+    return sizes
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -378,11 +391,14 @@ def main(argv: list[str]) -> int:
             print(
                 f"stopped at the time limit (--max-seconds {args.max_seconds:g}): {args.requests - budget[0]:,} of {args.requests:,} requests sent"
             )
+        memory = workers_rss(server.process.pid) if server.process else []
     finally:
         server.stop()
     print(
         f"\n{args.organizations:,} organizations, {len(plans.keys):,} plans; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
+    if memory:
+        print(f"memory of the {len(memory)} workers at the end (RSS): {min(memory) / 2**20:.0f}–{max(memory) / 2**20:.0f} MiB each")
     report(results, elapsed, args.clients)
     return 1 if any(results.errors.values()) else 0  # a missed target is a figure to report; a failed request is a bug
 
