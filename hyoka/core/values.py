@@ -157,10 +157,11 @@ def parse_value(text: str | int | float | Decimal | None, *, where: str = "", qu
         if text != text or text in (float("inf"), float("-inf")):
             raise _not_understood(where, repr(text))
         return Parsed(raw=repr(text), kind=Kind.NUMBER, number=Decimal(repr(text)))
+    raw = str(text)
     try:
-        return _text_parsed(str(text), qualitative)
+        return _text_parsed(raw, qualitative)
     except InputError:  # said again with its place: a refused text is not kept
-        return _parse_text(str(text), where, qualitative)
+        return _parse_text(raw, where, qualitative)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -59,8 +59,7 @@ class Step:
     stored: dict[str, Any] | None
 
 
-_local: OrderedDict[Key, Computed] = OrderedDict()
-_held: dict[int, str] = {}  # the revision of each plan kept in _local: one a plan
+_local: OrderedDict[int, tuple[str, Computed]] = OrderedDict()  # per plan: one revision and its computed plan
 
 
 def _name(kind: str, key: Key) -> str:
@@ -82,23 +81,18 @@ def _remember(key: Key, computed: Computed) -> None:
     """Keep *computed* as its plan's one revision here: an earlier revision, never asked for again once a
     save has renewed it, would hold a place of the plans in memory (at 20 % saves, most of them)."""
     pk, revision = key
-    held = _held.get(pk)
-    if held is not None and held != revision:
-        _local.pop((pk, held), None)
-    _held[pk] = revision
-    _local[key] = computed
-    _local.move_to_end(key)
+    _local[pk] = (revision, computed)
+    _local.move_to_end(pk)
     while len(_local) > settings.HYOKA_PLANS_IN_MEMORY:
-        (dropped, revision), _computed = _local.popitem(last=False)
-        if _held.get(dropped) == revision:
-            del _held[dropped]
+        _local.popitem(last=False)
 
 
 def lookup(key: Key) -> Computed | Step | None:
     """The plan of *key* from this process or the shared cache, else the step that leads to it, else None."""
-    if key in _local:
-        _local.move_to_end(key)
-        return _local[key]
+    held = _local.get(key[0])
+    if held is not None and held[0] == key[1]:
+        _local.move_to_end(key[0])
+        return held[1]
     if not settings.HYOKA_SHARED_RESULTS:
         return None
     names = {"plan": _name("plan", key), "step": _name("step", key)}
@@ -128,4 +122,3 @@ def keep_step(key: Key, step: Step) -> None:
 def forget_local() -> None:
     """Drop what this process holds (as a newly started worker would have nothing)."""
     _local.clear()
-    _held.clear()

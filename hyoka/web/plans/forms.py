@@ -239,8 +239,8 @@ class CycleOpenForm(forms.Form):
     def __init__(self, *args: Any, years: list[int], published: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choose = [("", _("選んでください"))]
-        self.fields["year"].choices = [*choose, *((y, str(y)) for y in years)]
-        self.fields["year"].widget.choices = [*choose, *((y, wareki(y)) for y in years if y not in published)]
+        self.fields["year"].choices = [*choose, *((y, wareki(y)) for y in years)]
+        self.fields["year"].widget.choices = [c for c in self.fields["year"].choices if c[0] not in published]
 
     @property
     def openable(self) -> list[int]:

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ...core.errors import InputError
 from ..accounts import access
 from ..history.models import ChangeKind
 from ..history.record import record
@@ -27,7 +26,7 @@ from ..plans.convert import core_plan, touch
 from ..plans.forms import CycleOpenForm, ReasonForm
 from ..plans.locks import YearLocked
 from ..plans.publication import publish, readiness, withdraw
-from ..plans.views.common import chosen_year, plan_context, plan_view, year_or_404
+from ..plans.views.common import chosen_year, form_acted, plan_context, plan_view, year_or_404
 from .mail import notify_opened
 from .models import Submission, SubmissionStatus
 from .work import plan_departments
@@ -118,11 +117,10 @@ def cycle_publish(request: HttpRequest, plan: m.Plan) -> HttpResponse:
     """GET: what becomes public and what is not finished. POST: 公表 (a reason when something is unfinished)."""
     access.require(access.may_manage(request.user))
     year = _year(request, plan)
-    ready = readiness(plan, year)
     form = ReasonForm(request.POST or None, label=_("終わっていないまま公表する理由"))
     if _published_step(request, plan, year, form, publish, _("公表しました。公開サイトと API に掲載されています。")):
         return _back(plan, "tree", year)
-    ctx = plan_context(plan, year, ready=ready, form=form)
+    ctx = plan_context(plan, year, ready=readiness(plan, year), form=form)
     return render(request, "workflow/cycle_publish.html", ctx, status=400 if request.method == "POST" else 200)
 
 
@@ -140,13 +138,10 @@ def cycle_unpublish(request: HttpRequest, plan: m.Plan) -> HttpResponse:
 
 
 def _published_step(request: HttpRequest, plan: m.Plan, year: int, form: ReasonForm, step: Callable[..., object], done: str) -> bool:
-    """A posted 公表 or 公表取消 with its reason: True when done; a refusal is put beside the reason, the page shown again."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
+    """A posted 公表 or 公表取消 with its reason: True when done; a refusal is put beside the reason."""
+
+    def act() -> str:
         step(plan, year, request.user, form.cleaned_data["reason"])
-    except InputError as e:
-        form.add_problems(e)
-        return False
-    messages.success(request, done)
-    return True
+        return done
+
+    return form_acted(request, form, act)

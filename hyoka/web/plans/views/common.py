@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 
 from ....core.engine import Evaluation, IndicatorResult, NodeResult
@@ -19,6 +20,7 @@ from ...accounts import scope
 from .. import models as m
 from ..conflicts import writing
 from ..convert import evaluation
+from ..forms import CoreForm
 
 
 def plan_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -49,6 +51,20 @@ def writing_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             return view(request, plan, *args, **kwargs)
 
     return wrapped
+
+
+def form_acted(request: HttpRequest, form: CoreForm, act: Callable[[], str]) -> bool:
+    """Whether *form* was posted, valid, and *act* (which returns the words of its success) went through;
+    a refusal of the core stands beside the form's fields, so the page is shown again with what was typed."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        done = act()
+    except InputError as e:
+        form.add_problems(e)
+        return False
+    messages.success(request, done)
+    return True
 
 
 def default_year(plan: m.Plan) -> int:

@@ -35,7 +35,7 @@ from .. import models as m
 from ..convert import core_plan, store_plan
 from ..forms import MAX_UPLOAD_BYTES, CoreForm, IndicatorForm, NodeForm, problem_line, schema_initial
 from ..setup import BASELINE_FIELDS, INDICATOR_FIELDS, NODE_FIELDS, save_indicator, save_node
-from .common import chosen_year, plan_context, plan_view
+from .common import chosen_year, form_acted, plan_context, plan_view
 from .downloads import XLSX, attachment
 
 
@@ -167,16 +167,8 @@ def indicator_edit(request: HttpRequest, plan: m.Plan, indicator_key: str) -> Ht
 
 
 def _saved(request: HttpRequest, form: CoreForm, save: Callable[[], bool]) -> bool:
-    """Whether the posted *form* was saved by *save*; if not, its problems stand beside its fields."""
-    if not form.is_valid():
-        return False
-    try:
-        changed = save()
-    except InputError as e:
-        form.add_problems(e)
-        return False
-    messages.success(request, _("保存しました。") if changed else _("変更はありません。"))
-    return True
+    """Whether the posted *form* was saved by *save* (which says whether anything changed)."""
+    return form_acted(request, form, lambda: _("保存しました。") if save() else _("変更はありません。"))
 
 
 def _edit_page(request: HttpRequest, plan: m.Plan, form: CoreForm, **shown: Any) -> HttpResponse:
