@@ -116,14 +116,14 @@ class PlanSite:
         return by_indicator
 
     def prepare(self) -> None:
-        """Compute what many pages and downloads of the plan read (evaluations, the package's tables),
-        before ``hyoka publish`` shares the plan's files among processes that would each compute it."""
+        """Compute what pages and downloads alike read (the evaluations), before ``hyoka publish``
+        shares the plan's files among processes that would each compute it. What only the downloads
+        read (the package's tables, the plan's document) is left to the process that writes them."""
         for year in self.years:
             for ind in self.plan.indicators[:1]:
                 self.indicator_doc(year, ind.id)
             for node in self.plan.nodes[:1]:
                 self.node_doc(year, node.id)
-        _ = self.package_files, self.observations, self.indicator_specs
 
     def once(self, key: Any, make: Callable[[], T]) -> T:
         """What *make* makes, made once for all the pages of the plan that show it (its pages in each language)."""

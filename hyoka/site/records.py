@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.model import Indicator
 from ..formats.csvpackage.schema import OBSERVATIONS
-from ..formats.csvpackage.write import table_text
+from ..formats.csvpackage.write import PACKAGE_NAMES, table_text
 from ..formats.hyoka1 import correction_to_dict, dumps
 from . import paths
 from .plansite import PlanSite
@@ -171,7 +171,7 @@ def downloads(ps: PlanSite) -> dict[str, Any]:
         paths.hyoka1_file(plan_id): lambda: hyoka1(ps),
         paths.package_zip(plan_id): lambda: package_zip(ps),
     }
-    for name in ps.package_files:
+    for name in PACKAGE_NAMES:  # named without making them: the process that writes them makes them
         files[paths.package_file(plan_id, name)] = lambda name=name: ps.package_files[name].encode("utf-8")
     for year in ps.years:
         files[paths.evaluation_file(plan_id, year)] = lambda year=year: to_json({"format": FORMAT} | ps.doc(year))

@@ -4,6 +4,7 @@ result is the site a full publication makes, byte for byte."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from hyoka.core.model import Plan
 from hyoka.formats.hyoka1 import dumps, plan_from_dict, plan_to_dict
 from hyoka.samples import load_sample, sample_names
 from hyoka.site import paths
-from hyoka.site.publish import MARKER, publish
+from hyoka.site.publish import MARKER, TAKE, _Shares, publish
 from hyoka.site.render import Site
 
 Snapshot = dict[str, tuple[bytes, int, int]]  # path: (content, inode, mtime)
@@ -169,3 +170,26 @@ def test_the_site_is_the_same_whether_one_process_writes_it_or_several(plans, tm
     one, three = tmp_path / "one", tmp_path / "three"
     assert publish(plans, one, jobs=1).files == publish(plans, three, jobs=3).files
     assert _tree(one) == _tree(three)
+
+
+def test_processes_that_finish_their_share_take_from_the_end_of_the_largest_left():
+    shares = _Shares(multiprocessing.get_context("fork"), 100, 3)  # shares 0–32, 33–65, 66–99
+    taken = [shares.take(0), shares.take(0)]  # its own share, from the front
+    assert taken == [slice(0, TAKE), slice(TAKE, 2 * TAKE)]
+    for _ in range(3):
+        taken.append(shares.take(2))
+    assert taken[-1] == slice(66 + 2 * TAKE, 100)  # the last of its own share is shorter
+    taken.append(shares.take(2))  # its share done: from the end of the largest left (process 1's)
+    assert taken[-1] == slice(66 - TAKE, 66)
+    while (run := shares.take(1)) is not None:
+        taken.append(run)
+    indices = sorted(i for run in taken for i in range(100)[run])
+    assert indices == list(range(100))  # every file once, whoever took it
+    assert shares.take(0) is None
+
+
+def test_a_failed_process_leaves_nothing_for_the_others_to_take():
+    shares = _Shares(multiprocessing.get_context("fork"), 100, 2)
+    shares.take(0)
+    shares.stop()
+    assert shares.take(0) is None and shares.take(1) is None

@@ -162,14 +162,18 @@ def descriptor(plan: Plan) -> dict[str, Any]:
     }
 
 
+DESCRIPTOR = "datapackage.json"
+PACKAGE_NAMES = (*(resource.path for resource in RESOURCES), DESCRIPTOR)  # the package's files, in the order written
+
+
 def package_files(plan: Plan, tables: dict[str, list[Row]] | None = None) -> dict[str, str]:
-    """Every file of the package by its path in the folder, ``datapackage.json`` last.
+    """Every file of the package by its path in the folder (``PACKAGE_NAMES``).
 
     The public site serves them from memory and passes the *tables* it already computed.
     """
     tables = tables if tables is not None else package_tables(plan)
     files = {resource.path: table_text(resource, tables[resource.name]) for resource in RESOURCES}
-    files["datapackage.json"] = json.dumps(descriptor(plan), ensure_ascii=False, indent=1, default=str) + "\n"
+    files[DESCRIPTOR] = json.dumps(descriptor(plan), ensure_ascii=False, indent=1, default=str) + "\n"
     return files
 
 
@@ -179,7 +183,7 @@ def write_package(plan: Plan, folder: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for name, text in package_files(plan).items():
         _write_text(out / name, text)
-    return out / "datapackage.json"
+    return out / DESCRIPTOR
 
 
 def _write_text(path: Path, text: str) -> None:
