@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.test import Client, override_settings
 from hyoka.core.engine import evaluate
 from hyoka.samples import load_sample
 from hyoka.site import records
+from hyoka.web.api.models import Bucket
 from hyoka.web.public.site import public_site
 
 
@@ -117,6 +119,18 @@ def test_a_client_over_its_rate_gets_429_with_retry_after_and_others_do_not(api)
     assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 10
     assert json.loads(response.content)["error"]["code"] == "rate_limited"
     assert api.get("/api/v1/plans", REMOTE_ADDR="127.0.0.2").status_code == 200
+
+
+@override_settings(HYOKA_API_BURST=3, HYOKA_API_RATE_PER_MINUTE=6)  # a full refill: 30 s, quiet past 90 s
+def test_a_new_address_drops_the_buckets_of_addresses_gone_quiet_and_a_known_one_drops_none(api):
+    api.get("/api/v1/plans")
+    Bucket.objects.create(address="10.0.0.1", tokens=0, stamp=time.time() - 91)
+    Bucket.objects.create(address="10.0.0.2", tokens=0, stamp=time.time() - 80)
+    for _ in range(3):
+        api.get("/api/v1/plans")  # a known address, every time the same queries
+    assert set(Bucket.objects.values_list("address", flat=True)) == {"127.0.0.1", "10.0.0.1", "10.0.0.2"}
+    api.get("/api/v1/plans", REMOTE_ADDR="127.0.0.3")
+    assert set(Bucket.objects.values_list("address", flat=True)) == {"127.0.0.1", "10.0.0.2", "127.0.0.3"}
 
 
 def test_the_api_and_public_pages_need_no_login_but_the_editors_pages_do(api):
