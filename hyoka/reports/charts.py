@@ -180,8 +180,8 @@ def chart_of(
         return None
     axis = words.calendar_year if ind.period_basis == "calendar" else words.fiscal_year
     chart_id = f"{prefix}-{ind.id}-{s.id}" if s is not ind else f"{prefix}-{ind.id}"
-    svg = series_chart(chart_id, title, s.unit, axis, points, words, titled, small)
-    return SeriesChart(title, svg, series_words(title, s.unit, points, words))
+    description = series_words(title, s.unit, points, words)
+    return SeriesChart(title, series_chart(chart_id, title, s.unit, axis, points, words, titled, small, description), description)
 
 
 def _nice_step(span: Decimal) -> Decimal:
@@ -252,16 +252,19 @@ def series_chart(
     words: ChartWords = JAPANESE_WORDS,
     titled: bool = True,
     small: bool = False,
+    description: str | None = None,
 ) -> str:
     """Actuals as bars (estimates lighter, a baseline grey), targets as a dashed line with markers,
     and a marked slot for each year whose figure is pending or cannot be measured; without its
     drawn title (*titled* False) the chart is one title line shorter, a *small* one a legend and
-    an axis title shorter."""
+    an axis title shorter. *description*: its <desc>, when the caller has made it already."""
     titles = wrap(title, 320, 10) if titled else []
     shift = TITLE_LINE * (len(titles) - 1) - (LEGEND_LINE if small else 0)
     width, height, left, right, top, _bottom = _frame(shift, small)
     plot_w = width - left - right
-    out = _open(chart_id, width, height, titles, title, series_words(title, unit, points, words))
+    out = _open(
+        chart_id, width, height, titles, title, description if description is not None else series_words(title, unit, points, words)
+    )
     if not small:
         out.append(_legend(left, 26 + shift, words, any(p.baseline for p in points), any(p.missing for p in points)))
     # the words drawn in the plot, only where a point needs them: the plot is then the same in every language
