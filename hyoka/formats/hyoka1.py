@@ -340,17 +340,18 @@ def plan_from_dict(doc: Any, where: str = "") -> Plan:
 
 
 def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
+    """How deeply *value* nests (a scalar 1, a list of scalars 2 …), counted up to *limit*.
+
+    Only containers are walked: a plan's scalars are most of its values."""
     depth = 0
     stack = [(value, 1)]
     while stack:
         item, d = stack.pop()
-        depth = max(depth, d)
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        depth = max(depth, d + 1 if children else d)
         if depth >= limit:
             return depth
-        if isinstance(item, dict):
-            stack.extend((v, d + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, d + 1) for v in item)
+        stack.extend((v, d + 1) for v in children if isinstance(v, dict | list))
     return depth
 
 
