@@ -894,7 +894,12 @@ def _indicator_out(i: Indicator) -> dict[str, Any]:
 
 
 def dumps(plan: Plan) -> str:
-    return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=1) + "\n"
+    return document_text(plan_to_dict(plan))
+
+
+def document_text(doc: dict[str, Any]) -> str:
+    """A `hyoka/1` document as the text of its file (``dumps`` for a plan whose document is already made)."""
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
 def dump_path(plan: Plan, path: str | Path) -> None:

@@ -262,9 +262,9 @@ def series_chart(
     shift = TITLE_LINE * (len(titles) - 1) - (LEGEND_LINE if small else 0)
     width, height, left, right, top, _bottom = _frame(shift, small)
     plot_w = width - left - right
-    out = _open(
-        chart_id, width, height, titles, title, description if description is not None else series_words(title, unit, points, words)
-    )
+    if description is None:
+        description = series_words(title, unit, points, words)
+    out = _open(chart_id, width, height, titles, title, description)
     if not small:
         out.append(_legend(left, 26 + shift, words, any(p.baseline for p in points), any(p.missing for p in points)))
     # the words drawn in the plot, only where a point needs them: the plot is then the same in every language

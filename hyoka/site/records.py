@@ -16,7 +16,7 @@ from typing import Any
 from ..core.model import Indicator
 from ..formats.csvpackage.schema import OBSERVATIONS
 from ..formats.csvpackage.write import PACKAGE_NAMES, table_text
-from ..formats.hyoka1 import correction_to_dict, dumps
+from ..formats.hyoka1 import correction_to_dict, document_text
 from . import paths
 from .plansite import PlanSite
 
@@ -161,7 +161,7 @@ def package_zip(ps: PlanSite) -> bytes:
 
 
 def hyoka1(ps: PlanSite) -> bytes:
-    return dumps(ps.plan).encode("utf-8")
+    return document_text(ps.document).encode("utf-8")  # the document the downloads already read
 
 
 def downloads(ps: PlanSite) -> dict[str, Any]:
