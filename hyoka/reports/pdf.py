@@ -18,6 +18,7 @@ from weasyprint import HTML
 
 from .document import Report
 from .html import render_html
+from .weasyprint_speed import install
 
 
 @contextmanager
@@ -38,6 +39,7 @@ def render_pdf(report: Report) -> bytes:
     # WeasyPrint logs every CSS property it does not know at WARNING; the
     # stylesheet is ours and tested, so only errors are worth a reader's time.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    install()
     html = render_html(report)
     with without_cycle_collection():
         return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
