@@ -16,6 +16,12 @@ and templates:
   full, then again after one published value of one plan changed: the files rewritten
   (counted) and the seconds, against a target of 5 s.
 
+Every run's output, on both sides, stays on disk until the bench ends. Deleting a site just
+before the next run made that run's file creations slow: on an ext4 without a journal (the
+development machines') the kernel passes over every inode deleted in the last seconds to minutes
+when it allocates a new one (``recently_deleted`` took 10-12 % of a run's samples under perf), so
+each run paid for the deletion of the one before, 0.5 ms a file instead of 0.07 ms.
+
 sdg-build is not on PyPI and its pins clash with hyoka's, so it lives in an environment of
 its own, .venv-sdg beside .venv, made on first use from the vendored sources (offline).
 
@@ -95,13 +101,11 @@ def median_of(repeat: int, run: Callable[[int], float]) -> float:
 def hyoka_time(plans: list[Plan], folder: Path, repeat: int, jobs: int) -> tuple[float, Published]:
     results: list[Published] = []
 
-    def once(i: int) -> float:
-        out = folder / f"site-{i}"
+    def once(_i: int) -> float:
+        out = Path(tempfile.mkdtemp(dir=folder)) / "site"  # kept until the bench ends (the docstring says why)
         start = time.perf_counter()
         results.append(publish(plans, out, jobs=jobs))
-        seconds = time.perf_counter() - start
-        shutil.rmtree(out)
-        return seconds
+        return time.perf_counter() - start
 
     return median_of(repeat, once), results[-1]
 
@@ -167,8 +171,9 @@ def sdg_repository(plan: Plan, folder: Path) -> int:
 
 
 def sdg_time(python: Path, repository: Path, repeat: int) -> float:
-    def once(_i: int) -> float:
-        shutil.rmtree(repository / "_site", ignore_errors=True)
+    def once(i: int) -> float:
+        if (repository / "_site").exists():  # kept until the bench ends, as hyoka's sites
+            (repository / "_site").rename(repository / f"_site-{i}")
         done = subprocess.run(
             [str(python), "-c", SDG_BUILD], cwd=repository, capture_output=True, text=True, env=os.environ | {"PYTHONWARNINGS": "ignore"}
         )
@@ -193,7 +198,6 @@ def synthetic_case(indicators: int, repeat: int, folder: Path, python: Path | No
     sdg = sdg_time(python, repository, repeat)
     files = sum(len(names) for _d, _s, names in os.walk(repository / "_site"))
     size = sum(f.stat().st_size for f in (repository / "_site").rglob("*") if f.is_file())
-    shutil.rmtree(repository)
     ratio = sdg / seconds
     print(
         f"  sdg-build: {sdg:.2f} s for the same {indicators:,} indicators ({rows:,} rows, {len(SDG_LANGUAGES)} languages), "
@@ -229,7 +233,6 @@ def incremental_case(sites: int, indicators: int, folder: Path, jobs: int) -> No
     start = time.perf_counter()
     result = publish(plans, out, jobs=jobs)
     seconds = time.perf_counter() - start
-    shutil.rmtree(out)
     verdict = "ok" if seconds <= INCREMENTAL_TARGET and result.plans == 1 else "SLOW"
     print(
         f"incremental: one value changed in a {sites}-plan site: {result.plans} plan rebuilt, {result.files:,} files rewritten "

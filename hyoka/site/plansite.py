@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 from ..core.engine import Evaluation, evaluate
 from ..core.model import Correction, Indicator, Plan, Series
 from ..core.projection import Projection, project
-from ..formats.csvpackage.write import package_files, package_tables
+from ..formats.csvpackage.schema import OBSERVATIONS
+from ..formats.csvpackage.write import package_files, package_tables, rows_text
 from ..formats.evaluation import evaluation_dict
 from ..formats.hyoka1 import plan_to_dict
 from . import paths
@@ -114,6 +115,10 @@ class PlanSite:
         for row in self.tables["observations"]:
             by_indicator.setdefault(row["indicator_id"], []).append(row)
         return by_indicator
+
+    def observation_lines(self, indicator_id: str) -> str:
+        """The indicator's rows of the package's observations as CSV lines, made once for its own CSV and its node's."""
+        return self.once(("observation-lines", indicator_id), lambda: rows_text(OBSERVATIONS, self.observations.get(indicator_id, [])))
 
     def prepare(self) -> None:
         """Compute what pages and downloads alike read (the evaluations), before ``hyoka publish``

@@ -25,13 +25,13 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import __version__
 from ..core.errors import InputError
@@ -48,6 +48,7 @@ FORMAT = "hyoka-site/1"
 CODE_SUFFIXES = (".py", ".j2", ".css", ".js", ".mo")
 PARALLEL_FROM = 400  # files of a plan below which one process writes them all (forking costs more)
 TAKE = 16  # files a process takes at a time from what is left of a plan
+T = TypeVar("T")
 
 
 def default_jobs() -> int:
@@ -140,17 +141,19 @@ class _Writer:
         self.bytes += len(data)
         self.pages += path.endswith(".html")
 
-    def write_all(self, files: dict[str, Producer]) -> list[str]:
+    def write_all(self, files: dict[str, Producer], meanwhile: Callable[[], T] = lambda: None) -> T:
+        """Write *files*; *meanwhile* is work for this process alone, done while the others start on the
+        files: what it makes is returned."""
         items = list(files.items())
         # forking a process that runs other threads (a server's, a test's) could copy a lock held by one of them
         if self.jobs > 1 and len(items) >= PARALLEL_FROM and threading.active_count() == 1:
-            self._shared(items)
-        else:
-            for path, produce in items:
-                self.write(path, produce())
-        return list(files)
+            return self._shared(items, meanwhile)
+        made = meanwhile()
+        for path, produce in items:
+            self.write(path, produce())
+        return made
 
-    def _shared(self, items: list[tuple[str, Producer]]) -> None:
+    def _shared(self, items: list[tuple[str, Producer]], meanwhile: Callable[[], T]) -> T:
         """Render and write *items* in *jobs* processes: this one and forked ones.
 
         Each process starts on a share of neighbouring files (a page's languages share what is
@@ -171,6 +174,7 @@ class _Writer:
             workers.append((process, receive))
         error: BaseException | None = None
         try:
+            made = meanwhile()
             self._take(items, shares, 0)
         except BaseException as e:
             error = e
@@ -187,6 +191,7 @@ class _Writer:
                 self.files, self.bytes, self.pages = (a + b for a, b in zip((self.files, self.bytes, self.pages), value, strict=True))
         if error is not None:
             raise error
+        return made
 
     def _take(self, items: list[tuple[str, Producer]], shares: _Shares, me: int) -> None:
         while (run := shares.take(me)) is not None:
@@ -236,8 +241,11 @@ class _Shares:
                 self._bounds[i] = self._bounds[i + 1]
 
 
-def _entry(ps: PlanSite, print_: str, files: list[str], listing: Listing) -> dict[str, Any]:
-    return {"root": ps.root, "fingerprint": print_, "files": files, "listing": listing.to_dict()}
+def _entry(site: Site, ps: PlanSite, files: list[str], document: dict[str, Any], print_: str = "") -> dict[str, Any]:
+    """The plan's entry in the manifest. Made while the other processes write the plan's pages: its
+    fingerprint and its listing are for the manifest and the pages above the plans only."""
+    listing = site.listing(ps.root).to_dict()
+    return {"root": ps.root, "fingerprint": print_ or fingerprint(document), "files": files, "listing": listing}
 
 
 def publish(plans: list[Plan], folder: str | Path, *, full: bool = False, jobs: int | None = None) -> Published:
@@ -248,12 +256,12 @@ def publish(plans: list[Plan], folder: str | Path, *, full: bool = False, jobs: 
     out = Path(folder)
     _check_folder(out)
     documents = [published_document(p) for p in plans]
-    prints = [fingerprint(d) for d in documents]
-    roots = [paths.of_plan(p) for p in plans]
     earlier = None if full or not out.exists() else _manifest(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if earlier is None:
-        return _full(plans, documents, prints, out, jobs)
+        return _full(plans, documents, out, jobs)
+    prints = [fingerprint(d) for d in documents]
+    roots = [paths.of_plan(p) for p in plans]
     return _incremental(plans, documents, prints, roots, earlier, out, jobs)
 
 
@@ -261,16 +269,17 @@ def _plan_sites(plans: Iterable[Plan], documents: Iterable[dict[str, Any]]) -> l
     return [PlanSite(plan_from_dict(d, p.id)) for p, d in zip(plans, documents, strict=True)]
 
 
-def _full(plans: list[Plan], documents: list[dict[str, Any]], prints: list[str], out: Path, jobs: int) -> Published:
+def _full(plans: list[Plan], documents: list[dict[str, Any]], out: Path, jobs: int) -> Published:
     site = Site.of(_plan_sites(plans, documents))
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         writer = _Writer(staging, jobs)
-        writer.write_all(site.shared_files())
         entries = []
-        for ps, print_, listing in zip(site.plans, prints, site.listings, strict=True):
+        for ps, document in zip(site.plans, documents, strict=True):
             ps.prepare()
-            entries.append(_entry(ps, print_, writer.write_all(site.plan_files(ps)), listing))
+            files = site.plan_files(ps)
+            entries.append(writer.write_all(files, partial(_entry, site, ps, list(files), document)))
+        writer.write_all(site.shared_files())
         (staging / MARKER).write_bytes(_manifest_bytes(entries))
         staging.chmod(0o755)
         if out.exists():  # the earlier site steps aside for the new one: the folder is never missing for long
@@ -299,11 +308,11 @@ def _incremental(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         writer = _Writer(staging, jobs)
-        listings = {item.root: item for item in site.listings}
         written = {}
         for i, ps in zip(changed, rebuilt, strict=True):
             ps.prepare()
-            written[ps.root] = _entry(ps, prints[i], writer.write_all(site.plan_files(ps)), listings[ps.root])
+            files = site.plan_files(ps)
+            written[ps.root] = writer.write_all(files, partial(_entry, site, ps, list(files), documents[i], prints[i]))
         shared = []
         for path, produce in site.shared_files().items():
             data = produce()

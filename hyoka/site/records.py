@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.model import Indicator
 from ..formats.csvpackage.schema import OBSERVATIONS
-from ..formats.csvpackage.write import PACKAGE_NAMES, table_text
+from ..formats.csvpackage.write import PACKAGE_NAMES, header_text
 from ..formats.hyoka1 import correction_to_dict, document_text
 from . import paths
 from .plansite import PlanSite
@@ -143,12 +143,12 @@ def node_record(ps: PlanSite, node_id: str) -> dict[str, Any]:
 
 
 def indicator_csv(ps: PlanSite, ind: Indicator) -> bytes:
-    return table_text(OBSERVATIONS, ps.observations.get(ind.id, [])).encode("utf-8")
+    return (header_text(OBSERVATIONS) + ps.observation_lines(ind.id)).encode("utf-8")
 
 
 def node_csv(ps: PlanSite, node_id: str) -> bytes:
-    rows = [row for ind in ps.plan.indicators_of.get(node_id, []) for row in ps.observations.get(ind.id, [])]
-    return table_text(OBSERVATIONS, rows).encode("utf-8")
+    lines = [ps.observation_lines(ind.id) for ind in ps.plan.indicators_of.get(node_id, [])]
+    return (header_text(OBSERVATIONS) + "".join(lines)).encode("utf-8")
 
 
 def package_zip(ps: PlanSite) -> bytes:

@@ -126,10 +126,16 @@ class Site:
         self._listed = {item.root: item for item in listed}
         self.roots = roots
 
-    @cached_property
+    @property
     def listings(self) -> list[Listing]:
         """Every plan of the site as the pages above the plans show it, in the site's order."""
-        return [self._listed[root] if root in self._listed else Listing.of(self.by_root[root]) for root in self.roots]
+        return [self.listing(root) for root in self.roots]
+
+    def listing(self, root: str) -> Listing:
+        """What the pages above the plans show of the plan at *root*: from the earlier publication, or made once."""
+        if root not in self._listed:
+            self._listed[root] = Listing.of(self.by_root[root])
+        return self._listed[root]
 
     @cached_property
     def files(self) -> dict[str, Producer]:

@@ -192,8 +192,24 @@ def _write_text(path: Path, text: str) -> None:
 
 def table_text(resource: Resource, rows: list[Row]) -> str:
     """One table as CSV text with its header, cells written as the schema types them."""
+    return header_text(resource) + rows_text(resource, rows)
+
+
+def header_text(resource: Resource) -> str:
+    """The header line of *resource*'s CSV."""
     buffer = io.StringIO()
-    write_table(resource, rows, buffer)
+    csv.writer(buffer, lineterminator="\n").writerow(resource.names)
+    return buffer.getvalue()
+
+
+def rows_text(resource: Resource, rows: Iterable[Row]) -> str:
+    """*rows* as lines of *resource*'s CSV, without the header: the site writes an indicator's lines into
+    its own CSV and into its node's, so they are made once for both."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    cells = _row_cells(resource)
+    for row in rows:
+        writer.writerow(cells(row))
     return buffer.getvalue()
 
 
@@ -201,21 +217,36 @@ def write_table(resource: Resource, rows: Iterable[Row], stream: TextIO) -> int:
     """Write the header and *rows* as CSV into *stream*, one row at a time; returns the number of rows."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(resource.names)
-    types = [(f.name, f.type) for f in resource.fields]
+    cells = _row_cells(resource)
     count = 0
     for row in rows:
-        writer.writerow([_cell(kind, row.get(name)) for name, kind in types])
+        writer.writerow(cells(row))
         count += 1
     return count
 
 
-def _cell(kind: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if kind in ("array", "object"):
-        return json.dumps(value, ensure_ascii=False, default=str) if value else ""
-    if kind == "number":
-        return number_text(Decimal(value))
-    if kind == "integer":
-        return str(value)
+def _json_cell(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str) if value else ""
+
+
+CELLS: dict[str, Callable[[Any], str]] = {
+    "array": _json_cell,
+    "object": _json_cell,
+    "number": lambda value: number_text(Decimal(value)),
+    "integer": str,
+}
+
+
+def _text_cell(value: Any) -> str:
     return neutralise(str(value))
+
+
+def _row_cells(resource: Resource) -> Callable[[Row], list[str]]:
+    """A row's cells written as the schema types them (a package of a large plan writes a million): each
+    field's writer is looked up once per table, not once per cell."""
+    fields = [(f.name, CELLS.get(f.type, _text_cell)) for f in resource.fields]
+
+    def cells(row: Row) -> list[str]:
+        return ["" if (value := row.get(name)) is None else write(value) for name, write in fields]
+
+    return cells
