@@ -206,17 +206,18 @@ def rows_text(resource: Resource, rows: Iterable[Row]) -> str:
     """*rows* as lines of *resource*'s CSV, without the header: the site writes an indicator's lines into
     its own CSV and into its node's, so they are made once for both."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    cells = _row_cells(resource)
-    for row in rows:
-        writer.writerow(cells(row))
+    _write_rows(resource, rows, buffer)
     return buffer.getvalue()
 
 
 def write_table(resource: Resource, rows: Iterable[Row], stream: TextIO) -> int:
     """Write the header and *rows* as CSV into *stream*, one row at a time; returns the number of rows."""
+    stream.write(header_text(resource))
+    return _write_rows(resource, rows, stream)
+
+
+def _write_rows(resource: Resource, rows: Iterable[Row], stream: TextIO) -> int:
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(resource.names)
     cells = _row_cells(resource)
     count = 0
     for row in rows:
