@@ -7,6 +7,7 @@ report are the numbers in the open data.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -247,7 +248,14 @@ def summary_dict(s: Summary) -> dict[str, Any]:
     return out
 
 
-def evaluation_dict(ev: Evaluation) -> dict[str, Any]:
+def evaluation_dict(
+    ev: Evaluation,
+    indicator: Callable[[str], dict[str, Any]] | None = None,
+    node: Callable[[str], dict[str, Any]] | None = None,
+    summary: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The contract of *ev*. *indicator*, *node* (by id) and *summary* give parts the caller has made
+    already: the public site makes an indicator's part for its page alone, and keeps it."""
     plan_grade = None
     if ev.plan_grade is not None:
         plan_grade = grade_dict(ev.plan_grade, "plan")
@@ -257,10 +265,10 @@ def evaluation_dict(ev: Evaluation) -> dict[str, Any]:
         "organization": {"name": ev.plan.organization.name, "code": ev.plan.organization.code},
         "year": ev.year,
         "rules": _rules_dict(ev),
-        "indicators": [indicator_dict(ev.indicators[i.id], ev) for i in ev.plan.indicators],
-        "nodes": [node_dict(ev.nodes[n.id], ev) for n in ev.plan.nodes],
+        "indicators": [indicator(i.id) if indicator else indicator_dict(ev.indicators[i.id], ev) for i in ev.plan.indicators],
+        "nodes": [node(n.id) if node else node_dict(ev.nodes[n.id], ev) for n in ev.plan.nodes],
         "plan_grade": plan_grade,
-        "summary": summary_dict(summarize(ev)),
+        "summary": summary if summary is not None else summary_dict(summarize(ev)),
     }
 
 

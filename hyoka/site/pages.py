@@ -262,7 +262,7 @@ def notation(ps: PlanSite) -> list[str]:
 def distribution(ps: PlanSite, level: str, chart_id: str, lang: str) -> tuple[str, list[tuple[str, int, str]]]:
     """The grade counts of *level* in the newest year, as a chart and as the rows of its table."""
     assert ps.latest is not None
-    counts = ps.doc(ps.latest)["summary"]["grades"][level]["overall"]
+    counts = ps.summary(ps.latest)["grades"][level]["overall"]
     rows = [
         (label, n, f"{counts['shares'][label]}%" if counts["shares"].get(label) is not None else "")
         for label, n in counts["counts"].items()
@@ -275,7 +275,7 @@ def counts_under(ps: PlanSite, top_id: str) -> list[tuple[str, int]]:
     """(「小柱: 順調に進んでいます」 or 「◎ 達成」, count) below a top-level node in the newest year, for its card."""
     if ps.latest is None:
         return []
-    summary = ps.doc(ps.latest)["summary"]
+    summary = ps.summary(ps.latest)
     out = []
     for level, per in summary["grades"].items():
         counts = per["by_node"].get(top_id, {}).get("counts", {})
@@ -295,7 +295,7 @@ def _judgement_labels(ps: PlanSite) -> dict[str, str]:
 def judgement_chart(ps: PlanSite, chart_id: str, lang: str) -> str:
     """The ◎○△ counts of the newest year as a chart (its table is printed beside it)."""
     assert ps.latest is not None
-    counts = ps.doc(ps.latest)["summary"]["judgements"]["overall"]
+    counts = ps.summary(ps.latest)["judgements"]["overall"]
     labels = _judgement_labels(ps)
     rows = [(f"{symbol} {labels[symbol]}", n, f"{counts['shares'][symbol]}%") for symbol, n in counts["counts"].items()]
     title = f"FY{ps.latest}: judgements" if lang == ENGLISH else f"{ps.latest}年度 判定の内訳"
@@ -305,4 +305,4 @@ def judgement_chart(ps: PlanSite, chart_id: str, lang: str) -> str:
 def judgement_counts(ps: PlanSite) -> dict[str, Any] | None:
     if ps.latest is None:
         return None
-    return ps.doc(ps.latest)["summary"].get("judgements", {}).get("overall")
+    return ps.summary(ps.latest).get("judgements", {}).get("overall")

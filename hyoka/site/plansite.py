@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 from ..core.engine import Evaluation, evaluate
 from ..core.model import Correction, Indicator, Plan, Series
 from ..core.projection import Projection, project
+from ..core.summary import summarize
 from ..formats.csvpackage.schema import OBSERVATIONS
 from ..formats.csvpackage.write import package_files, package_tables, rows_text
-from ..formats.evaluation import evaluation_dict
+from ..formats.evaluation import evaluation_dict, indicator_dict, node_dict, summary_dict
 from ..formats.hyoka1 import plan_to_dict
 from . import paths
 from .published import evaluated_years, published_plan
@@ -75,20 +76,35 @@ class PlanSite:
         return self._evaluations[year]
 
     def doc(self, year: int) -> dict[str, Any]:
-        """The evaluation contract (``hyoka evaluate --format json``) of a published year."""
+        """The evaluation contract (``hyoka evaluate --format json``) of a published year, from the parts already made."""
         if year not in self._docs:
-            self._docs[year] = evaluation_dict(self.evaluation(year))
+            self._docs[year] = evaluation_dict(
+                self.evaluation(year),
+                indicator=lambda i: self.indicator_doc(year, i),
+                node=lambda n: self.node_doc(year, n),
+                summary=self.summary(year),
+            )
         return self._docs[year]
 
     def indicator_doc(self, year: int, indicator_id: str) -> dict[str, Any]:
-        if year not in self._indicator_docs:
-            self._indicator_docs[year] = {d["id"]: d for d in self.doc(year)["indicators"]}
-        return self._indicator_docs[year][indicator_id]
+        """The indicator's part of the year's contract, made on its own: each process of a publication
+        makes the parts of the pages it writes, and an API answer about one indicator only that one."""
+        made = self._indicator_docs.setdefault(year, {})
+        if indicator_id not in made:
+            ev = self.evaluation(year)
+            made[indicator_id] = indicator_dict(ev.indicators[indicator_id], ev)
+        return made[indicator_id]
 
     def node_doc(self, year: int, node_id: str) -> dict[str, Any]:
-        if year not in self._node_docs:
-            self._node_docs[year] = {d["id"]: d for d in self.doc(year)["nodes"]}
-        return self._node_docs[year][node_id]
+        made = self._node_docs.setdefault(year, {})
+        if node_id not in made:
+            ev = self.evaluation(year)
+            made[node_id] = node_dict(ev.nodes[node_id], ev)
+        return made[node_id]
+
+    def summary(self, year: int) -> dict[str, Any]:
+        """The contract's counts (grades, judgements, rates) of a published year."""
+        return self.once(("summary", year), lambda: summary_dict(summarize(self.evaluation(year))))
 
     @cached_property
     def document(self) -> dict[str, Any]:
@@ -121,14 +137,11 @@ class PlanSite:
         return self.once(("observation-lines", indicator_id), lambda: rows_text(OBSERVATIONS, self.observations.get(indicator_id, [])))
 
     def prepare(self) -> None:
-        """Compute what pages and downloads alike read (the evaluations), before ``hyoka publish``
-        shares the plan's files among processes that would each compute it. What only the downloads
-        read (the package's tables, the plan's document) is left to the process that writes them."""
+        """Evaluate the published years, which pages and downloads alike read, before ``hyoka publish``
+        shares the plan's files among processes that would each evaluate them. The contract's parts
+        are left to the process that writes a page or file that shows them."""
         for year in self.years:
-            for ind in self.plan.indicators[:1]:
-                self.indicator_doc(year, ind.id)
-            for node in self.plan.nodes[:1]:
-                self.node_doc(year, node.id)
+            self.evaluation(year)
 
     def once(self, key: Any, make: Callable[[], T]) -> T:
         """What *make* makes, made once for all the pages of the plan that show it (its pages in each language)."""

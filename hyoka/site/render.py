@@ -296,7 +296,7 @@ class Site:
             ev = ps.evaluation(ps.latest)
             if ev.plan_grade is not None:
                 context |= {"plan_grade": ev.plan_grade, "plan_grade_explanation": explain_grade(ev.plan_grade, "plan")}
-            for i, level in enumerate(ps.doc(ps.latest)["summary"]["grades"]):
+            for i, level in enumerate(ps.summary(ps.latest)["grades"]):
                 svg, rows = pages.distribution(ps, level, f"dist-{i}", lang)
                 context["distributions"].append({"level": level, "svg": svg, "rows": rows})
             context["judgements"] = pages.judgement_counts(ps)
