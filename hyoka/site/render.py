@@ -64,6 +64,41 @@ class _Context(Context):
         return super().call(__obj, *args, **kwargs)
 
 
+def _language_helpers(lang: str) -> dict[str, Callable[..., Any]]:
+    """What a page calls that depends on its language only: globals of that language's environment, so the
+    macros that use them are imported once (without the page's context) and not made again for every page."""
+    translate = words(lang)
+
+    def ja(text: str) -> Markup:
+        """Plan content is Japanese: on an English page it is marked so (WCAG 3.1.2)."""
+        return Markup(f'<span lang="ja">{escape(text)}</span>') if lang == ENGLISH else escape(text)
+
+    def pending(expected: str) -> str:
+        return pending_text(expected) if lang == JAPANESE else f"Pending{f' (expected {expected})' if expected else ''}"
+
+    def status_text(status: str, expected: str) -> str:
+        """把握予定 (with the month expected), 見込値, 測定不能 …; nothing for a confirmed value."""
+        if status == "pending":
+            return pending(expected)
+        return translate(STATUS_LABELS[Status(status)]) if status and status != "confirmed" else ""
+
+    return {
+        "_": translate,
+        "ja": ja,
+        "pending": pending,
+        "status_text": status_text,
+        "year_label": lambda y: year_label(y, lang),
+        "date_label": lambda d: date_label(d, lang),
+    }
+
+
+def pct(value: str | None, uncapped: str | None = None) -> str:
+    """「95.0%」, with the rate before its cap beside it: 「150.0%（163.2%）」; 「―」 without a rate."""
+    if not value:
+        return "―"
+    return f"{value}%（{uncapped}%）" if uncapped else f"{value}%"
+
+
 def _environment(lang: str) -> Environment:
     env = Environment(
         loader=_TranslatedLoader(lang),
@@ -79,8 +114,8 @@ def _environment(lang: str) -> Environment:
         "grade_class": pages.grade_class,
         "judgement_class": pages.judgement_class,
         "named_class": pages.named_class,
-        "status_label": lambda status: STATUS_LABELS[Status(status)],
-    }
+        "pct": pct,
+    } | _language_helpers(lang)
     return env
 
 
@@ -191,29 +226,19 @@ class Site:
         """Render *template* as the page at *path* (a path of the Japanese site)."""
         current = paths.in_language(path, lang)
         other = ENGLISH if lang == JAPANESE else JAPANESE
-        translate = words(lang)
 
         def link(target: str) -> str:
             page = paths.in_language(target, lang) if target.endswith(".html") else target
             return paths.relative(page, current)
 
-        def ja(text: str) -> Markup:
-            """Plan content is Japanese: on an English page it is marked so (WCAG 3.1.2)."""
-            return Markup(f'<span lang="ja">{escape(text)}</span>') if lang == ENGLISH else escape(text)
-
         base = {
             "lang": lang,
             "other_lang": other,
             "other_page": paths.relative(paths.in_language(path, other), current),
-            "_": translate,
-            "ja": ja,
             "link": link,
             "current": path,
             "home_page": paths.home(),
             "search_page": paths.search(),
-            "year_label": lambda y: year_label(y, lang),
-            "date_label": lambda d: date_label(d, lang),
-            "pending": (lambda e: pending_text(e)) if lang == JAPANESE else (lambda e: f"Pending{f' (expected {e})' if e else ''}"),
             "ps": ps,
             "plan_pages": self._plan_links(ps) if ps else {},
             "node_page": lambda n: paths.node_page(ps.root, n.id) if ps else "",
