@@ -231,7 +231,10 @@ class Site:
             page = paths.in_language(target, lang) if target.endswith(".html") else target
             return paths.relative(page, current)
 
+        plan_pages = self._plan_links(ps) if ps else {}
         base = {
+            "plan_bar": "",
+            "plan_files": "",
             "lang": lang,
             "other_lang": other,
             "other_page": paths.relative(paths.in_language(path, other), current),
@@ -240,26 +243,38 @@ class Site:
             "home_page": paths.home(),
             "search_page": paths.search(),
             "ps": ps,
-            "plan_pages": self._plan_links(ps) if ps else {},
+            "plan_pages": plan_pages,
             "node_page": lambda n: paths.node_page(ps.root, n.id) if ps else "",
             "indicator_page": lambda i: paths.indicator_page(ps.root, i.id) if ps else "",
             "crumbs": [],
-            "files": self._plan_files(ps, lang) if ps else [],
+            "files": [],  # the page's own downloads; the plan's are plan_files
             "judged": bool(ps and ps.plan.rules.judgement),
             "named_titles": [j.title for j in ps.plan.rules.judgements] if ps else [],
             "content_title": False,
         }
+        if ps:
+            # what every page of the plan in one folder shows alike, made once for them: the links are relative
+            folder = current.rpartition("/")[0]
+            here = path if path in plan_pages.values() else ""
+            base["plan_bar"] = ps.once(("plan-bar", lang, folder, here), lambda: self._part("_plan_bar.html.j2", lang, base))
+            base["plan_files"] = ps.once(
+                ("plan-files", lang, folder), lambda: self._part("_downloads.html.j2", lang, base | {"items": self._plan_files(ps, lang)})
+            )
         # links given by the caller are pages of the Japanese site; link() moves them to the language
         return ENVIRONMENTS[lang].get_template(template).render(base | context).encode("utf-8")
+
+    @staticmethod
+    def _part(template: str, lang: str, context: dict[str, Any]) -> Markup:
+        return Markup(ENVIRONMENTS[lang].get_template(template).render(context))
 
     @staticmethod
     def _plan_links(ps: PlanSite) -> dict[str, str]:
         return {"home": paths.plan_home(ps.root)} | {k: paths.plan_page(ps.root, k) for k in ("tree", "indicators", "method")}
 
-    def _plan_files(self, ps: PlanSite, lang: str, own: tuple[tuple[str, str, str], ...] = ()) -> list[tuple[str, str, str]]:
-        """The downloads of a page: its own (label, path, kind) first, then the plan's."""
+    def _plan_files(self, ps: PlanSite, lang: str) -> list[tuple[str, str, str]]:
+        """The plan's downloads, listed on each of its pages after the page's own: (label, path, kind)."""
         _ = words(lang)
-        files = [*own, *self._package_files(ps.root, lang)]
+        files = self._package_files(ps.root, lang)
         evaluation = _("の評価（JSON）")  # outside the f-string, where makemessages finds it
         files += [(f"{year_label(y, lang)} {evaluation}", paths.evaluation_file(ps.root, y), "JSON") for y in ps.years]
         return files
@@ -407,7 +422,7 @@ class Site:
             review=node.reviews.get(year) if year is not None else None,
             rows=pages.indicator_rows(ps, plan.indicators_of.get(node.id, [])),
             children=pages.node_rows(ps, node.id),
-            files=self._plan_files(ps, lang, own),
+            files=list(own),
         )
 
     def _indicator(self, ps: PlanSite, ind: Indicator, lang: str) -> bytes:
@@ -442,5 +457,5 @@ class Site:
             blocks=pages.series_blocks(ps, ind, lang),
             notes=pages.footnotes(ind),
             method=pages.method(ps, formulas or None),
-            files=self._plan_files(ps, lang, own),
+            files=list(own),
         )
