@@ -16,11 +16,14 @@ and templates:
   full, then again after one published value of one plan changed: the files rewritten
   (counted) and the seconds, against a target of 5 s.
 
-Every run's output, on both sides, stays on disk until the bench ends. Deleting a site just
-before the next run made that run's file creations slow: on an ext4 without a journal (the
-development machines') the kernel passes over every inode deleted in the last seconds to minutes
-when it allocates a new one (``recently_deleted`` took 10-12 % of a run's samples under perf), so
-each run paid for the deletion of the one before, 0.5 ms a file instead of 0.07 ms.
+Every run's output, on both sides, stays on disk until the bench ends, and the two sides run in
+turns (hyoka, sdg-build, hyoka, …). On an ext4 without a journal (the development machines') the
+kernel passes over every inode deleted in the last minute (five, while the inode table is not yet
+written back) when it allocates a new one (``recently_deleted`` took 10-12 % of a run's samples
+under perf): right after many files were deleted, creating files costs several times more (0.5 ms
+a file instead of 0.07 ms). Deleting a site before the next run made each run pay for the one
+before; a deletion before the bench (a test run's temporary folders, the last bench's output) slows
+the runs of its first minutes, which in turns both sides share.
 
 sdg-build is not on PyPI and its pins clash with hyoka's, so it lives in an environment of
 its own, .venv-sdg beside .venv, made on first use from the vendored sources (offline).
@@ -41,7 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -94,20 +97,16 @@ def synthetic(indicators: int) -> Plan:
     return published(plan_document(0, "140007", "神奈川県", indicators_count=indicators))
 
 
-def median_of(repeat: int, run: Callable[[int], float]) -> float:
-    return statistics.median(run(i) for i in range(repeat))
+def hyoka_once(plans: list[Plan], folder: Path, jobs: int) -> tuple[float, Published]:
+    out = Path(tempfile.mkdtemp(dir=folder)) / "site"  # kept until the bench ends (the docstring says why)
+    start = time.perf_counter()
+    result = publish(plans, out, jobs=jobs)
+    return time.perf_counter() - start, result
 
 
 def hyoka_time(plans: list[Plan], folder: Path, repeat: int, jobs: int) -> tuple[float, Published]:
-    results: list[Published] = []
-
-    def once(_i: int) -> float:
-        out = Path(tempfile.mkdtemp(dir=folder)) / "site"  # kept until the bench ends (the docstring says why)
-        start = time.perf_counter()
-        results.append(publish(plans, out, jobs=jobs))
-        return time.perf_counter() - start
-
-    return median_of(repeat, once), results[-1]
+    runs = [hyoka_once(plans, folder, jobs) for _ in range(repeat)]
+    return statistics.median(seconds for seconds, _ in runs), runs[-1][1]
 
 
 def report(name: str, seconds: float, result: Published, indicators: int, target: float | None) -> None:
@@ -170,40 +169,46 @@ def sdg_repository(plan: Plan, folder: Path) -> int:
     return rows
 
 
-def sdg_time(python: Path, repository: Path, repeat: int) -> float:
-    def once(i: int) -> float:
-        if (repository / "_site").exists():  # kept until the bench ends, as hyoka's sites
-            (repository / "_site").rename(repository / f"_site-{i}")
-        done = subprocess.run(
-            [str(python), "-c", SDG_BUILD], cwd=repository, capture_output=True, text=True, env=os.environ | {"PYTHONWARNINGS": "ignore"}
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"sdg-build failed:\n{done.stderr[-3000:]}")
-        return float(done.stdout.strip().splitlines()[-1])
-
-    return median_of(repeat, once)
+def sdg_once(python: Path, repository: Path, run: int) -> float:
+    if (repository / "_site").exists():  # kept until the bench ends, as hyoka's sites
+        (repository / "_site").rename(repository / f"_site-{run}")
+    done = subprocess.run(
+        [str(python), "-c", SDG_BUILD], cwd=repository, capture_output=True, text=True, env=os.environ | {"PYTHONWARNINGS": "ignore"}
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"sdg-build failed:\n{done.stderr[-3000:]}")
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def synthetic_case(indicators: int, repeat: int, folder: Path, python: Path | None, jobs: int) -> None:
     start = time.perf_counter()
     plan = synthetic(indicators)
     built = time.perf_counter() - start
-    seconds, result = hyoka_time([plan], folder, repeat, jobs)
-    report(f"synthetic plan ({len(PUBLISHED_YEARS)} published years)", seconds, result, len(plan.indicators), None)
-    print(f"  (generating and loading the synthetic plan took {built:.2f} s, not counted)")
+    repository = folder / f"sdg-{indicators}"
+    rows = sdg_repository(plan, repository) if python is not None else 0
+    hyoka_runs, sdg_runs = [], []
+    for run in range(repeat):  # the two sides in turns, so that both meet the disk in the same state (see the docstring)
+        hyoka_runs.append(hyoka_once([plan], folder, jobs))
+        if python is not None:
+            sdg_runs.append(sdg_once(python, repository, run))
+    seconds = statistics.median(s for s, _ in hyoka_runs)
+    report(f"synthetic plan ({len(PUBLISHED_YEARS)} published years)", seconds, hyoka_runs[-1][1], len(plan.indicators), None)
+    print(f"  (generating and loading the synthetic plan took {built:.2f} s, not counted; runs {_runs(s for s, _ in hyoka_runs)})")
     if python is None:
         return
-    repository = folder / f"sdg-{indicators}"
-    rows = sdg_repository(plan, repository)
-    sdg = sdg_time(python, repository, repeat)
+    sdg = statistics.median(sdg_runs)
     files = sum(len(names) for _d, _s, names in os.walk(repository / "_site"))
     size = sum(f.stat().st_size for f in (repository / "_site").rglob("*") if f.is_file())
     ratio = sdg / seconds
     print(
         f"  sdg-build: {sdg:.2f} s for the same {indicators:,} indicators ({rows:,} rows, {len(SDG_LANGUAGES)} languages), "
         f"{files:,} files, {size / 1e6:.1f} MB; hyoka is {ratio:.1f}× as fast "
-        f"(target {RATIO_TARGET:.0f}× {'ok' if ratio >= RATIO_TARGET else 'SLOW'})"
+        f"(target {RATIO_TARGET:.0f}× {'ok' if ratio >= RATIO_TARGET else 'SLOW'}; runs {_runs(sdg_runs)})"
     )
+
+
+def _runs(seconds: Iterable[float]) -> str:
+    return ", ".join(f"{s:.2f}" for s in seconds) + " s"
 
 
 # --- incremental ---------------------------------------------------------------------------
