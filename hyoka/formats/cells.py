@@ -16,11 +16,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 ESCAPE = "'"
 
 
+_ESCAPED = (*FORMULA_STARTS, ESCAPE)  # a text already beginning with the apostrophe gets another, so restore() is exact
+
+
 def neutralise(text: str) -> str:
     """The text as it is written into an export: never read as a formula."""
-    if text.startswith(FORMULA_STARTS) or text.startswith(ESCAPE):
-        return ESCAPE + text
-    return text
+    return ESCAPE + text if text.startswith(_ESCAPED) else text
 
 
 def restore(text: str) -> str:

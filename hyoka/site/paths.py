@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from ..core.model import Plan
 
@@ -113,7 +114,13 @@ def asset(name: str) -> str:
 
 def relative(target: str, current: str) -> str:
     """The link from the page at *current* to *target* (both relative to the site root, without ..)."""
-    here = current.split("/")[:-1]
+    return _relative(target, current.rpartition("/")[0])
+
+
+@lru_cache(maxsize=8192)
+def _relative(target: str, folder: str) -> str:
+    """A page links to its plan's pages, files and assets from its folder: most links of a site are made again and again."""
+    here = folder.split("/") if folder else []
     there = target.split("/")
     common = 0
     while common < min(len(here), len(there) - 1) and here[common] == there[common]:

@@ -16,7 +16,7 @@ from importlib import resources
 from types import FunctionType
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -102,7 +102,7 @@ def pct(value: str | None, uncapped: str | None = None) -> str:
 def _environment(lang: str) -> Environment:
     env = Environment(
         loader=_TranslatedLoader(lang),
-        autoescape=select_autoescape(["j2"]),
+        autoescape=True,  # every template is HTML
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
