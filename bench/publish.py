@@ -23,13 +23,15 @@ written back) when it allocates a new one (``recently_deleted`` took 10-12 % of 
 under perf): right after many files were deleted, creating files costs several times more (0.5 ms
 a file instead of 0.07 ms). Deleting a site before the next run made each run pay for the one
 before; a deletion before the bench (a test run's temporary folders, the last bench's output) slows
-the runs of its first minutes, which in turns both sides share.
+the runs of its first minutes, which in turns both sides share. And before each run the bench waits
+for what earlier runs wrote to reach the disk (``os.sync``, not timed): otherwise the kernel writes
+out one run's files during the next (83 MB for hyoka's 2,000 indicators), on a core the run needs.
 
 sdg-build is not on PyPI and its pins clash with hyoka's, so it lives in an environment of
 its own, .venv-sdg beside .venv, made on first use from the vendored sources (offline).
 
     .venv/bin/python bench/publish.py [--indicators 2000 10000] [--repeat 3] [--sites 100]
-        [--only kanagawa|synthetic|incremental] [--no-sdg-build]
+        [--only kanagawa|synthetic|incremental] [--no-sdg-build] [--folder /dev/shm]
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ def synthetic(indicators: int) -> Plan:
 
 def hyoka_once(plans: list[Plan], folder: Path, jobs: int) -> tuple[float, Published]:
     out = Path(tempfile.mkdtemp(dir=folder)) / "site"  # kept until the bench ends (the docstring says why)
+    os.sync()  # the runs before this one written out first, not while it runs (the docstring says why)
     start = time.perf_counter()
     result = publish(plans, out, jobs=jobs)
     return time.perf_counter() - start, result
@@ -172,6 +175,7 @@ def sdg_repository(plan: Plan, folder: Path) -> int:
 def sdg_once(python: Path, repository: Path, run: int) -> float:
     if (repository / "_site").exists():  # kept until the bench ends, as hyoka's sites
         (repository / "_site").rename(repository / f"_site-{run}")
+    os.sync()
     done = subprocess.run(
         [str(python), "-c", SDG_BUILD], cwd=repository, capture_output=True, text=True, env=os.environ | {"PYTHONWARNINGS": "ignore"}
     )
@@ -253,11 +257,12 @@ def main() -> None:
     parser.add_argument("--site-indicators", type=int, default=300, help="indicators of each plan of the incremental case")
     parser.add_argument("--only", choices=("kanagawa", "synthetic", "incremental"))
     parser.add_argument("--no-sdg-build", action="store_true", help="time hyoka alone")
+    parser.add_argument("--folder", type=Path, help="where both sides write (default: the system's temporary folder); /dev/shm: memory")
     parser.add_argument("--jobs", type=int, default=None, help="hyoka's processes (default: one per core)")
     args = parser.parse_args()
     jobs = args.jobs or default_jobs()
     print(f"hyoka publishes with {jobs} process{'es' if jobs > 1 else ''}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=args.folder) as tmp:
         folder = Path(tmp)
         publish([load_sample("hiratsuka-juten")], folder / "warm-up")
         if args.only in (None, "kanagawa"):
