@@ -133,6 +133,25 @@ def test_indicator_downloads_carry_the_numbers_of_the_evaluation(site_dir):
     assert checked > 80
 
 
+def test_each_years_evaluation_file_is_the_contract_of_the_sites_own_plan_file(site_dir):
+    """The site puts a year's contract together from the parts its pages made one by one: the file must be
+    what ``hyoka evaluate --format json`` prints for the plan file the site publishes beside it."""
+    checked = 0
+    for name in sample_names():
+        root = paths.of_plan(load_sample(name))
+        plan_file = site_dir / paths.hyoka1_file(root)
+        for path in sorted((site_dir / paths.data(root, "")).glob("evaluation-*.json")):
+            year = path.stem.removeprefix("evaluation-")
+            result = CliRunner().invoke(app, ["evaluate", str(plan_file), "--year", year, "--format", "json"])
+            assert result.exit_code == 0, result.output
+            published = json.loads(path.read_text(encoding="utf-8"))
+            assert published.pop("format") == "hyoka-public/1"
+            assert published == json.loads(result.stdout), f"{name} {year}"
+            assert published["indicators"] and published["nodes"] and published["summary"]
+            checked += 1
+    assert checked >= 2  # the two Kanagawa plans' FY2024
+
+
 def test_the_package_zip_and_the_plan_file_read_back(site_dir, tmp_path):
     with zipfile.ZipFile(site_dir / paths.package_zip(paths.of_plan(load_sample("kanagawa-dx")))) as archive:
         names = archive.namelist()
