@@ -265,6 +265,7 @@ class Site:
 
     @staticmethod
     def _part(template: str, lang: str, context: dict[str, Any]) -> Markup:
+        """A piece of a page rendered on its own (autoescaped), put into the pages that share it as it is."""
         return Markup(ENVIRONMENTS[lang].get_template(template).render(context))
 
     @staticmethod
