@@ -29,9 +29,6 @@ T = TypeVar("T")
 class PlanSite:
     plan: Plan  # the published copy, never the original
     _evaluations: dict[int, Evaluation] = field(default_factory=dict, init=False, repr=False)
-    _docs: dict[int, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
-    _indicator_docs: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
-    _node_docs: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
     _made: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
@@ -77,30 +74,26 @@ class PlanSite:
 
     def doc(self, year: int) -> dict[str, Any]:
         """The evaluation contract (``hyoka evaluate --format json``) of a published year, from the parts already made."""
-        if year not in self._docs:
-            self._docs[year] = evaluation_dict(
+        return self.once(
+            ("doc", year),
+            lambda: evaluation_dict(
                 self.evaluation(year),
                 indicator=lambda i: self.indicator_doc(year, i),
                 node=lambda n: self.node_doc(year, n),
                 summary=self.summary(year),
-            )
-        return self._docs[year]
+            ),
+        )
 
     def indicator_doc(self, year: int, indicator_id: str) -> dict[str, Any]:
         """The indicator's part of the year's contract, made on its own: each process of a publication
         makes the parts of the pages it writes, and an API answer about one indicator only that one."""
-        made = self._indicator_docs.setdefault(year, {})
-        if indicator_id not in made:
-            ev = self.evaluation(year)
-            made[indicator_id] = indicator_dict(ev.indicators[indicator_id], ev)
-        return made[indicator_id]
+        ev = self.evaluation(year)
+        return self.once(("indicator-doc", year, indicator_id), lambda: indicator_dict(ev.indicators[indicator_id], ev))
 
     def node_doc(self, year: int, node_id: str) -> dict[str, Any]:
-        made = self._node_docs.setdefault(year, {})
-        if node_id not in made:
-            ev = self.evaluation(year)
-            made[node_id] = node_dict(ev.nodes[node_id], ev)
-        return made[node_id]
+        """The node's part of the year's contract (its grade), made on its own as an indicator's is."""
+        ev = self.evaluation(year)
+        return self.once(("node-doc", year, node_id), lambda: node_dict(ev.nodes[node_id], ev))
 
     def summary(self, year: int) -> dict[str, Any]:
         """The contract's counts (grades, judgements, rates) of a published year."""

@@ -60,6 +60,7 @@ def _rows(sql: str) -> str:
 def snapshot() -> tuple[str, ...]:
     """A digest per table, and the users without their last login (which a refused request may well update)."""
     digests = [_rows(f"SELECT * FROM {t._meta.db_table} ORDER BY {t._meta.pk.column}") for t in TABLES]
-    columns = ("id", "username", "password", "role", "organization_id", "department_id", "is_active", "is_staff", "is_superuser")
-    users = _rows(f"SELECT {', '.join(columns)} FROM {User._meta.db_table} ORDER BY id")
+    key = User._meta.pk.column
+    columns = (key, "username", "password", "role", "organization_id", "department_id", "is_active", "is_staff", "is_superuser")
+    users = _rows(f"SELECT {', '.join(columns)} FROM {User._meta.db_table} ORDER BY {key}")
     return (*digests, users)
