@@ -9,6 +9,7 @@ half-translated navigation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from ..core.wareki import to_wareki, wareki_date
 from ..translation import ENGLISH, JAPANESE, gettext_noop, translator
@@ -29,6 +30,7 @@ def date_label(iso: str, lang: str) -> str:
     return iso if lang == ENGLISH or not iso else wareki_date(iso)
 
 
+@lru_cache(maxsize=512)
 def year_label(year: int, lang: str) -> str:
     """「2024年度（令和６年度）」 or "FY2024"."""
     if lang == ENGLISH:

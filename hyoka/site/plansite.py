@@ -116,7 +116,7 @@ class PlanSite:
     @cached_property
     def package_files(self) -> dict[str, str]:
         """The CSV data package of the published plan, by file name."""
-        return package_files(self.plan, self.tables)
+        return package_files(self.plan, self.tables, self.document)
 
     @cached_property
     def observations(self) -> dict[str, list[dict[str, Any]]]:
@@ -143,6 +143,11 @@ class PlanSite:
         return self._made[key]
 
     def projection(self, indicator: Indicator, series: Series) -> Projection | None:
+        """The series' outlook from the newest published year, made once for its pages and its record."""
         if self.latest is None:
             return None
-        return project(series, self.latest, indicator.final_target_year, self.plan.rules.measures)
+        latest = self.latest
+        return self.once(
+            ("projection", indicator.id, "" if series is indicator else series.id),
+            lambda: project(series, latest, indicator.final_target_year, self.plan.rules.measures),
+        )

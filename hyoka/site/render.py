@@ -258,7 +258,7 @@ class Site:
             here = path if path in plan_pages.values() else ""
             base["plan_bar"] = ps.once(("plan-bar", lang, folder, here), lambda: self._part("_plan_bar.html.j2", lang, base))
             base["plan_files"] = ps.once(
-                ("plan-files", lang, folder), lambda: self._part("_downloads.html.j2", lang, base | {"items": self._plan_files(ps, lang)})
+                ("plan-files", lang, folder), lambda: self._macro(lang, "download_items")(self._plan_files(ps, lang), link)
             )
         # links given by the caller are pages of the Japanese site; link() moves them to the language
         return ENVIRONMENTS[lang].get_template(template).render(base | context).encode("utf-8")
@@ -267,6 +267,11 @@ class Site:
     def _part(template: str, lang: str, context: dict[str, Any]) -> Markup:
         """A piece of a page rendered on its own (autoescaped), put into the pages that share it as it is."""
         return Markup(ENVIRONMENTS[lang].get_template(template).render(context))
+
+    @staticmethod
+    def _macro(lang: str, name: str) -> Callable[..., Markup]:
+        """A macro of ``_macros.html.j2`` called from Python: a piece that pages share, made once for them."""
+        return getattr(ENVIRONMENTS[lang].get_template("_macros.html.j2").module, name)
 
     @staticmethod
     def _plan_links(ps: PlanSite) -> dict[str, str]:

@@ -3,6 +3,7 @@ result is the site a full publication makes, byte for byte."""
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -193,3 +194,25 @@ def test_a_failed_process_leaves_nothing_for_the_others_to_take():
     shares.take(0)
     shares.stop()
     assert shares.take(0) is None and shares.take(1) is None
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_runs_only_between_plans_and_is_left_as_it_was(plans, tmp_path, enabled):
+    """A publication pauses Python's cycle collector (its walks cost a tenth of the time) and, so that
+    a national site's memory stays flat, collects the youngest objects before each plan but the first."""
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
+    (gc.enable if enabled else gc.disable)()
+    gc.callbacks.append(seen)
+    try:
+        publish(plans, tmp_path / "site", jobs=1)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.callbacks.remove(seen)
+        gc.enable()
+    assert collections == [0] * (len(plans) - 1)

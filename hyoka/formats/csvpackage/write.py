@@ -147,8 +147,9 @@ def _evaluations(plan: Plan, lead: Row, tables: dict[str, list[Row]], evaluation
             tables[GRADES.name].append(lead | row | {"mean": g["mean"], "inputs": g["inputs"]})
 
 
-def descriptor(plan: Plan) -> dict[str, Any]:
-    doc = plan_to_dict(plan)
+def descriptor(plan: Plan, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The package's ``datapackage.json``; *document* is the plan's `hyoka/1` document when the caller has it."""
+    doc = document if document is not None else plan_to_dict(plan)
     kept = {k: v for k, v in doc.items() if k.startswith("x-")}
     kept_plan = {k: v for k, v in doc["plan"].items() if k in ("cycles", "report") or k.startswith("x-")}
     slug = re.sub(r"[^a-z0-9._-]+", "-", f"{plan.organization.code}-{plan.id}".lower()).strip("-")
@@ -166,14 +167,14 @@ DESCRIPTOR = "datapackage.json"
 PACKAGE_NAMES = (*(resource.path for resource in RESOURCES), DESCRIPTOR)  # the package's files, in the order written
 
 
-def package_files(plan: Plan, tables: dict[str, list[Row]] | None = None) -> dict[str, str]:
+def package_files(plan: Plan, tables: dict[str, list[Row]] | None = None, document: dict[str, Any] | None = None) -> dict[str, str]:
     """Every file of the package by its path in the folder (``PACKAGE_NAMES``).
 
-    The public site serves them from memory and passes the *tables* it already computed.
+    The public site serves them from memory and passes the *tables* and the plan's *document* it already made.
     """
     tables = tables if tables is not None else package_tables(plan)
     files = {resource.path: table_text(resource, tables[resource.name]) for resource in RESOURCES}
-    files[DESCRIPTOR] = json.dumps(descriptor(plan), ensure_ascii=False, indent=1, default=str) + "\n"
+    files[DESCRIPTOR] = json.dumps(descriptor(plan, document), ensure_ascii=False, indent=1, default=str) + "\n"
     return files
 
 
