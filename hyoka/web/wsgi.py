@@ -4,5 +4,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from hyoka.web import collector
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyoka.web.settings")
 application = get_wsgi_application()
+collector.install()  # a worker holds many plans: the whole heap is walked rarely (collector.py says why)
