@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from functools import cached_property
 from importlib import resources
 from types import FunctionType
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -36,6 +36,7 @@ SEARCH_INDEX = "data/search-index.json"
 BASIS_LABELS = {"fiscal": gettext_noop("年度（4月〜翌3月）"), "calendar": gettext_noop("暦年")}
 
 
+SHARED_MACROS = ("corrections_box", "download_items", "grade_badge", "judgement_badge", "named_badge")  # of _macros.html.j2
 LITERAL = re.compile(r"""\b_\((["'])((?:(?!\1).)*)\1\)""")
 
 
@@ -64,9 +65,25 @@ class _Context(Context):
         return super().call(__obj, *args, **kwargs)
 
 
-def _language_helpers(lang: str) -> dict[str, Callable[..., Any]]:
-    """What a page calls that depends on its language only: globals of that language's environment, so the
-    macros that use them are imported once (without the page's context) and not made again for every page."""
+def _escape(value: Any) -> Markup:
+    """markupsafe's ``escape`` for the site's templates, returning what is already Markup as it is instead
+    of a copy: a third of a page's outputs are (``ja()``, the macros, the shared parts)."""
+    return value if type(value) is Markup else escape(value)
+
+
+class _Template(Template):
+    """A template whose output expressions escape with ``_escape``: Jinja's compiled code takes its
+    ``escape`` from the template's namespace, set here once the code has run."""
+
+    @classmethod
+    def _from_namespace(cls, environment: Environment, namespace: MutableMapping[str, Any], globals: MutableMapping[str, Any]) -> Template:
+        namespace["escape"] = _escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
+def _language_filters(lang: str) -> dict[str, Callable[..., Any]]:
+    """What a page applies that depends on its language only (``name|ja``, ``year|year_label``): filters of that
+    language's environment, which Jinja calls straight, where a call of a global goes through the page's context."""
     translate = words(lang)
 
     def ja(text: str) -> Markup:
@@ -82,14 +99,7 @@ def _language_helpers(lang: str) -> dict[str, Callable[..., Any]]:
             return pending(expected)
         return translate(STATUS_LABELS[Status(status)]) if status and status != "confirmed" else ""
 
-    return {
-        "_": translate,
-        "ja": ja,
-        "pending": pending,
-        "status_text": status_text,
-        "year_label": lambda y: year_label(y, lang),
-        "date_label": lambda d: date_label(d, lang),
-    }
+    return {"ja": ja, "pct": pct, "status_text": status_text, "year_label": lambda y: year_label(y, lang)}
 
 
 def pct(value: str | None, uncapped: str | None = None) -> str:
@@ -109,13 +119,20 @@ def _environment(lang: str) -> Environment:
         auto_reload=False,
     )
     env.context_class = _Context
+    env.template_class = _Template
     env.globals |= {
+        "_": words(lang),
         "asset": paths.asset,
+        "date_label": lambda d: date_label(d, lang),
         "grade_class": pages.grade_class,
         "judgement_class": pages.judgement_class,
         "named_class": pages.named_class,
-        "pct": pct,
-    } | _language_helpers(lang)
+    }
+    env.filters |= _language_filters(lang)
+    # the macros that use only the globals and filters above, made once: a page that imported them
+    # would ask Jinja each time whether its context brings globals the macros lack
+    macros = env.get_template("_macros.html.j2").module
+    env.globals |= {name: getattr(macros, name) for name in SHARED_MACROS}
     return env
 
 
@@ -258,7 +275,7 @@ class Site:
             here = path if path in plan_pages.values() else ""
             base["plan_bar"] = ps.once(("plan-bar", lang, folder, here), lambda: self._part("_plan_bar.html.j2", lang, base))
             base["plan_files"] = ps.once(
-                ("plan-files", lang, folder), lambda: self._macro(lang, "download_items")(self._plan_files(ps, lang), link)
+                ("plan-files", lang, folder), lambda: ENVIRONMENTS[lang].globals["download_items"](self._plan_files(ps, lang), link)
             )
         # links given by the caller are pages of the Japanese site; link() moves them to the language
         return ENVIRONMENTS[lang].get_template(template).render(base | context).encode("utf-8")
@@ -267,11 +284,6 @@ class Site:
     def _part(template: str, lang: str, context: dict[str, Any]) -> Markup:
         """A piece of a page rendered on its own (autoescaped), put into the pages that share it as it is."""
         return Markup(ENVIRONMENTS[lang].get_template(template).render(context))
-
-    @staticmethod
-    def _macro(lang: str, name: str) -> Callable[..., Markup]:
-        """A macro of ``_macros.html.j2`` called from Python: a piece that pages share, made once for them."""
-        return getattr(ENVIRONMENTS[lang].get_template("_macros.html.j2").module, name)
 
     @staticmethod
     def _plan_links(ps: PlanSite) -> dict[str, str]:
