@@ -34,6 +34,8 @@ def parse_year(text: str | int, where: str = "") -> int:
     """A year as people write it: 2024, 「2024年度」, 「令和６年度」, 「R6」, 「令和元年」."""
     if isinstance(text, int) and not isinstance(text, bool):
         year = text
+    elif type(text) is str and len(text) == 4 and text.isascii() and text.isdigit():
+        year = int(text)  # a plan file's year keys: tens of thousands in a large plan, read with every publication
     else:
         s = compact(str(text))
         m = _WESTERN_YEAR.match(s)

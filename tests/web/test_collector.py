@@ -1,5 +1,7 @@
 """The cycle collector of a gunicorn worker (hyoka.web.collector): the young generations as Python
-collects them, the whole heap only once ``FULL_EVERY`` has passed, after a response."""
+collects them, the whole heap only once ``FULL_EVERY`` has passed, after a response. The receiver is
+called here as Django's ``request_finished`` would call it (the signal's other receivers close the
+database connections, which these tests do not open)."""
 
 from __future__ import annotations
 
@@ -44,12 +46,16 @@ def test_python_collects_the_young_objects_but_never_walks_the_whole_heap_itself
     assert walks.count(1) > 10
 
 
-def test_a_finished_request_walks_the_whole_heap_once_it_is_due(walks, monkeypatch):
+def test_install_walks_the_whole_heap_after_each_finished_request_when_due(walks):
+    assert request_finished.disconnect(dispatch_uid="hyoka-collector")  # install() connected it
+
+
+def test_the_whole_heap_is_walked_once_it_is_due(walks, monkeypatch):
     monkeypatch.setattr(collector, "_last", collector._last)  # restored after the test
-    request_finished.send(sender=None)
+    collector.collect_when_due()
     assert 2 not in walks  # a worker just started: not due
     collector._last -= collector.FULL_EVERY
-    request_finished.send(sender=None)
+    collector.collect_when_due()
     assert walks.count(2) == 1
-    request_finished.send(sender=None)
+    collector.collect_when_due()
     assert walks.count(2) == 1  # the next is due FULL_EVERY after this one
