@@ -9,30 +9,14 @@ bookmark per heading, so a screen reader and the navigation pane follow it.
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from weasyprint import HTML
 
+from ..collection import paused
 from .document import Report
 from .html import render_html
 from .weasyprint_speed import install
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """WeasyPrint builds about a million objects that all live until the PDF is written; Python's
-    cycle collector walking them again and again took a fifth of the CPU time and freed little
-    (bench/report.py: about 1.7 s of 8 s for the Kanagawa report, 9 MB more at the peak)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def render_pdf(report: Report) -> bytes:
@@ -41,5 +25,5 @@ def render_pdf(report: Report) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     install()
     html = render_html(report)
-    with without_cycle_collection():
+    with paused():  # WeasyPrint's million objects all live until the PDF is written
         return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
