@@ -34,9 +34,9 @@ Producer = Callable[[], bytes]
 ASSETS = ("site.css", "search.js")
 SEARCH_INDEX = "data/search-index.json"
 BASIS_LABELS = {"fiscal": gettext_noop("年度（4月〜翌3月）"), "calendar": gettext_noop("暦年")}
-
-
 SHARED_MACROS = ("corrections_box", "download_items", "grade_badge", "judgement_badge", "named_badge")  # of _macros.html.j2
+
+
 LITERAL = re.compile(r"""\b_\((["'])((?:(?!\1).)*)\1\)""")
 
 
@@ -67,7 +67,7 @@ class _Context(Context):
 
 def _escape(value: Any) -> Markup:
     """markupsafe's ``escape`` for the site's templates, returning what is already Markup as it is instead
-    of a copy: a third of a page's outputs are (``ja()``, the macros, the shared parts)."""
+    of a copy: a third of a page's outputs are (``|ja``, the macros, the shared parts)."""
     return value if type(value) is Markup else escape(value)
 
 
