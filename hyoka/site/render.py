@@ -99,7 +99,7 @@ def _language_filters(lang: str) -> dict[str, Callable[..., Any]]:
             return pending(expected)
         return translate(STATUS_LABELS[Status(status)]) if status and status != "confirmed" else ""
 
-    return {"ja": ja, "pct": pct, "status_text": status_text, "year_label": lambda y: year_label(y, lang)}
+    return {"ja": ja, "status_text": status_text, "year_label": lambda y: year_label(y, lang)}
 
 
 def pct(value: str | None, uncapped: str | None = None) -> str:
@@ -128,7 +128,7 @@ def _environment(lang: str) -> Environment:
         "judgement_class": pages.judgement_class,
         "named_class": pages.named_class,
     }
-    env.filters |= _language_filters(lang)
+    env.filters |= {"pct": pct} | _language_filters(lang)
     # the macros that use only the globals and filters above, made once: a page that imported them
     # would ask Jinja each time whether its context brings globals the macros lack
     macros = env.get_template("_macros.html.j2").module
